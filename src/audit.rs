@@ -1,0 +1,1 @@
+//! Append-only JSONL audit log of every mutating action. (Skeleton.)

@@ -1,0 +1,1 @@
+//! Logging to a file with tracing; never to the terminal. (Skeleton.)

@@ -1,0 +1,276 @@
+//! The provider-neutral model: what the app and the UI know about certificates and accounts.
+//! Provider wire types never leave `provider::<name>`; they are mapped into these.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Index of an account in `Config::accounts` (and in `app::State::accounts`).
+pub type AccountIdx = usize;
+
+/// The kinds of provider an account can be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderKind {
+    Sectigo,
+    Synology,
+    Iis,
+    Ncloud,
+    Yeastar,
+}
+
+impl ProviderKind {
+    pub const ALL: [ProviderKind; 5] = [
+        ProviderKind::Sectigo,
+        ProviderKind::Synology,
+        ProviderKind::Iis,
+        ProviderKind::Ncloud,
+        ProviderKind::Yeastar,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderKind::Sectigo => "sectigo",
+            ProviderKind::Synology => "synology",
+            ProviderKind::Iis => "iis",
+            ProviderKind::Ncloud => "ncloud",
+            ProviderKind::Yeastar => "yeastar",
+        }
+    }
+
+    /// Whether this build has a client for the kind. The others are accepted in the config and
+    /// shown as "not supported yet".
+    pub fn supported(self) -> bool {
+        matches!(self, ProviderKind::Sectigo)
+    }
+}
+
+impl fmt::Display for ProviderKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A family of certificates inside one account (Sectigo has several; the others have one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Family {
+    Ssl,
+    Client,
+    Device,
+    CodeSigning,
+}
+
+impl Family {
+    pub fn label(self) -> &'static str {
+        match self {
+            Family::Ssl => "SSL",
+            Family::Client => "Client",
+            Family::Device => "Device",
+            Family::CodeSigning => "Code signing",
+        }
+    }
+}
+
+/// Normalised certificate status. The provider's own spelling is kept in `Cert::status_text`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum CertStatus {
+    Requested,
+    Approved,
+    Applied,
+    Issued,
+    Declined,
+    Revoked,
+    Expired,
+    Replaced,
+    Rejected,
+    Invalid,
+    /// Not known yet (details still loading) or a spelling we do not recognise.
+    Unknown,
+}
+
+impl CertStatus {
+    /// Parse any provider spelling ("Issued", "issued", "ISSUED", "SA Approved", "pre_revoked" …).
+    pub fn parse(s: &str) -> CertStatus {
+        let norm: String = s
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        match norm.as_str() {
+            "requested" | "awaitingapproval" | "created" | "init" | "blank" => {
+                CertStatus::Requested
+            }
+            "approved" | "saapproved" => CertStatus::Approved,
+            "applied" => CertStatus::Applied,
+            "issued" | "downloaded" | "valid" | "active" => CertStatus::Issued,
+            "declined" => CertStatus::Declined,
+            "revoked" | "prerevoked" => CertStatus::Revoked,
+            "expired" => CertStatus::Expired,
+            "replaced" => CertStatus::Replaced,
+            "rejected" => CertStatus::Rejected,
+            "invalid" => CertStatus::Invalid,
+            _ => CertStatus::Unknown,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CertStatus::Requested => "Requested",
+            CertStatus::Approved => "Approved",
+            CertStatus::Applied => "Applied",
+            CertStatus::Issued => "Issued",
+            CertStatus::Declined => "Declined",
+            CertStatus::Revoked => "Revoked",
+            CertStatus::Expired => "Expired",
+            CertStatus::Replaced => "Replaced",
+            CertStatus::Rejected => "Rejected",
+            CertStatus::Invalid => "Invalid",
+            CertStatus::Unknown => "?",
+        }
+    }
+
+    /// Requests that wait for an approver.
+    pub fn is_pending(self) -> bool {
+        matches!(self, CertStatus::Requested)
+    }
+}
+
+/// One certificate as the list shows it. Kept small: 100,000 of these must fit and sort fast.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cert {
+    pub account: AccountIdx,
+    pub family: Family,
+    /// The provider's id (Sectigo `sslId`, `id`, `deviceCertId` …) as text.
+    pub id: String,
+    pub common_name: String,
+    pub sans: Vec<String>,
+    pub serial: Option<String>,
+    pub status: CertStatus,
+    /// The provider's own spelling of the status, shown in the detail pane.
+    pub status_text: String,
+    /// Certificate profile / type name.
+    pub profile: Option<String>,
+    /// Expiry as Unix seconds (UTC); `None` while unknown or for requests not issued.
+    pub expires: Option<i64>,
+    /// Whether the summary fields (status, expiry, profile) have been filled from a detail
+    /// request or a report; list pages alone carry only id, CN, SANs and serial.
+    pub complete: bool,
+}
+
+impl Cert {
+    /// Whole days from `now` (Unix seconds) until expiry; negative once expired.
+    pub fn days_left(&self, now: i64) -> Option<i64> {
+        self.expires.map(|e| (e - now).div_euclid(86_400))
+    }
+}
+
+/// Everything the detail pane shows for one certificate.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CertDetail {
+    /// Provider fields in display order (label, value): id, status, profile, term, requester …
+    pub fields: Vec<(String, String)>,
+    /// Custom fields (name, value).
+    pub custom_fields: Vec<(String, String)>,
+    /// The certificate body as PEM, when the provider had it (issued certificates).
+    pub body_pem: Option<String>,
+    /// Why there is no body, e.g. "not issued yet (code -183: Certificate is not collectable.)".
+    pub body_note: Option<String>,
+}
+
+/// What one account can do; the UI offers only these.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Capabilities {
+    pub list: bool,
+    pub detail: bool,
+    pub collect: bool,
+    pub enroll: bool,
+    pub approve: bool,
+    pub decline: bool,
+    pub revoke: bool,
+    pub renew: bool,
+    pub replace: bool,
+    pub delete: bool,
+    pub import: bool,
+}
+
+impl Capabilities {
+    pub fn read_only() -> Capabilities {
+        Capabilities {
+            list: true,
+            detail: true,
+            collect: true,
+            ..Capabilities::default()
+        }
+    }
+}
+
+/// Kinds of action, used by the one read-only gate (`is_mutating`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ActionKind {
+    List,
+    Detail,
+    Collect,
+    Enroll,
+    Approve,
+    Decline,
+    Revoke,
+    Renew,
+    Replace,
+    Delete,
+    Import,
+}
+
+impl ActionKind {
+    pub fn is_mutating(self) -> bool {
+        !matches!(
+            self,
+            ActionKind::List | ActionKind::Detail | ActionKind::Collect
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_spellings_of_every_family_parse() {
+        assert_eq!(CertStatus::parse("Issued"), CertStatus::Issued);
+        assert_eq!(CertStatus::parse("issued"), CertStatus::Issued);
+        assert_eq!(CertStatus::parse("ISSUED"), CertStatus::Issued);
+        assert_eq!(CertStatus::parse("SA Approved"), CertStatus::Approved);
+        assert_eq!(CertStatus::parse("SAApproved"), CertStatus::Approved);
+        assert_eq!(CertStatus::parse("pre_revoked"), CertStatus::Revoked);
+        assert_eq!(
+            CertStatus::parse("AWAITING_APPROVAL"),
+            CertStatus::Requested
+        );
+        assert_eq!(CertStatus::parse("weird"), CertStatus::Unknown);
+    }
+
+    #[test]
+    fn days_left_rounds_towards_past() {
+        let c = Cert {
+            account: 0,
+            family: Family::Ssl,
+            id: "1".into(),
+            common_name: "a".into(),
+            sans: vec![],
+            serial: None,
+            status: CertStatus::Issued,
+            status_text: "Issued".into(),
+            profile: None,
+            expires: Some(86_400 * 10),
+            complete: true,
+        };
+        assert_eq!(c.days_left(0), Some(10));
+        assert_eq!(c.days_left(86_400 * 10 + 1), Some(-1));
+    }
+
+    #[test]
+    fn only_reads_are_not_mutating() {
+        assert!(!ActionKind::Collect.is_mutating());
+        assert!(ActionKind::Revoke.is_mutating());
+        assert!(ActionKind::Approve.is_mutating());
+    }
+}

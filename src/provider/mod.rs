@@ -1,0 +1,193 @@
+//! Providers: one trait, one folder per provider (`client` = HTTP + auth, `wire` = serde types
+//! mirroring the API, `map` = wire → `model`). Nothing outside `provider::<name>` sees wire types.
+
+pub mod sectigo;
+
+use std::fmt;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::model::{Capabilities, Cert, CertDetail, Family};
+
+/// Where a failure came from, for wording and for the retry policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Bad or missing credentials (HTTP 401 / provider auth codes).
+    Auth,
+    /// The object does not exist (unknown id).
+    NotFound,
+    /// The request was refused as invalid (HTTP 400 with a provider code).
+    Rejected,
+    /// Not available yet, e.g. collecting a certificate that is not issued.
+    NotReady,
+    /// Could not connect / timed out before the server answered.
+    Network,
+    /// The server failed (5xx) or asked us to slow down (429).
+    Server,
+    /// The server answered something we could not understand (malformed JSON, missing header).
+    Protocol,
+    /// A mutation whose outcome is unknown (the connection broke after sending).
+    UnknownOutcome,
+    /// The account kind or the operation is not supported by this build.
+    Unsupported,
+    /// Refused locally (read-only account, bad input) before anything was sent.
+    Local,
+}
+
+/// A typed error: account, operation, HTTP status, provider code and message — always shown on
+/// screen and kept in the error log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProviderError {
+    pub account: String,
+    pub operation: String,
+    pub kind: ErrorKind,
+    pub http_status: Option<u16>,
+    /// The provider's own error code (Sectigo: negative numbers such as -16).
+    pub code: Option<i64>,
+    pub message: String,
+}
+
+impl ProviderError {
+    pub fn new(
+        account: impl Into<String>,
+        operation: impl Into<String>,
+        kind: ErrorKind,
+        message: impl Into<String>,
+    ) -> ProviderError {
+        ProviderError {
+            account: account.into(),
+            operation: operation.into(),
+            kind,
+            http_status: None,
+            code: None,
+            message: message.into(),
+        }
+    }
+
+    pub fn with_status(mut self, status: u16) -> ProviderError {
+        self.http_status = Some(status);
+        self
+    }
+
+    pub fn with_code(mut self, code: i64) -> ProviderError {
+        self.code = Some(code);
+        self
+    }
+}
+
+impl fmt::Display for ProviderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} failed", self.account, self.operation)?;
+        if let Some(s) = self.http_status {
+            write!(f, " (HTTP {s}")?;
+            if let Some(c) = self.code {
+                write!(f, ", code {c}")?;
+            }
+            write!(f, ")")?;
+        } else if let Some(c) = self.code {
+            write!(f, " (code {c})")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for ProviderError {}
+
+/// What a list operation reports while it runs. Rows are upserted by (account, family, id):
+/// a page first delivers bare rows, detail requests then deliver the same rows completed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListUpdate {
+    /// The total number of rows, once known (`X-Total-Count`).
+    Total(usize),
+    /// New or completed rows.
+    Rows(Vec<Cert>),
+    /// Progress for the spinner: `done` of `of` steps, with a label ("loading", "details").
+    Progress {
+        done: usize,
+        of: usize,
+        label: String,
+    },
+}
+
+/// The callback a list operation reports through.
+pub type ListSink = Arc<dyn Fn(ListUpdate) + Send + Sync>;
+
+/// Certificate body formats a provider may offer for download.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CollectFormat {
+    /// Certificate and chain, PEM.
+    X509,
+    /// Certificate only, PEM.
+    X509CO,
+    /// Root/intermediates only, PEM.
+    X509IO,
+    /// Intermediates/root only, reversed, PEM.
+    X509IOR,
+    /// PKCS#7, PEM.
+    Base64,
+    /// PKCS#7, DER.
+    Bin,
+}
+
+impl CollectFormat {
+    pub const ALL: [CollectFormat; 6] = [
+        CollectFormat::X509,
+        CollectFormat::X509CO,
+        CollectFormat::X509IO,
+        CollectFormat::X509IOR,
+        CollectFormat::Base64,
+        CollectFormat::Bin,
+    ];
+
+    /// The wire spelling (Sectigo `format=` values).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CollectFormat::X509 => "x509",
+            CollectFormat::X509CO => "x509CO",
+            CollectFormat::X509IO => "x509IO",
+            CollectFormat::X509IOR => "x509IOR",
+            CollectFormat::Base64 => "base64",
+            CollectFormat::Bin => "bin",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            CollectFormat::X509 => "certificate and chain, PEM",
+            CollectFormat::X509CO => "certificate only, PEM",
+            CollectFormat::X509IO => "root and intermediates only, PEM",
+            CollectFormat::X509IOR => "intermediates and root only (reversed), PEM",
+            CollectFormat::Base64 => "PKCS#7, PEM",
+            CollectFormat::Bin => "PKCS#7, DER (binary)",
+        }
+    }
+}
+
+/// One account's client. Implementations live in `provider::<name>::client`.
+#[async_trait]
+pub trait Provider: Send + Sync {
+    /// The account name, for error messages.
+    fn account(&self) -> &str;
+
+    fn capabilities(&self) -> Capabilities;
+
+    /// The certificate families this account has (Sectigo: SSL, client, device …).
+    fn families(&self) -> Vec<Family>;
+
+    /// List every certificate of a family, reporting pages and completed rows through `sink`
+    /// as they arrive. Returns the number of rows listed.
+    async fn list(&self, family: Family, sink: ListSink) -> Result<usize, ProviderError>;
+
+    /// The full detail of one certificate, with its body when it is available, plus the
+    /// refreshed list row.
+    async fn detail(&self, family: Family, id: &str) -> Result<(Cert, CertDetail), ProviderError>;
+
+    /// The certificate body in a given format, as raw bytes.
+    async fn collect(
+        &self,
+        family: Family,
+        id: &str,
+        format: CollectFormat,
+    ) -> Result<Vec<u8>, ProviderError>;
+}

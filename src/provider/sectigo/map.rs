@@ -1,0 +1,1 @@
+//! SCM wire → model mapping. (Skeleton: being implemented.)

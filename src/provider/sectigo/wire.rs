@@ -1,0 +1,1 @@
+//! SCM wire types (serde mirrors of the API). (Skeleton: being implemented.)

@@ -1,0 +1,1 @@
+//! Secrets from the OS keyring, an environment variable or a command. (Skeleton.)

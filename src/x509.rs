@@ -1,0 +1,1 @@
+//! PEM/DER → what the detail pane shows. (Skeleton.)
