@@ -6,11 +6,14 @@
 pub mod app;
 pub mod audit;
 pub mod config;
+pub mod demo;
 pub mod emulator;
 pub mod logging;
 pub mod model;
 pub mod provider;
 pub mod secrets;
+pub mod session;
+pub mod tui;
 pub mod ui;
 pub mod worker;
 pub mod x509;

@@ -1,1 +1,784 @@
+//! The app: all UI state, the messages that change it, and `update`, a plain function (no I/O,
+//! no `.await`, no clock reads: time arrives in `Msg::Tick`). Tests drive it directly.
+
 pub mod keys;
+mod view;
+
+use std::collections::{BTreeMap, HashMap};
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+use crate::model::{AccountIdx, Cert, Family, ProviderKind};
+use crate::provider::{ErrorKind, ProviderError};
+use crate::worker::{Command, DetailView, JobId, JobOutput, WorkerEvent};
+
+pub use keys::{Action, Ctx, KeyMap};
+pub use view::SortKey;
+
+/// The panes, left to right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Accounts,
+    List,
+    Detail,
+}
+
+impl Pane {
+    pub fn ctx(self) -> Ctx {
+        match self {
+            Pane::Accounts => Ctx::Accounts,
+            Pane::List => Ctx::List,
+            Pane::Detail => Ctx::Detail,
+        }
+    }
+}
+
+/// Popups drawn over the panes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    Help {
+        scroll: u16,
+    },
+    /// The error log; `selected` indexes `State::errors`.
+    Errors {
+        selected: usize,
+    },
+    /// One error, shown when it happens (or reopened from the log).
+    Error {
+        index: usize,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoadState {
+    Idle,
+    Loading,
+    Loaded,
+    Failed(String),
+    /// The account cannot be used (kind not supported yet, no secret …).
+    Unavailable(String),
+}
+
+/// One account as the accounts pane shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountView {
+    pub name: String,
+    pub kind: ProviderKind,
+    pub read_only: bool,
+    pub families: Vec<Family>,
+    /// Rows loaded so far / total reported by the provider.
+    pub loaded: usize,
+    pub total: Option<usize>,
+    pub load: LoadState,
+}
+
+/// What a pending job is for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum JobKind {
+    List {
+        account: AccountIdx,
+        family: Family,
+    },
+    /// Detail of `certs[cert]`.
+    Detail {
+        cert: usize,
+    },
+}
+
+/// A job the worker is running for us.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job {
+    pub kind: JobKind,
+    pub label: String,
+    pub progress: Option<(usize, usize, String)>,
+}
+
+/// An error kept in the log pane.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorEntry {
+    /// Unix seconds.
+    pub time: i64,
+    pub error: ProviderError,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum DetailState {
+    Loading,
+    Loaded(Box<DetailView>),
+    Failed(ProviderError),
+}
+
+/// Severity of the one-line status message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+/// Everything the console knows. `ui::draw` is a pure function of this.
+#[derive(Debug)]
+pub struct State {
+    /// Unix seconds, from the last tick.
+    pub now: i64,
+    /// Terminal size (columns, rows).
+    pub size: (u16, u16),
+    pub no_color: bool,
+    pub read_only: bool,
+    pub keymap: KeyMap,
+    pub accounts: Vec<AccountView>,
+    /// 0 = all accounts, n = accounts[n-1].
+    pub account_sel: usize,
+    pub focus: Pane,
+    /// Whether the detail pane is open (on narrow screens it takes the list's place).
+    pub detail_open: bool,
+    pub detail_scroll: u16,
+    pub certs: Vec<Cert>,
+    index: HashMap<(AccountIdx, Family, String), usize>,
+    /// Lower-case search text per cert (CN, SANs, serial with and without colons).
+    haystack: Vec<String>,
+    /// All cert indices in sort order.
+    sorted: Vec<u32>,
+    /// The visible rows: `sorted` filtered by account and filter text.
+    pub view: Vec<u32>,
+    /// Selected position in `view`, and the first row drawn.
+    pub sel: usize,
+    pub list_offset: usize,
+    pub sort: SortKey,
+    pub filter: Input,
+    pub filter_editing: bool,
+    pub details: HashMap<usize, DetailState>,
+    pub jobs: BTreeMap<JobId, Job>,
+    next_job: JobId,
+    pub errors: Vec<ErrorEntry>,
+    pub overlay: Option<Overlay>,
+    pub status: Option<(String, Severity)>,
+    pub spinner: usize,
+    pub quit: bool,
+}
+
+/// Everything that can happen to the app.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    Key(KeyEvent),
+    Paste(String),
+    Resize(u16, u16),
+    /// Time passes: Unix seconds. Also advances the spinner.
+    Tick(i64),
+    Worker(WorkerEvent),
+}
+
+impl Msg {
+    /// Convert a terminal event; `None` for events the app ignores (key releases, mouse).
+    pub fn from_event(ev: Event) -> Option<Msg> {
+        match ev {
+            Event::Key(k) if k.kind != KeyEventKind::Release => Some(Msg::Key(k)),
+            Event::Paste(s) => Some(Msg::Paste(s)),
+            Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+            _ => None,
+        }
+    }
+}
+
+impl State {
+    pub fn new(accounts: Vec<AccountView>, keymap: KeyMap, now: i64, size: (u16, u16)) -> State {
+        State {
+            now,
+            size,
+            no_color: false,
+            read_only: false,
+            keymap,
+            accounts,
+            account_sel: 0,
+            focus: Pane::List,
+            detail_open: false,
+            detail_scroll: 0,
+            certs: Vec::new(),
+            index: HashMap::new(),
+            haystack: Vec::new(),
+            sorted: Vec::new(),
+            view: Vec::new(),
+            sel: 0,
+            list_offset: 0,
+            sort: SortKey::Expiry,
+            filter: Input::default(),
+            filter_editing: false,
+            details: HashMap::new(),
+            jobs: BTreeMap::new(),
+            next_job: 1,
+            errors: Vec::new(),
+            overlay: None,
+            status: None,
+            spinner: 0,
+            quit: false,
+        }
+    }
+
+    /// Commands to run at start: list every usable account.
+    pub fn start(&mut self) -> Vec<Command> {
+        (0..self.accounts.len())
+            .flat_map(|a| self.load_account(a))
+            .collect()
+    }
+
+    /// Whether any job is pending (drives the spinner; tests wait for `!busy()`).
+    pub fn busy(&self) -> bool {
+        !self.jobs.is_empty()
+    }
+
+    pub fn selected_cert(&self) -> Option<(usize, &Cert)> {
+        let idx = *self.view.get(self.sel)? as usize;
+        self.certs.get(idx).map(|c| (idx, c))
+    }
+
+    /// The account the accounts pane has selected, if not "all".
+    pub fn selected_account(&self) -> Option<AccountIdx> {
+        self.account_sel.checked_sub(1)
+    }
+
+    pub fn filter_text(&self) -> &str {
+        self.filter.value()
+    }
+
+    /// The context whose bindings apply now.
+    pub fn ctx(&self) -> Ctx {
+        self.focus.ctx()
+    }
+
+    /// Rows of the list viewport for the current size (shared with `ui`).
+    pub fn list_height(&self) -> usize {
+        crate::ui::list_viewport_rows(self)
+    }
+
+    fn new_job(&mut self, kind: JobKind, label: String) -> JobId {
+        let id = self.next_job;
+        self.next_job += 1;
+        self.jobs.insert(
+            id,
+            Job {
+                kind,
+                label,
+                progress: None,
+            },
+        );
+        id
+    }
+
+    fn load_account(&mut self, a: AccountIdx) -> Vec<Command> {
+        let Some(acc) = self.accounts.get(a) else {
+            return vec![];
+        };
+        if matches!(acc.load, LoadState::Unavailable(_) | LoadState::Loading) {
+            return vec![];
+        }
+        let families = acc.families.clone();
+        let name = acc.name.clone();
+        let mut cmds = Vec::new();
+        for family in families {
+            let job = self.new_job(
+                JobKind::List { account: a, family },
+                format!("{name} {}", family.label()),
+            );
+            cmds.push(Command::List {
+                job,
+                account: a,
+                family,
+            });
+        }
+        if let Some(acc) = self.accounts.get_mut(a) {
+            acc.load = LoadState::Loading;
+        }
+        cmds
+    }
+
+    /// A list job of `account` ended; the account is loaded once none is left.
+    fn finish_list(&mut self, account: AccountIdx, failure: Option<String>) {
+        let others = self
+            .jobs
+            .values()
+            .any(|j| matches!(j.kind, JobKind::List { account: a, .. } if a == account));
+        if let Some(acc) = self.accounts.get_mut(account) {
+            if let Some(f) = failure {
+                acc.load = LoadState::Failed(f);
+            } else if !others && acc.load == LoadState::Loading {
+                acc.load = LoadState::Loaded;
+            }
+        }
+    }
+
+    fn push_error(&mut self, error: ProviderError, popup: bool) {
+        self.errors.push(ErrorEntry {
+            time: self.now,
+            error,
+        });
+        if popup && !matches!(self.overlay, Some(Overlay::Help { .. })) {
+            self.overlay = Some(Overlay::Error {
+                index: self.errors.len() - 1,
+            });
+        }
+    }
+
+    fn set_status(&mut self, text: impl Into<String>, sev: Severity) {
+        self.status = Some((text.into(), sev));
+    }
+
+    // ---- list maintenance -------------------------------------------------------------
+
+    fn upsert(&mut self, rows: Vec<Cert>) {
+        for row in rows {
+            let key = (row.account, row.family, row.id.clone());
+            match self.index.get(&key) {
+                Some(&i) => {
+                    // A bare page row never overwrites a completed one.
+                    if row.complete || !self.certs[i].complete {
+                        self.haystack[i] = view::haystack(&row);
+                        self.certs[i] = row;
+                    }
+                }
+                None => {
+                    let i = self.certs.len();
+                    self.haystack.push(view::haystack(&row));
+                    self.certs.push(row);
+                    self.index.insert(key, i);
+                    self.sorted.push(i as u32);
+                }
+            }
+        }
+        self.resort();
+    }
+
+    fn resort(&mut self) {
+        view::sort_indices(&mut self.sorted, &self.certs, self.sort);
+        self.refilter();
+    }
+
+    /// Rebuild `view` from `sorted`, keeping the selected certificate selected if it stays.
+    fn refilter(&mut self) {
+        let keep = self.view.get(self.sel).copied();
+        let needle = self.filter.value().to_lowercase();
+        let account = self.selected_account();
+        self.view =
+            view::filter_indices(&self.sorted, &self.certs, &self.haystack, account, &needle);
+        self.sel = keep
+            .and_then(|k| self.view.iter().position(|&v| v == k))
+            .unwrap_or(0);
+        self.clamp_list();
+    }
+
+    /// Narrow the current view further (the new filter text extends the old one).
+    fn refine(&mut self) {
+        let keep = self.view.get(self.sel).copied();
+        let needle = self.filter.value().to_lowercase();
+        let view = std::mem::take(&mut self.view);
+        let account = self.selected_account();
+        self.view = view::filter_indices(&view, &self.certs, &self.haystack, account, &needle);
+        self.sel = keep
+            .and_then(|k| self.view.iter().position(|&v| v == k))
+            .unwrap_or(0);
+        self.clamp_list();
+    }
+
+    fn clamp_list(&mut self) {
+        let n = self.view.len();
+        if n == 0 {
+            self.sel = 0;
+            self.list_offset = 0;
+            return;
+        }
+        self.sel = self.sel.min(n - 1);
+        let h = self.list_height().max(1);
+        if self.sel < self.list_offset {
+            self.list_offset = self.sel;
+        } else if self.sel >= self.list_offset + h {
+            self.list_offset = self.sel + 1 - h;
+        }
+        self.list_offset = self.list_offset.min(n.saturating_sub(h));
+    }
+
+    fn move_list(&mut self, delta: isize) {
+        let n = self.view.len();
+        if n == 0 {
+            return;
+        }
+        let before = self.sel;
+        self.sel = (self.sel as isize + delta).clamp(0, n as isize - 1) as usize;
+        if self.sel != before {
+            self.detail_scroll = 0;
+        }
+        self.clamp_list();
+    }
+}
+
+/// The one place that changes state. Returns the commands for the worker.
+pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
+    match msg {
+        Msg::Tick(now) => {
+            state.now = now;
+            state.spinner = state.spinner.wrapping_add(1);
+            vec![]
+        }
+        Msg::Resize(w, h) => {
+            state.size = (w, h);
+            state.clamp_list();
+            vec![]
+        }
+        Msg::Paste(text) => {
+            if state.filter_editing {
+                let clean: String = text.chars().filter(|c| !c.is_control()).collect();
+                let value = format!("{}{}", state.filter.value(), clean);
+                state.filter = Input::new(value);
+                state.refilter();
+            }
+            vec![]
+        }
+        Msg::Worker(ev) => on_worker(state, ev),
+        Msg::Key(key) => on_key(state, key),
+    }
+}
+
+fn on_worker(state: &mut State, ev: WorkerEvent) -> Vec<Command> {
+    match ev {
+        WorkerEvent::Progress {
+            job,
+            done,
+            of,
+            label,
+        } => {
+            if let Some(j) = state.jobs.get_mut(&job) {
+                j.progress = Some((done, of, label));
+            }
+        }
+        WorkerEvent::Rows { rows, .. } => {
+            let mut per_account: HashMap<AccountIdx, usize> = HashMap::new();
+            for r in &rows {
+                if !state
+                    .index
+                    .contains_key(&(r.account, r.family, r.id.clone()))
+                {
+                    *per_account.entry(r.account).or_default() += 1;
+                }
+            }
+            state.upsert(rows);
+            for (a, n) in per_account {
+                if let Some(acc) = state.accounts.get_mut(a) {
+                    acc.loaded += n;
+                }
+            }
+        }
+        WorkerEvent::Total { account, total, .. } => {
+            if let Some(acc) = state.accounts.get_mut(account) {
+                acc.total = Some(total);
+            }
+        }
+        WorkerEvent::Done { job, result } => {
+            let kind = state.jobs.remove(&job).map(|j| j.kind);
+            match result {
+                Ok(JobOutput::Listed { account, .. }) => state.finish_list(account, None),
+                Ok(JobOutput::Detail { cert, view, .. }) => {
+                    let key = (cert.account, cert.family, cert.id.clone());
+                    state.upsert(vec![cert]);
+                    if let Some(&i) = state.index.get(&key) {
+                        state.details.insert(i, DetailState::Loaded(view));
+                    }
+                }
+                Err(err) => {
+                    match kind {
+                        Some(JobKind::List { account, .. }) => {
+                            state.finish_list(account, Some(short_error(&err)))
+                        }
+                        Some(JobKind::Detail { cert }) => {
+                            state.details.insert(cert, DetailState::Failed(err.clone()));
+                        }
+                        None => {}
+                    }
+                    let unsupported = err.kind == ErrorKind::Unsupported;
+                    state.set_status(short_error(&err), Severity::Error);
+                    state.push_error(err, !unsupported);
+                }
+            }
+        }
+    }
+    vec![]
+}
+
+fn short_error(err: &ProviderError) -> String {
+    let mut s = format!("{}: {}", err.operation, err.message);
+    if let Some(c) = err.code {
+        s.push_str(&format!(" (code {c})"));
+    }
+    s
+}
+
+fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
+    // Ctrl-C always quits, whatever has focus.
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        state.quit = true;
+        return vec![];
+    }
+    if state.filter_editing {
+        return on_filter_key(state, key);
+    }
+    if let Some(overlay) = state.overlay.clone() {
+        return on_overlay_key(state, overlay, key);
+    }
+    let Some(action) = state.keymap.lookup(state.ctx(), &key) else {
+        return vec![];
+    };
+    on_action(state, action)
+}
+
+fn on_filter_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
+    match key.code {
+        KeyCode::Esc => {
+            state.filter_editing = false;
+            state.filter.reset();
+            state.refilter();
+        }
+        KeyCode::Enter | KeyCode::Down | KeyCode::Up | KeyCode::Tab => {
+            state.filter_editing = false;
+            state.focus = Pane::List;
+            if key.code == KeyCode::Down {
+                state.move_list(1);
+            }
+        }
+        _ => {
+            let before = state.filter.value().to_string();
+            state.filter.handle_event(&Event::Key(key));
+            let after = state.filter.value();
+            if after != before {
+                if after.starts_with(&before) {
+                    state.refine();
+                } else {
+                    state.refilter();
+                }
+            }
+        }
+    }
+    vec![]
+}
+
+fn on_overlay_key(state: &mut State, overlay: Overlay, key: KeyEvent) -> Vec<Command> {
+    let action = state.keymap.lookup(Ctx::Global, &key).or_else(|| {
+        // Movement keys work inside popups too.
+        state.keymap.lookup(Ctx::List, &key)
+    });
+    match (overlay, action) {
+        (_, Some(Action::Quit)) if key.code != KeyCode::Esc => {
+            state.quit = true;
+        }
+        (_, Some(Action::Close)) => {
+            state.overlay = None;
+        }
+        (Overlay::Help { .. }, Some(Action::Help)) => state.overlay = None,
+        (Overlay::Help { scroll }, Some(Action::Down)) => {
+            state.overlay = Some(Overlay::Help {
+                scroll: scroll.saturating_add(1),
+            })
+        }
+        (Overlay::Help { scroll }, Some(Action::Up)) => {
+            state.overlay = Some(Overlay::Help {
+                scroll: scroll.saturating_sub(1),
+            })
+        }
+        (Overlay::Help { scroll }, Some(Action::PageDown)) => {
+            state.overlay = Some(Overlay::Help {
+                scroll: scroll.saturating_add(10),
+            })
+        }
+        (Overlay::Help { scroll }, Some(Action::PageUp)) => {
+            state.overlay = Some(Overlay::Help {
+                scroll: scroll.saturating_sub(10),
+            })
+        }
+        (Overlay::Help { .. }, Some(Action::Top)) => {
+            state.overlay = Some(Overlay::Help { scroll: 0 })
+        }
+        (Overlay::Errors { selected }, Some(Action::Down)) => {
+            let n = state.errors.len();
+            state.overlay = Some(Overlay::Errors {
+                selected: (selected + 1).min(n.saturating_sub(1)),
+            });
+        }
+        (Overlay::Errors { selected }, Some(Action::Up)) => {
+            state.overlay = Some(Overlay::Errors {
+                selected: selected.saturating_sub(1),
+            });
+        }
+        (Overlay::Errors { selected }, Some(Action::Open)) if selected < state.errors.len() => {
+            state.overlay = Some(Overlay::Error { index: selected });
+        }
+        (Overlay::Errors { .. }, Some(Action::ErrorLog)) => state.overlay = None,
+        (Overlay::Error { .. }, Some(Action::ErrorLog)) => {
+            state.overlay = Some(Overlay::Errors {
+                selected: state.errors.len().saturating_sub(1),
+            });
+        }
+        (Overlay::Error { .. }, Some(Action::Open)) => state.overlay = None,
+        (_, Some(Action::Help)) => state.overlay = Some(Overlay::Help { scroll: 0 }),
+        _ => {}
+    }
+    vec![]
+}
+
+fn on_action(state: &mut State, action: Action) -> Vec<Command> {
+    let page = state.list_height().max(1) as isize;
+    match action {
+        Action::Quit => state.quit = true,
+        Action::Help => state.overlay = Some(Overlay::Help { scroll: 0 }),
+        Action::ErrorLog => {
+            state.overlay = Some(Overlay::Errors {
+                selected: state.errors.len().saturating_sub(1),
+            })
+        }
+        Action::NextPane => state.focus = next_pane(state, 1),
+        Action::PrevPane => state.focus = next_pane(state, -1),
+        Action::FocusLeft => {
+            if state.focus != Pane::Accounts {
+                state.focus = next_pane(state, -1);
+            }
+        }
+        Action::FocusRight => {
+            if state.focus == Pane::Detail {
+            } else if state.focus == Pane::List && !state.detail_open {
+                return open_detail(state);
+            } else {
+                state.focus = next_pane(state, 1);
+            }
+        }
+        Action::Up => return move_focused(state, -1),
+        Action::Down => return move_focused(state, 1),
+        Action::PageUp => return move_focused(state, -page),
+        Action::PageDown => return move_focused(state, page),
+        Action::Top => return move_focused(state, isize::MIN / 2),
+        Action::Bottom => return move_focused(state, isize::MAX / 2),
+        Action::Open => match state.focus {
+            Pane::Accounts => state.focus = Pane::List,
+            Pane::List => return open_detail(state),
+            Pane::Detail => {}
+        },
+        Action::Close => {
+            if state.focus == Pane::Detail || state.detail_open {
+                state.detail_open = false;
+                state.focus = Pane::List;
+            } else if !state.filter.value().is_empty() {
+                state.filter.reset();
+                state.refilter();
+            } else if state.status.is_some() {
+                state.status = None;
+            }
+        }
+        Action::Filter => {
+            state.filter_editing = true;
+            state.focus = Pane::List;
+        }
+        Action::Sort => {
+            state.sort = state.sort.next();
+            state.resort();
+            state.set_status(format!("sorted by {}", state.sort.label()), Severity::Info);
+        }
+        Action::Refresh => {
+            let targets: Vec<AccountIdx> = match state.selected_account() {
+                Some(a) => vec![a],
+                None => (0..state.accounts.len()).collect(),
+            };
+            let mut cmds = Vec::new();
+            for a in targets {
+                if let Some(acc) = state.accounts.get_mut(a)
+                    && acc.load != LoadState::Loading
+                    && !matches!(acc.load, LoadState::Unavailable(_))
+                {
+                    acc.load = LoadState::Idle;
+                    acc.loaded = 0;
+                    acc.total = None;
+                }
+                cmds.extend(state.load_account(a));
+            }
+            // Cached details may be stale after a refresh.
+            state.details.clear();
+            if cmds.is_empty() {
+                state.set_status("nothing to refresh", Severity::Info);
+            } else {
+                state.set_status("refreshing…", Severity::Info);
+            }
+            return cmds;
+        }
+    }
+    vec![]
+}
+
+fn next_pane(state: &State, dir: isize) -> Pane {
+    let mut panes = vec![Pane::Accounts, Pane::List];
+    if state.detail_open {
+        panes.push(Pane::Detail);
+    }
+    let i = panes.iter().position(|p| *p == state.focus).unwrap_or(1) as isize;
+    let n = panes.len() as isize;
+    panes[((i + dir).rem_euclid(n)) as usize]
+}
+
+fn move_focused(state: &mut State, delta: isize) -> Vec<Command> {
+    match state.focus {
+        Pane::Accounts => {
+            let n = state.accounts.len() + 1;
+            let before = state.account_sel;
+            state.account_sel =
+                (state.account_sel as isize + delta).clamp(0, n as isize - 1) as usize;
+            if state.account_sel != before {
+                state.sel = 0;
+                state.list_offset = 0;
+                state.refilter();
+            }
+        }
+        Pane::List => {
+            state.move_list(delta);
+            // In the side-by-side layout the open detail follows the selection.
+            if state.detail_open {
+                return request_detail(state);
+            }
+        }
+        Pane::Detail => {
+            state.detail_scroll =
+                (state.detail_scroll as isize + delta).clamp(0, u16::MAX as isize) as u16;
+        }
+    }
+    vec![]
+}
+
+fn open_detail(state: &mut State) -> Vec<Command> {
+    if state.selected_cert().is_none() {
+        state.set_status("no certificate selected", Severity::Info);
+        return vec![];
+    }
+    state.detail_open = true;
+    state.focus = Pane::Detail;
+    state.detail_scroll = 0;
+    request_detail(state)
+}
+
+/// Ask for the selected certificate's detail unless it is loaded or loading.
+fn request_detail(state: &mut State) -> Vec<Command> {
+    let Some((i, cert)) = state.selected_cert() else {
+        return vec![];
+    };
+    if matches!(
+        state.details.get(&i),
+        Some(DetailState::Loaded(_) | DetailState::Loading)
+    ) {
+        return vec![];
+    }
+    let (account, family, id) = (cert.account, cert.family, cert.id.clone());
+    let label = format!("detail {}", cert.common_name);
+    let job = state.new_job(JobKind::Detail { cert: i }, label);
+    state.details.insert(i, DetailState::Loading);
+    vec![Command::Detail {
+        job,
+        account,
+        family,
+        id,
+    }]
+}
+
+#[cfg(test)]
+mod tests;

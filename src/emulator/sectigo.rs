@@ -42,3 +42,14 @@ impl SectigoEmulator {
     }
     pub async fn shutdown(self) {}
 }
+
+impl Default for SectigoOptions {
+    fn default() -> Self {
+        SectigoOptions {
+            ssl_count: 2000,
+            latency: Duration::from_millis(30),
+            seed: 7,
+            now: 0,
+        }
+    }
+}

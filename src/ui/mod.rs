@@ -1,1 +1,520 @@
+//! Drawing: `draw(&State, &mut Frame)` is a pure function of the state. Only the visible rows
+//! of the list are turned into widgets, so a frame costs the same for 100 or 100,000 rows.
 
+mod overlays;
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Wrap};
+
+use crate::app::{AccountView, DetailState, LoadState, Pane, Severity, State};
+use crate::model::{Cert, CertStatus};
+use theme::Theme;
+
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+/// From this width on, the detail pane sits beside the list instead of replacing it.
+pub const SIDE_BY_SIDE_WIDTH: u16 = 120;
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/// How many list rows fit on screen (shared with `app` for paging and scrolling).
+pub fn list_viewport_rows(state: &State) -> usize {
+    // title bar + status bar + list borders + table header
+    state.size.1.saturating_sub(1 + 1 + 2 + 1) as usize
+}
+
+fn accounts_width(width: u16) -> u16 {
+    if width >= 110 { 24 } else { 18 }
+}
+
+pub fn draw(state: &State, frame: &mut Frame) {
+    let area = frame.area();
+    let theme = Theme::for_state(state.no_color);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        draw_too_small(frame, area, &theme);
+        return;
+    }
+    let [title, main, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_title(state, frame, title, &theme);
+    let [accounts, right] = Layout::horizontal([
+        Constraint::Length(accounts_width(area.width)),
+        Constraint::Fill(1),
+    ])
+    .areas(main);
+    draw_accounts(state, frame, accounts, &theme);
+    if state.detail_open {
+        if area.width >= SIDE_BY_SIDE_WIDTH {
+            let [list, detail] =
+                Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+                    .areas(right);
+            draw_list(state, frame, list, &theme);
+            draw_detail(state, frame, detail, &theme);
+        } else {
+            draw_detail(state, frame, right, &theme);
+        }
+    } else {
+        draw_list(state, frame, right, &theme);
+    }
+    draw_status(state, frame, status, &theme);
+    overlays::draw(state, frame, area, &theme);
+}
+
+fn draw_too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
+    let lines = vec![
+        Line::styled(
+            format!("terminal too small (need {MIN_WIDTH}x{MIN_HEIGHT})"),
+            theme.warning,
+        ),
+        Line::raw(format!("now {}x{}", area.width, area.height)),
+        Line::styled("q quits", theme.muted),
+    ];
+    let h = (lines.len() as u16).min(area.height);
+    let y = area.y + area.height.saturating_sub(h) / 2;
+    let rect = Rect::new(area.x, y, area.width, h);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        rect,
+    );
+}
+
+fn draw_title(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let scope = match state.selected_account() {
+        Some(a) => state
+            .accounts
+            .get(a)
+            .map(|a| a.name.as_str())
+            .unwrap_or("?"),
+        None => "all accounts",
+    };
+    let mut spans = vec![
+        Span::styled(" certdeck ", theme.title),
+        Span::styled("│ ", theme.muted),
+        Span::raw(scope.to_string()),
+        Span::styled(" │ ", theme.muted),
+        Span::raw(format!(
+            "{} of {} certificates",
+            group(state.view.len()),
+            group(state.certs.len())
+        )),
+        Span::styled(" │ ", theme.muted),
+        Span::raw(format!("sort: {}", state.sort.label())),
+    ];
+    if !state.filter_text().is_empty() && !state.filter_editing {
+        spans.push(Span::styled(" │ ", theme.muted));
+        spans.push(Span::styled(
+            format!("filter: {}", state.filter_text()),
+            theme.accent,
+        ));
+    }
+    if state.read_only {
+        spans.push(Span::styled(" │ ", theme.muted));
+        spans.push(Span::styled("READ-ONLY", theme.warning));
+    }
+    frame.render_widget(Line::from(spans), area);
+}
+
+/// 12345 → "12,345".
+pub fn group(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn pane_block<'a>(title: &'a str, focused: bool, theme: &Theme) -> Block<'a> {
+    let style = if focused {
+        theme.border_focus
+    } else {
+        theme.border
+    };
+    let marker = if focused { "▸ " } else { "" };
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(style)
+        .title(Line::styled(format!(" {marker}{title} "), style))
+}
+
+fn account_status(acc: &AccountView) -> (String, bool) {
+    match &acc.load {
+        LoadState::Unavailable(why) => (why.clone(), true),
+        LoadState::Failed(_) => ("failed (e: log)".into(), true),
+        LoadState::Loading => match acc.total {
+            Some(t) => (format!("loading {}/{}", acc.loaded.min(t), t), false),
+            None => ("loading…".into(), false),
+        },
+        LoadState::Loaded => (format!("{} certs", group(acc.loaded)), false),
+        LoadState::Idle => ("idle".into(), false),
+    }
+}
+
+fn draw_accounts(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let focused = state.focus == Pane::Accounts;
+    let block = pane_block("Accounts", focused, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let w = inner.width as usize;
+    let mut lines = Vec::new();
+    let sel_style = |i: usize| {
+        if i == state.account_sel {
+            if focused {
+                theme.selection
+            } else {
+                Style::new().add_modifier(Modifier::BOLD)
+            }
+        } else {
+            Style::new()
+        }
+    };
+    lines.push(Line::styled(
+        fit(&format!("All ({})", group(state.certs.len())), w),
+        sel_style(0),
+    ));
+    for (i, acc) in state.accounts.iter().enumerate() {
+        lines.push(Line::styled(fit(&acc.name, w), sel_style(i + 1)));
+        let (status, bad) = account_status(acc);
+        let ro = if acc.read_only { " RO" } else { "" };
+        let style = if bad { theme.warning } else { theme.muted };
+        lines.push(Line::styled(
+            fit(&format!("  {} {status}{ro}", acc.kind), w),
+            style,
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Cut `s` to `w` display columns, ending in "…" when cut.
+pub fn fit(s: &str, w: usize) -> String {
+    if w == 0 {
+        return String::new();
+    }
+    let n = s.chars().count();
+    if n <= w {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(w - 1).collect();
+    out.push('…');
+    out
+}
+
+pub fn status_style(s: CertStatus, theme: &Theme) -> Style {
+    match s {
+        CertStatus::Issued => theme.ok,
+        CertStatus::Requested | CertStatus::Approved | CertStatus::Applied => theme.warning,
+        CertStatus::Declined
+        | CertStatus::Revoked
+        | CertStatus::Expired
+        | CertStatus::Rejected
+        | CertStatus::Invalid => theme.danger,
+        CertStatus::Replaced | CertStatus::Unknown => theme.muted,
+    }
+}
+
+/// The "days left" cell: text and style. Text always carries the meaning.
+pub fn days_cell(c: &Cert, now: i64, theme: &Theme) -> (String, Style) {
+    if !c.complete && c.expires.is_none() {
+        return ("…".into(), theme.muted);
+    }
+    match c.days_left(now) {
+        None => ("—".into(), theme.muted),
+        Some(d) if d < 0 => ("EXPIRED".into(), theme.danger),
+        Some(d) if d <= 7 => (format!("{d}d !"), theme.danger),
+        Some(d) if d <= 30 => (format!("{d}d"), theme.warning),
+        Some(d) => (format!("{d}d"), theme.ok),
+    }
+}
+
+fn draw_list(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let focused = state.focus == Pane::List;
+    let title = if state.filter_editing || !state.filter_text().is_empty() {
+        format!(
+            "Certificates {}/{} · /{}",
+            group(state.view.len()),
+            group(state.certs.len()),
+            state.filter_text()
+        )
+    } else {
+        format!("Certificates {}", group(state.view.len()))
+    };
+    let block = pane_block(&title, focused, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let show_account = inner.width >= 60;
+    let mut widths = vec![
+        Constraint::Fill(1),
+        Constraint::Length(9),
+        Constraint::Length(7),
+        Constraint::Length(if inner.width >= 90 { 18 } else { 12 }),
+    ];
+    let mut header = vec!["Common name", "Status", "Left", "Profile"];
+    if show_account {
+        widths.push(Constraint::Length(if inner.width >= 90 { 14 } else { 10 }));
+        header.push("Account");
+    }
+    let h = inner.height.saturating_sub(1) as usize;
+    let start = state.list_offset.min(state.view.len());
+    let end = (start + h).min(state.view.len());
+    let rows: Vec<Row> = state.view[start..end]
+        .iter()
+        .map(|&i| {
+            let c = &state.certs[i as usize];
+            let (days, days_style) = days_cell(c, state.now, theme);
+            let status = if c.complete || c.status != CertStatus::Unknown {
+                c.status.label()
+            } else {
+                "…"
+            };
+            let mut cells = vec![
+                Cell::from(c.common_name.as_str()),
+                Cell::from(Span::styled(status, status_style(c.status, theme))),
+                Cell::from(Span::styled(days, days_style)),
+                Cell::from(c.profile.as_deref().unwrap_or("")),
+            ];
+            if show_account {
+                let name = state
+                    .accounts
+                    .get(c.account)
+                    .map(|a| a.name.as_str())
+                    .unwrap_or("");
+                cells.push(Cell::from(name));
+            }
+            Row::new(cells)
+        })
+        .collect();
+    if state.view.is_empty() {
+        let msg = if state.certs.is_empty() {
+            if state.busy() {
+                "loading…"
+            } else if state.accounts.is_empty() {
+                "no accounts configured — see config.example.toml, or run with --demo"
+            } else {
+                "no certificates"
+            }
+        } else {
+            "nothing matches the filter (Esc clears it)"
+        };
+        frame.render_widget(
+            Paragraph::new(Line::styled(msg, theme.muted)).wrap(Wrap { trim: true }),
+            inner,
+        );
+        return;
+    }
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(theme.title))
+        .column_spacing(1)
+        .row_highlight_style(if focused {
+            theme.selection
+        } else {
+            Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+        });
+    let mut ts = TableState::default().with_selected(Some(state.sel.saturating_sub(start)));
+    frame.render_stateful_widget(table, inner, &mut ts);
+}
+
+/// "2026-11-22" from Unix seconds (UTC).
+pub fn ymd(secs: i64) -> String {
+    jiff::Timestamp::from_second(secs)
+        .map(|t| t.strftime("%Y-%m-%d").to_string())
+        .unwrap_or_else(|_| "?".into())
+}
+
+fn section(title: &str, theme: &Theme) -> Line<'static> {
+    Line::styled(format!("── {title} "), theme.accent)
+}
+
+fn field(label: &str, value: String, width: usize, theme: &Theme) -> Line<'static> {
+    let lw = width.min(18);
+    Line::from(vec![
+        Span::styled(format!("{:<lw$} ", fit(label, lw)), theme.muted),
+        Span::raw(value),
+    ])
+}
+
+/// The lines of the detail pane (also used by tests).
+pub fn detail_lines(state: &State, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let Some((i, c)) = state.selected_cert() else {
+        return vec![Line::styled("no certificate selected", theme.muted)];
+    };
+    let mut out = vec![Line::styled(c.common_name.clone(), theme.title)];
+    let (days, dstyle) = days_cell(c, state.now, theme);
+    let account = state
+        .accounts
+        .get(c.account)
+        .map(|a| a.name.clone())
+        .unwrap_or_default();
+    out.push(Line::from(vec![
+        Span::styled(format!("{:<18} ", "Status"), theme.muted),
+        Span::styled(c.status_text.clone(), status_style(c.status, theme)),
+    ]));
+    let expires = match c.expires {
+        Some(e) => Line::from(vec![
+            Span::styled(format!("{:<18} ", "Expires"), theme.muted),
+            Span::raw(format!("{} (", ymd(e))),
+            Span::styled(days, dstyle),
+            Span::raw(")"),
+        ]),
+        None => field("Expires", "—".into(), width, theme),
+    };
+    out.push(expires);
+    out.push(field(
+        "Account",
+        format!("{account} ({})", c.family.label()),
+        width,
+        theme,
+    ));
+    out.push(field("Id", c.id.clone(), width, theme));
+    match state.details.get(&i) {
+        None => out.push(Line::styled("Enter loads the full detail", theme.muted)),
+        Some(DetailState::Loading) => out.push(Line::styled(
+            format!("{} loading detail…", SPINNER[state.spinner % SPINNER.len()]),
+            theme.muted,
+        )),
+        Some(DetailState::Failed(e)) => {
+            out.push(Line::styled("detail failed:", theme.danger));
+            out.push(Line::raw(e.to_string()));
+        }
+        Some(DetailState::Loaded(v)) => {
+            out.push(section("Certificate Manager", theme));
+            for (k, val) in &v.detail.fields {
+                out.push(field(k, val.clone(), width, theme));
+            }
+            if !v.detail.custom_fields.is_empty() {
+                out.push(section("Custom fields", theme));
+                for (k, val) in &v.detail.custom_fields {
+                    out.push(field(k, val.clone(), width, theme));
+                }
+            }
+            match &v.x509 {
+                Ok(certs) if certs.is_empty() => {
+                    if let Some(note) = &v.detail.body_note {
+                        out.push(section("Certificate", theme));
+                        out.push(Line::styled(note.clone(), theme.warning));
+                    }
+                }
+                Ok(certs) => {
+                    for (n, cv) in certs.iter().enumerate() {
+                        let t = if n == 0 {
+                            "Certificate".to_string()
+                        } else {
+                            format!("Chain certificate {n}")
+                        };
+                        out.push(section(&t, theme));
+                        for (k, val) in cv.lines(state.now) {
+                            out.push(field(&k, val, width, theme));
+                        }
+                    }
+                }
+                Err(e) => {
+                    out.push(section("Certificate", theme));
+                    out.push(Line::styled(
+                        format!("the certificate body did not parse: {e}"),
+                        theme.danger,
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn draw_detail(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let focused = state.focus == Pane::Detail;
+    let block = pane_block("Detail", focused, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let lines = detail_lines(state, inner.width as usize, theme);
+    let max_scroll = (lines.len() as u16).saturating_sub(inner.height);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((state.detail_scroll.min(max_scroll), 0)),
+        inner,
+    );
+}
+
+fn draw_status(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
+    if state.filter_editing {
+        let prefix = "/";
+        let value = state.filter.value();
+        let w = area.width.saturating_sub(30) as usize;
+        let scroll = state.filter.visual_scroll(w);
+        let shown: String = value.chars().skip(scroll).take(w).collect();
+        let line = Line::from(vec![
+            Span::styled(prefix, theme.key),
+            Span::raw(shown),
+            Span::styled("   Enter keep · Esc clear", theme.muted),
+        ]);
+        frame.render_widget(line, area);
+        let cx = area.x + 1 + (state.filter.visual_cursor().saturating_sub(scroll)) as u16;
+        frame.set_cursor_position((cx.min(area.right().saturating_sub(1)), area.y));
+        return;
+    }
+    // Right side: progress of pending jobs, or the last status message.
+    let right: Option<(String, Style)> = if let Some(job) = state.jobs.values().next() {
+        let spin = SPINNER[state.spinner % SPINNER.len()];
+        let p = state
+            .jobs
+            .values()
+            .filter_map(|j| j.progress.as_ref())
+            .max_by_key(|p| p.1);
+        let text = match p {
+            Some((done, of, label)) => format!("{spin} {label} {done}/{of}"),
+            None => format!("{spin} {}", job.label),
+        };
+        let more = state.jobs.len().saturating_sub(1);
+        let text = if more > 0 {
+            format!("{text} (+{more})")
+        } else {
+            text
+        };
+        Some((text, theme.accent))
+    } else {
+        state.status.as_ref().map(|(t, sev)| {
+            let style = match sev {
+                Severity::Info => theme.muted,
+                Severity::Warning => theme.warning,
+                Severity::Error => theme.danger,
+            };
+            (t.clone(), style)
+        })
+    };
+    let right_w = right
+        .as_ref()
+        .map(|(t, _)| (t.chars().count() as u16 + 1).min(area.width / 2))
+        .unwrap_or(0);
+    let [left, right_area] =
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(right_w)]).areas(area);
+    let mut spans = Vec::new();
+    let mut used = 0usize;
+    for (key, label) in state.keymap.hints(state.ctx()) {
+        let n = key.chars().count() + label.chars().count() + 3;
+        if used + n > left.width as usize {
+            break;
+        }
+        used += n;
+        spans.push(Span::styled(format!(" {key}"), theme.key));
+        spans.push(Span::raw(format!(" {label} ")));
+    }
+    frame.render_widget(Line::from(spans), left);
+    if let Some((t, style)) = right {
+        frame.render_widget(
+            Line::styled(fit(&t, right_w as usize), style).alignment(Alignment::Right),
+            right_area,
+        );
+    }
+}

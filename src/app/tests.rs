@@ -1,0 +1,442 @@
+//! `update` unit tests: keys and worker events in, state and commands out.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::*;
+use crate::model::{CertDetail, CertStatus};
+
+pub const NOW: i64 = 1_795_000_000; // 2026-11-17
+
+fn key(c: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
+}
+
+fn ch(c: char) -> Msg {
+    key(KeyCode::Char(c))
+}
+
+fn typed(state: &mut State, s: &str) {
+    for c in s.chars() {
+        update(state, ch(c));
+    }
+}
+
+fn account(name: &str) -> AccountView {
+    AccountView {
+        name: name.into(),
+        kind: ProviderKind::Sectigo,
+        read_only: false,
+        families: vec![Family::Ssl],
+        loaded: 0,
+        total: None,
+        load: LoadState::Idle,
+    }
+}
+
+fn cert(account: usize, id: u32, cn: &str, status: CertStatus, days: Option<i64>) -> Cert {
+    Cert {
+        account,
+        family: Family::Ssl,
+        id: id.to_string(),
+        common_name: cn.into(),
+        sans: vec![format!("alt-{id}.example.net")],
+        serial: Some(format!("0A:{:02X}:FF", id % 256)),
+        status,
+        status_text: status.label().into(),
+        profile: Some("OV SSL".into()),
+        expires: days.map(|d| NOW + d * 86_400 + 3600),
+        complete: true,
+    }
+}
+
+fn state_with(n: u32) -> State {
+    let mut s = State::new(
+        vec![account("corp"), account("lab")],
+        KeyMap::default(),
+        NOW,
+        (100, 30),
+    );
+    let rows = (0..n)
+        .map(|i| {
+            cert(
+                (i % 2) as usize,
+                i,
+                &format!("host{i:04}.example.com"),
+                if i % 5 == 0 {
+                    CertStatus::Requested
+                } else {
+                    CertStatus::Issued
+                },
+                Some(i as i64 - 3),
+            )
+        })
+        .collect();
+    update(&mut s, Msg::Worker(WorkerEvent::Rows { job: 0, rows }));
+    s
+}
+
+fn selected_cn(s: &State) -> String {
+    s.selected_cert()
+        .map(|(_, c)| c.common_name.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn start_lists_every_usable_account_and_tracks_jobs() {
+    let mut s = State::new(
+        vec![account("corp"), {
+            let mut a = account("nas");
+            a.kind = ProviderKind::Synology;
+            a.families.clear();
+            a.load = LoadState::Unavailable("not supported yet".into());
+            a
+        }],
+        KeyMap::default(),
+        NOW,
+        (100, 30),
+    );
+    let cmds = s.start();
+    assert_eq!(cmds.len(), 1);
+    let Command::List {
+        job,
+        account,
+        family,
+    } = cmds[0].clone()
+    else {
+        panic!("expected a list command, got {cmds:?}");
+    };
+    assert_eq!((account, family), (0, Family::Ssl));
+    assert!(s.busy());
+    assert_eq!(s.accounts[0].load, LoadState::Loading);
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Total {
+            job,
+            account: 0,
+            family: Family::Ssl,
+            total: 2,
+        }),
+    );
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Rows {
+            job,
+            rows: vec![cert(0, 1, "a.example.com", CertStatus::Issued, Some(10))],
+        }),
+    );
+    assert_eq!(s.accounts[0].loaded, 1);
+    assert_eq!(s.accounts[0].total, Some(2));
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Done {
+            job,
+            result: Ok(JobOutput::Listed {
+                account: 0,
+                family: Family::Ssl,
+                count: 1,
+            }),
+        }),
+    );
+    assert!(!s.busy());
+    assert_eq!(s.accounts[0].load, LoadState::Loaded);
+}
+
+#[test]
+fn a_bare_page_row_never_overwrites_a_completed_row() {
+    let mut s = state_with(3);
+    let mut bare = cert(0, 2, "host0002.example.com", CertStatus::Unknown, None);
+    bare.complete = false;
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Rows {
+            job: 0,
+            rows: vec![bare],
+        }),
+    );
+    assert_eq!(s.certs.len(), 3);
+    let c = s.certs.iter().find(|c| c.id == "2").unwrap();
+    assert_eq!(c.status, CertStatus::Issued);
+    assert!(c.complete);
+}
+
+#[test]
+fn filter_matches_cn_sans_and_serial_case_insensitively_and_esc_clears() {
+    let mut s = state_with(40);
+    update(&mut s, ch('/'));
+    assert!(s.filter_editing);
+    typed(&mut s, "HOST001");
+    assert_eq!(s.view.len(), 10, "host0010..host0019");
+    // SAN
+    update(&mut s, key(KeyCode::Esc));
+    assert!(!s.filter_editing);
+    assert_eq!(s.view.len(), 40);
+    update(&mut s, ch('/'));
+    typed(&mut s, "alt-7.example");
+    assert_eq!(s.view.len(), 1);
+    assert_eq!(selected_cn(&s), "host0007.example.com");
+    // serial, with and without colons
+    update(&mut s, key(KeyCode::Esc));
+    update(&mut s, ch('/'));
+    typed(&mut s, "0a:1b:ff");
+    assert_eq!(s.view.len(), 1);
+    assert_eq!(selected_cn(&s), "host0027.example.com");
+    for _ in 0..8 {
+        update(&mut s, key(KeyCode::Backspace));
+    }
+    typed(&mut s, "0a1bff");
+    assert_eq!(s.view.len(), 1);
+    // Enter keeps the filter and leaves editing; Esc in the list clears it.
+    update(&mut s, key(KeyCode::Enter));
+    assert!(!s.filter_editing);
+    assert_eq!(s.filter_text(), "0a1bff");
+    assert_eq!(s.view.len(), 1);
+    update(&mut s, key(KeyCode::Esc));
+    assert_eq!(s.filter_text(), "");
+    assert_eq!(s.view.len(), 40);
+}
+
+#[test]
+fn typing_in_the_filter_never_triggers_bindings() {
+    let mut s = state_with(5);
+    update(&mut s, ch('/'));
+    typed(&mut s, "qs?e");
+    assert!(!s.quit);
+    assert!(s.overlay.is_none());
+    assert_eq!(s.filter_text(), "qs?e");
+    // but Ctrl-C still quits
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+    );
+    assert!(s.quit);
+}
+
+#[test]
+fn sort_cycles_expiry_cn_status() {
+    let mut s = State::new(vec![account("corp")], KeyMap::default(), NOW, (100, 30));
+    let rows = vec![
+        cert(0, 1, "b.example.com", CertStatus::Issued, Some(5)),
+        cert(0, 2, "a.example.com", CertStatus::Issued, Some(50)),
+        cert(0, 3, "c.example.com", CertStatus::Requested, None),
+        cert(0, 4, "d.example.com", CertStatus::Revoked, Some(-2)),
+    ];
+    update(&mut s, Msg::Worker(WorkerEvent::Rows { job: 0, rows }));
+    let order = |s: &State| -> Vec<String> {
+        s.view
+            .iter()
+            .map(|&i| s.certs[i as usize].id.clone())
+            .collect()
+    };
+    assert_eq!(s.sort, SortKey::Expiry);
+    assert_eq!(order(&s), ["4", "1", "2", "3"]);
+    update(&mut s, ch('s'));
+    assert_eq!(s.sort, SortKey::CommonName);
+    assert_eq!(order(&s), ["2", "1", "3", "4"]);
+    update(&mut s, ch('s'));
+    assert_eq!(s.sort, SortKey::Status);
+    assert_eq!(order(&s)[0], "3", "pending requests first");
+    update(&mut s, ch('s'));
+    assert_eq!(s.sort, SortKey::Expiry);
+}
+
+#[test]
+fn sorting_keeps_the_selected_certificate_selected() {
+    let mut s = state_with(20);
+    update(&mut s, ch('j'));
+    update(&mut s, ch('j'));
+    let before = selected_cn(&s);
+    update(&mut s, ch('s'));
+    assert_eq!(selected_cn(&s), before);
+}
+
+#[test]
+fn movement_keys_and_viewport() {
+    let mut s = state_with(100);
+    let h = s.list_height();
+    assert_eq!(h, 25, "100x30 leaves 25 list rows");
+    update(&mut s, ch('j'));
+    assert_eq!(s.sel, 1);
+    update(&mut s, key(KeyCode::Down));
+    assert_eq!(s.sel, 2);
+    update(&mut s, ch('k'));
+    assert_eq!(s.sel, 1);
+    update(&mut s, ch('G'));
+    assert_eq!(s.sel, 99);
+    assert_eq!(s.list_offset, 100 - h);
+    update(&mut s, ch('g'));
+    assert_eq!((s.sel, s.list_offset), (0, 0));
+    update(&mut s, key(KeyCode::PageDown));
+    assert_eq!(s.sel, h);
+    assert!(s.sel >= s.list_offset && s.sel < s.list_offset + h);
+    update(&mut s, key(KeyCode::PageUp));
+    assert_eq!(s.sel, 0);
+    update(&mut s, ch('k'));
+    assert_eq!(s.sel, 0, "no wrap at the top");
+    // a resize keeps the selection on screen
+    update(&mut s, ch('G'));
+    update(&mut s, Msg::Resize(80, 24));
+    let h = s.list_height();
+    assert!(s.sel >= s.list_offset && s.sel < s.list_offset + h);
+}
+
+#[test]
+fn tab_and_h_l_move_focus_between_panes() {
+    let mut s = state_with(3);
+    assert_eq!(s.focus, Pane::List);
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(s.focus, Pane::Accounts);
+    update(&mut s, key(KeyCode::BackTab));
+    assert_eq!(s.focus, Pane::List);
+    update(&mut s, ch('h'));
+    assert_eq!(s.focus, Pane::Accounts);
+    update(&mut s, ch('l'));
+    assert_eq!(s.focus, Pane::List);
+}
+
+#[test]
+fn choosing_an_account_narrows_the_list() {
+    let mut s = state_with(10);
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(s.focus, Pane::Accounts);
+    update(&mut s, ch('j'));
+    assert_eq!(s.selected_account(), Some(0));
+    assert_eq!(s.view.len(), 5);
+    assert!(s.view.iter().all(|&i| s.certs[i as usize].account == 0));
+    update(&mut s, ch('j'));
+    assert_eq!(s.selected_account(), Some(1));
+    assert_eq!(s.view.len(), 5);
+    update(&mut s, ch('g'));
+    assert_eq!(s.selected_account(), None);
+    assert_eq!(s.view.len(), 10);
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(s.focus, Pane::List);
+}
+
+#[test]
+fn enter_requests_the_detail_once_and_esc_closes_it() {
+    let mut s = state_with(3);
+    let cmds = update(&mut s, key(KeyCode::Enter));
+    assert_eq!(cmds.len(), 1);
+    let Command::Detail { job, id, .. } = cmds[0].clone() else {
+        panic!("{cmds:?}")
+    };
+    let (idx, c) = s.selected_cert().unwrap();
+    assert_eq!(id, c.id);
+    let c = c.clone();
+    assert!(s.detail_open);
+    assert_eq!(s.focus, Pane::Detail);
+    assert!(matches!(s.details.get(&idx), Some(DetailState::Loading)));
+    // a second Enter while loading sends nothing
+    update(&mut s, key(KeyCode::Esc));
+    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
+    let detail = CertDetail {
+        fields: vec![("Id".into(), c.id.clone())],
+        ..CertDetail::default()
+    };
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Done {
+            job,
+            result: Ok(JobOutput::Detail {
+                account: 0,
+                family: Family::Ssl,
+                cert: c,
+                view: Box::new(DetailView {
+                    detail,
+                    x509: Ok(vec![]),
+                }),
+            }),
+        }),
+    );
+    assert!(matches!(s.details.get(&idx), Some(DetailState::Loaded(_))));
+    assert!(!s.busy());
+    update(&mut s, key(KeyCode::Esc));
+    assert!(!s.detail_open);
+    assert_eq!(s.focus, Pane::List);
+    // cached: no new request
+    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
+}
+
+fn auth_error() -> ProviderError {
+    ProviderError::new(
+        "corp",
+        "list SSL certificates",
+        ErrorKind::Auth,
+        "Unknown user",
+    )
+    .with_status(401)
+    .with_code(-16)
+}
+
+#[test]
+fn a_failed_job_pops_up_and_stays_in_the_error_log() {
+    let mut s = state_with(0);
+    let cmds = s.start();
+    let job = cmds[0].job();
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Done {
+            job,
+            result: Err(auth_error()),
+        }),
+    );
+    assert_eq!(s.errors.len(), 1);
+    assert_eq!(s.overlay, Some(Overlay::Error { index: 0 }));
+    assert!(matches!(s.accounts[0].load, LoadState::Failed(_)));
+    update(&mut s, key(KeyCode::Esc));
+    assert_eq!(s.overlay, None);
+    update(&mut s, ch('e'));
+    assert_eq!(s.overlay, Some(Overlay::Errors { selected: 0 }));
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(s.overlay, Some(Overlay::Error { index: 0 }));
+    update(&mut s, key(KeyCode::Esc));
+    assert_eq!(s.overlay, None);
+}
+
+#[test]
+fn keys_keep_working_while_a_job_hangs() {
+    let mut s = state_with(10);
+    let cmds = s.start();
+    assert!(!cmds.is_empty());
+    assert!(s.busy());
+    update(&mut s, ch('j'));
+    update(&mut s, ch('?'));
+    assert!(matches!(s.overlay, Some(Overlay::Help { .. })));
+    update(&mut s, key(KeyCode::Esc));
+    assert_eq!(s.sel, 1);
+    update(&mut s, ch('q'));
+    assert!(s.quit);
+}
+
+#[test]
+fn refresh_reloads_the_selected_account_only() {
+    let mut s = state_with(4);
+    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, ch('j')); // corp
+    let cmds = update(&mut s, ch('r'));
+    assert_eq!(cmds.len(), 1);
+    assert!(matches!(cmds[0], Command::List { account: 0, .. }));
+    // a second r while loading does nothing new
+    assert!(update(&mut s, ch('r')).is_empty());
+}
+
+#[test]
+fn help_toggles_and_q_in_help_quits() {
+    let mut s = state_with(1);
+    update(&mut s, ch('?'));
+    assert!(matches!(s.overlay, Some(Overlay::Help { scroll: 0 })));
+    update(&mut s, ch('j'));
+    assert!(matches!(s.overlay, Some(Overlay::Help { scroll: 1 })));
+    update(&mut s, ch('?'));
+    assert!(s.overlay.is_none());
+    update(&mut s, ch('?'));
+    update(&mut s, ch('q'));
+    assert!(s.quit);
+}
+
+#[test]
+fn tick_sets_the_clock() {
+    let mut s = state_with(1);
+    update(&mut s, Msg::Tick(NOW + 60));
+    assert_eq!(s.now, NOW + 60);
+}

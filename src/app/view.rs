@@ -1,0 +1,123 @@
+//! Sorting and filtering of the certificate list by index vectors: the certificates never move,
+//! and nothing here allocates per row beyond the index vectors themselves.
+
+use std::cmp::Ordering;
+
+use crate::model::{AccountIdx, Cert, CertStatus};
+
+/// The sort orders `s` cycles through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    /// Soonest expiry first; unknown expiry last.
+    Expiry,
+    /// Common name A→Z.
+    CommonName,
+    /// Pending requests first, then by status, then expiry.
+    Status,
+}
+
+impl SortKey {
+    pub fn next(self) -> SortKey {
+        match self {
+            SortKey::Expiry => SortKey::CommonName,
+            SortKey::CommonName => SortKey::Status,
+            SortKey::Status => SortKey::Expiry,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::Expiry => "expiry",
+            SortKey::CommonName => "CN",
+            SortKey::Status => "status",
+        }
+    }
+}
+
+/// The lower-case text a filter matches against: CN, SANs, serial with and without colons.
+pub fn haystack(c: &Cert) -> String {
+    let mut s = String::with_capacity(c.common_name.len() + 32);
+    s.push_str(&c.common_name.to_lowercase());
+    for san in &c.sans {
+        s.push('\n');
+        s.push_str(&san.to_lowercase());
+    }
+    if let Some(serial) = &c.serial {
+        let lower = serial.to_lowercase();
+        s.push('\n');
+        s.push_str(&lower);
+        if lower.contains(':') {
+            s.push('\n');
+            s.extend(lower.chars().filter(|&ch| ch != ':'));
+        }
+    }
+    s
+}
+
+fn status_rank(s: CertStatus) -> u8 {
+    match s {
+        CertStatus::Requested => 0,
+        CertStatus::Approved => 1,
+        CertStatus::Applied => 2,
+        CertStatus::Issued => 3,
+        CertStatus::Expired => 4,
+        CertStatus::Revoked => 5,
+        CertStatus::Declined => 6,
+        CertStatus::Rejected => 7,
+        CertStatus::Replaced => 8,
+        CertStatus::Invalid => 9,
+        CertStatus::Unknown => 10,
+    }
+}
+
+fn by_expiry(a: &Cert, b: &Cert) -> Ordering {
+    match (a.expires, b.expires) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}
+
+fn by_cn(a: &Cert, b: &Cert) -> Ordering {
+    // ASCII case-insensitive without allocating.
+    let x = a.common_name.bytes().map(|c| c.to_ascii_lowercase());
+    let y = b.common_name.bytes().map(|c| c.to_ascii_lowercase());
+    x.cmp(y)
+}
+
+/// Sort `indices` by `key`, stable and with the id as the last tie-breaker.
+pub fn sort_indices(indices: &mut [u32], certs: &[Cert], key: SortKey) {
+    indices.sort_by(|&i, &j| {
+        let (a, b) = (&certs[i as usize], &certs[j as usize]);
+        let primary = match key {
+            SortKey::Expiry => by_expiry(a, b).then_with(|| by_cn(a, b)),
+            SortKey::CommonName => by_cn(a, b).then_with(|| by_expiry(a, b)),
+            SortKey::Status => status_rank(a.status)
+                .cmp(&status_rank(b.status))
+                .then_with(|| by_expiry(a, b)),
+        };
+        primary
+            .then_with(|| a.account.cmp(&b.account))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+}
+
+/// The subsequence of `from` that belongs to `account` (if given) and contains `needle`
+/// (already lower-case) in its haystack.
+pub fn filter_indices(
+    from: &[u32],
+    certs: &[Cert],
+    haystacks: &[String],
+    account: Option<AccountIdx>,
+    needle: &str,
+) -> Vec<u32> {
+    from.iter()
+        .copied()
+        .filter(|&i| {
+            let i = i as usize;
+            account.is_none_or(|a| certs[i].account == a)
+                && (needle.is_empty() || haystacks[i].contains(needle))
+        })
+        .collect()
+}

@@ -1,0 +1,83 @@
+//! The terminal loop: it only reads events, calls `update`, sends commands and draws.
+
+use std::time::Duration;
+
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, EventStream};
+use futures::StreamExt;
+use tokio::sync::mpsc;
+
+use crate::app::{self, Msg, State};
+use crate::ui;
+use crate::worker::{Command, WorkerEvent};
+
+/// Unix seconds now (the only clock read; `update` gets time through `Msg::Tick`).
+pub fn now() -> i64 {
+    jiff::Timestamp::now().as_second()
+}
+
+/// Take over the terminal, run until the user quits, and give the terminal back — also on
+/// error; on panic ratatui's hook restores it before the message is printed.
+pub async fn run(
+    state: State,
+    cmd_tx: mpsc::UnboundedSender<Command>,
+    evt_rx: mpsc::UnboundedReceiver<WorkerEvent>,
+) -> anyhow::Result<()> {
+    let mut terminal = ratatui::init();
+    let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
+    let result = event_loop(&mut terminal, state, cmd_tx, evt_rx).await;
+    let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
+    ratatui::restore();
+    result
+}
+
+async fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    mut state: State,
+    cmd_tx: mpsc::UnboundedSender<Command>,
+    mut evt_rx: mpsc::UnboundedReceiver<WorkerEvent>,
+) -> anyhow::Result<()> {
+    let size = terminal.size()?;
+    app::update(&mut state, Msg::Resize(size.width, size.height));
+    for cmd in state.start() {
+        let _ = cmd_tx.send(cmd);
+    }
+    let mut events = EventStream::new();
+    let mut spinner = tokio::time::interval(Duration::from_millis(120));
+    let mut clock = tokio::time::interval(Duration::from_secs(30));
+    let mut dirty = true;
+    while !state.quit {
+        if dirty {
+            terminal.draw(|f| ui::draw(&state, f))?;
+            dirty = false;
+        }
+        let mut msgs = Vec::new();
+        tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(ev)) => msgs.extend(Msg::from_event(ev)),
+                Some(Err(e)) => return Err(anyhow::anyhow!("reading the terminal failed: {e}")),
+                None => break,
+            },
+            ev = evt_rx.recv() => {
+                if let Some(ev) = ev {
+                    msgs.push(Msg::Worker(ev));
+                    // Apply everything already waiting before drawing again.
+                    while msgs.len() < 512 {
+                        match evt_rx.try_recv() {
+                            Ok(ev) => msgs.push(Msg::Worker(ev)),
+                            Err(_) => break,
+                        }
+                    }
+                }
+            },
+            _ = spinner.tick(), if state.busy() => msgs.push(Msg::Tick(now())),
+            _ = clock.tick() => msgs.push(Msg::Tick(now())),
+        }
+        for msg in msgs {
+            for cmd in app::update(&mut state, msg) {
+                let _ = cmd_tx.send(cmd);
+            }
+            dirty = true;
+        }
+    }
+    Ok(())
+}

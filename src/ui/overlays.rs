@@ -1,0 +1,205 @@
+//! Popups: help (generated from the key table), the error log and one error.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use super::theme::Theme;
+use super::{fit, ymd};
+use crate::app::{Ctx, Overlay, State};
+
+pub fn draw(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
+    match &state.overlay {
+        None => {}
+        Some(Overlay::Help { scroll }) => help(state, frame, area, theme, *scroll),
+        Some(Overlay::Errors { selected }) => errors(state, frame, area, theme, *selected),
+        Some(Overlay::Error { index }) => error(state, frame, area, theme, *index),
+    }
+}
+
+fn popup(area: Rect, w: u16, h: u16) -> Rect {
+    area.centered(
+        Constraint::Length(w.min(area.width.saturating_sub(2))),
+        Constraint::Length(h.min(area.height.saturating_sub(2))),
+    )
+}
+
+fn frame_block<'a>(title: &'a str, footer: &'a str, theme: &Theme) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border_focus)
+        .title(Line::styled(format!(" {title} "), theme.title))
+        .title_bottom(Line::styled(format!(" {footer} "), theme.muted))
+}
+
+/// The help text, generated from the key table: one section per context.
+pub fn help_lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    for ctx in [Ctx::Global, Ctx::Accounts, Ctx::List, Ctx::Detail] {
+        let rows: Vec<_> = state
+            .keymap
+            .bindings
+            .iter()
+            .filter(|b| b.contexts.contains(&ctx))
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        if !lines.is_empty() {
+            lines.push(Line::raw(""));
+        }
+        lines.push(Line::styled(ctx.title().to_string(), theme.accent));
+        for b in rows {
+            let keys: Vec<String> = b.keys.iter().map(|k| k.to_string()).collect();
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<18}", keys.join(" ")), theme.key),
+                Span::raw(b.help.to_string()),
+            ]));
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("While filtering", theme.accent));
+    lines.push(Line::from(vec![
+        Span::styled(format!("  {:<18}", "Enter ↓"), theme.key),
+        Span::raw("keep the filter and go to the list"),
+    ]));
+    lines.push(Line::from(vec![
+        Span::styled(format!("  {:<18}", "Esc"), theme.key),
+        Span::raw("clear the filter"),
+    ]));
+    lines
+}
+
+fn help(state: &State, frame: &mut Frame, area: Rect, theme: &Theme, scroll: u16) {
+    let lines = help_lines(state, theme);
+    let rect = popup(area, 72, lines.len() as u16 + 2);
+    frame.render_widget(Clear, rect);
+    let inner_h = rect.height.saturating_sub(2);
+    let max = (lines.len() as u16).saturating_sub(inner_h);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(frame_block("Keys", "j/k scroll · Esc close", theme))
+            .scroll((scroll.min(max), 0)),
+        rect,
+    );
+}
+
+fn errors(state: &State, frame: &mut Frame, area: Rect, theme: &Theme, selected: usize) {
+    let rect = popup(
+        area,
+        area.width.saturating_sub(8),
+        area.height.saturating_sub(6),
+    );
+    frame.render_widget(Clear, rect);
+    let block = frame_block("Error log", "j/k move · Enter show · Esc close", theme);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    if state.errors.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Line::styled("no errors so far", theme.muted)),
+            inner,
+        );
+        return;
+    }
+    let h = inner.height as usize;
+    let start = selected.saturating_sub(h.saturating_sub(1));
+    let w = inner.width as usize;
+    let lines: Vec<Line> = state
+        .errors
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(h)
+        .map(|(i, e)| {
+            let code = e
+                .error
+                .code
+                .map(|c| format!(" code {c}"))
+                .unwrap_or_default();
+            let http = e
+                .error
+                .http_status
+                .map(|s| format!(" HTTP {s}"))
+                .unwrap_or_default();
+            let text = format!(
+                "{} {} · {}{http}{code} · {}",
+                hms(e.time),
+                e.error.account,
+                e.error.operation,
+                e.error.message
+            );
+            let style = if i == selected {
+                theme.selection
+            } else {
+                theme.danger
+            };
+            Line::styled(fit(&text, w), style)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn hms(secs: i64) -> String {
+    jiff::Timestamp::from_second(secs)
+        .map(|t| t.strftime("%H:%M:%S").to_string())
+        .unwrap_or_else(|_| "?".into())
+}
+
+fn error(state: &State, frame: &mut Frame, area: Rect, theme: &Theme, index: usize) {
+    let Some(e) = state.errors.get(index) else {
+        return;
+    };
+    let e = &e.error;
+    let row = |k: &str, v: String| {
+        Line::from(vec![
+            Span::styled(format!("{k:<14}"), theme.muted),
+            Span::raw(v),
+        ])
+    };
+    let mut lines = vec![
+        row("Account", e.account.clone()),
+        row("Operation", e.operation.clone()),
+        row(
+            "HTTP status",
+            e.http_status
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| "— (no response)".into()),
+        ),
+        row(
+            "Provider code",
+            e.code.map(|c| c.to_string()).unwrap_or_else(|| "—".into()),
+        ),
+        row(
+            "When",
+            format!(
+                "{} {} UTC",
+                ymd(state.errors[index].time),
+                hms(state.errors[index].time)
+            ),
+        ),
+        Line::raw(""),
+        Line::styled(e.message.clone(), theme.danger),
+    ];
+    if e.kind == crate::provider::ErrorKind::UnknownOutcome {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            "The request may have reached the server: its outcome is unknown. Refresh (r) to see the current state before trying again.",
+            theme.warning,
+        ));
+    }
+    let w = (area.width * 7 / 10).max(60);
+    let inner_w = w.saturating_sub(2).max(1) as usize;
+    let wrapped: u16 = lines
+        .iter()
+        .map(|l| (l.width().max(1).div_ceil(inner_w)) as u16)
+        .sum();
+    let rect = popup(area, w, wrapped + 2);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(frame_block("Error", "Esc close · e error log", theme)),
+        rect,
+    );
+}
