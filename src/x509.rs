@@ -1,1 +1,0 @@
-//! PEM/DER → what the detail pane shows. (Skeleton.)
