@@ -23,7 +23,10 @@ pub(super) fn rfc4514(name: &X509Name<'_>) -> String {
 pub(super) fn common_name(name: &X509Name<'_>) -> Option<String> {
     name.iter_common_name()
         .last()
-        .map(|attr| value_text(attr.attr_value()).unwrap_or_else(|| hex_der(attr.attr_value())))
+        .map(|attr| match value_text(attr.attr_value()) {
+            Some(text) => super::clean(&text),
+            None => hex_der(attr.attr_value()),
+        })
 }
 
 fn attribute(attr: &AttributeTypeAndValue<'_>) -> String {

@@ -485,6 +485,8 @@ fn control_characters_in_names_are_escaped() {
     assert!(!text.contains('\u{1b}'), "{text}");
     assert!(text.contains("CN=bad\\1B[2Jname"), "{text}");
     assert!(text.contains("DNS:evil\\x1b[31m.example"), "{text}");
+    assert_eq!(v.common_name.as_deref(), Some("bad\\x1b[2Jname"));
+    assert_eq!(v.display_name(), "bad\\x1b[2Jname");
 }
 
 // ---------------------------------------------------------------------------------------------
