@@ -112,12 +112,13 @@ pub fn filter_indices(
     account: Option<AccountIdx>,
     needle: &str,
 ) -> Vec<u32> {
+    let finder = memchr::memmem::Finder::new(needle.as_bytes());
     from.iter()
         .copied()
         .filter(|&i| {
             let i = i as usize;
             account.is_none_or(|a| certs[i].account == a)
-                && (needle.is_empty() || haystacks[i].contains(needle))
+                && (needle.is_empty() || finder.find(haystacks[i].as_bytes()).is_some())
         })
         .collect()
 }

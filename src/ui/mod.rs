@@ -28,7 +28,7 @@ pub fn list_viewport_rows(state: &State) -> usize {
 }
 
 fn accounts_width(width: u16) -> u16 {
-    if width >= 110 { 24 } else { 18 }
+    if width >= 110 { 26 } else { 20 }
 }
 
 pub fn draw(state: &State, frame: &mut Frame) {
@@ -190,10 +190,14 @@ fn draw_accounts(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
         let (status, bad) = account_status(acc);
         let ro = if acc.read_only { " RO" } else { "" };
         let style = if bad { theme.warning } else { theme.muted };
-        lines.push(Line::styled(
-            fit(&format!("  {} {status}{ro}", acc.kind), w),
-            style,
-        ));
+        // Narrow panes drop the kind so "not supported yet" and counts stay readable.
+        let wide = format!(" {} · {status}{ro}", acc.kind);
+        let text = if wide.chars().count() <= w {
+            wide
+        } else {
+            format!(" {status}{ro}")
+        };
+        lines.push(Line::styled(fit(&text, w), style));
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }
@@ -254,12 +258,13 @@ fn draw_list(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
     let block = pane_block(&title, focused, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let show_account = inner.width >= 60;
+    // The account column is always there when several accounts are listed together.
+    let show_account = state.selected_account().is_none() || inner.width >= 90;
     let mut widths = vec![
         Constraint::Fill(1),
         Constraint::Length(9),
         Constraint::Length(7),
-        Constraint::Length(if inner.width >= 90 { 18 } else { 12 }),
+        Constraint::Length(if inner.width >= 90 { 18 } else { 11 }),
     ];
     let mut header = vec!["Common name", "Status", "Left", "Profile"];
     if show_account {
@@ -337,12 +342,57 @@ fn section(title: &str, theme: &Theme) -> Line<'static> {
     Line::styled(format!("── {title} "), theme.accent)
 }
 
-fn field(label: &str, value: String, width: usize, theme: &Theme) -> Line<'static> {
-    let lw = width.min(18);
-    Line::from(vec![
-        Span::styled(format!("{:<lw$} ", fit(label, lw)), theme.muted),
-        Span::raw(value),
-    ])
+/// Greedy word wrap of `text` to `width` columns; words longer than a line are split.
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    let mut cur_len = 0usize;
+    for word in text.split(' ') {
+        let wlen = word.chars().count();
+        if cur_len > 0 && cur_len + 1 + wlen > width {
+            lines.push(std::mem::take(&mut cur));
+            cur_len = 0;
+        }
+        if cur_len > 0 {
+            cur.push(' ');
+            cur_len += 1;
+        }
+        let mut rest: Vec<char> = word.chars().collect();
+        while cur_len + rest.len() > width {
+            let take = width - cur_len;
+            cur.extend(rest.drain(..take));
+            lines.push(std::mem::take(&mut cur));
+            cur_len = 0;
+        }
+        cur_len += rest.len();
+        cur.extend(rest);
+    }
+    if cur_len > 0 || lines.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
+/// A label/value row with the value wrapped under itself (hanging indent).
+fn field(label: &str, value: String, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let lw = if width >= 40 { 18 } else { width / 3 };
+    let vw = width.saturating_sub(lw + 1).max(8);
+    wrap_words(&value, vw)
+        .into_iter()
+        .enumerate()
+        .map(|(n, chunk)| {
+            let label = if n == 0 {
+                fit(label, lw)
+            } else {
+                String::new()
+            };
+            Line::from(vec![
+                Span::styled(format!("{label:<lw$} "), theme.muted),
+                Span::raw(chunk),
+            ])
+        })
+        .collect()
 }
 
 /// The lines of the detail pane (also used by tests).
@@ -368,16 +418,19 @@ pub fn detail_lines(state: &State, width: usize, theme: &Theme) -> Vec<Line<'sta
             Span::styled(days, dstyle),
             Span::raw(")"),
         ]),
-        None => field("Expires", "—".into(), width, theme),
+        None => Line::from(vec![
+            Span::styled(format!("{:<18} ", "Expires"), theme.muted),
+            Span::raw("—"),
+        ]),
     };
     out.push(expires);
-    out.push(field(
+    out.extend(field(
         "Account",
         format!("{account} ({})", c.family.label()),
         width,
         theme,
     ));
-    out.push(field("Id", c.id.clone(), width, theme));
+    out.extend(field("Id", c.id.clone(), width, theme));
     match state.details.get(&i) {
         None => out.push(Line::styled("Enter loads the full detail", theme.muted)),
         Some(DetailState::Loading) => out.push(Line::styled(
@@ -391,12 +444,12 @@ pub fn detail_lines(state: &State, width: usize, theme: &Theme) -> Vec<Line<'sta
         Some(DetailState::Loaded(v)) => {
             out.push(section("Certificate Manager", theme));
             for (k, val) in &v.detail.fields {
-                out.push(field(k, val.clone(), width, theme));
+                out.extend(field(k, val.clone(), width, theme));
             }
             if !v.detail.custom_fields.is_empty() {
                 out.push(section("Custom fields", theme));
                 for (k, val) in &v.detail.custom_fields {
-                    out.push(field(k, val.clone(), width, theme));
+                    out.extend(field(k, val.clone(), width, theme));
                 }
             }
             match &v.x509 {
@@ -415,7 +468,7 @@ pub fn detail_lines(state: &State, width: usize, theme: &Theme) -> Vec<Line<'sta
                         };
                         out.push(section(&t, theme));
                         for (k, val) in cv.lines(state.now) {
-                            out.push(field(&k, val, width, theme));
+                            out.extend(field(&k, val, width, theme));
                         }
                     }
                 }

@@ -1,0 +1,406 @@
+//! Whole-screen snapshots of the console (ratatui TestBackend + insta) at 80x24 and 120x40,
+//! with a fixed clock. Update with `INSTA_UPDATE=always cargo test --test console` and review
+//! the diff.
+
+use certdeck::app::{AccountView, KeyMap, LoadState, Msg, State, update};
+use certdeck::model::{Cert, CertDetail, CertStatus, Family, ProviderKind};
+use certdeck::provider::{ErrorKind, ProviderError};
+use certdeck::worker::{Command, DetailView, JobOutput, WorkerEvent};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+/// 2026-01-15 00:00:00 UTC, the clock of the x509 fixtures.
+const NOW: i64 = 1_768_435_200;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+fn key(c: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
+}
+
+fn accounts() -> Vec<AccountView> {
+    vec![
+        AccountView {
+            name: "corp-scm".into(),
+            kind: ProviderKind::Sectigo,
+            read_only: false,
+            families: vec![Family::Ssl],
+            loaded: 0,
+            total: None,
+            load: LoadState::Idle,
+        },
+        AccountView {
+            name: "lab-scm".into(),
+            kind: ProviderKind::Sectigo,
+            read_only: true,
+            families: vec![Family::Ssl],
+            loaded: 0,
+            total: None,
+            load: LoadState::Idle,
+        },
+        AccountView {
+            name: "nas01".into(),
+            kind: ProviderKind::Synology,
+            read_only: false,
+            families: vec![],
+            loaded: 0,
+            total: None,
+            load: LoadState::Unavailable("not supported yet".into()),
+        },
+    ]
+}
+
+fn rows() -> Vec<Cert> {
+    let names = [
+        ("www.example.test", CertStatus::Issued, Some(137), "OV SSL"),
+        ("api.example.test", CertStatus::Issued, Some(12), "OV SSL"),
+        ("mail.example.test", CertStatus::Issued, Some(3), "EV SSL"),
+        ("vpn.example.test", CertStatus::Expired, Some(-20), "OV SSL"),
+        ("old.example.test", CertStatus::Revoked, Some(200), "OV SSL"),
+        (
+            "new-portal.example.test",
+            CertStatus::Requested,
+            None,
+            "OV Multi-Domain",
+        ),
+        ("shop.example.test", CertStatus::Approved, None, "EV SSL"),
+        (
+            "*.apps.example.test",
+            CertStatus::Issued,
+            Some(400),
+            "Wildcard SSL",
+        ),
+        (
+            "intranet.corp.example.test",
+            CertStatus::Issued,
+            Some(55),
+            "OV SSL",
+        ),
+        ("legacy.example.test", CertStatus::Declined, None, "OV SSL"),
+        ("sso.example.test", CertStatus::Applied, None, "OV SSL"),
+        ("git.example.test", CertStatus::Issued, Some(700), "OV SSL"),
+    ];
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, (cn, status, days, profile))| Cert {
+            account: i % 2,
+            family: Family::Ssl,
+            id: (4100 + i).to_string(),
+            common_name: cn.to_string(),
+            sans: vec![cn.to_string()],
+            serial: Some(format!("3A:{i:02X}:7F:10")),
+            status: *status,
+            status_text: status.label().to_string(),
+            profile: Some(profile.to_string()),
+            expires: days.map(|d| NOW + d * 86_400 + 3_600),
+            complete: true,
+        })
+        .collect()
+}
+
+/// A console with two loaded accounts and one unsupported.
+fn loaded(size: (u16, u16)) -> State {
+    let mut s = State::new(accounts(), KeyMap::default(), NOW, size);
+    let cmds = s.start();
+    for c in &cmds {
+        let Command::List { job, account, .. } = c else {
+            panic!("{c:?}")
+        };
+        let rows: Vec<Cert> = rows()
+            .into_iter()
+            .filter(|r| r.account == *account)
+            .collect();
+        let n = rows.len();
+        update(
+            &mut s,
+            Msg::Worker(WorkerEvent::Total {
+                job: *job,
+                account: *account,
+                family: Family::Ssl,
+                total: n,
+            }),
+        );
+        update(&mut s, Msg::Worker(WorkerEvent::Rows { job: *job, rows }));
+        update(
+            &mut s,
+            Msg::Worker(WorkerEvent::Done {
+                job: *job,
+                result: Ok(JobOutput::Listed {
+                    account: *account,
+                    family: Family::Ssl,
+                    count: n,
+                }),
+            }),
+        );
+    }
+    assert!(!s.busy());
+    s
+}
+
+fn render(s: &State) -> String {
+    let mut t = Terminal::new(TestBackend::new(s.size.0, s.size.1)).unwrap();
+    t.draw(|f| certdeck::ui::draw(s, f)).unwrap();
+    if s.size.0 == 0 || s.size.1 == 0 {
+        // TestBackend cannot print an empty buffer; drawing it without a panic is the test.
+        return String::new();
+    }
+    t.backend().to_string()
+}
+
+fn snap(name: &str, s: &State) {
+    let (w, h) = s.size;
+    insta::assert_snapshot!(format!("{name}_{w}x{h}"), render(s));
+}
+
+#[test]
+fn main_screen() {
+    for size in SIZES {
+        let s = loaded(size);
+        snap("main", &s);
+    }
+}
+
+#[test]
+fn main_screen_while_loading_shows_progress() {
+    for size in SIZES {
+        let mut s = State::new(accounts(), KeyMap::default(), NOW, size);
+        let cmds = s.start();
+        let job = cmds[0].job();
+        update(
+            &mut s,
+            Msg::Worker(WorkerEvent::Total {
+                job,
+                account: 0,
+                family: Family::Ssl,
+                total: 2000,
+            }),
+        );
+        update(
+            &mut s,
+            Msg::Worker(WorkerEvent::Rows {
+                job,
+                rows: rows().into_iter().filter(|r| r.account == 0).collect(),
+            }),
+        );
+        update(
+            &mut s,
+            Msg::Worker(WorkerEvent::Progress {
+                job,
+                done: 400,
+                of: 2000,
+                label: "loading".into(),
+            }),
+        );
+        let screen = render(&s);
+        assert!(screen.contains("loading 400/2000"), "{screen}");
+        snap("loading", &s);
+    }
+}
+
+#[test]
+fn filtered_list() {
+    for size in SIZES {
+        let mut s = loaded(size);
+        update(&mut s, key(KeyCode::Char('/')));
+        for c in "EXAMPLE.TEST".chars().take(4) {
+            update(&mut s, key(KeyCode::Char(c)));
+        }
+        update(&mut s, key(KeyCode::Char('x')));
+        update(&mut s, key(KeyCode::Backspace));
+        for c in "mail".chars() {
+            update(&mut s, key(KeyCode::Backspace));
+            let _ = c;
+        }
+        for c in "vpn".chars() {
+            update(&mut s, key(KeyCode::Char(c)));
+        }
+        let screen = render(&s);
+        assert!(screen.contains("vpn.example.test"), "{screen}");
+        assert!(!screen.contains("www.example.test"), "{screen}");
+        snap("filter", &s);
+    }
+}
+
+fn detail_state(size: (u16, u16)) -> State {
+    let mut s = loaded(size);
+    // www.example.test is the 6th by expiry; find it by filtering instead of counting.
+    update(&mut s, key(KeyCode::Char('/')));
+    for c in "www.".chars() {
+        update(&mut s, key(KeyCode::Char(c)));
+    }
+    update(&mut s, key(KeyCode::Enter));
+    let cmds = update(&mut s, key(KeyCode::Enter));
+    let Command::Detail { job, .. } = cmds[0].clone() else {
+        panic!("{cmds:?}")
+    };
+    let (_, cert) = s.selected_cert().unwrap();
+    let cert = cert.clone();
+    let pem = std::fs::read("tests/fixtures/x509/leaf-ec.pem").unwrap();
+    let x509 = certdeck::x509::parse_bundle(&pem).map_err(|e| e.to_string());
+    let detail = CertDetail {
+        fields: vec![
+            ("Id".into(), cert.id.clone()),
+            ("Status".into(), "Issued".into()),
+            ("Profile".into(), "OV SSL".into()),
+            ("Term".into(), "365 days".into()),
+            ("Requester".into(), "ops@example.test".into()),
+            ("Requested".into(), "2025-05-30".into()),
+            ("Expires".into(), "2026-06-01".into()),
+            ("Order number".into(), "7344326".into()),
+        ],
+        custom_fields: vec![("Cost centre".into(), "IT-42".into())],
+        body_pem: Some(String::from_utf8(pem).unwrap()),
+        body_note: None,
+    };
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Done {
+            job,
+            result: Ok(JobOutput::Detail {
+                account: cert.account,
+                family: cert.family,
+                cert,
+                view: Box::new(DetailView { detail, x509 }),
+            }),
+        }),
+    );
+    s
+}
+
+#[test]
+fn detail_view() {
+    for size in SIZES {
+        let s = detail_state(size);
+        let screen = render(&s);
+        assert!(screen.contains("Order number"), "{screen}");
+        assert!(screen.contains("Certificate"), "{screen}");
+        snap("detail", &s);
+    }
+}
+
+#[test]
+fn detail_view_scrolls_to_the_x509_part() {
+    let mut s = detail_state((80, 24));
+    for _ in 0..14 {
+        update(&mut s, key(KeyCode::Char('j')));
+    }
+    let screen = render(&s);
+    assert!(screen.contains("SHA-256"), "{screen}");
+    assert!(screen.contains("ECDSA P-256"), "{screen}");
+    snap("detail_scrolled", &s);
+}
+
+#[test]
+fn help_overlay() {
+    for size in SIZES {
+        let mut s = loaded(size);
+        update(&mut s, key(KeyCode::Char('?')));
+        let screen = render(&s);
+        assert!(screen.contains("filter the list"), "{screen}");
+        snap("help", &s);
+    }
+}
+
+#[test]
+fn error_popup() {
+    for size in SIZES {
+        let mut s = State::new(accounts(), KeyMap::default(), NOW, size);
+        let job = s.start()[0].job();
+        update(
+            &mut s,
+            Msg::Worker(WorkerEvent::Done {
+                job,
+                result: Err(ProviderError::new(
+                    "corp-scm",
+                    "list SSL certificates",
+                    ErrorKind::Auth,
+                    "Unknown user",
+                )
+                .with_status(401)
+                .with_code(-16)),
+            }),
+        );
+        let screen = render(&s);
+        assert!(screen.contains("401"), "{screen}");
+        assert!(screen.contains("-16"), "{screen}");
+        assert!(screen.contains("Unknown user"), "{screen}");
+        snap("error", &s);
+    }
+}
+
+#[test]
+fn too_small_note_at_every_small_size_without_panic() {
+    for w in 0..=80u16 {
+        for h in [0u16, 1, 5, 23, 24] {
+            let mut s = loaded((w.max(1), h.max(1)));
+            update(&mut s, Msg::Resize(w, h));
+            let screen = render(&s);
+            if w < 80 || h < 24 {
+                if w >= 40 && h >= 3 {
+                    assert!(
+                        screen.contains("terminal too small (need 80x24)"),
+                        "{w}x{h}"
+                    );
+                }
+            } else {
+                assert!(!screen.contains("too small"));
+            }
+        }
+    }
+    let mut s = loaded((60, 20));
+    update(&mut s, Msg::Resize(60, 20));
+    insta::assert_snapshot!("too_small_60x20", render(&s));
+}
+
+#[test]
+fn every_size_from_80x24_up_draws_every_screen_without_panic() {
+    for (w, h) in [
+        (80, 24),
+        (81, 25),
+        (99, 30),
+        (119, 35),
+        (120, 24),
+        (200, 60),
+        (300, 100),
+    ] {
+        let mut s = detail_state((w, h));
+        render(&s);
+        update(&mut s, key(KeyCode::Char('?')));
+        render(&s);
+        update(&mut s, key(KeyCode::Esc));
+        update(&mut s, key(KeyCode::Char('e')));
+        render(&s);
+    }
+}
+
+#[test]
+fn no_color_still_writes_status_and_expiry_as_text() {
+    let mut s = loaded((100, 30));
+    s.no_color = true;
+    let mut t = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    t.draw(|f| certdeck::ui::draw(&s, f)).unwrap();
+    let buf = t.backend().buffer();
+    for cell in buf.content() {
+        assert_eq!(
+            cell.fg,
+            ratatui::style::Color::Reset,
+            "no colour under NO_COLOR"
+        );
+        assert_eq!(cell.bg, ratatui::style::Color::Reset);
+    }
+    let screen = t.backend().to_string();
+    assert!(screen.contains("EXPIRED"));
+    assert!(screen.contains("Revoked"));
+    assert!(screen.contains("3d !"));
+}
+
+#[test]
+fn detail_values_wrap_under_themselves() {
+    use certdeck::ui::wrap_words;
+    assert_eq!(wrap_words("a bb ccc", 4), ["a bb", "ccc"]);
+    assert_eq!(wrap_words("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+    assert_eq!(wrap_words("", 4), [""]);
+    assert_eq!(wrap_words("x abcdefgh", 4), ["x", "abcd", "efgh"]);
+}
