@@ -260,17 +260,22 @@ fn draw_list(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
     frame.render_widget(block, area);
     // The account column is always there when several accounts are listed together.
     let show_account = state.selected_account().is_none() || inner.width >= 90;
+    let profile_w: u16 = if inner.width >= 90 { 18 } else { 11 };
+    let account_w: u16 = if inner.width >= 90 { 14 } else { 10 };
     let mut widths = vec![
         Constraint::Fill(1),
         Constraint::Length(9),
         Constraint::Length(7),
-        Constraint::Length(if inner.width >= 90 { 18 } else { 11 }),
+        Constraint::Length(profile_w),
     ];
     let mut header = vec!["Common name", "Status", "Left", "Profile"];
+    let mut fixed = 9 + 7 + profile_w + 3;
     if show_account {
-        widths.push(Constraint::Length(if inner.width >= 90 { 14 } else { 10 }));
+        widths.push(Constraint::Length(account_w));
         header.push("Account");
+        fixed += account_w + 1;
     }
+    let cn_w = inner.width.saturating_sub(fixed) as usize;
     let h = inner.height.saturating_sub(1) as usize;
     let start = state.list_offset.min(state.view.len());
     let end = (start + h).min(state.view.len());
@@ -285,10 +290,10 @@ fn draw_list(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
                 "…"
             };
             let mut cells = vec![
-                Cell::from(c.common_name.as_str()),
+                Cell::from(fit(&c.common_name, cn_w)),
                 Cell::from(Span::styled(status, status_style(c.status, theme))),
                 Cell::from(Span::styled(days, days_style)),
-                Cell::from(c.profile.as_deref().unwrap_or("")),
+                Cell::from(fit(c.profile.as_deref().unwrap_or(""), profile_w as usize)),
             ];
             if show_account {
                 let name = state
@@ -296,7 +301,7 @@ fn draw_list(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
                     .get(c.account)
                     .map(|a| a.name.as_str())
                     .unwrap_or("");
-                cells.push(Cell::from(name));
+                cells.push(Cell::from(fit(name, account_w as usize)));
             }
             Row::new(cells)
         })
