@@ -1,0 +1,258 @@
+//! End-to-end runs of the real binary: the console with `--demo` in a pseudo-terminal (read
+//! back through a VT100 parser), and the command line's answers to bad input.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+const BIN: &str = env!("CARGO_BIN_EXE_certdeck");
+
+/// A throwaway HOME so nothing touches the real user's files.
+fn sandbox() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temp dir")
+}
+
+struct Console {
+    screen: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    _home: tempfile::TempDir,
+}
+
+impl Console {
+    fn start(args: &[&str], cols: u16, rows: u16) -> Console {
+        let home = sandbox();
+        let pty = native_pty_system();
+        let pair = pty
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("openpty");
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.args(args);
+        cmd.env("HOME", home.path());
+        cmd.env("XDG_CONFIG_HOME", home.path().join(".config"));
+        cmd.env("XDG_STATE_HOME", home.path().join(".local/state"));
+        cmd.env("XDG_CACHE_HOME", home.path().join(".cache"));
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("NO_COLOR");
+        let child = pair.slave.spawn_command(cmd).expect("spawn certdeck");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("pty reader");
+        let writer = pair.master.take_writer().expect("pty writer");
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let sink = Arc::clone(&screen);
+        std::thread::spawn(move || {
+            let _master = pair.master; // keep the pty open while reading
+            let mut buf = [0u8; 8192];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => sink.lock().unwrap().process(&buf[..n]),
+                }
+            }
+        });
+        Console {
+            screen,
+            writer,
+            child,
+            _home: home,
+        }
+    }
+
+    fn contents(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    /// Wait until the screen satisfies `pred`, or fail with the last screen.
+    fn wait_for(&self, what: &str, timeout: Duration, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.contents();
+            if pred(&s) {
+                return s;
+            }
+            if start.elapsed() > timeout {
+                panic!("timed out waiting for {what}; screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn send(&mut self, bytes: &str) {
+        self.writer.write_all(bytes.as_bytes()).expect("write to pty");
+        self.writer.flush().expect("flush pty");
+    }
+
+    fn wait_exit(&mut self, timeout: Duration) -> portable_pty::ExitStatus {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return status;
+            }
+            if start.elapsed() > timeout {
+                let _ = self.child.kill();
+                panic!("certdeck did not exit; screen:\n{}", self.contents());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+#[test]
+fn demo_console_lists_filters_and_quits() {
+    let mut c = Console::start(&["--demo"], 100, 30);
+    // The demo's 2,000 certificates arrive page by page; wait for the list to fill.
+    let screen = c.wait_for("the certificate list", Duration::from_secs(60), |s| {
+        s.contains("2,000 certificates") && s.contains("Issued")
+    });
+    assert!(screen.contains("demo-scm"), "{screen}");
+    c.send("/");
+    c.wait_for("the filter prompt", Duration::from_secs(5), |s| {
+        s.contains("Enter keep")
+    });
+    c.send("api.");
+    let screen = c.wait_for("a filtered list", Duration::from_secs(10), |s| {
+        s.contains("filter") || s.contains("/api.")
+    });
+    // Every listed row now matches the filter.
+    let rows: Vec<&str> = screen
+        .lines()
+        .filter(|l| l.contains("Issued") || l.contains("Requested") || l.contains("Revoked"))
+        .collect();
+    assert!(!rows.is_empty(), "{screen}");
+    assert!(
+        rows.iter().all(|l| l.to_lowercase().contains("api.")),
+        "rows not matching the filter:\n{screen}"
+    );
+    assert!(!screen.contains("of 2,000 certificates │") || screen.contains("api."));
+    c.send("\r"); // keep the filter
+    std::thread::sleep(Duration::from_millis(200));
+    c.send("q");
+    let status = c.wait_exit(Duration::from_secs(10));
+    assert!(status.success(), "exit status {status:?}");
+}
+
+#[test]
+fn demo_console_opens_detail_and_help() {
+    let mut c = Console::start(&["--demo"], 120, 40);
+    c.wait_for("the certificate list", Duration::from_secs(60), |s| {
+        s.contains("Issued")
+    });
+    // Filter to an issued certificate and open it: the parsed X.509 view shows.
+    c.send("/www");
+    std::thread::sleep(Duration::from_millis(300));
+    c.send("\r");
+    std::thread::sleep(Duration::from_millis(200));
+    c.send("\r");
+    c.wait_for("the detail pane", Duration::from_secs(20), |s| {
+        s.contains("Detail") && s.contains("Certificate Manager")
+    });
+    c.send("?");
+    c.wait_for("the help overlay", Duration::from_secs(5), |s| s.contains("Keys"));
+    c.send("\x1b");
+    std::thread::sleep(Duration::from_millis(300));
+    c.send("\x03"); // Ctrl-C quits too
+    let status = c.wait_exit(Duration::from_secs(10));
+    assert!(status.success(), "exit status {status:?}");
+}
+
+#[test]
+fn a_too_small_terminal_gets_a_note_not_a_broken_layout() {
+    let mut c = Console::start(&["--demo"], 60, 20);
+    c.wait_for("the too-small note", Duration::from_secs(30), |s| {
+        s.contains("terminal too small (need 80x24)")
+    });
+    c.send("q");
+    assert!(c.wait_exit(Duration::from_secs(10)).success());
+}
+
+fn run(args: &[&str], home: &std::path::Path) -> std::process::Output {
+    Command::new(BIN)
+        .args(args)
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_STATE_HOME", home.join(".local/state"))
+        .env("XDG_CACHE_HOME", home.join(".cache"))
+        .output()
+        .expect("run certdeck")
+}
+
+fn write_config(dir: &std::path::Path, text: &str) -> PathBuf {
+    let p = dir.join("config.toml");
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn a_bad_config_exits_nonzero_naming_file_line_and_key() {
+    let home = sandbox();
+    let path = write_config(
+        home.path(),
+        "[[accounts]]\nname = \"corp\"\nkind = \"sectigo\"\nurl = \"htp:/nowhere\"\nlogin = \"a\"\ncustomer_uri = \"b\"\n",
+    );
+    let out = run(&["--config", path.to_str().unwrap()], home.path());
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(path.to_str().unwrap()), "{err}");
+    assert!(err.contains("line 4"), "{err}");
+    assert!(err.contains("url"), "{err}");
+
+    let path = write_config(home.path(), "[[accounts]]\nname = \"corp\"\nkindd = \"sectigo\"\n");
+    let out = run(&["--config", path.to_str().unwrap()], home.path());
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("line 3") && err.contains("kindd"), "{err}");
+}
+
+#[test]
+fn a_missing_config_file_is_named() {
+    let home = sandbox();
+    let out = run(&["--config", "/nonexistent/certdeck.toml"], home.path());
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("/nonexistent/certdeck.toml"), "{err}");
+}
+
+#[test]
+fn info_prints_the_paths() {
+    let home = sandbox();
+    let out = run(&["info"], home.path());
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("config:") && text.contains("log:") && text.contains("audit:"));
+    assert!(text.contains(home.path().to_str().unwrap()), "{text}");
+}
+
+#[test]
+fn help_mentions_demo_and_no_secret_flags() {
+    let home = sandbox();
+    let out = run(&["--help"], home.path());
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("--demo"), "{text}");
+    assert!(!text.to_lowercase().contains("--password"), "{text}");
+}
+
+#[test]
+fn secret_set_for_an_unknown_account_names_the_accounts() {
+    let home = sandbox();
+    let path = write_config(
+        home.path(),
+        "[[accounts]]\nname = \"corp\"\nkind = \"sectigo\"\nurl = \"https://cert-manager.com\"\nlogin = \"a\"\ncustomer_uri = \"b\"\n",
+    );
+    let out = run(
+        &["--config", path.to_str().unwrap(), "secret", "set", "nope"],
+        home.path(),
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("nope") && err.contains("corp"), "{err}");
+}
