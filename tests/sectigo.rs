@@ -89,7 +89,7 @@ async fn paging_delivers_every_row_once_and_completes_it() {
     let (sink, log) = recorder();
     let n = c.list(Family::Ssl, sink).await.expect("list works");
     assert_eq!(n, 45);
-    let log = log.lock().unwrap();
+    let log: Vec<ListUpdate> = log.lock().unwrap().clone();
     let totals: Vec<usize> = log
         .iter()
         .filter_map(|u| match u {
