@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use certdeck::emulator::sectigo::{Fault, SectigoEmulator, SectigoOptions};
 use certdeck::model::{Cert, CertStatus, Family};
+use certdeck::provider::actions::RevokeReason;
 use certdeck::provider::sectigo::{RetryPolicy, SectigoClient, SectigoSettings};
 use certdeck::provider::{CollectFormat, ErrorKind, ListSink, ListUpdate, Provider};
 use secrecy::SecretString;
@@ -372,4 +373,51 @@ async fn ids_are_unique_across_pages_of_one() {
     let ids: HashSet<&String> = rows.keys().collect();
     assert_eq!(ids.len(), 7);
     assert_eq!(bare.len(), 7);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mutations: never retried blindly
+
+#[tokio::test]
+async fn a_mutation_whose_connection_breaks_is_unknown_outcome() {
+    let emu = emulator(3).await;
+    let c = client(&emu);
+    let id = all_rows(&c).await.keys().next().unwrap().clone();
+    emu.inject(Fault::Drop);
+    let e = c.approve(Family::Ssl, &id, "ok by test").await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::UnknownOutcome, "{e}");
+    assert!(e.message.contains("may or may not"), "{}", e.message);
+    assert_eq!(e.operation, format!("approve SSL certificate {id}"));
+}
+
+#[tokio::test]
+async fn a_mutation_is_not_retried_after_a_5xx() {
+    let emu = emulator(3).await;
+    let c = client(&emu);
+    let id = all_rows(&c).await.keys().next().unwrap().clone();
+    // One 503: a retry would reach the real endpoint; the error proves there was none.
+    emu.inject(Fault::Status(503));
+    let e = c
+        .revoke(Family::Ssl, &id, RevokeReason::Superseded, "test")
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Server, "{e}");
+    assert_eq!(e.http_status, Some(503));
+}
+
+#[tokio::test]
+async fn read_only_accounts_refuse_mutations_locally() {
+    let emu = emulator(3).await;
+    let mut s = settings(&emu);
+    s.read_only = true;
+    let c = SectigoClient::new(s).unwrap();
+    assert!(!c.capabilities().approve);
+    assert!(c.capabilities().collect);
+    // A fault that would fail any request that reached the server stays queued.
+    emu.inject(Fault::Status(500));
+    let e = c.delete(Family::Ssl, "1001").await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Local);
+    assert!(e.message.contains("read-only"));
+    let e = c.decline(Family::Ssl, "1001", "").await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Local);
 }
