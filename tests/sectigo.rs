@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use certdeck::emulator::sectigo::{Fault, SectigoEmulator, SectigoOptions};
 use certdeck::model::{Cert, CertStatus, Family};
-use certdeck::provider::actions::RevokeReason;
+use certdeck::provider::actions::{EnrollRequest, ReplaceRequest, RevokeReason};
 use certdeck::provider::sectigo::{RetryPolicy, SectigoClient, SectigoSettings};
 use certdeck::provider::{CollectFormat, ErrorKind, ListSink, ListUpdate, Provider};
 use secrecy::SecretString;
@@ -420,4 +420,206 @@ async fn read_only_accounts_refuse_mutations_locally() {
     assert!(e.message.contains("read-only"));
     let e = c.decline(Family::Ssl, "1001", "").await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Local);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phase 2: SSL life cycle
+
+fn csr_for(names: &[&str]) -> String {
+    let kp = rcgen::KeyPair::generate().unwrap();
+    let mut params =
+        rcgen::CertificateParams::new(names.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+            .unwrap();
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, names[0]);
+    params.serialize_request(&kp).unwrap().pem().unwrap()
+}
+
+fn field<'a>(d: &'a certdeck::model::CertDetail, label: &str) -> Option<&'a str> {
+    d.fields
+        .iter()
+        .find(|(l, _)| l == label)
+        .map(|(_, v)| v.as_str())
+}
+
+/// An OV profile, an organization, the mandatory custom fields, and a host name under a
+/// domain the seeded data has issued certificates for.
+async fn enroll_inputs(c: &SectigoClient, rows: &HashMap<String, Cert>) -> (EnrollRequest, String) {
+    let orgs = c.organizations().await.expect("organizations");
+    assert!(!orgs.is_empty());
+    let profiles = c.profiles(Family::Ssl, None).await.expect("types");
+    let ov = profiles
+        .iter()
+        .find(|p| p.name == "OV SSL")
+        .or_else(|| profiles.iter().find(|p| !p.name.contains("Wildcard") && !p.name.contains("EV")))
+        .expect("a single-name profile");
+    assert!(!ov.terms.is_empty());
+    assert!(!ov.key_types.is_empty());
+    let custom: Vec<(String, String)> = c
+        .custom_field_defs(Family::Ssl)
+        .await
+        .expect("customFields")
+        .into_iter()
+        .filter(|f| f.mandatory)
+        .map(|f| (f.name, "from-test".to_string()))
+        .collect();
+    let issued_cn = rows
+        .values()
+        .find(|r| r.status == CertStatus::Issued && !r.common_name.starts_with('*'))
+        .map(|r| r.common_name.clone())
+        .unwrap();
+    let parent = issued_cn.split_once('.').map(|x| x.1).unwrap_or(&issued_cn);
+    let host = format!("certdeck-test.{parent}");
+    let req = EnrollRequest {
+        org_id: orgs[0].id,
+        profile_id: ov.id,
+        term_days: ov.terms[0],
+        csr: csr_for(&[&host]),
+        sans: vec![host.clone()],
+        comments: Some("enrolled by the client test".into()),
+        custom_fields: custom,
+        ..Default::default()
+    };
+    (req, host)
+}
+
+#[tokio::test]
+async fn enroll_approve_issue_and_revoke() {
+    let emu = emulator(20).await;
+    emu.set_issue_delay(Duration::ZERO);
+    let c = client(&emu);
+    let rows = all_rows(&c).await;
+    let (req, host) = enroll_inputs(&c, &rows).await;
+    let before = c.count(Family::Ssl).await.unwrap();
+    let en = c.enroll_ssl(&req).await.expect("enroll");
+    assert!(en.renew_id.as_deref().is_some_and(|r| !r.is_empty()));
+    assert_eq!(c.count(Family::Ssl).await.unwrap(), before + 1);
+
+    let (cert, d) = c.detail(Family::Ssl, &en.id).await.unwrap();
+    assert_eq!(cert.status, CertStatus::Requested, "{cert:?}");
+    assert_eq!(cert.common_name, host);
+    assert_eq!(field(&d, "Comments"), Some("enrolled by the client test"));
+    assert!(d.body_note.as_deref().unwrap().starts_with("not issued yet"));
+
+    c.approve(Family::Ssl, &en.id, "approved by test").await.expect("approve");
+    let (cert, d) = c.detail(Family::Ssl, &en.id).await.unwrap();
+    assert_eq!(cert.status, CertStatus::Issued, "{cert:?}");
+    assert_eq!(leaf_cn(d.body_pem.as_deref().expect("body")), host);
+    assert!(cert.expires.is_some());
+
+    // Approving twice is refused with the documented code.
+    let e = c.approve(Family::Ssl, &en.id, "again").await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Rejected);
+    assert_eq!(e.code, Some(-1112));
+    assert!(e.message.contains("approved"), "{}", e.message);
+
+    c.revoke(Family::Ssl, &en.id, RevokeReason::KeyCompromise, "test revocation")
+        .await
+        .expect("revoke");
+    let (cert, d) = c.detail(Family::Ssl, &en.id).await.unwrap();
+    assert_eq!(cert.status, CertStatus::Revoked);
+    assert_eq!(field(&d, "Revocation reason"), Some("key compromise (1)"));
+    let e = c
+        .revoke(Family::Ssl, &en.id, RevokeReason::KeyCompromise, "again")
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Rejected);
+    assert!(e.code.is_some());
+    // SSL revocation needs a reason text: refused before sending.
+    let e = c
+        .revoke(Family::Ssl, &en.id, RevokeReason::Superseded, " ")
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Local);
+}
+
+#[tokio::test]
+async fn decline_renew_replace_and_delete() {
+    let emu = emulator(30).await;
+    emu.set_issue_delay(Duration::ZERO);
+    let c = client(&emu);
+    let rows = all_rows(&c).await;
+    let (req, host) = enroll_inputs(&c, &rows).await;
+
+    // Decline a fresh request.
+    let en = c.enroll_ssl(&req).await.unwrap();
+    c.decline(Family::Ssl, &en.id, "not needed").await.expect("decline");
+    assert_eq!(
+        c.detail(Family::Ssl, &en.id).await.unwrap().0.status,
+        CertStatus::Declined
+    );
+
+    // Renew an issued certificate by id: a new request appears, the old one is marked.
+    let issued = rows
+        .values()
+        .find(|r| r.status == CertStatus::Issued)
+        .unwrap()
+        .clone();
+    let renewed = c.renew(Family::Ssl, &issued.id).await.expect("renewById");
+    let new_id = renewed.expect("renewById names the new id").id;
+    assert_ne!(new_id, issued.id);
+    let (new_cert, _) = c.detail(Family::Ssl, &new_id).await.unwrap();
+    assert_eq!(new_cert.common_name, issued.common_name);
+    let (_, old) = c.detail(Family::Ssl, &issued.id).await.unwrap();
+    assert_eq!(field(&old, "Renewed"), Some("yes"));
+
+    // Renew with the token from enrolment, and mark renewed by hand.
+    let en2 = c.enroll_ssl(&req).await.unwrap();
+    c.renew_by_renew_id(en2.renew_id.as_deref().unwrap(), None)
+        .await
+        .expect("renew by token");
+    let e = c.renew_by_renew_id("no-such-token-xxxxxx", None).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Rejected);
+    let other = rows
+        .values()
+        .filter(|r| r.status == CertStatus::Issued && r.id != issued.id)
+        .nth(1)
+        .unwrap()
+        .clone();
+    c.mark_renewed(&other.id, Some(&new_id)).await.expect("mark renewed");
+    assert_eq!(
+        field(&c.detail(Family::Ssl, &other.id).await.unwrap().1, "Renewed"),
+        Some("yes")
+    );
+
+    // Replace an issued certificate with a new CSR.
+    let target = rows
+        .values()
+        .filter(|r| r.status == CertStatus::Issued && r.id != issued.id && r.id != other.id)
+        .find(|r| !r.common_name.starts_with('*'))
+        .unwrap()
+        .clone();
+    let replace = ReplaceRequest {
+        csr: csr_for(&[&target.common_name]),
+        reason: "key rotation".into(),
+        ..Default::default()
+    };
+    c.replace(Family::Ssl, &target.id, &replace).await.expect("replace");
+
+    // Revoke by serial (colon-hex, URL-encoded in the path).
+    let by_serial = rows
+        .values()
+        .filter(|r| r.status == CertStatus::Issued && r.serial.is_some())
+        .find(|r| ![&issued.id, &other.id, &target.id].contains(&&r.id))
+        .unwrap()
+        .clone();
+    c.revoke_by_serial(
+        Family::Ssl,
+        by_serial.serial.as_deref().unwrap(),
+        RevokeReason::CessationOfOperation,
+        "decommissioned",
+    )
+    .await
+    .expect("revoke by serial");
+    assert_eq!(
+        c.detail(Family::Ssl, &by_serial.id).await.unwrap().0.status,
+        CertStatus::Revoked
+    );
+
+    // Deleting a certificate that was not imported or discovered is refused.
+    let e = c.delete(Family::Ssl, &target.id).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Rejected, "{e}");
+    assert!(e.code.is_some());
+    let _ = host;
 }
