@@ -9,6 +9,7 @@
 #[allow(dead_code)] // parts are used by the workflow endpoints still being added
 mod data;
 mod ssl;
+mod ssl_flow;
 #[allow(dead_code)]
 mod util;
 
@@ -150,9 +151,7 @@ impl Shared {
 /// Per-request context for handlers.
 pub(crate) struct Ctx<'a> {
     pub q: &'a Query,
-    #[allow(dead_code)]
     pub body: &'a [u8],
-    #[allow(dead_code)]
     pub now: i64,
     date_fmt: Option<DateFmt>,
 }
@@ -251,6 +250,26 @@ impl SectigoEmulator {
     /// The demo root certificate, PEM.
     pub fn root_pem(&self) -> String {
         self.shared.ca.root_pem().to_string()
+    }
+
+    /// How long an approved SSL request takes to be issued (Applied half-way). Default 3 s.
+    pub fn set_issue_delay(&self, delay: Duration) {
+        self.shared.db().issue_delay = delay;
+    }
+
+    /// When on, new SSL enrollments and renewals skip Requested and go straight to the CA.
+    pub fn set_auto_approve(&self, on: bool) {
+        self.shared.db().auto_approve = on;
+    }
+
+    /// Marks the DCV instructions of `domain` as followed (DNS record or file published, e-mail
+    /// link clicked): the next recheck, status or submit call validates it. Also reachable over
+    /// HTTP: `POST /__emulator/dcv/publish` with `{"domain":"..."}` (normal auth headers).
+    pub fn publish_dcv(&self, domain: &str) {
+        self.shared
+            .db()
+            .published
+            .insert(domain.trim().to_ascii_lowercase());
     }
 
     /// Stops the server and waits (up to 5 s) for it to finish.
@@ -353,9 +372,35 @@ fn route(sh: &Shared, method: &Method, segs: &[&str], ctx: &Ctx) -> Response {
 
 fn route_inner(sh: &Shared, method: &Method, segs: &[&str], ctx: &Ctx) -> util::Res {
     let mut db = sh.db();
-    db.tick(ctx.now);
+    db.tick(ctx.now, &sh.ca);
     let db = &mut *db;
     match (method.as_str(), segs) {
+        // Emulator knob: "the DCV instructions for this domain were followed".
+        ("POST", ["__emulator", "dcv", "publish"]) => {
+            let b = util::body_json(ctx.body)?;
+            let d = util::req_str(&b, "domain")?;
+            db.published.insert(d.trim().to_ascii_lowercase());
+            Ok(util::empty(StatusCode::NO_CONTENT))
+        }
+        // SSL workflows
+        ("POST", ["api", "ssl", "v1", "enroll"]) => ssl_flow::enroll(db, ctx),
+        ("POST", ["api", "ssl", "v1", "approve", id]) => ssl_flow::approve(db, ctx, id),
+        ("POST", ["api", "ssl", "v1", "decline", id]) => ssl_flow::decline(db, ctx, id),
+        ("POST", ["api", "ssl", "v1", "revoke", "manual"]) => ssl_flow::revoke_manual(db, ctx),
+        ("POST", ["api", "ssl", "v1", "revoke", "serial", serial]) => {
+            ssl_flow::revoke_serial(db, ctx, serial)
+        }
+        ("POST", ["api", "ssl", "v1", "revoke", id]) => ssl_flow::revoke(db, ctx, id),
+        ("POST", ["api", "ssl", "v1", "renewById", id]) => ssl_flow::renew_by_id(db, ctx, id),
+        ("POST", ["api", "ssl", "v1", "renew", "manual", id]) => {
+            ssl_flow::renew_manual(db, ctx, id)
+        }
+        ("POST", ["api", "ssl", "v1", "renew", token]) => ssl_flow::renew_by_token(db, ctx, token),
+        ("POST", ["api", "ssl", "v1", "replace", id]) => ssl_flow::replace(db, ctx, id),
+        ("PUT", ["api", "ssl", "v1"]) => ssl_flow::update(db, ctx),
+        ("DELETE", ["api", "ssl", "v1", id]) => ssl_flow::delete(db, id),
+        ("GET", ["api", "ssl", "v1", id, "dcv"]) => ssl_flow::dcv(db, ctx, id),
+        ("POST", ["api", "ssl", "v1", id, "dcv", "recheck"]) => ssl_flow::dcv_recheck(db, ctx, id),
         ("GET", ["api", "ssl", "v1"]) => ssl::list(db, ctx),
         ("HEAD", ["api", "ssl", "v1"]) => ssl::count(db, ctx),
         ("GET", ["api", "ssl", "v1", "types"]) => ssl::types(db, ctx),

@@ -641,3 +641,464 @@ fn seeding_is_deterministic_and_fast() {
     }
     eprintln!("seeded 2,000 SSL certificates in {took:?}");
 }
+
+// ---- SSL workflows ------------------------------------------------------------------------
+
+impl T {
+    async fn post(&self, path: &str, body: Value) -> reqwest::Response {
+        self.req(reqwest::Method::POST, path)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn post_json(&self, path: &str, body: Value) -> (u16, Value) {
+        let r = self.post(path, body).await;
+        let s = r.status().as_u16();
+        let text = r.text().await.unwrap();
+        (s, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    async fn status_of(&self, id: i64) -> String {
+        self.details(id).await["status"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    async fn wait_status(&self, id: i64, want: &str) {
+        for _ in 0..100 {
+            if self.status_of(id).await == want {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("{id} never reached {want}: {}", self.details(id).await);
+    }
+}
+
+fn csr_for(cn: &str) -> (rcgen::KeyPair, String) {
+    let key = rcgen::KeyPair::generate().unwrap();
+    let csr = crate::emulator::ca::make_csr_pem(&key, cn, &[cn.to_string()]).unwrap();
+    (key, csr)
+}
+
+fn enroll_body(csr: &str) -> Value {
+    serde_json::json!({
+        "orgId": 1101, "certType": 5101, "term": 365,
+        "subjAltNames": "api.acme-logistics.example",
+        "csr": csr, "comments": "test", "externalRequester": "",
+        "customFields": [{"name": "Cost Center", "value": "CC-1042"}],
+        "numberServers": 1, "serverType": -1
+    })
+}
+
+#[tokio::test]
+async fn enroll_approve_issue_collect() {
+    let t = T::new().await;
+    t.emu.set_issue_delay(Duration::from_millis(200));
+    let (key, csr) = csr_for("shop.acme-logistics.example");
+    let (s, v) = t.post_json("/api/ssl/v1/enroll", enroll_body(&csr)).await;
+    assert_eq!(s, 200, "{v}");
+    let id = v["sslId"].as_i64().unwrap();
+    assert_eq!(v["renewId"].as_str().unwrap().len(), 20);
+    let d = t.details(id).await;
+    assert_eq!(d["status"], "Requested");
+    assert_eq!(
+        d["subjectAlternativeNames"],
+        serde_json::json!(["shop.acme-logistics.example", "api.acme-logistics.example"])
+    );
+    assert_eq!(d["csrDetails"]["csr"].as_str().unwrap(), csr);
+    let (s, v) = t
+        .get_json(&format!("/api/ssl/v1/collect/{id}?format=x509CO"))
+        .await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-183)));
+
+    // Approve needs a message.
+    let (s, v) = t
+        .post_json(&format!("/api/ssl/v1/approve/{id}"), serde_json::json!({}))
+        .await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-7)));
+    let r = t
+        .post(
+            &format!("/api/ssl/v1/approve/{id}"),
+            serde_json::json!({"message": "ok"}),
+        )
+        .await;
+    assert_eq!(r.status(), 204);
+    assert_eq!(t.status_of(id).await, "Approved");
+    let (s, v) = t
+        .post_json(
+            &format!("/api/ssl/v1/approve/{id}"),
+            serde_json::json!({"message": "again"}),
+        )
+        .await;
+    assert_eq!(s, 400);
+    assert_eq!(
+        v["description"],
+        "Certificate can't be approved cause it has state = Approved"
+    );
+    assert_eq!(v["code"], -1112);
+    t.wait_status(id, "Issued").await;
+    let d = t.details(id).await;
+    assert_eq!(d["owner"], "Demo Admin");
+    assert!(d["issued"].is_string() && d["expires"].is_string());
+
+    let pem = t
+        .get(&format!("/api/ssl/v1/collect/{id}?format=x509CO"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let der = pem_certs(&pem).remove(0);
+    let (_, cert) = X509Certificate::from_der(&der).unwrap();
+    assert_eq!(
+        cert.public_key().subject_public_key.data.as_ref(),
+        key.public_key_raw(),
+        "the collected certificate carries the requester's key"
+    );
+    assert_eq!(cn_of(&der), "shop.acme-logistics.example");
+    let lifetime = cert.validity().not_after.timestamp() - cert.validity().not_before.timestamp();
+    assert_eq!(lifetime, 365 * 86_400);
+}
+
+#[tokio::test]
+async fn enroll_validation_errors() {
+    let t = T::new().await;
+    let (_, csr) = csr_for("x.acme-logistics.example");
+    let cases: Vec<(Value, i64)> = vec![
+        (
+            serde_json::json!({"orgId": 99, "certType": 5101, "term": 365, "csr": csr}),
+            -1023,
+        ),
+        (
+            serde_json::json!({"orgId": 1101, "certType": 1, "term": 365, "csr": csr}),
+            -111,
+        ),
+        (
+            serde_json::json!({"orgId": 1101, "certType": 5102, "term": 730, "csr": csr}),
+            -36,
+        ),
+        (
+            serde_json::json!({"certType": 5101, "term": 365, "csr": csr}),
+            -7,
+        ),
+        (
+            serde_json::json!({"orgId": 1101, "certType": 5101, "term": 365, "csr": csr}),
+            -62,
+        ),
+        (
+            serde_json::json!({"orgId": 1101, "certType": 5101, "term": 365, "csr": "%%%",
+                "customFields": [{"name": "Cost Center", "value": "1"}]}),
+            -9,
+        ),
+        (
+            serde_json::json!({"orgId": 1101, "certType": 5101, "term": 365, "csr": "QUJD",
+                "customFields": [{"name": "Cost Center", "value": "1"}]}),
+            -10,
+        ),
+        (
+            serde_json::json!({"orgId": 1101, "certType": 5101, "term": 365, "csr": csr,
+                "dcvMode": "EMAIL", "customFields": [{"name": "Cost Center", "value": "1"}]}),
+            -7,
+        ),
+    ];
+    for (body, code) in cases {
+        let (s, v) = t.post_json("/api/ssl/v1/enroll", body.clone()).await;
+        assert_eq!(s, 400, "{body}: {v}");
+        assert_eq!(v["code"].as_i64(), Some(code), "{body}: {v}");
+    }
+    // A body that is not JSON.
+    let r = t
+        .req(reqwest::Method::POST, "/api/ssl/v1/enroll")
+        .header("content-type", "application/json")
+        .body("{nope")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(r.json::<Value>().await.unwrap()["code"], -1002);
+}
+
+#[tokio::test]
+async fn decline_revoke_renew_replace_delete() {
+    let t = T::new().await;
+    t.emu.set_issue_delay(Duration::from_millis(100));
+    // Decline a seeded request.
+    let rid = t.first_with_status("Requested").await;
+    let r = t
+        .post(
+            &format!("/api/ssl/v1/decline/{rid}"),
+            serde_json::json!({"message": "not needed"}),
+        )
+        .await;
+    assert_eq!(r.status(), 204);
+    let d = t.details(rid).await;
+    assert_eq!(d["status"], "Declined");
+    assert!(d["declined"].is_string());
+
+    // Revoke: only Issued.
+    let (s, v) = t
+        .post_json(
+            &format!("/api/ssl/v1/revoke/{rid}"),
+            serde_json::json!({"reasonCode": 4, "reason": "x"}),
+        )
+        .await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-102)));
+    let id = t.first_with_status("Issued").await;
+    let (s, v) = t
+        .post_json(
+            &format!("/api/ssl/v1/revoke/{id}"),
+            serde_json::json!({"reasonCode": 2, "reason": "x"}),
+        )
+        .await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-1601)));
+    let r = t
+        .post(
+            &format!("/api/ssl/v1/revoke/{id}"),
+            serde_json::json!({"reasonCode": 1, "reason": "key compromise"}),
+        )
+        .await;
+    assert_eq!(r.status(), 204);
+    let d = t.details(id).await;
+    assert_eq!(d["status"], "Revoked");
+    assert_eq!(d["reasonCode"], 1);
+    assert!(d["revoked"].is_string());
+
+    // Revoke by serial (colon form, URL-encoded).
+    let (_, list) = t.get_json("/api/ssl/v1?status=Issued&size=1").await;
+    let sid = list[0]["sslId"].as_i64().unwrap();
+    let serial = list[0]["serialNumber"]
+        .as_str()
+        .unwrap()
+        .replace(':', "%3A");
+    let r = t
+        .post(
+            &format!("/api/ssl/v1/revoke/serial/{serial}"),
+            serde_json::json!({"reasonCode": 5, "reason": "retired"}),
+        )
+        .await;
+    assert_eq!(r.status(), 204);
+    assert_eq!(t.status_of(sid).await, "Revoked");
+
+    // renewById: a new Requested certificate; the old one is marked renewed.
+    let (_, list) = t.get_json("/api/ssl/v1?status=Issued&size=1").await;
+    let old = list[0]["sslId"].as_i64().unwrap();
+    let r = t
+        .req(
+            reqwest::Method::POST,
+            &format!("/api/ssl/v1/renewById/{old}"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let new_id = r.json::<Value>().await.unwrap()["sslId"].as_i64().unwrap();
+    assert_ne!(new_id, old);
+    let n = t.details(new_id).await;
+    assert_eq!(n["status"], "Requested");
+    assert_eq!(n["commonName"], t.details(old).await["commonName"]);
+    assert_eq!(t.details(old).await["renewed"], true);
+    // Approve the renewal: issued with the original key (seeded rows renew with their key).
+    t.post(
+        &format!("/api/ssl/v1/approve/{new_id}"),
+        serde_json::json!({"message": "go"}),
+    )
+    .await;
+    t.wait_status(new_id, "Issued").await;
+
+    // renew/{renewId}: 204.
+    let (_, list) = t.get_json("/api/ssl/v1?status=Issued&size=1").await;
+    let some = list[0]["sslId"].as_i64().unwrap();
+    let (key, csr) = csr_for("renew.acme-logistics.example");
+    let (_, e) = t.post_json("/api/ssl/v1/enroll", enroll_body(&csr)).await;
+    let token = e["renewId"].as_str().unwrap().to_string();
+    let (s, v) = t
+        .post_json(&format!("/api/ssl/v1/renew/{token}"), serde_json::json!({}))
+        .await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-105)), "not issued yet");
+    let (s, v) = t
+        .post_json("/api/ssl/v1/renew/nonsense", serde_json::json!({}))
+        .await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-123)));
+    drop(key);
+
+    // Mark renewed.
+    let r = t
+        .post(
+            &format!("/api/ssl/v1/renew/manual/{some}"),
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(r.status(), 204);
+    assert_eq!(t.details(some).await["renewed"], true);
+
+    // Replace: new CSR, same id, re-issued with the new key.
+    let (key2, csr2) = csr_for("replaced.acme-logistics.example");
+    let r = t
+        .post(
+            &format!("/api/ssl/v1/replace/{some}"),
+            serde_json::json!({"csr": csr2, "reason": "key rotation",
+                "commonName": "replaced.acme-logistics.example"}),
+        )
+        .await;
+    assert_eq!(r.status(), 204);
+    t.wait_status(some, "Issued").await;
+    let pem = t
+        .get(&format!("/api/ssl/v1/collect/{some}?format=x509CO"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let der = pem_certs(&pem).remove(0);
+    let (_, cert) = X509Certificate::from_der(&der).unwrap();
+    assert_eq!(
+        cert.public_key().subject_public_key.data.as_ref(),
+        key2.public_key_raw()
+    );
+    assert!(t.details(some).await["replaced"].is_string());
+
+    // Delete only imported/discovered.
+    let r = t
+        .req(reqwest::Method::DELETE, &format!("/api/ssl/v1/{some}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(r.json::<Value>().await.unwrap()["code"], -3);
+    let big = T::with(SectigoOptions {
+        ssl_count: 300,
+        ..SectigoOptions::for_tests()
+    })
+    .await;
+    let imported = big
+        .all()
+        .await
+        .iter()
+        .map(|i| i["sslId"].as_i64().unwrap())
+        .collect::<Vec<_>>();
+    let mut deleted = false;
+    for id in imported {
+        if big.details(id).await["requestedVia"] == "Imported" {
+            let r = big
+                .req(reqwest::Method::DELETE, &format!("/api/ssl/v1/{id}"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 204);
+            let (s, _) = big.get_json(&format!("/api/ssl/v1/{id}")).await;
+            assert_eq!(s, 400);
+            deleted = true;
+            break;
+        }
+    }
+    assert!(deleted, "the seeded data has imported certificates");
+}
+
+#[tokio::test]
+async fn update_changes_editable_fields() {
+    let t = T::new().await;
+    let rid = t.first_with_status("Requested").await;
+    let r = t
+        .req(reqwest::Method::PUT, "/api/ssl/v1")
+        .json(
+            &serde_json::json!({"sslId": rid, "comments": "edited", "term": 730,
+            "autoRenewDetails": {"state": "Scheduled", "daysBeforeExpiration": 20}}),
+        )
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let v: Value = r.json().await.unwrap();
+    // The seeded request may use a profile without a 730-day term.
+    if status == 200 {
+        assert_eq!(v["comments"], "edited");
+        assert_eq!(v["term"], 730);
+        assert_eq!(v["autoRenewDetails"]["daysBeforeExpiration"], 20);
+    } else {
+        assert_eq!(v["code"], -36);
+    }
+    let iid = t.first_with_status("Issued").await;
+    let (s, v) = {
+        let r = t
+            .req(reqwest::Method::PUT, "/api/ssl/v1")
+            .json(&serde_json::json!({"sslId": iid, "commonName": "other.example"}))
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.json::<Value>().await.unwrap())
+    };
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-1601)));
+}
+
+#[tokio::test]
+async fn per_certificate_dcv_gates_issuance() {
+    let t = T::new().await;
+    t.emu.set_issue_delay(Duration::from_millis(100));
+    let (_, csr) = csr_for("www.kestrel-labs.example");
+    let mut body = enroll_body(&csr);
+    body["orgId"] = serde_json::json!(1301);
+    body["subjAltNames"] = serde_json::json!("");
+    let (s, v) = t.post_json("/api/ssl/v1/enroll", body.clone()).await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-107)), "{v}");
+    body["dcvMode"] = serde_json::json!("CNAME");
+    let (s, v) = t.post_json("/api/ssl/v1/enroll", body).await;
+    assert_eq!(s, 200, "{v}");
+    let id = v["sslId"].as_i64().unwrap();
+    t.post(
+        &format!("/api/ssl/v1/approve/{id}"),
+        serde_json::json!({"message": "ok"}),
+    )
+    .await;
+    t.wait_status(id, "Applied").await;
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    assert_eq!(t.status_of(id).await, "Applied", "waits for DCV");
+
+    let (s, dcv) = t.get_json(&format!("/api/ssl/v1/{id}/dcv")).await;
+    assert_eq!(s, 200);
+    let log = &dcv["dcvLog"]["log"][0];
+    assert_eq!(log["domainName"], "kestrel-labs.example");
+    assert_eq!(log["dcvStatus"], "Awaiting Validation");
+    assert_eq!(log["dcvMethod"], "CNAME_CSR_HASH");
+    let ins = &dcv["instructions"][0];
+    let md5 = t.details(id).await["csrDetails"]["md5Hash"]
+        .as_str()
+        .unwrap()
+        .to_lowercase();
+    assert_eq!(ins["host"], format!("_{md5}.kestrel-labs.example."));
+    assert!(ins["point"].as_str().unwrap().ends_with(".sectigo.com."));
+
+    // Recheck without the record: still waiting.
+    let r = t
+        .post(&format!("/api/ssl/v1/{id}/dcv/recheck"), Value::Null)
+        .await;
+    assert_eq!(r.status(), 202);
+    let (_, dcv) = t.get_json(&format!("/api/ssl/v1/{id}/dcv")).await;
+    assert_eq!(dcv["dcvLog"]["log"][0]["dcvStatus"], "Awaiting Validation");
+    // Publish (over HTTP, as a curl user would), recheck: validated, then issued.
+    let r = t
+        .post(
+            "/__emulator/dcv/publish",
+            serde_json::json!({"domain": "kestrel-labs.example"}),
+        )
+        .await;
+    assert_eq!(r.status(), 204);
+    t.post(&format!("/api/ssl/v1/{id}/dcv/recheck"), Value::Null)
+        .await;
+    let (_, dcv) = t.get_json(&format!("/api/ssl/v1/{id}/dcv")).await;
+    assert_eq!(dcv["dcvLog"]["log"][0]["dcvStatus"], "Validated");
+    assert_eq!(dcv["instructions"], serde_json::json!([]));
+    t.wait_status(id, "Issued").await;
+}
+
+#[tokio::test]
+async fn auto_approve_issues_without_a_human() {
+    let t = T::new().await;
+    t.emu.set_issue_delay(Duration::from_millis(50));
+    t.emu.set_auto_approve(true);
+    let (_, csr) = csr_for("auto.acme-logistics.example");
+    let (_, v) = t.post_json("/api/ssl/v1/enroll", enroll_body(&csr)).await;
+    let id = v["sslId"].as_i64().unwrap();
+    t.wait_status(id, "Issued").await;
+}

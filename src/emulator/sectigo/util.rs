@@ -222,6 +222,77 @@ pub(crate) fn invalid_field(name: &str) -> ApiError {
     bad(-1601, format!("Field '{name}' has invalid value."))
 }
 
+/// 400 −7 "{name} is required but missing."
+pub(crate) fn missing(name: &str) -> ApiError {
+    bad(-7, format!("{name} is required but missing."))
+}
+
+/// A JSON request body; an empty body reads as `{}`.
+pub(crate) fn body_json(body: &[u8]) -> Result<Value, ApiError> {
+    if body.iter().all(|b| b.is_ascii_whitespace()) {
+        return Ok(Value::Object(Default::default()));
+    }
+    serde_json::from_slice(body).map_err(|_| bad(-1002, "Cannot parse message body"))
+}
+
+/// A required non-blank string field.
+pub(crate) fn req_str(v: &Value, name: &str) -> Result<String, ApiError> {
+    opt_str(v, name)?.ok_or_else(|| missing(name))
+}
+
+/// An optional string field (blank → None); a non-string value is invalid.
+pub(crate) fn opt_str(v: &Value, name: &str) -> Result<Option<String>, ApiError> {
+    match v.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(invalid_field(name)),
+    }
+}
+
+/// An optional integer field (numbers or numeric strings).
+pub(crate) fn opt_i64(v: &Value, name: &str) -> Result<Option<i64>, ApiError> {
+    match v.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => n.as_i64().map(Some).ok_or_else(|| invalid_field(name)),
+        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+        Some(Value::String(s)) => s.trim().parse().map(Some).map_err(|_| invalid_field(name)),
+        Some(_) => Err(invalid_field(name)),
+    }
+}
+
+/// A required integer field.
+pub(crate) fn req_i64(v: &Value, name: &str) -> Result<i64, ApiError> {
+    opt_i64(v, name)?.ok_or_else(|| missing(name))
+}
+
+/// A string field no longer than `max`.
+pub(crate) fn check_len(v: &Option<String>, name: &str, max: usize) -> Result<(), ApiError> {
+    match v {
+        Some(s) if s.chars().count() > max => Err(invalid_field(name)),
+        _ => Ok(()),
+    }
+}
+
+/// `customFields[]{name,value}` from a body.
+pub(crate) fn custom_fields_of(v: &Value) -> Result<Vec<(String, String)>, ApiError> {
+    match v.get("customFields") {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|f| {
+                let name = f.get("name").and_then(Value::as_str);
+                let value = f.get("value").and_then(Value::as_str).unwrap_or("");
+                match name {
+                    Some(n) if !n.trim().is_empty() => Ok((n.to_string(), value.to_string())),
+                    _ => Err(invalid_field("customFields.name")),
+                }
+            })
+            .collect(),
+        Some(_) => Err(invalid_field("customFields")),
+    }
+}
+
 /// 404 −1 "Unknown error." (unknown path).
 pub(crate) fn not_found() -> Response {
     error(StatusCode::NOT_FOUND, -1, "Unknown error.")
