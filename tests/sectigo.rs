@@ -446,13 +446,15 @@ fn field<'a>(d: &'a certdeck::model::CertDetail, label: &str) -> Option<&'a str>
 /// An OV profile, an organization, the mandatory custom fields, and a host name under a
 /// domain the seeded data has issued certificates for.
 async fn enroll_inputs(c: &SectigoClient, rows: &HashMap<String, Cert>) -> (EnrollRequest, String) {
-    let orgs = c.organizations().await.expect("organizations");
-    assert!(!orgs.is_empty());
     let profiles = c.profiles(Family::Ssl, None).await.expect("types");
     let ov = profiles
         .iter()
         .find(|p| p.name == "OV SSL")
-        .or_else(|| profiles.iter().find(|p| !p.name.contains("Wildcard") && !p.name.contains("EV")))
+        .or_else(|| {
+            profiles
+                .iter()
+                .find(|p| !p.name.contains("Wildcard") && !p.name.contains("EV"))
+        })
         .expect("a single-name profile");
     assert!(!ov.terms.is_empty());
     assert!(!ov.key_types.is_empty());
@@ -464,15 +466,18 @@ async fn enroll_inputs(c: &SectigoClient, rows: &HashMap<String, Cert>) -> (Enro
         .filter(|f| f.mandatory)
         .map(|f| (f.name, "from-test".to_string()))
         .collect();
-    let issued_cn = rows
+    let issued = rows
         .values()
         .find(|r| r.status == CertStatus::Issued && !r.common_name.starts_with('*'))
-        .map(|r| r.common_name.clone())
         .unwrap();
+    let issued_cn = issued.common_name.clone();
+    // The organization of a seeded certificate.
+    let (_, d) = c.detail(Family::Ssl, &issued.id).await.unwrap();
+    let org_id: i64 = field(&d, "Organization id").unwrap().parse().unwrap();
     let parent = issued_cn.split_once('.').map(|x| x.1).unwrap_or(&issued_cn);
     let host = format!("certdeck-test.{parent}");
     let req = EnrollRequest {
-        org_id: orgs[0].id,
+        org_id,
         profile_id: ov.id,
         term_days: ov.terms[0],
         csr: csr_for(&[&host]),
@@ -500,9 +505,16 @@ async fn enroll_approve_issue_and_revoke() {
     assert_eq!(cert.status, CertStatus::Requested, "{cert:?}");
     assert_eq!(cert.common_name, host);
     assert_eq!(field(&d, "Comments"), Some("enrolled by the client test"));
-    assert!(d.body_note.as_deref().unwrap().starts_with("not issued yet"));
+    assert!(
+        d.body_note
+            .as_deref()
+            .unwrap()
+            .starts_with("not issued yet")
+    );
 
-    c.approve(Family::Ssl, &en.id, "approved by test").await.expect("approve");
+    c.approve(Family::Ssl, &en.id, "approved by test")
+        .await
+        .expect("approve");
     let (cert, d) = c.detail(Family::Ssl, &en.id).await.unwrap();
     assert_eq!(cert.status, CertStatus::Issued, "{cert:?}");
     assert_eq!(leaf_cn(d.body_pem.as_deref().expect("body")), host);
@@ -514,9 +526,14 @@ async fn enroll_approve_issue_and_revoke() {
     assert_eq!(e.code, Some(-1112));
     assert!(e.message.contains("approved"), "{}", e.message);
 
-    c.revoke(Family::Ssl, &en.id, RevokeReason::KeyCompromise, "test revocation")
-        .await
-        .expect("revoke");
+    c.revoke(
+        Family::Ssl,
+        &en.id,
+        RevokeReason::KeyCompromise,
+        "test revocation",
+    )
+    .await
+    .expect("revoke");
     let (cert, d) = c.detail(Family::Ssl, &en.id).await.unwrap();
     assert_eq!(cert.status, CertStatus::Revoked);
     assert_eq!(field(&d, "Revocation reason"), Some("key compromise (1)"));
@@ -544,7 +561,9 @@ async fn decline_renew_replace_and_delete() {
 
     // Decline a fresh request.
     let en = c.enroll_ssl(&req).await.unwrap();
-    c.decline(Family::Ssl, &en.id, "not needed").await.expect("decline");
+    c.decline(Family::Ssl, &en.id, "not needed")
+        .await
+        .expect("decline");
     assert_eq!(
         c.detail(Family::Ssl, &en.id).await.unwrap().0.status,
         CertStatus::Declined
@@ -564,12 +583,22 @@ async fn decline_renew_replace_and_delete() {
     let (_, old) = c.detail(Family::Ssl, &issued.id).await.unwrap();
     assert_eq!(field(&old, "Renewed"), Some("yes"));
 
-    // Renew with the token from enrolment, and mark renewed by hand.
+    // Renew with the token from enrolment (only issued certificates renew), and mark renewed
+    // by hand.
     let en2 = c.enroll_ssl(&req).await.unwrap();
+    let e = c
+        .renew_by_renew_id(en2.renew_id.as_deref().unwrap(), None)
+        .await
+        .unwrap_err();
+    assert_eq!((e.kind, e.code), (ErrorKind::Rejected, Some(-105)), "{e}");
+    c.approve(Family::Ssl, &en2.id, "ok").await.unwrap();
     c.renew_by_renew_id(en2.renew_id.as_deref().unwrap(), None)
         .await
         .expect("renew by token");
-    let e = c.renew_by_renew_id("no-such-token-xxxxxx", None).await.unwrap_err();
+    let e = c
+        .renew_by_renew_id("no-such-token-xxxxxx", None)
+        .await
+        .unwrap_err();
     assert_eq!(e.kind, ErrorKind::Rejected);
     let other = rows
         .values()
@@ -577,9 +606,14 @@ async fn decline_renew_replace_and_delete() {
         .nth(1)
         .unwrap()
         .clone();
-    c.mark_renewed(&other.id, Some(&new_id)).await.expect("mark renewed");
+    c.mark_renewed(&other.id, Some(&new_id))
+        .await
+        .expect("mark renewed");
     assert_eq!(
-        field(&c.detail(Family::Ssl, &other.id).await.unwrap().1, "Renewed"),
+        field(
+            &c.detail(Family::Ssl, &other.id).await.unwrap().1,
+            "Renewed"
+        ),
         Some("yes")
     );
 
@@ -595,7 +629,9 @@ async fn decline_renew_replace_and_delete() {
         reason: "key rotation".into(),
         ..Default::default()
     };
-    c.replace(Family::Ssl, &target.id, &replace).await.expect("replace");
+    c.replace(Family::Ssl, &target.id, &replace)
+        .await
+        .expect("replace");
 
     // Revoke by serial (colon-hex, URL-encoded in the path).
     let by_serial = rows
@@ -622,4 +658,26 @@ async fn decline_renew_replace_and_delete() {
     assert_eq!(e.kind, ErrorKind::Rejected, "{e}");
     assert!(e.code.is_some());
     let _ = host;
+}
+
+#[tokio::test]
+async fn certificate_dcv_log_and_recheck() {
+    let emu = emulator(10).await;
+    let c = client(&emu);
+    let rows = all_rows(&c).await;
+    let issued = rows
+        .values()
+        .find(|r| r.status == CertStatus::Issued)
+        .unwrap();
+    let dcv = c.cert_dcv(&issued.id).await.expect("dcv");
+    assert!(dcv.error.is_none());
+    assert!(!dcv.log.is_empty(), "{dcv:?}");
+    assert!(
+        dcv.log
+            .iter()
+            .all(|l| !l.domain.is_empty() && !l.status.is_empty())
+    );
+    c.recheck_cert_dcv(&issued.id).await.expect("recheck 202");
+    let e = c.cert_dcv("999999").await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::NotFound);
 }

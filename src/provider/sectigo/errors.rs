@@ -10,8 +10,9 @@ use super::wire::ScmError;
 
 /// Codes that mean "bad credentials".
 pub const AUTH_CODES: [i64; 2] = [-16, -970];
-/// Codes that mean "no such certificate / object".
-pub const NOT_FOUND_CODES: [i64; 5] = [-124, -5101, -727, -1023, -105];
+/// Codes that mean "no such certificate / object". (−105 is both "Person not found." and a
+/// renewal failure, so it is decided by its description.)
+pub const NOT_FOUND_CODES: [i64; 4] = [-124, -5101, -727, -1023];
 /// Codes that mean "not issued / not collectable yet".
 pub const NOT_READY_CODES: [i64; 3] = [-183, -103, -109];
 /// Codes that mean the caller lacks a privilege (used to fall back from report endpoints).
@@ -441,6 +442,15 @@ pub fn from_response(account: &str, operation: &str, status: u16, body: &[u8]) -
         .and_then(|e| e.details.as_deref())
         .map(clean_description)
         .filter(|d| !d.is_empty());
+    let mut kind = classify(status, code);
+    if code == Some(-105)
+        && kind == ErrorKind::Rejected
+        && description
+            .as_deref()
+            .is_some_and(|d| d.to_ascii_lowercase().contains("not found"))
+    {
+        kind = ErrorKind::NotFound;
+    }
     let mut message = match (description, code) {
         (Some(d), _) => d,
         (None, Some(c)) => {
@@ -468,8 +478,7 @@ pub fn from_response(account: &str, operation: &str, status: u16, body: &[u8]) -
     {
         message = format!("{message} ({d})");
     }
-    let mut err =
-        ProviderError::new(account, operation, classify(status, code), message).with_status(status);
+    let mut err = ProviderError::new(account, operation, kind, message).with_status(status);
     if let Some(c) = code {
         err = err.with_code(c);
     }
@@ -575,6 +584,20 @@ mod tests {
         assert_eq!(classify(400, Some(-1112)), ErrorKind::Rejected);
         assert_eq!(classify(503, None), ErrorKind::Server);
         assert_eq!(classify(429, None), ErrorKind::Server);
+    }
+
+    #[test]
+    fn ambiguous_codes_use_the_description() {
+        let renew = br#"{"code":-105,"description":"Error was occurred while renewing cert. Status = Requested"}"#;
+        assert_eq!(
+            from_response("a", "op", 400, renew).kind,
+            ErrorKind::Rejected
+        );
+        let person = br#"{"code":-105,"description":"Person not found."}"#;
+        assert_eq!(
+            from_response("a", "op", 400, person).kind,
+            ErrorKind::NotFound
+        );
     }
 
     #[test]
