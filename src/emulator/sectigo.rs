@@ -1,6 +1,34 @@
-//! Sectigo SCM emulator. (Skeleton: being implemented.)
+//! Sectigo Certificate Manager (SCM) emulator: an axum server on 127.0.0.1 that speaks the SCM
+//! REST API (digest: shared/reference/sectigo-scm-api.md §1, §2, §18) over seeded, deterministic
+//! data whose certificates are real X.509 signed by the demo CA.
+//!
+//! Routing is done by hand on the path segments (after an optional `/private` prefix) so that
+//! authentication, latency and fault injection apply uniformly and unknown paths answer the SCM
+//! way (404 `{"code":-1,"description":"Unknown error."}`).
 
-use std::time::Duration;
+#[allow(dead_code)] // parts are used by the workflow endpoints still being added
+mod data;
+mod ssl;
+mod ssl_flow;
+#[allow(dead_code)]
+mod util;
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::Response;
+use rand::Rng;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use self::data::Db;
+use self::util::{DateFmt, Query};
+use crate::emulator::ca::DemoCa;
 
 /// How to seed and run the emulator.
 #[derive(Debug, Clone)]
@@ -15,14 +43,59 @@ pub struct SectigoOptions {
     pub now: i64,
 }
 
-/// Fault knobs for tests: each applies to the next matching request(s).
+/// The fixed seed of the demo data.
+pub const DEMO_SEED: u64 = 0x5EC7_160D_E30C_2025;
+
+/// 2025-12-04T00:00:00Z, the "now" of `SectigoOptions::for_tests`.
+pub const TEST_NOW: i64 = 1_764_806_400;
+
+impl Default for SectigoOptions {
+    /// 2,000 SSL certificates, 30 ms latency, the fixed demo seed, now = the current time.
+    fn default() -> Self {
+        SectigoOptions {
+            ssl_count: 2000,
+            latency: Duration::from_millis(30),
+            seed: DEMO_SEED,
+            now: wall_clock(),
+        }
+    }
+}
+
+impl SectigoOptions {
+    /// Small (60 SSL certificates), no latency, fixed seed and fixed now (`TEST_NOW`).
+    pub fn for_tests() -> Self {
+        SectigoOptions {
+            ssl_count: 60,
+            latency: Duration::ZERO,
+            seed: DEMO_SEED,
+            now: TEST_NOW,
+        }
+    }
+}
+
+fn wall_clock() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// Fault knobs for tests: each applies to the next matching request(s), in order.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Fault {
-    /// Reply to the next JSON request with a body that is not valid JSON.
+    /// Reply to the next JSON response with a body that is not valid JSON (status 200 kept).
     MalformedJson,
-    /// Reply to the next request with this HTTP status and a generic error body.
+    /// Reply to the next request with this HTTP status and an SCM error body
+    /// (401 → −16 "Unknown user"; 429 and 503 also carry `Retry-After: 1`).
     Status(u16),
+    /// Answer the next request with headers, then break the connection before the body.
+    Drop,
 }
+
+/// The fixed demo login.
+pub const DEMO_LOGIN: &str = "demo-admin";
+/// The fixed demo customer URI.
+pub const DEMO_CUSTOMER_URI: &str = "certdeck-demo";
 
 /// A running emulator. Dropping it (or `shutdown`) stops the server.
 pub struct SectigoEmulator {
@@ -31,25 +104,381 @@ pub struct SectigoEmulator {
     pub login: String,
     pub password: String,
     pub customer_uri: String,
+    shared: Arc<Shared>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for SectigoEmulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SectigoEmulator")
+            .field("base_url", &self.base_url)
+            .field("login", &self.login)
+            .field("password", &"<redacted>")
+            .field("customer_uri", &self.customer_uri)
+            .finish()
+    }
+}
+
+/// State shared by all requests.
+pub(crate) struct Shared {
+    login: String,
+    password: String,
+    customer_uri: String,
+    latency: Duration,
+    started: Instant,
+    now0: i64,
+    faults: Mutex<VecDeque<Fault>>,
+    db: Mutex<Db>,
+    ca: DemoCa,
+}
+
+impl Shared {
+    /// Emulator clock: the options' `now` plus the time since start.
+    fn now(&self) -> i64 {
+        self.now0 + self.started.elapsed().as_secs() as i64
+    }
+
+    fn db(&self) -> MutexGuard<'_, Db> {
+        self.db.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn faults(&self) -> MutexGuard<'_, VecDeque<Fault>> {
+        self.faults.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Per-request context for handlers.
+pub(crate) struct Ctx<'a> {
+    pub q: &'a Query,
+    pub body: &'a [u8],
+    pub now: i64,
+    date_fmt: Option<DateFmt>,
+}
+
+impl Ctx<'_> {
+    /// The requested `dateFormat`, or the endpoint's default.
+    pub(crate) fn date_fmt(&self, default: DateFmt) -> DateFmt {
+        self.date_fmt.unwrap_or(default)
+    }
 }
 
 impl SectigoEmulator {
-    pub async fn start(_opts: SectigoOptions) -> anyhow::Result<SectigoEmulator> {
-        todo!("emulator")
-    }
-    pub fn inject(&self, _fault: Fault) {
-        todo!("emulator faults")
-    }
-    pub async fn shutdown(self) {}
-}
+    /// Seeds the data, makes the demo CA and serves on `127.0.0.1:<free port>`.
+    pub async fn start(opts: SectigoOptions) -> anyhow::Result<SectigoEmulator> {
+        let o = opts.clone();
+        // Key generation and signing are CPU work: keep them off the async threads.
+        let (ca, db) = tokio::task::spawn_blocking(move || -> anyhow::Result<(DemoCa, Db)> {
+            let ca = DemoCa::new_at(o.now).context("creating the demo CA")?;
+            let db = Db::seed(&ca, o.seed, o.now, o.ssl_count).context("seeding the demo data")?;
+            Ok((ca, db))
+        })
+        .await
+        .context("the seeding task failed")??;
 
-impl Default for SectigoOptions {
-    fn default() -> Self {
-        SectigoOptions {
-            ssl_count: 2000,
-            latency: Duration::from_millis(30),
-            seed: 7,
-            now: 0,
+        let password: String = {
+            let mut rng = rand::rng();
+            (0..24)
+                .map(|_| {
+                    const CHARS: &[u8] =
+                        b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+                    CHARS[rng.random_range(0..CHARS.len())] as char
+                })
+                .collect()
+        };
+        let shared = Arc::new(Shared {
+            login: DEMO_LOGIN.to_string(),
+            password: password.clone(),
+            customer_uri: DEMO_CUSTOMER_URI.to_string(),
+            latency: opts.latency,
+            started: Instant::now(),
+            now0: opts.now,
+            faults: Mutex::new(VecDeque::new()),
+            db: Mutex::new(db),
+            ca,
+        });
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .context("binding 127.0.0.1:0 for the Sectigo emulator")?;
+        let addr = listener
+            .local_addr()
+            .context("reading the emulator's address")?;
+        let app = axum::Router::new()
+            .fallback(handle)
+            .with_state(shared.clone());
+        let (stop_tx, stop_rx) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+                let _ = stop_rx.await;
+            });
+            if let Err(e) = serve.await {
+                tracing::warn!("sectigo emulator stopped with an error: {e}");
+            }
+        });
+        Ok(SectigoEmulator {
+            base_url: format!("http://{addr}"),
+            login: DEMO_LOGIN.to_string(),
+            password,
+            customer_uri: DEMO_CUSTOMER_URI.to_string(),
+            shared,
+            stop: Some(stop_tx),
+            task: Some(task),
+        })
+    }
+
+    /// Queues a fault for the next matching request.
+    pub fn inject(&self, fault: Fault) {
+        self.shared.faults().push_back(fault);
+    }
+
+    /// Removes all queued faults.
+    pub fn clear_faults(&self) {
+        self.shared.faults().clear();
+    }
+
+    /// The emulator's clock (options' `now` + time since start), Unix seconds.
+    pub fn now(&self) -> i64 {
+        self.shared.now()
+    }
+
+    /// The demo CA chain above every leaf (issuing CA, then root), PEM.
+    pub fn ca_chain_pem(&self) -> String {
+        self.shared.ca.chain_pem()
+    }
+
+    /// The demo root certificate, PEM.
+    pub fn root_pem(&self) -> String {
+        self.shared.ca.root_pem().to_string()
+    }
+
+    /// How long an approved SSL request takes to be issued (Applied half-way). Default 3 s.
+    pub fn set_issue_delay(&self, delay: Duration) {
+        self.shared.db().issue_delay = delay;
+    }
+
+    /// When on, new SSL enrollments and renewals skip Requested and go straight to the CA.
+    pub fn set_auto_approve(&self, on: bool) {
+        self.shared.db().auto_approve = on;
+    }
+
+    /// Marks the DCV instructions of `domain` as followed (DNS record or file published, e-mail
+    /// link clicked): the next recheck, status or submit call validates it. Also reachable over
+    /// HTTP: `POST /__emulator/dcv/publish` with `{"domain":"..."}` (normal auth headers).
+    pub fn publish_dcv(&self, domain: &str) {
+        self.shared
+            .db()
+            .published
+            .insert(domain.trim().to_ascii_lowercase());
+    }
+
+    /// Stops the server and waits (up to 5 s) for it to finish.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let abort = task.abort_handle();
+            if tokio::time::timeout(Duration::from_secs(5), task)
+                .await
+                .is_err()
+            {
+                abort.abort();
+            }
         }
     }
 }
+
+impl Drop for SectigoEmulator {
+    fn drop(&mut self) {
+        // Graceful: stop accepting, close idle connections, then the task ends on its own.
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async fn handle(
+    State(sh): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if !sh.latency.is_zero() {
+        tokio::time::sleep(sh.latency).await;
+    }
+    let pre = {
+        let mut f = sh.faults();
+        match f.front() {
+            Some(Fault::Status(_)) | Some(Fault::Drop) => f.pop_front(),
+            _ => None,
+        }
+    };
+    match pre {
+        Some(Fault::Status(code)) => return status_fault(code),
+        Some(Fault::Drop) => return dropped_connection(),
+        _ => {}
+    }
+
+    let raw_path = uri.path();
+    let (private, path) = match raw_path.strip_prefix("/private") {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => (true, rest),
+        _ => (false, raw_path),
+    };
+    if !authorised(&sh, &headers, private) {
+        return util::error(StatusCode::UNAUTHORIZED, -16, "Unknown user");
+    }
+    let segs: Vec<String> = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(util::percent_decode)
+        .collect();
+    let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
+    let q = Query::parse(uri.query());
+    let date_fmt = match q.get_ci("dateFormat") {
+        None => None,
+        Some(v) => match DateFmt::parse(v) {
+            Some(f) => Some(f),
+            None => return util::invalid_field("dateFormat").into_response(),
+        },
+    };
+    let ctx = Ctx {
+        q: &q,
+        body: &body,
+        now: sh.now(),
+        date_fmt,
+    };
+    let resp = route(&sh, &method, &segs, &ctx);
+    maybe_malformed(&sh, resp).await
+}
+
+fn authorised(sh: &Shared, headers: &HeaderMap, private: bool) -> bool {
+    let h = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let login_ok = h("login") == Some(sh.login.as_str());
+    let customer_ok = h("customerUri") == Some(sh.customer_uri.as_str());
+    if private {
+        login_ok && customer_ok
+    } else {
+        login_ok && customer_ok && h("password") == Some(sh.password.as_str())
+    }
+}
+
+fn route(sh: &Shared, method: &Method, segs: &[&str], ctx: &Ctx) -> Response {
+    route_inner(sh, method, segs, ctx).unwrap_or_else(util::ApiError::into_response)
+}
+
+fn route_inner(sh: &Shared, method: &Method, segs: &[&str], ctx: &Ctx) -> util::Res {
+    let mut db = sh.db();
+    db.tick(ctx.now, &sh.ca);
+    let db = &mut *db;
+    match (method.as_str(), segs) {
+        // Emulator knob: "the DCV instructions for this domain were followed".
+        ("POST", ["__emulator", "dcv", "publish"]) => {
+            let b = util::body_json(ctx.body)?;
+            let d = util::req_str(&b, "domain")?;
+            db.published.insert(d.trim().to_ascii_lowercase());
+            Ok(util::empty(StatusCode::NO_CONTENT))
+        }
+        // SSL workflows
+        ("POST", ["api", "ssl", "v1", "enroll"]) => ssl_flow::enroll(db, ctx),
+        ("POST", ["api", "ssl", "v1", "approve", id]) => ssl_flow::approve(db, ctx, id),
+        ("POST", ["api", "ssl", "v1", "decline", id]) => ssl_flow::decline(db, ctx, id),
+        ("POST", ["api", "ssl", "v1", "revoke", "manual"]) => ssl_flow::revoke_manual(db, ctx),
+        ("POST", ["api", "ssl", "v1", "revoke", "serial", serial]) => {
+            ssl_flow::revoke_serial(db, ctx, serial)
+        }
+        ("POST", ["api", "ssl", "v1", "revoke", id]) => ssl_flow::revoke(db, ctx, id),
+        ("POST", ["api", "ssl", "v1", "renewById", id]) => ssl_flow::renew_by_id(db, ctx, id),
+        ("POST", ["api", "ssl", "v1", "renew", "manual", id]) => {
+            ssl_flow::renew_manual(db, ctx, id)
+        }
+        ("POST", ["api", "ssl", "v1", "renew", token]) => ssl_flow::renew_by_token(db, ctx, token),
+        ("POST", ["api", "ssl", "v1", "replace", id]) => ssl_flow::replace(db, ctx, id),
+        ("PUT", ["api", "ssl", "v1"]) => ssl_flow::update(db, ctx),
+        ("DELETE", ["api", "ssl", "v1", id]) => ssl_flow::delete(db, id),
+        ("GET", ["api", "ssl", "v1", id, "dcv"]) => ssl_flow::dcv(db, ctx, id),
+        ("POST", ["api", "ssl", "v1", id, "dcv", "recheck"]) => ssl_flow::dcv_recheck(db, ctx, id),
+        ("GET", ["api", "ssl", "v1"]) => ssl::list(db, ctx),
+        ("HEAD", ["api", "ssl", "v1"]) => ssl::count(db, ctx),
+        ("GET", ["api", "ssl", "v1", "types"]) => ssl::types(db, ctx),
+        ("GET", ["api", "ssl", "v1", "customFields"]) => ssl::custom_fields(db),
+        ("GET", ["api", "ssl", "v1", "collect", id]) => ssl::collect(db, &sh.ca, ctx, id, None),
+        ("GET", ["api", "ssl", "v1", "collect", id, fmt]) => {
+            ssl::collect(db, &sh.ca, ctx, id, Some(fmt))
+        }
+        ("GET", ["api", "ssl", "v1", id]) => ssl::details(db, ctx, id),
+        _ => Ok(util::not_found()),
+    }
+}
+
+fn status_fault(code: u16) -> Response {
+    let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut r = match code {
+        401 => util::error(status, -16, "Unknown user"),
+        500 => util::error(
+            status,
+            -2,
+            "Internal error. Please contact Support for details.",
+        ),
+        503 => util::error(
+            status,
+            -195,
+            "CA is not available now. Please try again later.",
+        ),
+        _ => util::error(status, -1, "Unknown error."),
+    };
+    if code == 429 || code == 503 {
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    }
+    r
+}
+
+fn dropped_connection() -> Response {
+    let stream = futures::stream::once(async {
+        Err::<Bytes, std::io::Error>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "emulator fault: connection dropped",
+        ))
+    });
+    let mut r = Response::new(Body::from_stream(stream));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(util::CT_JSON_UTF8),
+    );
+    r
+}
+
+async fn maybe_malformed(sh: &Shared, resp: Response) -> Response {
+    let is_json = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !is_json {
+        return resp;
+    }
+    {
+        let mut f = sh.faults();
+        if f.front() != Some(&Fault::MalformedJson) {
+            return resp;
+        }
+        f.pop_front();
+    }
+    let (mut parts, body) = resp.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    // Cut the document short and add junk: never valid JSON.
+    let mut broken = bytes[..bytes.len() / 2].to_vec();
+    broken.extend_from_slice(b"<html>502 Bad Gateway");
+    parts.status = StatusCode::OK;
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(broken))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,6 +1,7 @@
 //! Providers: one trait, one folder per provider (`client` = HTTP + auth, `wire` = serde types
 //! mirroring the API, `map` = wire → `model`). Nothing outside `provider::<name>` sees wire types.
 
+pub mod actions;
 pub mod sectigo;
 
 use std::fmt;

@@ -1,12 +1,21 @@
-//! HTTP + auth for SCM. (Skeleton: being implemented.)
+//! HTTP + auth for SCM: the [`Provider`] implementation (list, detail, collect).
+//! Further operations (enroll, approve, revoke, DCV, domains …) are inherent methods in
+//! `ops.rs`.
 
+use std::collections::HashSet;
+use std::fmt;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use secrecy::SecretString;
+use futures::StreamExt;
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
 
-use crate::model::{AccountIdx, Capabilities, Cert, CertDetail, Family};
-use crate::provider::{CollectFormat, ListSink, Provider, ProviderError};
+use crate::model::{AccountIdx, Capabilities, Cert, CertDetail, CertStatus, Family};
+use crate::provider::{CollectFormat, ErrorKind, ListSink, ListUpdate, Provider, ProviderError};
+
+use super::http::{self, Http, Request, RetryPolicy};
+use super::{errors, map, wire};
 
 /// Everything needed to talk to one SCM account.
 #[derive(Debug, Clone)]
@@ -26,13 +35,456 @@ pub struct SectigoSettings {
     pub read_only: bool,
 }
 
+impl SectigoSettings {
+    /// Default page size: SCM's own maximum, as python-cert_manager found.
+    pub const DEFAULT_PAGE_SIZE: usize = 200;
+    pub const DEFAULT_CONCURRENCY: usize = 8;
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+    /// Settings with the defaults (8 parallel details, pages of 200, 30 s timeout, read-write).
+    pub fn new(
+        name: impl Into<String>,
+        url: impl Into<String>,
+        login: impl Into<String>,
+        password: SecretString,
+        customer_uri: impl Into<String>,
+    ) -> SectigoSettings {
+        SectigoSettings {
+            account: 0,
+            name: name.into(),
+            url: url.into(),
+            login: login.into(),
+            password,
+            customer_uri: customer_uri.into(),
+            concurrency: SectigoSettings::DEFAULT_CONCURRENCY,
+            page_size: SectigoSettings::DEFAULT_PAGE_SIZE,
+            timeout: SectigoSettings::DEFAULT_TIMEOUT,
+            read_only: false,
+        }
+    }
+}
+
+/// How the list delivers completed rows: in batches of this many, or at least this often.
+const BATCH_ROWS: usize = 32;
+const BATCH_INTERVAL: Duration = Duration::from_millis(100);
+
 pub struct SectigoClient {
-    settings: SectigoSettings,
+    pub(super) settings: SectigoSettings,
+    pub(super) http: Http,
+}
+
+impl fmt::Debug for SectigoClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SectigoClient")
+            .field("account", &self.settings.name)
+            .field("url", &self.settings.url)
+            .field("login", &self.settings.login)
+            .field("customer_uri", &self.settings.customer_uri)
+            .finish_non_exhaustive()
+    }
 }
 
 impl SectigoClient {
     pub fn new(settings: SectigoSettings) -> Result<SectigoClient, ProviderError> {
-        Ok(SectigoClient { settings })
+        let local = |msg: String| {
+            ProviderError::new(
+                settings.name.clone(),
+                "set up the SCM client",
+                ErrorKind::Local,
+                msg,
+            )
+        };
+        let base = parse_base_url(&settings.url).map_err(local)?;
+        if settings.login.trim().is_empty() {
+            return Err(local("the login is empty".into()));
+        }
+        if settings.customer_uri.trim().is_empty() {
+            return Err(local("the customer URI is empty".into()));
+        }
+        let auth = http::auth_headers(
+            &settings.login,
+            settings.password.expose_secret(),
+            &settings.customer_uri,
+        )
+        .map_err(|what| {
+            local(format!(
+                "the {what} contains characters that cannot be sent in an HTTP header"
+            ))
+        })?;
+        let timeout = if settings.timeout.is_zero() {
+            SectigoSettings::DEFAULT_TIMEOUT
+        } else {
+            settings.timeout
+        };
+        let mut builder = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .user_agent(concat!("certdeck/", env!("CARGO_PKG_VERSION")))
+            // Credentials travel in headers; never follow a redirect with them.
+            .redirect(reqwest::redirect::Policy::none());
+        if is_loopback(&base) {
+            builder = builder.no_proxy();
+        }
+        let client = builder
+            .build()
+            .map_err(|e| local(format!("cannot build the HTTP client: {e}")))?;
+        let http = Http {
+            account: settings.name.clone(),
+            base,
+            client,
+            auth,
+            retry: RetryPolicy::default(),
+            timeout,
+        };
+        Ok(SectigoClient { settings, http })
+    }
+
+    /// Replace the retry timing for reads (tests use short delays).
+    pub fn with_retry(mut self, retry: RetryPolicy) -> SectigoClient {
+        self.http.retry = retry;
+        self
+    }
+
+    pub fn settings(&self) -> &SectigoSettings {
+        &self.settings
+    }
+
+    pub(super) fn err(&self, op: &str, kind: ErrorKind, msg: impl Into<String>) -> ProviderError {
+        ProviderError::new(self.settings.name.clone(), op, kind, msg)
+    }
+
+    /// The id as a number (SCM ids are integers); anything else is refused before sending.
+    pub(super) fn numeric_id(
+        &self,
+        op: &str,
+        family: Family,
+        id: &str,
+    ) -> Result<i64, ProviderError> {
+        id.trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| {
+                self.err(
+                    op,
+                    ErrorKind::Local,
+                    format!(
+                        "{id:?} is not a valid {} certificate id",
+                        family_noun(family)
+                    ),
+                )
+            })
+    }
+
+    fn page_size(&self) -> usize {
+        self.settings.page_size.clamp(1, 10_000)
+    }
+
+    fn concurrency(&self) -> usize {
+        self.settings.concurrency.clamp(1, 64)
+    }
+
+    /// Page through a list endpoint (`size`/`position` offsets, `X-Total-Count`), sending
+    /// each page's rows and the progress through `sink`. Returns the rows in server order,
+    /// each id once.
+    pub(super) async fn page_all<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        op: &str,
+        filters: &[(String, String)],
+        sink: &ListSink,
+        to_row: impl Fn(&T) -> Option<Cert>,
+    ) -> Result<Vec<Cert>, ProviderError> {
+        let size = self.page_size();
+        let mut rows: Vec<Cert> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut position = 0usize;
+        let mut announced: Option<usize> = None;
+        loop {
+            let mut req = Request::get(path, op)
+                .query("size", size)
+                .query("position", position);
+            req.query.extend(filters.iter().cloned());
+            let resp = self.http.send(&req).await?;
+            let total = self.http.total_count(&req, &resp)?;
+            let items: Vec<T> = self.http.decode(&req, &resp)?;
+            if announced != Some(total) {
+                sink(ListUpdate::Total(total));
+                announced = Some(total);
+            }
+            let got = items.len();
+            let page: Vec<Cert> = items
+                .iter()
+                .filter_map(&to_row)
+                .filter(|c| seen.insert(c.id.clone()))
+                .collect();
+            if got > 0 && page.is_empty() {
+                return Err(self.err(
+                    op,
+                    ErrorKind::Protocol,
+                    format!(
+                        "the page at position {position} brought no new certificates (the server may be ignoring 'position')"
+                    ),
+                ));
+            }
+            if !page.is_empty() {
+                sink(ListUpdate::Rows(page.clone()));
+            }
+            rows.extend(page);
+            sink(ListUpdate::Progress {
+                done: rows.len().min(total),
+                of: total,
+                label: "loading".into(),
+            });
+            position += got;
+            if got == 0 || got < size || position >= total {
+                break;
+            }
+        }
+        Ok(rows)
+    }
+
+    /// Fetch details for `rows` with bounded concurrency, delivering completed rows in
+    /// batches. Failures are counted; the first is reported at the end. An auth failure stops
+    /// the run at once (the credentials will not get better).
+    pub(super) async fn complete_rows(
+        &self,
+        family: Family,
+        op: &str,
+        rows: Vec<Cert>,
+        sink: &ListSink,
+    ) -> Result<(), ProviderError> {
+        let of = rows.len();
+        if of == 0 {
+            return Ok(());
+        }
+        let mut stream = futures::stream::iter(rows.into_iter().map(|row| async move {
+            let res = self.detail_row(family, &row.id).await;
+            (row, res)
+        }))
+        .buffer_unordered(self.concurrency());
+        let mut done = 0usize;
+        let mut failed = 0usize;
+        let mut first_err: Option<ProviderError> = None;
+        let mut batch: Vec<Cert> = Vec::new();
+        let mut last_flush = tokio::time::Instant::now();
+        sink(ListUpdate::Progress {
+            done: 0,
+            of,
+            label: "details".into(),
+        });
+        while let Some((row, res)) = stream.next().await {
+            done += 1;
+            match res {
+                Ok(mut c) => {
+                    merge_row(&mut c, &row);
+                    batch.push(c);
+                }
+                Err(e) => {
+                    failed += 1;
+                    if e.kind == ErrorKind::Auth {
+                        flush(sink, &mut batch, done, of);
+                        return Err(e);
+                    }
+                    first_err.get_or_insert(e);
+                }
+            }
+            if batch.len() >= BATCH_ROWS || last_flush.elapsed() >= BATCH_INTERVAL || done == of {
+                flush(sink, &mut batch, done, of);
+                last_flush = tokio::time::Instant::now();
+            }
+        }
+        flush(sink, &mut batch, done, of);
+        match first_err {
+            None => Ok(()),
+            Some(first) => {
+                let mut e = self.err(
+                    op,
+                    first.kind,
+                    format!(
+                        "{failed} of {of} detail requests failed; the first: {} — {}",
+                        first.operation, first.message
+                    ),
+                );
+                e.http_status = first.http_status;
+                e.code = first.code;
+                Err(e)
+            }
+        }
+    }
+
+    /// GET the details of one certificate and map them to its list row.
+    pub(super) async fn detail_row(&self, family: Family, id: &str) -> Result<Cert, ProviderError> {
+        let op = format!("get {} certificate {id}", family_noun(family));
+        let n = self.numeric_id(&op, family, id)?;
+        let account = self.settings.account;
+        match family {
+            Family::Ssl => {
+                let d: wire::SslDetails = self
+                    .http
+                    .json(&Request::get(format!("/api/ssl/v1/{n}"), &op))
+                    .await?;
+                Ok(map::ssl_cert(account, &d, id))
+            }
+            Family::Client => {
+                let d: wire::SmimeDetails = self
+                    .http
+                    .json(&Request::get(format!("/api/smime/v1/{n}"), &op))
+                    .await?;
+                Ok(map::smime_cert(account, &d, id))
+            }
+            Family::Device => {
+                let d: wire::DeviceDetails = self
+                    .http
+                    .json(&Request::get(format!("/api/device/v1/{n}"), &op))
+                    .await?;
+                Ok(map::device_cert(account, &d, id))
+            }
+            Family::CodeSigning => Err(self.unsupported(&op, family)),
+        }
+    }
+
+    pub(super) fn unsupported(&self, op: &str, family: Family) -> ProviderError {
+        self.err(
+            op,
+            ErrorKind::Unsupported,
+            format!(
+                "the SCM REST API has no {} certificate inventory",
+                family_noun(family)
+            ),
+        )
+    }
+
+    /// The collect path of a family.
+    pub(super) fn collect_path(family: Family, n: i64) -> Option<String> {
+        match family {
+            Family::Ssl => Some(format!("/api/ssl/v1/collect/{n}")),
+            Family::Client => Some(format!("/api/smime/v2/collect/{n}")),
+            Family::Device => Some(format!("/api/device/v1/collect/{n}")),
+            Family::CodeSigning => None,
+        }
+    }
+
+    /// Try to fetch the PEM body for the detail pane; failures become a note.
+    async fn body_for_detail(&self, family: Family, cert: &Cert, detail: &mut CertDetail) {
+        let fetch = matches!(
+            cert.status,
+            CertStatus::Issued | CertStatus::Revoked | CertStatus::Expired | CertStatus::Replaced
+        );
+        if !fetch {
+            detail.body_note = Some(if cert.status_text.is_empty() {
+                "no certificate body: the status is unknown".to_string()
+            } else {
+                format!("not issued yet (status {})", cert.status_text)
+            });
+            return;
+        }
+        match self.collect(family, &cert.id, CollectFormat::X509CO).await {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) if text.contains("-----BEGIN") => detail.body_pem = Some(text),
+                Ok(text) => {
+                    detail.body_note = Some(format!(
+                        "the server returned a body that is not PEM ({} bytes)",
+                        text.len()
+                    ))
+                }
+                Err(e) => {
+                    detail.body_note = Some(format!(
+                        "the server returned a binary body, not PEM ({} bytes)",
+                        e.as_bytes().len()
+                    ))
+                }
+            },
+            Err(e) => {
+                let code = e.code.map(|c| format!("code {c}: ")).unwrap_or_default();
+                detail.body_note = Some(match e.kind {
+                    ErrorKind::NotReady => format!("not issued yet ({code}{})", e.message),
+                    _ => format!("certificate body unavailable ({code}{})", e.message),
+                });
+            }
+        }
+    }
+}
+
+fn flush(sink: &ListSink, batch: &mut Vec<Cert>, done: usize, of: usize) {
+    if !batch.is_empty() {
+        sink(ListUpdate::Rows(std::mem::take(batch)));
+    }
+    sink(ListUpdate::Progress {
+        done,
+        of,
+        label: "details".into(),
+    });
+}
+
+/// Keep what the list row knew when the details left it out.
+pub(super) fn merge_row(c: &mut Cert, row: &Cert) {
+    c.id.clone_from(&row.id);
+    if c.common_name.is_empty() {
+        c.common_name.clone_from(&row.common_name);
+    }
+    if c.sans.is_empty() {
+        c.sans.clone_from(&row.sans);
+    }
+    if c.serial.is_none() {
+        c.serial.clone_from(&row.serial);
+    }
+    if c.expires.is_none() {
+        c.expires = row.expires;
+    }
+    if c.status == CertStatus::Unknown && row.status != CertStatus::Unknown {
+        c.status = row.status;
+        c.status_text.clone_from(&row.status_text);
+    }
+}
+
+/// "SSL", "client", "device" for messages and operation names.
+pub fn family_noun(family: Family) -> &'static str {
+    match family {
+        Family::Ssl => "SSL",
+        Family::Client => "client",
+        Family::Device => "device",
+        Family::CodeSigning => "code-signing",
+    }
+}
+
+fn parse_base_url(text: &str) -> Result<reqwest::Url, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("the URL is empty (expected e.g. https://cert-manager.com)".into());
+    }
+    let mut url = reqwest::Url::parse(t).map_err(|e| {
+        format!("the URL {t:?} is not valid ({e}); expected e.g. https://cert-manager.com")
+    })?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!(
+            "the URL {t:?} must start with https:// (or http:// for a local emulator)"
+        ));
+    }
+    if url.host_str().is_none() {
+        return Err(format!("the URL {t:?} has no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("the URL must not contain credentials; use login and password".into());
+    }
+    // Accept ".../api" and trailing slashes: the client adds "/api/..." itself.
+    let path = url.path().trim_end_matches('/').to_string();
+    let path = path.strip_suffix("/api").unwrap_or(&path).to_string();
+    url.set_path(&path);
+    url.set_query(None);
+    url.set_fragment(None);
+    Ok(url)
+}
+
+fn is_loopback(url: &reqwest::Url) -> bool {
+    match url.host_str() {
+        Some(h) => {
+            let h = h.trim_start_matches('[').trim_end_matches(']');
+            h.eq_ignore_ascii_case("localhost")
+                || h.parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        }
+        None => false,
     }
 }
 
@@ -41,28 +493,243 @@ impl Provider for SectigoClient {
     fn account(&self) -> &str {
         &self.settings.name
     }
+
     fn capabilities(&self) -> Capabilities {
-        Capabilities::read_only()
+        if self.settings.read_only {
+            return Capabilities::read_only();
+        }
+        Capabilities {
+            list: true,
+            detail: true,
+            collect: true,
+            enroll: true,
+            approve: true,
+            decline: true,
+            revoke: true,
+            renew: true,
+            replace: true,
+            delete: true,
+            import: false,
+        }
     }
+
     fn families(&self) -> Vec<Family> {
-        vec![Family::Ssl]
+        vec![Family::Ssl, Family::Client, Family::Device]
     }
-    async fn list(&self, _family: Family, _sink: ListSink) -> Result<usize, ProviderError> {
-        todo!("sectigo list")
+
+    async fn list(&self, family: Family, sink: ListSink) -> Result<usize, ProviderError> {
+        let op = format!("list {} certificates", family_noun(family));
+        let account = self.settings.account;
+        match family {
+            Family::Ssl => {
+                let rows = self
+                    .page_all::<wire::SslListItem>("/api/ssl/v1", &op, &[], &sink, |i| {
+                        map::ssl_row(account, i)
+                    })
+                    .await?;
+                let n = rows.len();
+                let rest = self.complete_from_report(family, &op, rows, &sink).await;
+                self.complete_rows(family, &op, rest, &sink).await?;
+                Ok(n)
+            }
+            Family::Client => {
+                let rows = self
+                    .page_all::<wire::SmimeListItem>("/api/smime/v2", &op, &[], &sink, |i| {
+                        map::smime_row(account, i)
+                    })
+                    .await?;
+                Ok(rows.len())
+            }
+            Family::Device => {
+                let rows = self
+                    .page_all::<wire::DeviceListItem>("/api/device/v1", &op, &[], &sink, |i| {
+                        map::device_row(account, i)
+                    })
+                    .await?;
+                let n = rows.len();
+                let rest = self.complete_from_report(family, &op, rows, &sink).await;
+                self.complete_rows(family, &op, rest, &sink).await?;
+                Ok(n)
+            }
+            Family::CodeSigning => Err(self.unsupported(&op, family)),
+        }
     }
-    async fn detail(
-        &self,
-        _family: Family,
-        _id: &str,
-    ) -> Result<(Cert, CertDetail), ProviderError> {
-        todo!("sectigo detail")
+
+    async fn detail(&self, family: Family, id: &str) -> Result<(Cert, CertDetail), ProviderError> {
+        let op = format!("get {} certificate {id}", family_noun(family));
+        let n = self.numeric_id(&op, family, id)?;
+        let account = self.settings.account;
+        let (cert, mut detail) = match family {
+            Family::Ssl => {
+                let d: wire::SslDetails = self
+                    .http
+                    .json(&Request::get(format!("/api/ssl/v1/{n}"), &op))
+                    .await?;
+                (map::ssl_cert(account, &d, id), map::ssl_detail(&d))
+            }
+            Family::Client => {
+                let d: wire::SmimeDetails = self
+                    .http
+                    .json(&Request::get(format!("/api/smime/v1/{n}"), &op))
+                    .await?;
+                (map::smime_cert(account, &d, id), map::smime_detail(&d))
+            }
+            Family::Device => {
+                let d: wire::DeviceDetails = self
+                    .http
+                    .json(&Request::get(format!("/api/device/v1/{n}"), &op))
+                    .await?;
+                (map::device_cert(account, &d, id), map::device_detail(&d))
+            }
+            Family::CodeSigning => return Err(self.unsupported(&op, family)),
+        };
+        self.body_for_detail(family, &cert, &mut detail).await;
+        Ok((cert, detail))
     }
+
     async fn collect(
         &self,
-        _family: Family,
-        _id: &str,
-        _format: CollectFormat,
+        family: Family,
+        id: &str,
+        format: CollectFormat,
     ) -> Result<Vec<u8>, ProviderError> {
-        todo!("sectigo collect")
+        let op = format!("collect {} certificate {id}", family_noun(family));
+        let n = self.numeric_id(&op, family, id)?;
+        let Some(path) = SectigoClient::collect_path(family, n) else {
+            return Err(self.unsupported(&op, family));
+        };
+        let req = Request::get(path, &op)
+            .query("format", format.as_str())
+            .accept_any();
+        let resp = self.http.send(&req).await?;
+        if resp.body.is_empty() {
+            return Err(self
+                .err(
+                    &op,
+                    ErrorKind::Protocol,
+                    "the server returned an empty certificate body",
+                )
+                .with_status(resp.status.as_u16()));
+        }
+        Ok(resp.body)
+    }
+}
+
+/// `errors` is used by `ops.rs`; re-export the classification for callers that branch on it.
+pub use errors::is_forbidden;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(url: &str) -> SectigoSettings {
+        SectigoSettings::new(
+            "scm",
+            url,
+            "admin",
+            SecretString::from("hunter2-secret".to_string()),
+            "acme",
+        )
+    }
+
+    #[test]
+    fn base_urls_are_normalised_and_checked() {
+        assert_eq!(
+            parse_base_url("https://cert-manager.com/")
+                .unwrap()
+                .as_str(),
+            "https://cert-manager.com/"
+        );
+        assert_eq!(
+            parse_base_url("https://cert-manager.com/api/")
+                .unwrap()
+                .path(),
+            "/"
+        );
+        assert_eq!(
+            parse_base_url("https://h.example/private/api")
+                .unwrap()
+                .path(),
+            "/private"
+        );
+        assert!(parse_base_url("ftp://x").unwrap_err().contains("https://"));
+        assert!(parse_base_url("").is_err());
+        assert!(parse_base_url("not a url").is_err());
+        assert!(parse_base_url("https://u:p@h.example").is_err());
+    }
+
+    #[test]
+    fn the_password_never_shows() {
+        let c = SectigoClient::new(settings("http://127.0.0.1:9")).unwrap();
+        assert!(!format!("{c:?}").contains("hunter2"));
+        assert!(!format!("{:?}", c.settings()).contains("hunter2"));
+        let bad = SectigoClient::new(SectigoSettings {
+            login: String::new(),
+            ..settings("http://127.0.0.1:9")
+        })
+        .unwrap_err();
+        assert_eq!(bad.kind, ErrorKind::Local);
+        assert!(!bad.to_string().contains("hunter2"));
+    }
+
+    #[test]
+    fn ids_must_be_numbers() {
+        let c = SectigoClient::new(settings("http://127.0.0.1:9")).unwrap();
+        let e = c
+            .numeric_id("get SSL certificate ../x", Family::Ssl, "../x")
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Local);
+        assert_eq!(c.numeric_id("op", Family::Ssl, " 42 ").unwrap(), 42);
+    }
+
+    #[tokio::test]
+    async fn unreachable_server_is_a_network_error() {
+        // Port 9 (discard) on loopback: nothing listens in the test environment.
+        let c = SectigoClient::new(settings("http://127.0.0.1:9"))
+            .unwrap()
+            .with_retry(RetryPolicy {
+                attempts: 2,
+                base_delay: Duration::from_millis(1),
+                max_retry_after: Duration::from_millis(1),
+            });
+        let e = c.detail(Family::Ssl, "1").await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Network, "{e}");
+        assert!(
+            e.message.contains("cannot connect to 127.0.0.1:9"),
+            "{}",
+            e.message
+        );
+        assert_eq!(e.operation, "get SSL certificate 1");
+    }
+
+    #[test]
+    fn merge_keeps_list_knowledge() {
+        let row = Cert {
+            account: 0,
+            family: Family::Ssl,
+            id: "5".into(),
+            common_name: "a.example".into(),
+            sans: vec!["a.example".into()],
+            serial: Some("01".into()),
+            status: CertStatus::Unknown,
+            status_text: String::new(),
+            profile: None,
+            expires: None,
+            complete: false,
+        };
+        let mut c = Cert {
+            common_name: String::new(),
+            sans: vec![],
+            serial: None,
+            status: CertStatus::Issued,
+            status_text: "Issued".into(),
+            complete: true,
+            ..row.clone()
+        };
+        merge_row(&mut c, &row);
+        assert_eq!(c.common_name, "a.example");
+        assert_eq!(c.serial.as_deref(), Some("01"));
+        assert_eq!(c.status, CertStatus::Issued);
+        assert!(c.complete);
     }
 }

@@ -1,8 +1,17 @@
 //! Sectigo Certificate Manager (SCM) REST API client.
 //! See ../shared/reference/sectigo-scm-api.md for the protocol this speaks.
+//!
+//! Layout: `client` (the `Provider` implementation: list, detail, collect), `ops` (the other
+//! operations as inherent methods: enroll, approve, revoke, DCV, domains …), `http` (the one
+//! request helper: auth headers, retries, typed errors), `errors` (SCM error codes), `wire`
+//! (serde mirrors of the API, lenient dates) and `map` (wire → `model`).
 
 pub mod client;
+pub mod errors;
+pub mod http;
 pub mod map;
+pub mod ops;
 pub mod wire;
 
 pub use client::{SectigoClient, SectigoSettings};
+pub use http::RetryPolicy;

@@ -1,0 +1,1104 @@
+//! Tests of the SCM emulator through a real loopback server and reqwest.
+
+use super::*;
+use serde_json::Value;
+use x509_parser::prelude::{FromDer, X509Certificate};
+
+struct T {
+    emu: SectigoEmulator,
+    http: reqwest::Client,
+}
+
+impl T {
+    async fn new() -> T {
+        T::with(SectigoOptions::for_tests()).await
+    }
+
+    async fn with(opts: SectigoOptions) -> T {
+        let emu = SectigoEmulator::start(opts).await.unwrap();
+        T {
+            emu,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    fn req(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, format!("{}{}", self.emu.base_url, path))
+            .header("login", &self.emu.login)
+            .header("password", &self.emu.password)
+            .header("customerUri", &self.emu.customer_uri)
+    }
+
+    async fn get(&self, path: &str) -> reqwest::Response {
+        self.req(reqwest::Method::GET, path).send().await.unwrap()
+    }
+
+    async fn get_json(&self, path: &str) -> (u16, Value) {
+        let r = self.get(path).await;
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap())
+    }
+
+    /// All SSL list items.
+    async fn all(&self) -> Vec<Value> {
+        let (s, v) = self.get_json("/api/ssl/v1").await;
+        assert_eq!(s, 200);
+        v.as_array().unwrap().clone()
+    }
+
+    async fn details(&self, id: i64) -> Value {
+        let (s, v) = self.get_json(&format!("/api/ssl/v1/{id}")).await;
+        assert_eq!(s, 200, "{v}");
+        v
+    }
+
+    /// The first id whose details have this status.
+    async fn first_with_status(&self, status: &str) -> i64 {
+        let (_, v) = self
+            .get_json(&format!("/api/ssl/v1?status={status}&size=1"))
+            .await;
+        v[0]["sslId"].as_i64().unwrap()
+    }
+}
+
+fn total(r: &reqwest::Response) -> usize {
+    r.headers()["X-Total-Count"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+fn pem_certs(text: &str) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    for p in x509_parser::pem::Pem::iter_from_buffer(text.as_bytes()) {
+        let p = p.unwrap();
+        assert_eq!(p.label, "CERTIFICATE");
+        out.push(p.contents);
+    }
+    out
+}
+
+fn cn_of(der: &[u8]) -> String {
+    let (_, c) = X509Certificate::from_der(der).unwrap();
+    c.subject()
+        .iter_common_name()
+        .next()
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn paging_and_total_count() {
+    let t = T::new().await;
+    let all = t.all().await;
+    assert_eq!(all.len(), 60);
+    let r = t.get("/api/ssl/v1?size=10&position=5").await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()["content-type"],
+        "application/json;charset=UTF-8"
+    );
+    assert_eq!(total(&r), 60);
+    let page: Vec<Value> = r.json().await.unwrap();
+    assert_eq!(page.len(), 10);
+    assert_eq!(page[..], all[5..15]);
+    // Past the end: empty page, same total.
+    let r = t.get("/api/ssl/v1?size=10&position=100").await;
+    assert_eq!(total(&r), 60);
+    assert_eq!(r.json::<Vec<Value>>().await.unwrap().len(), 0);
+    // Empty values are no filter.
+    let r = t
+        .get("/api/ssl/v1?commonName=&status=&orgId=&size=&position=")
+        .await;
+    assert_eq!(total(&r), 60);
+    // Bad numbers are a 400.
+    let (s, v) = t.get_json("/api/ssl/v1?size=ten").await;
+    assert_eq!(s, 400);
+    assert_eq!(v["code"], -1601);
+}
+
+#[tokio::test]
+async fn filters_and_head_count() {
+    let t = T::new().await;
+    let r = t.get("/api/ssl/v1?status=issued").await;
+    let n = total(&r);
+    let items: Vec<Value> = r.json().await.unwrap();
+    assert_eq!(items.len(), n);
+    assert!(n > 20 && n < 60, "issued count {n}");
+    for it in &items {
+        // Issued rows carry a serial; requests do not.
+        assert!(it["serialNumber"].is_string());
+        let d = t.details(it["sslId"].as_i64().unwrap()).await;
+        assert_eq!(d["status"], "Issued");
+    }
+    let h = t
+        .req(reqwest::Method::HEAD, "/api/ssl/v1?status=Issued")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(h.status(), 200);
+    assert_eq!(total(&h), n);
+    assert!(h.bytes().await.unwrap().is_empty());
+
+    // commonName substring, case-insensitive.
+    let name = items[0]["commonName"].as_str().unwrap().to_string();
+    let piece = name.split('.').nth(1).unwrap().to_uppercase();
+    let (_, v) = t.get_json(&format!("/api/ssl/v1?commonName={piece}")).await;
+    let found = v.as_array().unwrap();
+    assert!(!found.is_empty());
+    assert!(found.iter().all(|i| {
+        i["commonName"]
+            .as_str()
+            .unwrap()
+            .to_uppercase()
+            .contains(&piece)
+    }));
+
+    // serialNumber: with or without colons.
+    let serial = items[0]["serialNumber"].as_str().unwrap().to_string();
+    let bare = serial.replace(':', "");
+    let (_, v) = t
+        .get_json(&format!("/api/ssl/v1?serialNumber={bare}"))
+        .await;
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    assert_eq!(v[0]["sslId"], items[0]["sslId"]);
+
+    // sslTypeId and orgId.
+    let d = t.details(items[0]["sslId"].as_i64().unwrap()).await;
+    let type_id = d["certType"]["id"].as_i64().unwrap();
+    let (_, v) = t
+        .get_json(&format!("/api/ssl/v1?sslTypeId={type_id}"))
+        .await;
+    for it in v.as_array().unwrap() {
+        let d = t.details(it["sslId"].as_i64().unwrap()).await;
+        assert_eq!(d["certType"]["id"], type_id);
+    }
+    let org = d["orgId"].as_i64().unwrap();
+    let r = t.get(&format!("/api/ssl/v1?orgId={org}")).await;
+    assert!(total(&r) >= 1);
+    let r = t.get("/api/ssl/v1?orgId=999999").await;
+    assert_eq!(total(&r), 0);
+}
+
+#[tokio::test]
+async fn auth_failures_are_401_minus_16() {
+    let t = T::new().await;
+    let r = t
+        .http
+        .get(format!("{}/api/ssl/v1", t.emu.base_url))
+        .header("login", &t.emu.login)
+        .header("password", "wrong")
+        .header("customerUri", &t.emu.customer_uri)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!({"code": -16, "description": "Unknown user"})
+    );
+    // No headers at all.
+    let r = t
+        .http
+        .get(format!("{}/api/ssl/v1/types", t.emu.base_url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    // /private: login + customerUri only.
+    let r = t
+        .http
+        .get(format!("{}/private/api/ssl/v1/types", t.emu.base_url))
+        .header("login", &t.emu.login)
+        .header("customerUri", &t.emu.customer_uri)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = t
+        .http
+        .get(format!("{}/private/api/ssl/v1/types", t.emu.base_url))
+        .header("login", "someone-else")
+        .header("customerUri", &t.emu.customer_uri)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    // Debug output never shows the password.
+    assert!(!format!("{:?}", t.emu).contains(&t.emu.password));
+}
+
+#[tokio::test]
+async fn details_fields_and_date_formats() {
+    let t = T::new().await;
+    let id = t.first_with_status("Issued").await;
+    let d = t.details(id).await;
+    for k in [
+        "commonName",
+        "sslId",
+        "id",
+        "orgId",
+        "status",
+        "orderNumber",
+        "backendCertId",
+        "vendor",
+        "certType",
+        "validationType",
+        "term",
+        "owner",
+        "ownerId",
+        "requester",
+        "requestedVia",
+        "requested",
+        "approved",
+        "issued",
+        "expires",
+        "renewed",
+        "serialNumber",
+        "signatureAlg",
+        "keyAlgorithm",
+        "keySize",
+        "keyType",
+        "keyUsages",
+        "extendedKeyUsages",
+        "subjectAlternativeNames",
+        "customFields",
+        "certificateDetails",
+        "autoInstallDetails",
+        "autoRenewDetails",
+        "suspendNotifications",
+    ] {
+        assert!(d.get(k).is_some(), "details lack {k}: {d}");
+    }
+    assert_eq!(d["sslId"], d["id"]);
+    assert!(d.get("revoked").is_none(), "absent fields are omitted");
+    assert!(d.get("declined").is_none());
+    for k in ["terms", "keyTypes", "name", "id"] {
+        assert!(d["certType"].get(k).is_some());
+    }
+    for k in [
+        "issuer",
+        "subject",
+        "subjectAltNames",
+        "md5Hash",
+        "sha1Hash",
+        "sha256Hash",
+    ] {
+        assert!(d["certificateDetails"][k].is_string(), "{k}");
+    }
+    let us = d["expires"].as_str().unwrap();
+    assert_eq!(us.len(), 10);
+    assert_eq!(&us[2..3], "/");
+    assert_eq!(&us[5..6], "/");
+    let (_, iso) = t
+        .get_json(&format!("/api/ssl/v1/{id}?dateFormat=iso"))
+        .await;
+    let iso_exp = iso["expires"].as_str().unwrap();
+    assert_eq!(
+        iso_exp,
+        format!("{}-{}-{}", &us[6..10], &us[0..2], &us[3..5])
+    );
+    let (_, eu) = t
+        .get_json(&format!("/api/ssl/v1/{id}?dateFormat=dd.MM.yyyy"))
+        .await;
+    assert_eq!(
+        eu["expires"].as_str().unwrap(),
+        format!("{}.{}.{}", &us[3..5], &us[0..2], &us[6..10])
+    );
+    let (_, hms) = t
+        .get_json(&format!("/api/ssl/v1/{id}?dateFormat=ISO_HMS"))
+        .await;
+    assert!(hms["expires"].as_str().unwrap().ends_with(".000Z"));
+    let (s, v) = t
+        .get_json(&format!("/api/ssl/v1/{id}?dateFormat=whenever"))
+        .await;
+    assert_eq!(s, 400);
+    assert_eq!(v["code"], -1601);
+
+    // A request has a CSR, no certificate.
+    let rid = t.first_with_status("Requested").await;
+    let r = t.details(rid).await;
+    assert_eq!(r["status"], "Requested");
+    assert!(r.get("certificateDetails").is_none());
+    assert!(r.get("serialNumber").is_none());
+    assert!(
+        r["csrDetails"]["csr"]
+            .as_str()
+            .unwrap()
+            .starts_with("-----BEGIN CERTIFICATE REQUEST-----")
+    );
+
+    // Unknown and malformed ids.
+    let (s, v) = t.get_json("/api/ssl/v1/999999").await;
+    assert_eq!(s, 400);
+    assert_eq!(
+        v,
+        serde_json::json!({"code": -124, "description": "Wrong SSL certificate id 999999."})
+    );
+    let (s, v) = t.get_json("/api/ssl/v1/abc").await;
+    assert_eq!(s, 400);
+    assert_eq!(v["code"], -124);
+    // Unknown path.
+    let (s, v) = t.get_json("/api/ssl/v9/whatever").await;
+    assert_eq!(s, 404);
+    assert_eq!(
+        v,
+        serde_json::json!({"code": -1, "description": "Unknown error."})
+    );
+}
+
+#[tokio::test]
+async fn collect_gives_real_certificates() {
+    let t = T::new().await;
+    let id = t.first_with_status("Issued").await;
+    let d = t.details(id).await;
+
+    let r = t
+        .get(&format!("/api/ssl/v1/collect/{id}?format=x509CO"))
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()["content-type"],
+        "application/octet-stream;charset=UTF-8"
+    );
+    let cd = r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(cd.starts_with("attachment; filename=\""), "{cd}");
+    let text = r.text().await.unwrap();
+    let certs = pem_certs(&text);
+    assert_eq!(certs.len(), 1);
+    let (_, leaf) = X509Certificate::from_der(&certs[0]).unwrap();
+    assert_eq!(cn_of(&certs[0]), d["commonName"].as_str().unwrap());
+    let serial = crate::emulator::ca::colon_hex(leaf.raw_serial());
+    assert_eq!(serial, d["serialNumber"].as_str().unwrap());
+    let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&certs[0]));
+    assert_eq!(sha, d["certificateDetails"]["sha256Hash"].as_str().unwrap());
+    // SANs match the details.
+    let san = leaf.subject_alternative_name().unwrap().unwrap().value;
+    let names: Vec<String> = san
+        .general_names
+        .iter()
+        .map(|g| match g {
+            x509_parser::prelude::GeneralName::DNSName(n) => n.to_string(),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    let want: Vec<String> = serde_json::from_value(d["subjectAlternativeNames"].clone()).unwrap();
+    assert_eq!(names, want);
+    assert!(!leaf.is_ca());
+
+    // Full chain, and the legacy path form.
+    let text = t
+        .get(&format!("/api/ssl/v1/collect/{id}/x509"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let chain = pem_certs(&text);
+    assert_eq!(chain.len(), 3);
+    assert_eq!(chain[0], certs[0]);
+    assert_eq!(cn_of(&chain[1]), crate::emulator::ca::ISSUING_CN);
+    assert_eq!(cn_of(&chain[2]), crate::emulator::ca::ROOT_CN);
+    let io = pem_certs(
+        &t.get(&format!("/api/ssl/v1/collect/{id}?format=x509IOR"))
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(io, vec![chain[2].clone(), chain[1].clone()]);
+
+    // PKCS#7: PEM by default, DER with bin; both hold the leaf and the chain.
+    let p7 = t
+        .get(&format!("/api/ssl/v1/collect/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(p7.starts_with("-----BEGIN PKCS7-----"));
+    let (_, pem) = x509_parser::pem::parse_x509_pem(p7.as_bytes()).unwrap();
+    let bin = t
+        .get(&format!("/api/ssl/v1/collect/{id}?format=bin"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(pem.contents, bin.to_vec());
+    let (rest, obj) = x509_parser::der_parser::parse_der(&bin).unwrap();
+    assert!(rest.is_empty());
+    let seq = obj.as_sequence().unwrap();
+    assert_eq!(
+        seq[0].as_oid().unwrap().to_id_string(),
+        "1.2.840.113549.1.7.2"
+    );
+    for c in &chain {
+        assert!(bin.windows(c.len()).any(|w| w == &c[..]));
+    }
+
+    // Errors.
+    let (s, v) = t
+        .get_json(&format!("/api/ssl/v1/collect/{id}?format=docx"))
+        .await;
+    assert_eq!(s, 400);
+    assert_eq!(v["code"], -126);
+    let rid = t.first_with_status("Requested").await;
+    let (s, v) = t
+        .get_json(&format!("/api/ssl/v1/collect/{rid}?format=x509"))
+        .await;
+    assert_eq!(s, 400);
+    assert_eq!(
+        v,
+        serde_json::json!({"code": -183, "description": "Certificate is not collectable."})
+    );
+    let vid = t.first_with_status("Revoked").await;
+    let (s, v) = t
+        .get_json(&format!("/api/ssl/v1/collect/{vid}?format=x509"))
+        .await;
+    assert_eq!(s, 400);
+    assert_eq!(v["code"], -110);
+}
+
+#[tokio::test]
+async fn leaf_chain_verifies() {
+    let t = T::new().await;
+    let id = t.first_with_status("Issued").await;
+    let text = t
+        .get(&format!("/api/ssl/v1/collect/{id}?format=x509"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let chain = pem_certs(&text);
+    let (_, leaf) = X509Certificate::from_der(&chain[0]).unwrap();
+    let (_, int) = X509Certificate::from_der(&chain[1]).unwrap();
+    let (_, root) = X509Certificate::from_der(&chain[2]).unwrap();
+    leaf.verify_signature(Some(int.public_key())).unwrap();
+    int.verify_signature(Some(root.public_key())).unwrap();
+    root.verify_signature(None).unwrap();
+    assert!(int.is_ca() && root.is_ca());
+    let eku = leaf.extended_key_usage().unwrap().unwrap().value;
+    assert!(eku.server_auth);
+    let ku = leaf.key_usage().unwrap().unwrap().value;
+    assert!(ku.digital_signature() && ku.key_encipherment());
+}
+
+#[tokio::test]
+async fn types_and_custom_fields() {
+    let t = T::new().await;
+    let (s, v) = t.get_json("/api/ssl/v1/types?organizationId=").await;
+    assert_eq!(s, 200);
+    let names: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"OV SSL") && names.contains(&"EV SSL"));
+    assert!(
+        v[0]["terms"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!(365))
+    );
+    let (s, v) = t.get_json("/api/ssl/v1/customFields").await;
+    assert_eq!(s, 200);
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["mandatory"] == true && f["name"].is_string())
+    );
+}
+
+#[tokio::test]
+async fn faults_apply_once_in_order() {
+    let t = T::new().await;
+    t.emu.inject(Fault::Status(503));
+    let r = t.get("/api/ssl/v1?size=1").await;
+    assert_eq!(r.status(), 503);
+    assert_eq!(r.headers()["retry-after"], "1");
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["code"], -195);
+
+    t.emu.inject(Fault::MalformedJson);
+    // HEAD has no JSON body: the fault waits for the next JSON response.
+    let h = t
+        .req(reqwest::Method::HEAD, "/api/ssl/v1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(h.status(), 200);
+    let r = t.get("/api/ssl/v1?size=3").await;
+    assert_eq!(r.status(), 200);
+    let text = r.text().await.unwrap();
+    assert!(serde_json::from_str::<Value>(&text).is_err(), "{text}");
+
+    t.emu.inject(Fault::Drop);
+    let res = t
+        .req(reqwest::Method::GET, "/api/ssl/v1?size=3")
+        .send()
+        .await;
+    match res {
+        Err(_) => {}
+        Ok(r) => assert!(r.bytes().await.is_err(), "the body should break"),
+    }
+
+    // Back to normal.
+    let r = t.get("/api/ssl/v1?size=3").await;
+    assert_eq!(r.json::<Vec<Value>>().await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn latency_is_applied() {
+    let mut o = SectigoOptions::for_tests();
+    o.ssl_count = 3;
+    o.latency = Duration::from_millis(120);
+    let t = T::with(o).await;
+    let start = Instant::now();
+    t.get("/api/ssl/v1/types").await;
+    assert!(start.elapsed() >= Duration::from_millis(120));
+}
+
+#[tokio::test]
+async fn drop_and_shutdown_stop_the_server() {
+    let t = T::new().await;
+    let url = format!("{}/api/ssl/v1/types", t.emu.base_url);
+    let addr = t.emu.base_url.trim_start_matches("http://").to_string();
+    t.emu.shutdown().await;
+    assert!(t.http.get(&url).send().await.is_err());
+    assert!(tokio::net::TcpStream::connect(&addr).await.is_err());
+
+    let emu = SectigoEmulator::start(SectigoOptions::for_tests())
+        .await
+        .unwrap();
+    let addr = emu.base_url.trim_start_matches("http://").to_string();
+    drop(emu);
+    let mut closed = false;
+    for _ in 0..50 {
+        if tokio::net::TcpStream::connect(&addr).await.is_err() {
+            closed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(closed, "the listener is still open after drop");
+}
+
+#[test]
+fn seeding_is_deterministic_and_fast() {
+    let ca = DemoCa::new_at(TEST_NOW).unwrap();
+    let start = Instant::now();
+    let a = Db::seed(&ca, 7, TEST_NOW, 2000).unwrap();
+    let took = start.elapsed();
+    assert_eq!(a.ssl.len(), 2000);
+    assert!(took < Duration::from_secs(4), "seeding 2,000 took {took:?}");
+    let b = Db::seed(&ca, 7, TEST_NOW, 50).unwrap();
+    for (x, y) in a.ssl.values().zip(b.ssl.values()) {
+        assert_eq!(x.common_name, y.common_name);
+        assert_eq!(x.status, y.status);
+        assert_eq!(x.serial(), y.serial());
+        assert_eq!(x.expires, y.expires);
+    }
+    let c = Db::seed(&ca, 8, TEST_NOW, 50).unwrap();
+    assert!(
+        a.ssl
+            .values()
+            .zip(c.ssl.values())
+            .any(|(x, y)| x.common_name != y.common_name)
+    );
+    // Status spread and date ranges.
+    use super::data::SslStatus as S;
+    let count = |s: S| a.ssl.values().filter(|c| c.status == s).count();
+    assert!(count(S::Issued) > 1200);
+    for s in [
+        S::Requested,
+        S::Approved,
+        S::Applied,
+        S::Declined,
+        S::Revoked,
+        S::Expired,
+    ] {
+        assert!(count(s) > 5, "{s:?}");
+    }
+    for c in a.ssl.values() {
+        match c.status {
+            S::Issued => assert!(c.expires.unwrap() > TEST_NOW),
+            S::Expired => assert!(c.expires.unwrap() < TEST_NOW),
+            _ => {}
+        }
+        if let Some(e) = c.expires {
+            assert!(e < TEST_NOW + 731 * data::DAY);
+        }
+        assert_eq!(c.status.has_certificate(), c.cert.is_some());
+        assert_eq!(c.csr.is_some(), c.cert.is_none());
+    }
+    eprintln!("seeded 2,000 SSL certificates in {took:?}");
+}
+
+// ---- SSL workflows ------------------------------------------------------------------------
+
+impl T {
+    async fn post(&self, path: &str, body: Value) -> reqwest::Response {
+        self.req(reqwest::Method::POST, path)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn post_json(&self, path: &str, body: Value) -> (u16, Value) {
+        let r = self.post(path, body).await;
+        let s = r.status().as_u16();
+        let text = r.text().await.unwrap();
+        (s, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    async fn status_of(&self, id: i64) -> String {
+        self.details(id).await["status"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    async fn wait_status(&self, id: i64, want: &str) {
+        for _ in 0..100 {
+            if self.status_of(id).await == want {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("{id} never reached {want}: {}", self.details(id).await);
+    }
+}
+
+fn csr_for(cn: &str) -> (rcgen::KeyPair, String) {
+    let key = rcgen::KeyPair::generate().unwrap();
+    let csr = crate::emulator::ca::make_csr_pem(&key, cn, &[cn.to_string()]).unwrap();
+    (key, csr)
+}
+
+fn enroll_body(csr: &str) -> Value {
+    serde_json::json!({
+        "orgId": 1101, "certType": 5101, "term": 365,
+        "subjAltNames": "api.acme-logistics.example",
+        "csr": csr, "comments": "test", "externalRequester": "",
+        "customFields": [{"name": "Cost Center", "value": "CC-1042"}],
+        "numberServers": 1, "serverType": -1
+    })
+}
+
+#[tokio::test]
+async fn enroll_approve_issue_collect() {
+    let t = T::new().await;
+    t.emu.set_issue_delay(Duration::from_millis(200));
+    let (key, csr) = csr_for("shop.acme-logistics.example");
+    let (s, v) = t.post_json("/api/ssl/v1/enroll", enroll_body(&csr)).await;
+    assert_eq!(s, 200, "{v}");
+    let id = v["sslId"].as_i64().unwrap();
+    assert_eq!(v["renewId"].as_str().unwrap().len(), 20);
+    let d = t.details(id).await;
+    assert_eq!(d["status"], "Requested");
+    assert_eq!(
+        d["subjectAlternativeNames"],
+        serde_json::json!(["shop.acme-logistics.example", "api.acme-logistics.example"])
+    );
+    assert_eq!(d["csrDetails"]["csr"].as_str().unwrap(), csr);
+    let (s, v) = t
+        .get_json(&format!("/api/ssl/v1/collect/{id}?format=x509CO"))
+        .await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-183)));
+
+    // Approve needs a message.
+    let (s, v) = t
+        .post_json(&format!("/api/ssl/v1/approve/{id}"), serde_json::json!({}))
+        .await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-7)));
+    let r = t
+        .post(
+            &format!("/api/ssl/v1/approve/{id}"),
+            serde_json::json!({"message": "ok"}),
+        )
+        .await;
+    assert_eq!(r.status(), 204);
+    assert_eq!(t.status_of(id).await, "Approved");
+    let (s, v) = t
+        .post_json(
+            &format!("/api/ssl/v1/approve/{id}"),
+            serde_json::json!({"message": "again"}),
+        )
+        .await;
+    assert_eq!(s, 400);
+    assert_eq!(
+        v["description"],
+        "Certificate can't be approved cause it has state = Approved"
+    );
+    assert_eq!(v["code"], -1112);
+    t.wait_status(id, "Issued").await;
+    let d = t.details(id).await;
+    assert_eq!(d["owner"], "Demo Admin");
+    assert!(d["issued"].is_string() && d["expires"].is_string());
+
+    let pem = t
+        .get(&format!("/api/ssl/v1/collect/{id}?format=x509CO"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let der = pem_certs(&pem).remove(0);
+    let (_, cert) = X509Certificate::from_der(&der).unwrap();
+    assert_eq!(
+        cert.public_key().subject_public_key.data.as_ref(),
+        key.public_key_raw(),
+        "the collected certificate carries the requester's key"
+    );
+    assert_eq!(cn_of(&der), "shop.acme-logistics.example");
+    let lifetime = cert.validity().not_after.timestamp() - cert.validity().not_before.timestamp();
+    assert_eq!(lifetime, 365 * 86_400);
+}
+
+#[tokio::test]
+async fn enroll_validation_errors() {
+    let t = T::new().await;
+    let (_, csr) = csr_for("x.acme-logistics.example");
+    let cases: Vec<(Value, i64)> = vec![
+        (
+            serde_json::json!({"orgId": 99, "certType": 5101, "term": 365, "csr": csr}),
+            -1023,
+        ),
+        (
+            serde_json::json!({"orgId": 1101, "certType": 1, "term": 365, "csr": csr}),
+            -111,
+        ),
+        (
+            serde_json::json!({"orgId": 1101, "certType": 5102, "term": 730, "csr": csr}),
+            -36,
+        ),
+        (
+            serde_json::json!({"certType": 5101, "term": 365, "csr": csr}),
+            -7,
+        ),
+        (
+            serde_json::json!({"orgId": 1101, "certType": 5101, "term": 365, "csr": csr}),
+            -62,
+        ),
+        (
+            serde_json::json!({"orgId": 1101, "certType": 5101, "term": 365, "csr": "%%%",
+                "customFields": [{"name": "Cost Center", "value": "1"}]}),
+            -9,
+        ),
+        (
+            serde_json::json!({"orgId": 1101, "certType": 5101, "term": 365, "csr": "QUJD",
+                "customFields": [{"name": "Cost Center", "value": "1"}]}),
+            -10,
+        ),
+        (
+            serde_json::json!({"orgId": 1101, "certType": 5101, "term": 365, "csr": csr,
+                "dcvMode": "EMAIL", "customFields": [{"name": "Cost Center", "value": "1"}]}),
+            -7,
+        ),
+    ];
+    for (body, code) in cases {
+        let (s, v) = t.post_json("/api/ssl/v1/enroll", body.clone()).await;
+        assert_eq!(s, 400, "{body}: {v}");
+        assert_eq!(v["code"].as_i64(), Some(code), "{body}: {v}");
+    }
+    // A body that is not JSON.
+    let r = t
+        .req(reqwest::Method::POST, "/api/ssl/v1/enroll")
+        .header("content-type", "application/json")
+        .body("{nope")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(r.json::<Value>().await.unwrap()["code"], -1002);
+}
+
+#[tokio::test]
+async fn decline_revoke_renew_replace_delete() {
+    let t = T::new().await;
+    t.emu.set_issue_delay(Duration::from_millis(100));
+    // Decline a seeded request.
+    let rid = t.first_with_status("Requested").await;
+    let r = t
+        .post(
+            &format!("/api/ssl/v1/decline/{rid}"),
+            serde_json::json!({"message": "not needed"}),
+        )
+        .await;
+    assert_eq!(r.status(), 204);
+    let d = t.details(rid).await;
+    assert_eq!(d["status"], "Declined");
+    assert!(d["declined"].is_string());
+
+    // Revoke: only Issued.
+    let (s, v) = t
+        .post_json(
+            &format!("/api/ssl/v1/revoke/{rid}"),
+            serde_json::json!({"reasonCode": 4, "reason": "x"}),
+        )
+        .await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-102)));
+    let id = t.first_with_status("Issued").await;
+    let (s, v) = t
+        .post_json(
+            &format!("/api/ssl/v1/revoke/{id}"),
+            serde_json::json!({"reasonCode": 2, "reason": "x"}),
+        )
+        .await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-1601)));
+    let r = t
+        .post(
+            &format!("/api/ssl/v1/revoke/{id}"),
+            serde_json::json!({"reasonCode": 1, "reason": "key compromise"}),
+        )
+        .await;
+    assert_eq!(r.status(), 204);
+    let d = t.details(id).await;
+    assert_eq!(d["status"], "Revoked");
+    assert_eq!(d["reasonCode"], 1);
+    assert!(d["revoked"].is_string());
+
+    // Revoke by serial (colon form, URL-encoded).
+    let (_, list) = t.get_json("/api/ssl/v1?status=Issued&size=1").await;
+    let sid = list[0]["sslId"].as_i64().unwrap();
+    let serial = list[0]["serialNumber"]
+        .as_str()
+        .unwrap()
+        .replace(':', "%3A");
+    let r = t
+        .post(
+            &format!("/api/ssl/v1/revoke/serial/{serial}"),
+            serde_json::json!({"reasonCode": 5, "reason": "retired"}),
+        )
+        .await;
+    assert_eq!(r.status(), 204);
+    assert_eq!(t.status_of(sid).await, "Revoked");
+
+    // renewById: a new Requested certificate; the old one is marked renewed.
+    let (_, list) = t.get_json("/api/ssl/v1?status=Issued&size=1").await;
+    let old = list[0]["sslId"].as_i64().unwrap();
+    let r = t
+        .req(
+            reqwest::Method::POST,
+            &format!("/api/ssl/v1/renewById/{old}"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let new_id = r.json::<Value>().await.unwrap()["sslId"].as_i64().unwrap();
+    assert_ne!(new_id, old);
+    let n = t.details(new_id).await;
+    assert_eq!(n["status"], "Requested");
+    assert_eq!(n["commonName"], t.details(old).await["commonName"]);
+    assert_eq!(t.details(old).await["renewed"], true);
+    // Approve the renewal: issued with the original key (seeded rows renew with their key).
+    t.post(
+        &format!("/api/ssl/v1/approve/{new_id}"),
+        serde_json::json!({"message": "go"}),
+    )
+    .await;
+    t.wait_status(new_id, "Issued").await;
+
+    // renew/{renewId}: 204.
+    let (_, list) = t.get_json("/api/ssl/v1?status=Issued&size=1").await;
+    let some = list[0]["sslId"].as_i64().unwrap();
+    let (key, csr) = csr_for("renew.acme-logistics.example");
+    let (_, e) = t.post_json("/api/ssl/v1/enroll", enroll_body(&csr)).await;
+    let token = e["renewId"].as_str().unwrap().to_string();
+    let (s, v) = t
+        .post_json(&format!("/api/ssl/v1/renew/{token}"), serde_json::json!({}))
+        .await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-105)), "not issued yet");
+    let (s, v) = t
+        .post_json("/api/ssl/v1/renew/nonsense", serde_json::json!({}))
+        .await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-123)));
+    drop(key);
+
+    // Mark renewed.
+    let r = t
+        .post(
+            &format!("/api/ssl/v1/renew/manual/{some}"),
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(r.status(), 204);
+    assert_eq!(t.details(some).await["renewed"], true);
+
+    // Replace: new CSR, same id, re-issued with the new key.
+    let (key2, csr2) = csr_for("replaced.acme-logistics.example");
+    let r = t
+        .post(
+            &format!("/api/ssl/v1/replace/{some}"),
+            serde_json::json!({"csr": csr2, "reason": "key rotation",
+                "commonName": "replaced.acme-logistics.example"}),
+        )
+        .await;
+    assert_eq!(r.status(), 204);
+    t.wait_status(some, "Issued").await;
+    let pem = t
+        .get(&format!("/api/ssl/v1/collect/{some}?format=x509CO"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let der = pem_certs(&pem).remove(0);
+    let (_, cert) = X509Certificate::from_der(&der).unwrap();
+    assert_eq!(
+        cert.public_key().subject_public_key.data.as_ref(),
+        key2.public_key_raw()
+    );
+    assert!(t.details(some).await["replaced"].is_string());
+
+    // Delete only imported/discovered.
+    let r = t
+        .req(reqwest::Method::DELETE, &format!("/api/ssl/v1/{some}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(r.json::<Value>().await.unwrap()["code"], -3);
+    let big = T::with(SectigoOptions {
+        ssl_count: 300,
+        ..SectigoOptions::for_tests()
+    })
+    .await;
+    let imported = big
+        .all()
+        .await
+        .iter()
+        .map(|i| i["sslId"].as_i64().unwrap())
+        .collect::<Vec<_>>();
+    let mut deleted = false;
+    for id in imported {
+        if big.details(id).await["requestedVia"] == "Imported" {
+            let r = big
+                .req(reqwest::Method::DELETE, &format!("/api/ssl/v1/{id}"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 204);
+            let (s, _) = big.get_json(&format!("/api/ssl/v1/{id}")).await;
+            assert_eq!(s, 400);
+            deleted = true;
+            break;
+        }
+    }
+    assert!(deleted, "the seeded data has imported certificates");
+}
+
+#[tokio::test]
+async fn update_changes_editable_fields() {
+    let t = T::new().await;
+    let rid = t.first_with_status("Requested").await;
+    let r = t
+        .req(reqwest::Method::PUT, "/api/ssl/v1")
+        .json(
+            &serde_json::json!({"sslId": rid, "comments": "edited", "term": 730,
+            "autoRenewDetails": {"state": "Scheduled", "daysBeforeExpiration": 20}}),
+        )
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let v: Value = r.json().await.unwrap();
+    // The seeded request may use a profile without a 730-day term.
+    if status == 200 {
+        assert_eq!(v["comments"], "edited");
+        assert_eq!(v["term"], 730);
+        assert_eq!(v["autoRenewDetails"]["daysBeforeExpiration"], 20);
+    } else {
+        assert_eq!(v["code"], -36);
+    }
+    let iid = t.first_with_status("Issued").await;
+    let (s, v) = {
+        let r = t
+            .req(reqwest::Method::PUT, "/api/ssl/v1")
+            .json(&serde_json::json!({"sslId": iid, "commonName": "other.example"}))
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.json::<Value>().await.unwrap())
+    };
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-1601)));
+}
+
+#[tokio::test]
+async fn per_certificate_dcv_gates_issuance() {
+    let t = T::new().await;
+    t.emu.set_issue_delay(Duration::from_millis(100));
+    let (_, csr) = csr_for("www.kestrel-labs.example");
+    let mut body = enroll_body(&csr);
+    body["orgId"] = serde_json::json!(1301);
+    body["subjAltNames"] = serde_json::json!("");
+    let (s, v) = t.post_json("/api/ssl/v1/enroll", body.clone()).await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-107)), "{v}");
+    body["dcvMode"] = serde_json::json!("CNAME");
+    let (s, v) = t.post_json("/api/ssl/v1/enroll", body).await;
+    assert_eq!(s, 200, "{v}");
+    let id = v["sslId"].as_i64().unwrap();
+    t.post(
+        &format!("/api/ssl/v1/approve/{id}"),
+        serde_json::json!({"message": "ok"}),
+    )
+    .await;
+    t.wait_status(id, "Applied").await;
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    assert_eq!(t.status_of(id).await, "Applied", "waits for DCV");
+
+    let (s, dcv) = t.get_json(&format!("/api/ssl/v1/{id}/dcv")).await;
+    assert_eq!(s, 200);
+    let log = &dcv["dcvLog"]["log"][0];
+    assert_eq!(log["domainName"], "kestrel-labs.example");
+    assert_eq!(log["dcvStatus"], "Awaiting Validation");
+    assert_eq!(log["dcvMethod"], "CNAME_CSR_HASH");
+    let ins = &dcv["instructions"][0];
+    let md5 = t.details(id).await["csrDetails"]["md5Hash"]
+        .as_str()
+        .unwrap()
+        .to_lowercase();
+    assert_eq!(ins["host"], format!("_{md5}.kestrel-labs.example."));
+    assert!(ins["point"].as_str().unwrap().ends_with(".sectigo.com."));
+
+    // Recheck without the record: still waiting.
+    let r = t
+        .post(&format!("/api/ssl/v1/{id}/dcv/recheck"), Value::Null)
+        .await;
+    assert_eq!(r.status(), 202);
+    let (_, dcv) = t.get_json(&format!("/api/ssl/v1/{id}/dcv")).await;
+    assert_eq!(dcv["dcvLog"]["log"][0]["dcvStatus"], "Awaiting Validation");
+    // Publish (over HTTP, as a curl user would), recheck: validated, then issued.
+    let r = t
+        .post(
+            "/__emulator/dcv/publish",
+            serde_json::json!({"domain": "kestrel-labs.example"}),
+        )
+        .await;
+    assert_eq!(r.status(), 204);
+    t.post(&format!("/api/ssl/v1/{id}/dcv/recheck"), Value::Null)
+        .await;
+    let (_, dcv) = t.get_json(&format!("/api/ssl/v1/{id}/dcv")).await;
+    assert_eq!(dcv["dcvLog"]["log"][0]["dcvStatus"], "Validated");
+    assert_eq!(dcv["instructions"], serde_json::json!([]));
+    t.wait_status(id, "Issued").await;
+}
+
+#[tokio::test]
+async fn auto_approve_issues_without_a_human() {
+    let t = T::new().await;
+    t.emu.set_issue_delay(Duration::from_millis(50));
+    t.emu.set_auto_approve(true);
+    let (_, csr) = csr_for("auto.acme-logistics.example");
+    let (_, v) = t.post_json("/api/ssl/v1/enroll", enroll_body(&csr)).await;
+    let id = v["sslId"].as_i64().unwrap();
+    t.wait_status(id, "Issued").await;
+}

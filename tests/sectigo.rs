@@ -1,0 +1,683 @@
+//! The Sectigo SCM client against the in-tree SCM emulator (real HTTP over loopback).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use certdeck::emulator::sectigo::{Fault, SectigoEmulator, SectigoOptions};
+use certdeck::model::{Cert, CertStatus, Family};
+use certdeck::provider::actions::{EnrollRequest, ReplaceRequest, RevokeReason};
+use certdeck::provider::sectigo::{RetryPolicy, SectigoClient, SectigoSettings};
+use certdeck::provider::{CollectFormat, ErrorKind, ListSink, ListUpdate, Provider};
+use secrecy::SecretString;
+
+async fn emulator(ssl_count: usize) -> SectigoEmulator {
+    SectigoEmulator::start(SectigoOptions {
+        ssl_count,
+        ..SectigoOptions::for_tests()
+    })
+    .await
+    .expect("emulator starts")
+}
+
+fn settings(emu: &SectigoEmulator) -> SectigoSettings {
+    let mut s = SectigoSettings::new(
+        "scm-test",
+        emu.base_url.clone(),
+        emu.login.clone(),
+        SecretString::from(emu.password.clone()),
+        emu.customer_uri.clone(),
+    );
+    s.account = 2;
+    s.timeout = Duration::from_secs(10);
+    s
+}
+
+/// Fast retries so tests do not wait for `Retry-After: 1`.
+fn fast_retry(attempts: u32) -> RetryPolicy {
+    RetryPolicy {
+        attempts,
+        base_delay: Duration::from_millis(5),
+        max_retry_after: Duration::from_millis(20),
+    }
+}
+
+fn client(emu: &SectigoEmulator) -> SectigoClient {
+    SectigoClient::new(settings(emu))
+        .expect("client builds")
+        .with_retry(fast_retry(3))
+}
+
+/// A sink that records every update.
+fn recorder() -> (ListSink, Arc<Mutex<Vec<ListUpdate>>>) {
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let l2 = log.clone();
+    let sink: ListSink = Arc::new(move |u| l2.lock().unwrap().push(u));
+    (sink, log)
+}
+
+/// The last version of every row (rows are upserted by id), plus how often a bare row came.
+fn upsert(updates: &[ListUpdate]) -> (HashMap<String, Cert>, HashMap<String, usize>) {
+    let mut rows = HashMap::new();
+    let mut bare = HashMap::new();
+    for u in updates {
+        if let ListUpdate::Rows(rs) = u {
+            for r in rs {
+                if !r.complete {
+                    *bare.entry(r.id.clone()).or_insert(0) += 1;
+                }
+                rows.insert(r.id.clone(), r.clone());
+            }
+        }
+    }
+    (rows, bare)
+}
+
+async fn all_rows(c: &SectigoClient) -> HashMap<String, Cert> {
+    let (sink, log) = recorder();
+    c.list(Family::Ssl, sink).await.expect("list works");
+    let log = log.lock().unwrap();
+    upsert(&log).0
+}
+
+#[tokio::test]
+async fn paging_delivers_every_row_once_and_completes_it() {
+    let emu = emulator(45).await;
+    let mut s = settings(&emu);
+    s.page_size = 10;
+    s.concurrency = 4;
+    let c = SectigoClient::new(s).unwrap().with_retry(fast_retry(3));
+    let (sink, log) = recorder();
+    let n = c.list(Family::Ssl, sink).await.expect("list works");
+    assert_eq!(n, 45);
+    let log: Vec<ListUpdate> = log.lock().unwrap().clone();
+    let totals: Vec<usize> = log
+        .iter()
+        .filter_map(|u| match u {
+            ListUpdate::Total(t) => Some(*t),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(totals, vec![45], "Total announced once");
+    let (rows, bare) = upsert(&log);
+    assert_eq!(rows.len(), 45);
+    assert_eq!(bare.len(), 45, "every id arrives as a bare row");
+    assert!(bare.values().all(|n| *n == 1), "each bare row exactly once");
+    assert!(rows.values().all(|r| r.complete && r.account == 2));
+    assert!(rows.values().all(|r| r.status != CertStatus::Unknown));
+    assert!(rows.values().all(|r| r.profile.is_some()));
+    // Bare rows came in pages of at most 10.
+    let first_rows = log.iter().find_map(|u| match u {
+        ListUpdate::Rows(r) => Some(r.len()),
+        _ => None,
+    });
+    assert_eq!(first_rows, Some(10));
+    // Progress ends with 45 of 45.
+    let last_progress = log.iter().rev().find_map(|u| match u {
+        ListUpdate::Progress { done, of, .. } => Some((*done, *of)),
+        _ => None,
+    });
+    assert_eq!(last_progress, Some((45, 45)));
+    assert!(log.iter().any(
+        |u| matches!(u, ListUpdate::Progress { label, done: 10, of: 45 } if label == "loading")
+    ));
+    // The completed rows agree with the details.
+    let (id, row) = rows.iter().next().unwrap();
+    let (fresh, _) = c.detail(Family::Ssl, id).await.unwrap();
+    assert_eq!(fresh.status, row.status);
+    assert_eq!(fresh.expires, row.expires);
+    assert_eq!(fresh.common_name, row.common_name);
+    assert_eq!(c.count(Family::Ssl).await.unwrap(), 45);
+}
+
+#[tokio::test]
+async fn wrong_password_is_an_auth_error_with_code() {
+    let emu = emulator(3).await;
+    let mut s = settings(&emu);
+    s.password = SecretString::from("definitely-wrong".to_string());
+    let c = SectigoClient::new(s).unwrap().with_retry(fast_retry(3));
+    let (sink, _) = recorder();
+    let e = c.list(Family::Ssl, sink).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Auth);
+    assert_eq!(e.http_status, Some(401));
+    assert_eq!(e.code, Some(-16));
+    assert_eq!(e.operation, "list SSL certificates");
+    let shown = e.to_string();
+    assert!(shown.contains("HTTP 401, code -16"), "{shown}");
+    assert!(!shown.contains("definitely-wrong"));
+    assert!(!format!("{e:?}").contains("definitely-wrong"));
+}
+
+#[tokio::test]
+async fn unknown_id_is_not_found_with_code() {
+    let emu = emulator(3).await;
+    let c = client(&emu);
+    let e = c.detail(Family::Ssl, "987654").await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::NotFound, "{e}");
+    assert_eq!(e.code, Some(-124));
+    assert_eq!(e.operation, "get SSL certificate 987654");
+    assert!(e.message.contains("987654"), "{}", e.message);
+    let e = c
+        .collect(Family::Ssl, "987654", CollectFormat::X509)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::NotFound);
+    assert_eq!(e.operation, "collect SSL certificate 987654");
+}
+
+#[tokio::test]
+async fn malformed_json_is_a_protocol_error() {
+    let emu = emulator(5).await;
+    let c = client(&emu);
+    let rows = all_rows(&c).await;
+    let id = rows.keys().next().unwrap().clone();
+    emu.inject(Fault::MalformedJson);
+    let e = c.detail(Family::Ssl, &id).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Protocol, "{e}");
+    assert!(e.message.contains("not the expected JSON"), "{}", e.message);
+    emu.inject(Fault::MalformedJson);
+    let (sink, _) = recorder();
+    let e = c.list(Family::Ssl, sink).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Protocol);
+    // And afterwards everything works again.
+    assert!(c.detail(Family::Ssl, &id).await.is_ok());
+}
+
+#[tokio::test]
+async fn server_errors_are_retried_then_surface_as_server() {
+    let emu = emulator(5).await;
+    let c = client(&emu);
+    let id = all_rows(&c).await.keys().next().unwrap().clone();
+    // Two 503s then success: three attempts are enough.
+    emu.inject(Fault::Status(503));
+    emu.inject(Fault::Status(429));
+    let (cert, _) = c.detail(Family::Ssl, &id).await.expect("retried");
+    assert_eq!(cert.id, id);
+    // A dropped connection on a read is retried too.
+    emu.inject(Fault::Drop);
+    assert!(c.detail(Family::Ssl, &id).await.is_ok());
+    // Three 503s exhaust the attempts.
+    for _ in 0..3 {
+        emu.inject(Fault::Status(503));
+    }
+    let e = c.detail(Family::Ssl, &id).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Server);
+    assert_eq!(e.http_status, Some(503));
+    assert_eq!(e.code, Some(-195));
+    // 4xx is never retried: one 400 fault fails the call and is consumed.
+    emu.inject(Fault::Status(400));
+    let e = c.detail(Family::Ssl, &id).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Rejected);
+    assert!(c.detail(Family::Ssl, &id).await.is_ok());
+}
+
+#[tokio::test]
+async fn failed_details_are_counted_and_the_rest_delivered() {
+    let emu = Arc::new(emulator(6).await);
+    let mut s = settings(&emu);
+    s.concurrency = 1;
+    let c = SectigoClient::new(s).unwrap().with_retry(fast_retry(1));
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let (l2, e2) = (log.clone(), emu.clone());
+    let sink: ListSink = Arc::new(move |u: ListUpdate| {
+        if matches!(u, ListUpdate::Total(_)) {
+            // The next request after the page is the report (or a detail), then a detail:
+            // both fail, so exactly one detail request fails.
+            e2.inject(Fault::Status(500));
+            e2.inject(Fault::Status(500));
+        }
+        l2.lock().unwrap().push(u);
+    });
+    let e = c.list(Family::Ssl, sink).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Server, "{e}");
+    assert!(
+        e.message.starts_with("1 of 6 detail requests failed"),
+        "{}",
+        e.message
+    );
+    assert_eq!(e.operation, "list SSL certificates");
+    let (rows, _) = upsert(&log.lock().unwrap());
+    assert_eq!(rows.len(), 6);
+    assert_eq!(rows.values().filter(|r| r.complete).count(), 5);
+}
+
+fn pem_blocks(text: &str, label: &str) -> usize {
+    text.matches(&format!("-----BEGIN {label}-----")).count()
+}
+
+fn leaf_cn(pem: &str) -> String {
+    let (_, p) = x509_parser::pem::parse_x509_pem(pem.as_bytes()).expect("PEM");
+    let x = p.parse_x509().expect("X.509");
+    x.subject()
+        .iter_common_name()
+        .next()
+        .and_then(|c| c.as_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[tokio::test]
+async fn detail_has_fields_and_a_pem_body_for_issued() {
+    let emu = emulator(30).await;
+    let c = client(&emu);
+    let rows = all_rows(&c).await;
+    let issued = rows
+        .values()
+        .find(|r| r.status == CertStatus::Issued)
+        .expect("an issued certificate in the demo data");
+    let (cert, d) = c.detail(Family::Ssl, &issued.id).await.unwrap();
+    assert_eq!(cert.id, issued.id);
+    let labels: Vec<&str> = d.fields.iter().map(|(l, _)| l.as_str()).collect();
+    for want in [
+        "Id",
+        "Status",
+        "Common name",
+        "Profile",
+        "Term",
+        "Requested",
+        "Expires",
+        "Serial",
+    ] {
+        assert!(labels.contains(&want), "{want} missing from {labels:?}");
+    }
+    let expires = &d.fields.iter().find(|(l, _)| l == "Expires").unwrap().1;
+    assert_eq!(expires.len(), 10, "YYYY-MM-DD: {expires}");
+    assert_eq!(&expires[4..5], "-");
+    let pem = d.body_pem.as_deref().expect("issued has a body");
+    assert_eq!(pem_blocks(pem, "CERTIFICATE"), 1);
+    assert_eq!(leaf_cn(pem), cert.common_name);
+    assert!(d.body_note.is_none());
+}
+
+#[tokio::test]
+async fn not_issued_and_revoked_have_a_body_note() {
+    let emu = emulator(40).await;
+    let c = client(&emu);
+    let rows = all_rows(&c).await;
+    let pending = rows
+        .values()
+        .find(|r| {
+            matches!(
+                r.status,
+                CertStatus::Requested | CertStatus::Approved | CertStatus::Applied
+            )
+        })
+        .expect("a pending request in the demo data");
+    let (_, d) = c.detail(Family::Ssl, &pending.id).await.unwrap();
+    assert!(d.body_pem.is_none());
+    let note = d.body_note.expect("note");
+    assert!(note.starts_with("not issued yet"), "{note}");
+    // Collecting it directly is NotReady with code -183.
+    let e = c
+        .collect(Family::Ssl, &pending.id, CollectFormat::X509CO)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::NotReady);
+    assert_eq!(e.code, Some(-183));
+    if let Some(revoked) = rows.values().find(|r| r.status == CertStatus::Revoked) {
+        let (_, d) = c.detail(Family::Ssl, &revoked.id).await.unwrap();
+        let note = d.body_note.expect("revoked note");
+        assert!(note.contains("-110"), "{note}");
+    }
+}
+
+#[tokio::test]
+async fn collect_returns_each_format() {
+    let emu = emulator(20).await;
+    let c = client(&emu);
+    let rows = all_rows(&c).await;
+    let id = rows
+        .values()
+        .find(|r| r.status == CertStatus::Issued)
+        .unwrap()
+        .id
+        .clone();
+    for f in CollectFormat::ALL {
+        let bytes = c.collect(Family::Ssl, &id, f).await.unwrap();
+        match f {
+            CollectFormat::X509 => {
+                let t = String::from_utf8(bytes).unwrap();
+                assert_eq!(pem_blocks(&t, "CERTIFICATE"), 3, "{f:?}");
+                assert_eq!(leaf_cn(&t), rows[&id].common_name);
+            }
+            CollectFormat::X509CO => {
+                let t = String::from_utf8(bytes).unwrap();
+                assert_eq!(pem_blocks(&t, "CERTIFICATE"), 1, "{f:?}");
+            }
+            CollectFormat::X509IO | CollectFormat::X509IOR => {
+                let t = String::from_utf8(bytes).unwrap();
+                assert_eq!(pem_blocks(&t, "CERTIFICATE"), 2, "{f:?}");
+                assert_ne!(leaf_cn(&t), rows[&id].common_name);
+            }
+            CollectFormat::Base64 => {
+                let t = String::from_utf8(bytes).unwrap();
+                assert!(t.starts_with("-----BEGIN PKCS7-----"), "{t}");
+            }
+            CollectFormat::Bin => {
+                assert_eq!(bytes[0], 0x30, "DER SEQUENCE");
+                assert!(std::str::from_utf8(&bytes).is_err() || !bytes.starts_with(b"-----"));
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn ids_are_unique_across_pages_of_one() {
+    let emu = emulator(7).await;
+    let mut s = settings(&emu);
+    s.page_size = 1;
+    let c = SectigoClient::new(s).unwrap().with_retry(fast_retry(3));
+    let (sink, log) = recorder();
+    assert_eq!(c.list(Family::Ssl, sink).await.unwrap(), 7);
+    let (rows, bare) = upsert(&log.lock().unwrap());
+    let ids: HashSet<&String> = rows.keys().collect();
+    assert_eq!(ids.len(), 7);
+    assert_eq!(bare.len(), 7);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mutations: never retried blindly
+
+#[tokio::test]
+async fn a_mutation_whose_connection_breaks_is_unknown_outcome() {
+    let emu = emulator(3).await;
+    let c = client(&emu);
+    let id = all_rows(&c).await.keys().next().unwrap().clone();
+    emu.inject(Fault::Drop);
+    let e = c.approve(Family::Ssl, &id, "ok by test").await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::UnknownOutcome, "{e}");
+    assert!(e.message.contains("may or may not"), "{}", e.message);
+    assert_eq!(e.operation, format!("approve SSL certificate {id}"));
+}
+
+#[tokio::test]
+async fn a_mutation_is_not_retried_after_a_5xx() {
+    let emu = emulator(3).await;
+    let c = client(&emu);
+    let id = all_rows(&c).await.keys().next().unwrap().clone();
+    // One 503: a retry would reach the real endpoint; the error proves there was none.
+    emu.inject(Fault::Status(503));
+    let e = c
+        .revoke(Family::Ssl, &id, RevokeReason::Superseded, "test")
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Server, "{e}");
+    assert_eq!(e.http_status, Some(503));
+}
+
+#[tokio::test]
+async fn read_only_accounts_refuse_mutations_locally() {
+    let emu = emulator(3).await;
+    let mut s = settings(&emu);
+    s.read_only = true;
+    let c = SectigoClient::new(s).unwrap();
+    assert!(!c.capabilities().approve);
+    assert!(c.capabilities().collect);
+    // A fault that would fail any request that reached the server stays queued.
+    emu.inject(Fault::Status(500));
+    let e = c.delete(Family::Ssl, "1001").await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Local);
+    assert!(e.message.contains("read-only"));
+    let e = c.decline(Family::Ssl, "1001", "").await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Local);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phase 2: SSL life cycle
+
+fn csr_for(names: &[&str]) -> String {
+    let kp = rcgen::KeyPair::generate().unwrap();
+    let mut params =
+        rcgen::CertificateParams::new(names.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+            .unwrap();
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, names[0]);
+    params.serialize_request(&kp).unwrap().pem().unwrap()
+}
+
+fn field<'a>(d: &'a certdeck::model::CertDetail, label: &str) -> Option<&'a str> {
+    d.fields
+        .iter()
+        .find(|(l, _)| l == label)
+        .map(|(_, v)| v.as_str())
+}
+
+/// An OV profile, an organization, the mandatory custom fields, and a host name under a
+/// domain the seeded data has issued certificates for.
+async fn enroll_inputs(c: &SectigoClient, rows: &HashMap<String, Cert>) -> (EnrollRequest, String) {
+    let profiles = c.profiles(Family::Ssl, None).await.expect("types");
+    let ov = profiles
+        .iter()
+        .find(|p| p.name == "OV SSL")
+        .or_else(|| {
+            profiles
+                .iter()
+                .find(|p| !p.name.contains("Wildcard") && !p.name.contains("EV"))
+        })
+        .expect("a single-name profile");
+    assert!(!ov.terms.is_empty());
+    assert!(!ov.key_types.is_empty());
+    let custom: Vec<(String, String)> = c
+        .custom_field_defs(Family::Ssl)
+        .await
+        .expect("customFields")
+        .into_iter()
+        .filter(|f| f.mandatory)
+        .map(|f| (f.name, "from-test".to_string()))
+        .collect();
+    let issued = rows
+        .values()
+        .find(|r| r.status == CertStatus::Issued && !r.common_name.starts_with('*'))
+        .unwrap();
+    let issued_cn = issued.common_name.clone();
+    // The organization of a seeded certificate.
+    let (_, d) = c.detail(Family::Ssl, &issued.id).await.unwrap();
+    let org_id: i64 = field(&d, "Organization id").unwrap().parse().unwrap();
+    let parent = issued_cn.split_once('.').map(|x| x.1).unwrap_or(&issued_cn);
+    let host = format!("certdeck-test.{parent}");
+    let req = EnrollRequest {
+        org_id,
+        profile_id: ov.id,
+        term_days: ov.terms[0],
+        csr: csr_for(&[&host]),
+        sans: vec![host.clone()],
+        comments: Some("enrolled by the client test".into()),
+        custom_fields: custom,
+        ..Default::default()
+    };
+    (req, host)
+}
+
+#[tokio::test]
+async fn enroll_approve_issue_and_revoke() {
+    let emu = emulator(20).await;
+    emu.set_issue_delay(Duration::ZERO);
+    let c = client(&emu);
+    let rows = all_rows(&c).await;
+    let (req, host) = enroll_inputs(&c, &rows).await;
+    let before = c.count(Family::Ssl).await.unwrap();
+    let en = c.enroll_ssl(&req).await.expect("enroll");
+    assert!(en.renew_id.as_deref().is_some_and(|r| !r.is_empty()));
+    assert_eq!(c.count(Family::Ssl).await.unwrap(), before + 1);
+
+    let (cert, d) = c.detail(Family::Ssl, &en.id).await.unwrap();
+    assert_eq!(cert.status, CertStatus::Requested, "{cert:?}");
+    assert_eq!(cert.common_name, host);
+    assert_eq!(field(&d, "Comments"), Some("enrolled by the client test"));
+    assert!(
+        d.body_note
+            .as_deref()
+            .unwrap()
+            .starts_with("not issued yet")
+    );
+
+    c.approve(Family::Ssl, &en.id, "approved by test")
+        .await
+        .expect("approve");
+    let (cert, d) = c.detail(Family::Ssl, &en.id).await.unwrap();
+    assert_eq!(cert.status, CertStatus::Issued, "{cert:?}");
+    assert_eq!(leaf_cn(d.body_pem.as_deref().expect("body")), host);
+    assert!(cert.expires.is_some());
+
+    // Approving twice is refused with the documented code.
+    let e = c.approve(Family::Ssl, &en.id, "again").await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Rejected);
+    assert_eq!(e.code, Some(-1112));
+    assert!(e.message.contains("approved"), "{}", e.message);
+
+    c.revoke(
+        Family::Ssl,
+        &en.id,
+        RevokeReason::KeyCompromise,
+        "test revocation",
+    )
+    .await
+    .expect("revoke");
+    let (cert, d) = c.detail(Family::Ssl, &en.id).await.unwrap();
+    assert_eq!(cert.status, CertStatus::Revoked);
+    assert_eq!(field(&d, "Revocation reason"), Some("key compromise (1)"));
+    let e = c
+        .revoke(Family::Ssl, &en.id, RevokeReason::KeyCompromise, "again")
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Rejected);
+    assert!(e.code.is_some());
+    // SSL revocation needs a reason text: refused before sending.
+    let e = c
+        .revoke(Family::Ssl, &en.id, RevokeReason::Superseded, " ")
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Local);
+}
+
+#[tokio::test]
+async fn decline_renew_replace_and_delete() {
+    let emu = emulator(30).await;
+    emu.set_issue_delay(Duration::ZERO);
+    let c = client(&emu);
+    let rows = all_rows(&c).await;
+    let (req, host) = enroll_inputs(&c, &rows).await;
+
+    // Decline a fresh request.
+    let en = c.enroll_ssl(&req).await.unwrap();
+    c.decline(Family::Ssl, &en.id, "not needed")
+        .await
+        .expect("decline");
+    assert_eq!(
+        c.detail(Family::Ssl, &en.id).await.unwrap().0.status,
+        CertStatus::Declined
+    );
+
+    // Renew an issued certificate by id: a new request appears, the old one is marked.
+    let issued = rows
+        .values()
+        .find(|r| r.status == CertStatus::Issued)
+        .unwrap()
+        .clone();
+    let renewed = c.renew(Family::Ssl, &issued.id).await.expect("renewById");
+    let new_id = renewed.expect("renewById names the new id").id;
+    assert_ne!(new_id, issued.id);
+    let (new_cert, _) = c.detail(Family::Ssl, &new_id).await.unwrap();
+    assert_eq!(new_cert.common_name, issued.common_name);
+    let (_, old) = c.detail(Family::Ssl, &issued.id).await.unwrap();
+    assert_eq!(field(&old, "Renewed"), Some("yes"));
+
+    // Renew with the token from enrolment (only issued certificates renew), and mark renewed
+    // by hand.
+    let en2 = c.enroll_ssl(&req).await.unwrap();
+    let e = c
+        .renew_by_renew_id(en2.renew_id.as_deref().unwrap(), None)
+        .await
+        .unwrap_err();
+    assert_eq!((e.kind, e.code), (ErrorKind::Rejected, Some(-105)), "{e}");
+    c.approve(Family::Ssl, &en2.id, "ok").await.unwrap();
+    c.renew_by_renew_id(en2.renew_id.as_deref().unwrap(), None)
+        .await
+        .expect("renew by token");
+    let e = c
+        .renew_by_renew_id("no-such-token-xxxxxx", None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Rejected);
+    let other = rows
+        .values()
+        .filter(|r| r.status == CertStatus::Issued && r.id != issued.id)
+        .nth(1)
+        .unwrap()
+        .clone();
+    c.mark_renewed(&other.id, Some(&new_id))
+        .await
+        .expect("mark renewed");
+    assert_eq!(
+        field(
+            &c.detail(Family::Ssl, &other.id).await.unwrap().1,
+            "Renewed"
+        ),
+        Some("yes")
+    );
+
+    // Replace an issued certificate with a new CSR.
+    let target = rows
+        .values()
+        .filter(|r| r.status == CertStatus::Issued && r.id != issued.id && r.id != other.id)
+        .find(|r| !r.common_name.starts_with('*'))
+        .unwrap()
+        .clone();
+    let replace = ReplaceRequest {
+        csr: csr_for(&[&target.common_name]),
+        reason: "key rotation".into(),
+        ..Default::default()
+    };
+    c.replace(Family::Ssl, &target.id, &replace)
+        .await
+        .expect("replace");
+
+    // Revoke by serial (colon-hex, URL-encoded in the path).
+    let by_serial = rows
+        .values()
+        .filter(|r| r.status == CertStatus::Issued && r.serial.is_some())
+        .find(|r| ![&issued.id, &other.id, &target.id].contains(&&r.id))
+        .unwrap()
+        .clone();
+    c.revoke_by_serial(
+        Family::Ssl,
+        by_serial.serial.as_deref().unwrap(),
+        RevokeReason::CessationOfOperation,
+        "decommissioned",
+    )
+    .await
+    .expect("revoke by serial");
+    assert_eq!(
+        c.detail(Family::Ssl, &by_serial.id).await.unwrap().0.status,
+        CertStatus::Revoked
+    );
+
+    // Deleting a certificate that was not imported or discovered is refused.
+    let e = c.delete(Family::Ssl, &target.id).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Rejected, "{e}");
+    assert!(e.code.is_some());
+    let _ = host;
+}
+
+#[tokio::test]
+async fn certificate_dcv_log_and_recheck() {
+    let emu = emulator(10).await;
+    let c = client(&emu);
+    let rows = all_rows(&c).await;
+    let issued = rows
+        .values()
+        .find(|r| r.status == CertStatus::Issued)
+        .unwrap();
+    let dcv = c.cert_dcv(&issued.id).await.expect("dcv");
+    assert!(dcv.error.is_none());
+    assert!(!dcv.log.is_empty(), "{dcv:?}");
+    assert!(
+        dcv.log
+            .iter()
+            .all(|l| !l.domain.is_empty() && !l.status.is_empty())
+    );
+    c.recheck_cert_dcv(&issued.id).await.expect("recheck 202");
+    let e = c.cert_dcv("999999").await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::NotFound);
+}
