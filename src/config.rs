@@ -348,12 +348,12 @@ fn validate(raw: RawConfig, text: &str, problems: &mut Vec<ConfigProblem>) -> Co
         }
 
         // Sectigo fields
-        let non_empty = |v: &Option<Spanned<String>>| {
+        let trimmed = |v: &Option<Spanned<String>>| {
             v.as_ref()
                 .map(|s| (s.span(), s.get_ref().trim().to_string()))
         };
-        let login = non_empty(&acc.login);
-        let customer_uri = non_empty(&acc.customer_uri);
+        let login = trimmed(&acc.login);
+        let customer_uri = trimmed(&acc.customer_uri);
         for (field, value) in [("login", &login), ("customer_uri", &customer_uri)] {
             if let Some((span, v)) = value
                 && v.is_empty()

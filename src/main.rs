@@ -128,7 +128,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         None => {
             let mut config = load_config(&cli)?;
             config.read_only |= cli.read_only;
-            let paths = Paths::platform()?;
+            let paths = Paths::discover()?;
             console(config, &paths, &HashMap::new()).await
         }
     }
@@ -162,7 +162,7 @@ async fn console(
 }
 
 fn info(cli: &Cli) -> anyhow::Result<()> {
-    let paths = Paths::platform()?;
+    let paths = Paths::discover()?;
     let config = cli.config.clone().or_else(Config::default_path);
     match config {
         Some(p) => println!(
