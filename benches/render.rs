@@ -19,14 +19,12 @@ const N: u32 = 100_000;
 
 fn big_state(width: u16, height: u16) -> State {
     let accounts = (0..4)
-        .map(|i| certdeck::app::AccountView {
-            name: format!("account-{i}"),
-            kind: ProviderKind::Sectigo,
-            read_only: false,
-            families: vec![Family::Ssl],
-            loaded: 0,
-            total: None,
-            load: certdeck::app::LoadState::Loaded,
+        .map(|i| {
+            certdeck::app::AccountView::new(
+                format!("account-{i}"),
+                ProviderKind::Sectigo,
+                &[Family::Ssl],
+            )
         })
         .collect();
     let mut s = State::new(accounts, KeyMap::default(), NOW, (width, height));

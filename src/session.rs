@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 
-use crate::app::{AccountView, LoadState};
+use crate::app::AccountView;
 use crate::config::{AccountConfig, Config};
 use crate::model::{AccountIdx, Family, ProviderKind};
 use crate::provider::Provider;
@@ -35,13 +35,8 @@ pub fn prepare(config: &Config, given: &HashMap<String, SecretString>) -> Vec<Pr
 fn unavailable(acc: &AccountConfig, read_only: bool, why: String) -> Prepared {
     Prepared {
         view: AccountView {
-            name: acc.name.clone(),
-            kind: acc.kind,
             read_only,
-            families: vec![],
-            loaded: 0,
-            total: None,
-            load: LoadState::Unavailable(why.clone()),
+            ..AccountView::unavailable(acc.name.clone(), acc.kind, why.clone())
         },
         slot: AccountSlot {
             name: acc.name.clone(),
@@ -93,13 +88,8 @@ fn prepare_one(
             let families: Vec<Family> = p.families();
             Prepared {
                 view: AccountView {
-                    name: acc.name.clone(),
-                    kind: acc.kind,
                     read_only,
-                    families,
-                    loaded: 0,
-                    total: None,
-                    load: LoadState::Idle,
+                    ..AccountView::new(acc.name.clone(), acc.kind, &families)
                 },
                 slot: AccountSlot {
                     name: acc.name.clone(),

@@ -2,7 +2,7 @@
 //! with a fixed clock. Update with `INSTA_UPDATE=always cargo test --test console` and review
 //! the diff.
 
-use certdeck::app::{AccountView, KeyMap, LoadState, Msg, State, update};
+use certdeck::app::{AccountView, KeyMap, Msg, State, update};
 use certdeck::model::{Cert, CertDetail, CertStatus, Family, ProviderKind};
 use certdeck::provider::{ErrorKind, ProviderError};
 use certdeck::worker::{Command, DetailView, JobOutput, WorkerEvent};
@@ -21,33 +21,12 @@ fn key(c: KeyCode) -> Msg {
 
 fn accounts() -> Vec<AccountView> {
     vec![
+        AccountView::new("corp-scm", ProviderKind::Sectigo, &[Family::Ssl]),
         AccountView {
-            name: "corp-scm".into(),
-            kind: ProviderKind::Sectigo,
-            read_only: false,
-            families: vec![Family::Ssl],
-            loaded: 0,
-            total: None,
-            load: LoadState::Idle,
-        },
-        AccountView {
-            name: "lab-scm".into(),
-            kind: ProviderKind::Sectigo,
             read_only: true,
-            families: vec![Family::Ssl],
-            loaded: 0,
-            total: None,
-            load: LoadState::Idle,
+            ..AccountView::new("lab-scm", ProviderKind::Sectigo, &[Family::Ssl])
         },
-        AccountView {
-            name: "nas01".into(),
-            kind: ProviderKind::Synology,
-            read_only: false,
-            families: vec![],
-            loaded: 0,
-            total: None,
-            load: LoadState::Unavailable("not supported yet".into()),
-        },
+        AccountView::unavailable("nas01", ProviderKind::Synology, "not supported yet".into()),
     ]
 }
 

@@ -87,7 +87,9 @@ impl Console {
     }
 
     fn send(&mut self, bytes: &str) {
-        self.writer.write_all(bytes.as_bytes()).expect("write to pty");
+        self.writer
+            .write_all(bytes.as_bytes())
+            .expect("write to pty");
         self.writer.flush().expect("flush pty");
     }
 
@@ -156,7 +158,9 @@ fn demo_console_opens_detail_and_help() {
         s.contains("Detail") && s.contains("Certificate Manager")
     });
     c.send("?");
-    c.wait_for("the help overlay", Duration::from_secs(5), |s| s.contains("Keys"));
+    c.wait_for("the help overlay", Duration::from_secs(5), |s| {
+        s.contains("Keys")
+    });
     c.send("\x1b");
     std::thread::sleep(Duration::from_millis(300));
     c.send("\x03"); // Ctrl-C quits too
@@ -205,7 +209,10 @@ fn a_bad_config_exits_nonzero_naming_file_line_and_key() {
     assert!(err.contains("line 4"), "{err}");
     assert!(err.contains("url"), "{err}");
 
-    let path = write_config(home.path(), "[[accounts]]\nname = \"corp\"\nkindd = \"sectigo\"\n");
+    let path = write_config(
+        home.path(),
+        "[[accounts]]\nname = \"corp\"\nkindd = \"sectigo\"\n",
+    );
     let out = run(&["--config", path.to_str().unwrap()], home.path());
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);

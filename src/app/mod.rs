@@ -57,8 +57,27 @@ pub enum LoadState {
     Loading,
     Loaded,
     Failed(String),
-    /// The account cannot be used (kind not supported yet, no secret …).
-    Unavailable(String),
+}
+
+/// One certificate family of an account, with its count.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FamilyView {
+    pub family: Family,
+    /// Rows loaded so far / total reported by the provider.
+    pub loaded: usize,
+    pub total: Option<usize>,
+    pub load: LoadState,
+}
+
+impl FamilyView {
+    pub fn new(family: Family) -> FamilyView {
+        FamilyView {
+            family,
+            loaded: 0,
+            total: None,
+            load: LoadState::Idle,
+        }
+    }
 }
 
 /// One account as the accounts pane shows it.
@@ -67,11 +86,51 @@ pub struct AccountView {
     pub name: String,
     pub kind: ProviderKind,
     pub read_only: bool,
-    pub families: Vec<Family>,
-    /// Rows loaded so far / total reported by the provider.
-    pub loaded: usize,
-    pub total: Option<usize>,
-    pub load: LoadState,
+    pub families: Vec<FamilyView>,
+    /// Why the account cannot be used at all (kind not supported yet, no secret …).
+    pub unavailable: Option<String>,
+}
+
+impl AccountView {
+    pub fn new(name: impl Into<String>, kind: ProviderKind, families: &[Family]) -> AccountView {
+        AccountView {
+            name: name.into(),
+            kind,
+            read_only: false,
+            families: families.iter().map(|f| FamilyView::new(*f)).collect(),
+            unavailable: None,
+        }
+    }
+
+    pub fn unavailable(name: impl Into<String>, kind: ProviderKind, why: String) -> AccountView {
+        AccountView {
+            name: name.into(),
+            kind,
+            read_only: false,
+            families: vec![],
+            unavailable: Some(why),
+        }
+    }
+
+    pub fn loaded(&self) -> usize {
+        self.families.iter().map(|f| f.loaded).sum()
+    }
+
+    pub fn is_loading(&self) -> bool {
+        self.families.iter().any(|f| f.load == LoadState::Loading)
+    }
+
+    fn family_mut(&mut self, family: Family) -> Option<&mut FamilyView> {
+        self.families.iter_mut().find(|f| f.family == family)
+    }
+}
+
+/// What the accounts pane can select: everything, one account, or one family of one account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    Account(AccountIdx),
+    Family(AccountIdx, Family),
 }
 
 /// What a pending job is for.
@@ -129,7 +188,7 @@ pub struct State {
     pub read_only: bool,
     pub keymap: KeyMap,
     pub accounts: Vec<AccountView>,
-    /// 0 = all accounts, n = accounts[n-1].
+    /// Index into `scopes()`: 0 = all accounts, then each account followed by its families.
     pub account_sel: usize,
     pub focus: Pane,
     /// Whether the detail pane is open (on narrow screens it takes the list's place).
@@ -233,9 +292,32 @@ impl State {
         self.certs.get(idx).map(|c| (idx, c))
     }
 
+    /// The entries of the accounts pane, in order. Families are listed under an account only
+    /// when it has more than one.
+    pub fn scopes(&self) -> Vec<Scope> {
+        let mut out = vec![Scope::All];
+        for (a, acc) in self.accounts.iter().enumerate() {
+            out.push(Scope::Account(a));
+            if acc.families.len() > 1 {
+                out.extend(acc.families.iter().map(|f| Scope::Family(a, f.family)));
+            }
+        }
+        out
+    }
+
+    pub fn scope(&self) -> Scope {
+        self.scopes()
+            .get(self.account_sel)
+            .copied()
+            .unwrap_or(Scope::All)
+    }
+
     /// The account the accounts pane has selected, if not "all".
     pub fn selected_account(&self) -> Option<AccountIdx> {
-        self.account_sel.checked_sub(1)
+        match self.scope() {
+            Scope::All => None,
+            Scope::Account(a) | Scope::Family(a, _) => Some(a),
+        }
     }
 
     pub fn filter_text(&self) -> &str {
@@ -270,10 +352,15 @@ impl State {
         let Some(acc) = self.accounts.get(a) else {
             return vec![];
         };
-        if matches!(acc.load, LoadState::Unavailable(_) | LoadState::Loading) {
+        if acc.unavailable.is_some() {
             return vec![];
         }
-        let families = acc.families.clone();
+        let families: Vec<Family> = acc
+            .families
+            .iter()
+            .filter(|f| f.load != LoadState::Loading)
+            .map(|f| f.family)
+            .collect();
         let name = acc.name.clone();
         let mut cmds = Vec::new();
         for family in families {
@@ -286,25 +373,30 @@ impl State {
                 account: a,
                 family,
             });
-        }
-        if let Some(acc) = self.accounts.get_mut(a) {
-            acc.load = LoadState::Loading;
+            if let Some(f) = self
+                .accounts
+                .get_mut(a)
+                .and_then(|acc| acc.family_mut(family))
+            {
+                f.load = LoadState::Loading;
+                f.loaded = 0;
+                f.total = None;
+            }
         }
         cmds
     }
 
-    /// A list job of `account` ended; the account is loaded once none is left.
-    fn finish_list(&mut self, account: AccountIdx, failure: Option<String>) {
-        let others = self
-            .jobs
-            .values()
-            .any(|j| matches!(j.kind, JobKind::List { account: a, .. } if a == account));
-        if let Some(acc) = self.accounts.get_mut(account) {
-            if let Some(f) = failure {
-                acc.load = LoadState::Failed(f);
-            } else if !others && acc.load == LoadState::Loading {
-                acc.load = LoadState::Loaded;
-            }
+    /// A list job ended.
+    fn finish_list(&mut self, account: AccountIdx, family: Family, failure: Option<String>) {
+        if let Some(f) = self
+            .accounts
+            .get_mut(account)
+            .and_then(|acc| acc.family_mut(family))
+        {
+            f.load = match failure {
+                Some(why) => LoadState::Failed(why),
+                None => LoadState::Loaded,
+            };
         }
     }
 
@@ -358,9 +450,8 @@ impl State {
     fn refilter(&mut self) {
         let keep = self.view.get(self.sel).copied();
         let needle = self.filter.value().to_lowercase();
-        let account = self.selected_account();
-        self.view =
-            view::filter_indices(&self.sorted, &self.certs, &self.haystack, account, &needle);
+        let scope = self.scope();
+        self.view = view::filter_indices(&self.sorted, &self.certs, &self.haystack, scope, &needle);
         self.sel = keep
             .and_then(|k| self.view.iter().position(|&v| v == k))
             .unwrap_or(0);
@@ -372,8 +463,8 @@ impl State {
         let keep = self.view.get(self.sel).copied();
         let needle = self.filter.value().to_lowercase();
         let view = std::mem::take(&mut self.view);
-        let account = self.selected_account();
-        self.view = view::filter_indices(&view, &self.certs, &self.haystack, account, &needle);
+        let scope = self.scope();
+        self.view = view::filter_indices(&view, &self.certs, &self.haystack, scope, &needle);
         self.sel = keep
             .and_then(|k| self.view.iter().position(|&v| v == k))
             .unwrap_or(0);
@@ -451,31 +542,52 @@ fn on_worker(state: &mut State, ev: WorkerEvent) -> Vec<Command> {
             }
         }
         WorkerEvent::Rows { rows, .. } => {
-            let mut per_account: HashMap<AccountIdx, usize> = HashMap::new();
+            let mut new_rows: HashMap<(AccountIdx, Family), usize> = HashMap::new();
             for r in &rows {
                 if !state
                     .index
                     .contains_key(&(r.account, r.family, r.id.clone()))
                 {
-                    *per_account.entry(r.account).or_default() += 1;
+                    *new_rows.entry((r.account, r.family)).or_default() += 1;
                 }
             }
+            // While the user has not moved, the list stays at its top as rows fill in.
+            let at_top = state.sel == 0 && !state.detail_open;
             state.upsert(rows);
-            for (a, n) in per_account {
-                if let Some(acc) = state.accounts.get_mut(a) {
-                    acc.loaded += n;
+            if at_top {
+                state.sel = 0;
+                state.list_offset = 0;
+            }
+            for ((a, family), n) in new_rows {
+                if let Some(f) = state
+                    .accounts
+                    .get_mut(a)
+                    .and_then(|acc| acc.family_mut(family))
+                {
+                    f.loaded += n;
                 }
             }
         }
-        WorkerEvent::Total { account, total, .. } => {
-            if let Some(acc) = state.accounts.get_mut(account) {
-                acc.total = Some(total);
+        WorkerEvent::Total {
+            account,
+            family,
+            total,
+            ..
+        } => {
+            if let Some(f) = state
+                .accounts
+                .get_mut(account)
+                .and_then(|acc| acc.family_mut(family))
+            {
+                f.total = Some(total);
             }
         }
         WorkerEvent::Done { job, result } => {
             let kind = state.jobs.remove(&job).map(|j| j.kind);
             match result {
-                Ok(JobOutput::Listed { account, .. }) => state.finish_list(account, None),
+                Ok(JobOutput::Listed {
+                    account, family, ..
+                }) => state.finish_list(account, family, None),
                 Ok(JobOutput::Detail { cert, view, .. }) => {
                     let key = (cert.account, cert.family, cert.id.clone());
                     state.upsert(vec![cert]);
@@ -485,8 +597,8 @@ fn on_worker(state: &mut State, ev: WorkerEvent) -> Vec<Command> {
                 }
                 Err(err) => {
                     match kind {
-                        Some(JobKind::List { account, .. }) => {
-                            state.finish_list(account, Some(short_error(&err)))
+                        Some(JobKind::List { account, family }) => {
+                            state.finish_list(account, family, Some(short_error(&err)))
                         }
                         Some(JobKind::Detail { cert }) => {
                             state.details.insert(cert, DetailState::Failed(err.clone()));
@@ -685,14 +797,6 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             };
             let mut cmds = Vec::new();
             for a in targets {
-                if let Some(acc) = state.accounts.get_mut(a)
-                    && acc.load != LoadState::Loading
-                    && !matches!(acc.load, LoadState::Unavailable(_))
-                {
-                    acc.load = LoadState::Idle;
-                    acc.loaded = 0;
-                    acc.total = None;
-                }
                 cmds.extend(state.load_account(a));
             }
             // Cached details may be stale after a refresh.
@@ -721,7 +825,7 @@ fn next_pane(state: &State, dir: isize) -> Pane {
 fn move_focused(state: &mut State, delta: isize) -> Vec<Command> {
     match state.focus {
         Pane::Accounts => {
-            let n = state.accounts.len() + 1;
+            let n = state.scopes().len();
             let before = state.account_sel;
             state.account_sel =
                 (state.account_sel as isize + delta).clamp(0, n as isize - 1) as usize;

@@ -22,15 +22,7 @@ fn typed(state: &mut State, s: &str) {
 }
 
 fn account(name: &str) -> AccountView {
-    AccountView {
-        name: name.into(),
-        kind: ProviderKind::Sectigo,
-        read_only: false,
-        families: vec![Family::Ssl],
-        loaded: 0,
-        total: None,
-        load: LoadState::Idle,
-    }
+    AccountView::new(name, ProviderKind::Sectigo, &[Family::Ssl])
 }
 
 fn cert(account: usize, id: u32, cn: &str, status: CertStatus, days: Option<i64>) -> Cert {
@@ -84,13 +76,10 @@ fn selected_cn(s: &State) -> String {
 #[test]
 fn start_lists_every_usable_account_and_tracks_jobs() {
     let mut s = State::new(
-        vec![account("corp"), {
-            let mut a = account("nas");
-            a.kind = ProviderKind::Synology;
-            a.families.clear();
-            a.load = LoadState::Unavailable("not supported yet".into());
-            a
-        }],
+        vec![
+            account("corp"),
+            AccountView::unavailable("nas", ProviderKind::Synology, "not supported yet".into()),
+        ],
         KeyMap::default(),
         NOW,
         (100, 30),
@@ -107,7 +96,7 @@ fn start_lists_every_usable_account_and_tracks_jobs() {
     };
     assert_eq!((account, family), (0, Family::Ssl));
     assert!(s.busy());
-    assert_eq!(s.accounts[0].load, LoadState::Loading);
+    assert_eq!(s.accounts[0].families[0].load, LoadState::Loading);
     update(
         &mut s,
         Msg::Worker(WorkerEvent::Total {
@@ -124,8 +113,8 @@ fn start_lists_every_usable_account_and_tracks_jobs() {
             rows: vec![cert(0, 1, "a.example.com", CertStatus::Issued, Some(10))],
         }),
     );
-    assert_eq!(s.accounts[0].loaded, 1);
-    assert_eq!(s.accounts[0].total, Some(2));
+    assert_eq!(s.accounts[0].loaded(), 1);
+    assert_eq!(s.accounts[0].families[0].total, Some(2));
     update(
         &mut s,
         Msg::Worker(WorkerEvent::Done {
@@ -138,7 +127,7 @@ fn start_lists_every_usable_account_and_tracks_jobs() {
         }),
     );
     assert!(!s.busy());
-    assert_eq!(s.accounts[0].load, LoadState::Loaded);
+    assert_eq!(s.accounts[0].families[0].load, LoadState::Loaded);
 }
 
 #[test]
@@ -382,7 +371,10 @@ fn a_failed_job_pops_up_and_stays_in_the_error_log() {
     );
     assert_eq!(s.errors.len(), 1);
     assert_eq!(s.overlay, Some(Overlay::Error { index: 0 }));
-    assert!(matches!(s.accounts[0].load, LoadState::Failed(_)));
+    assert!(matches!(
+        s.accounts[0].families[0].load,
+        LoadState::Failed(_)
+    ));
     update(&mut s, key(KeyCode::Esc));
     assert_eq!(s.overlay, None);
     update(&mut s, ch('e'));
@@ -439,4 +431,71 @@ fn tick_sets_the_clock() {
     let mut s = state_with(1);
     update(&mut s, Msg::Tick(NOW + 60));
     assert_eq!(s.now, NOW + 60);
+}
+
+#[test]
+fn accounts_with_several_families_list_them_as_scopes() {
+    let mut s = State::new(
+        vec![
+            AccountView::new(
+                "corp",
+                ProviderKind::Sectigo,
+                &[Family::Ssl, Family::Client, Family::Device],
+            ),
+            account("lab"),
+        ],
+        KeyMap::default(),
+        NOW,
+        (100, 30),
+    );
+    assert_eq!(
+        s.scopes(),
+        vec![
+            Scope::All,
+            Scope::Account(0),
+            Scope::Family(0, Family::Ssl),
+            Scope::Family(0, Family::Client),
+            Scope::Family(0, Family::Device),
+            Scope::Account(1),
+        ]
+    );
+    let cmds = s.start();
+    assert_eq!(cmds.len(), 4, "one list job per family");
+    let mut client = cert(0, 7, "alice", CertStatus::Issued, Some(30));
+    client.family = Family::Client;
+    let rows = vec![
+        cert(0, 1, "www", CertStatus::Issued, Some(3)),
+        client,
+        cert(1, 2, "lab", CertStatus::Issued, Some(9)),
+    ];
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Rows {
+            job: cmds[0].job(),
+            rows,
+        }),
+    );
+    assert_eq!(s.accounts[0].families[0].loaded, 1);
+    assert_eq!(s.accounts[0].families[1].loaded, 1);
+    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, ch('j'));
+    update(&mut s, ch('j'));
+    update(&mut s, ch('j'));
+    assert_eq!(s.scope(), Scope::Family(0, Family::Client));
+    assert_eq!(s.view.len(), 1);
+    assert_eq!(selected_cn(&s), "alice");
+    // One family failing leaves the others loaded.
+    let device_job = cmds[2].job();
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Done {
+            job: device_job,
+            result: Err(auth_error()),
+        }),
+    );
+    assert!(matches!(
+        s.accounts[0].families[2].load,
+        LoadState::Failed(_)
+    ));
+    assert_eq!(s.accounts[0].families[0].load, LoadState::Loading);
 }

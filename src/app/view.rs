@@ -3,7 +3,8 @@
 
 use std::cmp::Ordering;
 
-use crate::model::{AccountIdx, Cert, CertStatus};
+use super::Scope;
+use crate::model::{Cert, CertStatus};
 
 /// The sort orders `s` cycles through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,13 +104,13 @@ pub fn sort_indices(indices: &mut [u32], certs: &[Cert], key: SortKey) {
     });
 }
 
-/// The subsequence of `from` that belongs to `account` (if given) and contains `needle`
-/// (already lower-case) in its haystack.
+/// The subsequence of `from` that is in `scope` and contains `needle` (already lower-case) in
+/// its haystack.
 pub fn filter_indices(
     from: &[u32],
     certs: &[Cert],
     haystacks: &[String],
-    account: Option<AccountIdx>,
+    scope: Scope,
     needle: &str,
 ) -> Vec<u32> {
     let finder = memchr::memmem::Finder::new(needle.as_bytes());
@@ -117,8 +118,12 @@ pub fn filter_indices(
         .copied()
         .filter(|&i| {
             let i = i as usize;
-            account.is_none_or(|a| certs[i].account == a)
-                && (needle.is_empty() || finder.find(haystacks[i].as_bytes()).is_some())
+            let c = &certs[i];
+            (match scope {
+                Scope::All => true,
+                Scope::Account(a) => c.account == a,
+                Scope::Family(a, f) => c.account == a && c.family == f,
+            }) && (needle.is_empty() || finder.find(haystacks[i].as_bytes()).is_some())
         })
         .collect()
 }

@@ -10,7 +10,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Wrap};
 
-use crate::app::{AccountView, DetailState, LoadState, Pane, Severity, State};
+use crate::app::{AccountView, DetailState, FamilyView, LoadState, Pane, Scope, Severity, State};
 use crate::model::{Cert, CertStatus};
 use theme::Theme;
 
@@ -89,18 +89,22 @@ fn draw_too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
 }
 
 fn draw_title(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let scope = match state.selected_account() {
-        Some(a) => state
+    let name = |a: usize| {
+        state
             .accounts
             .get(a)
-            .map(|a| a.name.as_str())
-            .unwrap_or("?"),
-        None => "all accounts",
+            .map(|acc| acc.name.clone())
+            .unwrap_or_default()
+    };
+    let scope = match state.scope() {
+        Scope::All => "all accounts".to_string(),
+        Scope::Account(a) => name(a),
+        Scope::Family(a, f) => format!("{} · {}", name(a), f.label()),
     };
     let mut spans = vec![
         Span::styled(" certdeck ", theme.title),
         Span::styled("│ ", theme.muted),
-        Span::raw(scope.to_string()),
+        Span::raw(scope),
         Span::styled(" │ ", theme.muted),
         Span::raw(format!(
             "{} of {} certificates",
@@ -150,16 +154,41 @@ fn pane_block<'a>(title: &'a str, focused: bool, theme: &Theme) -> Block<'a> {
         .title(Line::styled(format!(" {marker}{title} "), style))
 }
 
-fn account_status(acc: &AccountView) -> (String, bool) {
-    match &acc.load {
-        LoadState::Unavailable(why) => (why.clone(), true),
-        LoadState::Failed(_) => ("failed (e: log)".into(), true),
-        LoadState::Loading => match acc.total {
-            Some(t) => (format!("loading {}/{}", acc.loaded.min(t), t), false),
-            None => ("loading…".into(), false),
+fn family_status(f: &FamilyView) -> (String, bool) {
+    match &f.load {
+        LoadState::Failed(_) => ("failed".into(), true),
+        LoadState::Loading => match f.total {
+            Some(t) => (format!("{}/{}", group(f.loaded.min(t)), group(t)), false),
+            None => ("…".into(), false),
         },
-        LoadState::Loaded => (format!("{} certs", group(acc.loaded)), false),
-        LoadState::Idle => ("idle".into(), false),
+        LoadState::Loaded => (group(f.loaded), false),
+        LoadState::Idle => (String::new(), false),
+    }
+}
+
+fn account_status(acc: &AccountView) -> (String, bool) {
+    if let Some(why) = &acc.unavailable {
+        return (why.clone(), true);
+    }
+    let failed = acc
+        .families
+        .iter()
+        .any(|f| matches!(f.load, LoadState::Failed(_)));
+    if acc.is_loading() {
+        let total: Option<usize> = acc.families.iter().map(|f| f.total).sum();
+        return match total {
+            Some(t) => (
+                format!("loading {}/{}", group(acc.loaded().min(t)), group(t)),
+                false,
+            ),
+            None => ("loading…".into(), false),
+        };
+    }
+    let n = format!("{} certs", group(acc.loaded()));
+    if failed {
+        (format!("! {n} (e: log)"), true)
+    } else {
+        (n, false)
     }
 }
 
@@ -169,37 +198,73 @@ fn draw_accounts(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let w = inner.width as usize;
-    let mut lines = Vec::new();
-    let sel_style = |i: usize| {
+    let selected = |i: usize| {
         if i == state.account_sel {
             if focused {
                 theme.selection
             } else {
-                Style::new().add_modifier(Modifier::BOLD)
+                Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
             }
         } else {
             Style::new()
         }
     };
-    lines.push(Line::styled(
-        fit(&format!("All ({})", group(state.certs.len())), w),
-        sel_style(0),
-    ));
-    for (i, acc) in state.accounts.iter().enumerate() {
-        lines.push(Line::styled(fit(&acc.name, w), sel_style(i + 1)));
-        let (status, bad) = account_status(acc);
-        let ro = if acc.read_only { " RO" } else { "" };
-        let style = if bad { theme.warning } else { theme.muted };
-        // Narrow panes drop the kind so "not supported yet" and counts stay readable.
-        let wide = format!(" {} · {status}{ro}", acc.kind);
-        let text = if wide.chars().count() <= w {
-            wide
-        } else {
-            format!(" {status}{ro}")
-        };
-        lines.push(Line::styled(fit(&text, w), style));
+    let mut lines = Vec::new();
+    let mut selected_line = 0;
+    for (i, scope) in state.scopes().into_iter().enumerate() {
+        if i == state.account_sel {
+            selected_line = lines.len();
+        }
+        match scope {
+            Scope::All => lines.push(Line::styled(
+                fit(&format!("All ({})", group(state.certs.len())), w),
+                selected(i),
+            )),
+            Scope::Account(a) => {
+                let Some(acc) = state.accounts.get(a) else {
+                    continue;
+                };
+                lines.push(Line::styled(fit(&acc.name, w), selected(i)));
+                let (status, bad) = account_status(acc);
+                let ro = if acc.read_only { " RO" } else { "" };
+                let style = if bad { theme.warning } else { theme.muted };
+                // Narrow panes drop the kind so "not supported yet" and counts stay readable.
+                let wide = format!(" {} · {status}{ro}", acc.kind);
+                let text = if wide.chars().count() <= w {
+                    wide
+                } else {
+                    format!(" {status}{ro}")
+                };
+                lines.push(Line::styled(fit(&text, w), style));
+            }
+            Scope::Family(a, family) => {
+                let Some(f) = state
+                    .accounts
+                    .get(a)
+                    .and_then(|acc| acc.families.iter().find(|f| f.family == family))
+                else {
+                    continue;
+                };
+                let (count, bad) = family_status(f);
+                let label = format!("  {}", family.label());
+                let pad = w.saturating_sub(label.chars().count() + count.chars().count());
+                let style = if i == state.account_sel {
+                    selected(i)
+                } else if bad {
+                    theme.warning
+                } else {
+                    Style::new()
+                };
+                lines.push(Line::styled(
+                    fit(&format!("{label}{}{count}", " ".repeat(pad.max(1))), w),
+                    style,
+                ));
+            }
+        }
     }
-    frame.render_widget(Paragraph::new(lines), inner);
+    let h = inner.height as usize;
+    let skip = (selected_line + 2).saturating_sub(h);
+    frame.render_widget(Paragraph::new(lines).scroll((skip as u16, 0)), inner);
 }
 
 /// Cut `s` to `w` display columns, ending in "…" when cut.
