@@ -10,6 +10,7 @@
 mod data;
 mod domain;
 mod family;
+mod report;
 mod ssl;
 mod ssl_flow;
 #[allow(dead_code)]
@@ -480,6 +481,11 @@ fn route_inner(sh: &Shared, method: &Method, segs: &[&str], ctx: &Ctx) -> util::
         ("GET", ["api", "device", "v1", id]) => family::details(db, ctx, Device, id),
         ("PUT", ["api", "device", "v1", id]) => family::update(db, ctx, Device, id),
         ("DELETE", ["api", "device", "v1", id]) => family::delete(db, Device, id),
+        // Reports v1
+        ("POST", ["api", "report", "v1", "ssl-certificates"]) => report::ssl(db, ctx),
+        ("POST", ["api", "report", "v1", "client-certificates"]) => report::client(db, ctx),
+        ("POST", ["api", "report", "v1", "device-certificates"]) => report::device(db, ctx),
+        ("POST", ["api", "report", "v1", "domains"]) => report::domains(db, ctx),
         // Domain control validation
         ("GET", ["api", "dcv", "v1", "validation"]) => domain::dcv_list(db, ctx),
         ("POST", ["api", "dcv", "v2", "validation", "status"]) => domain::dcv_status(db, ctx, true),

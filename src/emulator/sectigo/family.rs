@@ -1347,9 +1347,3 @@ pub(crate) fn delete(db: &mut Db, fam: Family, raw: &str) -> Res {
     db.fam.map_mut(fam).remove(&id);
     Ok(util::empty(StatusCode::NO_CONTENT))
 }
-
-/// Display name of a status for reports.
-#[allow(dead_code)]
-pub(crate) fn report_status(c: &OtherCert) -> String {
-    c.status.capitalised()
-}

@@ -1698,3 +1698,104 @@ async fn device_list_case_and_workflow() {
         .await;
     assert_eq!((s, v["code"].as_i64()), (400, Some(-102)));
 }
+
+// ---- reports --------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn reports_v1() {
+    let t = T::new().await;
+    let r = t
+        .post(
+            "/api/report/v1/ssl-certificates?output_type=buffered",
+            serde_json::json!({"organizationIds": [], "certificateStatus": 2}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()["content-disposition"],
+        "attachment; filename=\"rest_api_ssl_certificates.json\""
+    );
+    assert_eq!(r.headers()["cache-control"], "must-revalidate");
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["statusCode"], 0);
+    let rows = v["reports"].as_array().unwrap();
+    let (_, issued) = t.get_json("/api/ssl/v1?status=Issued").await;
+    assert_eq!(rows.len(), issued.as_array().unwrap().len());
+    let row = &rows[0];
+    for k in [
+        "id",
+        "commonName",
+        "orgId",
+        "organizationName",
+        "status",
+        "typeId",
+        "type",
+        "term",
+        "requester",
+        "requested",
+        "expires",
+        "serialNumber",
+        "requestedVia",
+        "sha1",
+        "md5",
+    ] {
+        assert!(row.get(k).is_some(), "{k}: {row}");
+    }
+    assert_eq!(row["status"], "Issued");
+    assert!(row["requested"].as_str().unwrap().ends_with(".000Z"));
+    assert!(!row["serialNumber"].as_str().unwrap().contains(':'));
+
+    // Date window: expiring in the next 30 days.
+    let from = jiff::Timestamp::from_second(TEST_NOW).unwrap().to_string();
+    let to = jiff::Timestamp::from_second(TEST_NOW + 30 * 86_400)
+        .unwrap()
+        .to_string();
+    let (_, v) = t
+        .post_json(
+            "/api/report/v1/ssl-certificates",
+            serde_json::json!({"certificateStatus": 2, "certificateDateAttribute": 3, "from": from, "to": to}),
+        )
+        .await;
+    let soon = v["reports"].as_array().unwrap();
+    assert!(soon.len() < rows.len());
+    let (s, v) = t
+        .post_json(
+            "/api/report/v1/ssl-certificates",
+            serde_json::json!({"certificateStatus": 42}),
+        )
+        .await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-1601)));
+
+    let (s, v) = t
+        .post_json(
+            "/api/report/v1/client-certificates",
+            serde_json::json!({"organizationIds": [], "certificateStatus": 0,
+                               "from": "2019-01-01T00:00:00.000Z", "to": "2030-01-01"}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let rows = v["reports"].as_array().unwrap();
+    assert_eq!(rows.len(), 15);
+    assert!(rows[0]["organization"]["id"].is_string());
+    assert!(rows[0]["person"]["email"].is_string());
+
+    let (_, v) = t
+        .post_json(
+            "/api/report/v1/device-certificates",
+            serde_json::json!({"certificateStatus": 8}),
+        )
+        .await;
+    let rows = v["reports"].as_array().unwrap();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r["deviceCertStatus"] == "APPROVED"));
+
+    let r = t
+        .req(reqwest::Method::POST, "/api/report/v1/domains")
+        .send()
+        .await
+        .unwrap();
+    let v: Value = r.json().await.unwrap();
+    let rows = v["reports"].as_array().unwrap();
+    assert_eq!(rows.len(), 9);
+    assert!(rows.iter().any(|r| r["dcvStatus"] == "Action Required"));
+}
