@@ -6,14 +6,12 @@
 //! authentication, latency and fault injection apply uniformly and unknown paths answer the SCM
 //! way (404 `{"code":-1,"description":"Unknown error."}`).
 
-#[allow(dead_code)] // parts are used by the workflow endpoints still being added
 mod data;
 mod domain;
 mod family;
 mod report;
 mod ssl;
 mod ssl_flow;
-#[allow(dead_code)]
 mod util;
 
 use std::collections::VecDeque;

@@ -202,7 +202,9 @@ pub(crate) fn ssl_custom_fields() -> Vec<CustomFieldDef> {
     ]
 }
 
-/// SSL statuses (§2.1).
+/// SSL statuses (§2.1). `Replaced` and `Rejected` complete the vocabulary (filters, update
+/// rules) although no emulator flow produces them.
+#[allow(dead_code)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum SslStatus {
     Invalid,
