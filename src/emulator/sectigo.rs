@@ -5,6 +5,21 @@
 //! Routing is done by hand on the path segments (after an optional `/private` prefix) so that
 //! authentication, latency and fault injection apply uniformly and unknown paths answer the SCM
 //! way (404 `{"code":-1,"description":"Unknown error."}`).
+//!
+//! Served (paths after an optional `/private`):
+//! - SSL `/api/ssl/v1`: list/HEAD, details, types, customFields, collect (query and legacy
+//!   path form), enroll, approve, decline, revoke (id, serial, manual), renewById,
+//!   renew/{renewId}, renew/manual, replace, PUT update, DELETE, `{id}/dcv`, `{id}/dcv/recheck`.
+//! - S/MIME `/api/smime/v1|v2` and device `/api/device/v1`: the documented list/HEAD, details,
+//!   types, customFields, enroll, collect, approve/decline (device), revoke, renew, replace
+//!   (device), update, delete.
+//! - DCV `/api/dcv/v1/validation` (+ v2 status), domains `/api/domain/v1`, organizations
+//!   `/api/organization/v1`, reports `/api/report/v1/{ssl,client,device}-certificates|domains`.
+//!
+//! State: SSL Requested → (approve) Approved → Applied → Issued after `set_issue_delay`
+//! (default 3 s) once every managed domain of the names has valid DCV; device likewise;
+//! S/MIME requested → issued. Issued certificates past `expires` turn Expired. Knobs:
+//! `set_auto_approve`, `publish_dcv` (or `POST /__emulator/dcv/publish {"domain"}`), `inject`.
 
 mod data;
 mod domain;
