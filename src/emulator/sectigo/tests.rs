@@ -1102,3 +1102,700 @@ async fn auto_approve_issues_without_a_human() {
     let id = v["sslId"].as_i64().unwrap();
     t.wait_status(id, "Issued").await;
 }
+
+// ---- DCV, domains, organizations ------------------------------------------------------------
+
+#[tokio::test]
+async fn dcv_list_filters_and_status() {
+    let t = T::new().await;
+    let r = t
+        .get("/api/dcv/v1/validation?position=0&size=50&domain=&org=&department=&dcvStatus=&orderStatus=&expiresIn=")
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/json");
+    let n = total(&r);
+    let all: Vec<Value> = r.json().await.unwrap();
+    assert_eq!(all.len(), n);
+    assert!(n >= 8);
+    let validated: Vec<&Value> = all
+        .iter()
+        .filter(|d| d["dcvStatus"] == "VALIDATED")
+        .collect();
+    assert!(!validated.is_empty() && validated.len() < n);
+    assert!(
+        validated
+            .iter()
+            .all(|d| d["expirationDate"].as_str().unwrap().len() == 10)
+    );
+    let r = t
+        .get("/api/dcv/v1/validation?dcvStatus=NOT_VALIDATED")
+        .await;
+    let nv: Vec<Value> = r.json().await.unwrap();
+    assert!(nv.iter().all(|d| d["dcvStatus"] == "NOT_VALIDATED"));
+    let r = t.get("/api/dcv/v1/validation?org=1301").await;
+    let k: Vec<Value> = r.json().await.unwrap();
+    assert!(
+        k.iter()
+            .all(|d| d["domain"].as_str().unwrap().starts_with("kestrel"))
+    );
+    assert_eq!(k.len(), 2);
+    let r = t.get("/api/dcv/v1/validation?orderStatus=SUBMITTED").await;
+    let sub: Vec<Value> = r.json().await.unwrap();
+    assert_eq!(sub.len(), 1);
+    assert_eq!(sub[0]["dcvOrderMethod"], "CNAME");
+
+    let (s, v) = t
+        .post_json(
+            "/api/dcv/v2/validation/status",
+            serde_json::json!({"domain": "kestrel-labs.example"}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(v["status"], "NOT_VALIDATED");
+    assert_eq!(v["orderStatus"], "SUBMITTED");
+    assert_eq!(v["orderMode"], "CNAME");
+    assert!(
+        v["host"]
+            .as_str()
+            .unwrap()
+            .ends_with(".kestrel-labs.example.")
+    );
+    assert!(v["lastCheck"].as_str().unwrap().ends_with('Z'));
+    // The knob: the record is published; the next status call validates.
+    t.emu.publish_dcv("kestrel-labs.example");
+    let (_, v) = t
+        .post_json(
+            "/api/dcv/v2/validation/status",
+            serde_json::json!({"domain": "kestrel-labs.example"}),
+        )
+        .await;
+    assert_eq!(v["status"], "VALIDATED");
+    assert!(v["validationDate"].is_string() && v["expirationDate"].is_string());
+    let (_, v) = t
+        .post_json(
+            "/api/dcv/v1/validation/status",
+            serde_json::json!({"domain": "kestrel-labs.example"}),
+        )
+        .await;
+    assert!(v.get("orderMode").is_none(), "v1 status is minimal");
+
+    let (s, v) = t
+        .post_json(
+            "/api/dcv/v2/validation/status",
+            serde_json::json!({"domain": "nowhere.example"}),
+        )
+        .await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-727)));
+    let (s, v) = t
+        .post_json(
+            "/api/dcv/v2/validation/status",
+            serde_json::json!({"domain": "www.acme-logistics.example"}),
+        )
+        .await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-723)));
+}
+
+#[tokio::test]
+async fn dcv_start_submit_each_method() {
+    let t = T::new().await;
+    let d = serde_json::json!({"domain": "acme-shop.example"});
+    let (s, v) = t
+        .post_json("/api/dcv/v1/validation/start/domain/http", d.clone())
+        .await;
+    assert_eq!(s, 200);
+    let url = v["url"].as_str().unwrap();
+    assert!(url.starts_with("http://acme-shop.example/.well-known/pki-validation/"));
+    assert!(url.ends_with(".txt"));
+    assert_eq!(v["firstLine"].as_str().unwrap().len(), 64);
+    assert_eq!(v["secondLine"], "sectigo.com");
+    let (_, c) = t
+        .post_json("/api/dcv/v1/validation/start/domain/cname", d.clone())
+        .await;
+    // CNAME reuses the same hashes as HTTP.
+    let md5 = url
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .trim_end_matches(".txt")
+        .to_lowercase();
+    assert_eq!(c["host"], format!("_{md5}.acme-shop.example."));
+    let sha = v["firstLine"].as_str().unwrap();
+    assert_eq!(
+        c["point"],
+        format!("{}.{}.sectigo.com.", &sha[..32], &sha[32..])
+    );
+    let (s, _) = t
+        .post_json("/api/dcv/v1/validation/start/domain/txt", d.clone())
+        .await;
+    assert_eq!(s, 400);
+
+    // Submit without publishing: SUBMITTED but not validated.
+    let (s, v) = t
+        .post_json("/api/dcv/v1/validation/submit/domain/cname", d.clone())
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(v["orderStatus"], "SUBMITTED");
+    assert_eq!(v["status"], "NOT_VALIDATED");
+    assert_eq!(v["message"], "Submitted successfully");
+    // clear resets the order.
+    let (_, v) = t.post_json("/api/dcv/v1/validation/clear", d.clone()).await;
+    assert_eq!(v["orderStatus"], "NOT_INITIATED");
+    assert_eq!(
+        v["message"],
+        "DCV status: NOT_VALIDATED; DCV order status: NOT_INITIATED"
+    );
+
+    // TXT submit hands out the record.
+    let (_, v) = t
+        .post_json("/api/dcv/v1/validation/submit/domain/txt", d.clone())
+        .await;
+    assert_eq!(v["host"], "_pki-validation.acme-shop.example.");
+    assert!(v["point"].is_string());
+
+    // E-mail: candidates, then submit with one of them.
+    let (_, v) = t
+        .post_json("/api/dcv/v1/validation/start/domain/email", d.clone())
+        .await;
+    let emails: Vec<String> = serde_json::from_value(v["emails"].clone()).unwrap();
+    assert!(emails.contains(&"admin@acme-shop.example".to_string()));
+    assert_eq!(v["dcvEmails"][0]["domainName"], "acme-shop.example");
+    let (s, v) = t
+        .post_json(
+            "/api/dcv/v1/validation/submit/domain/email",
+            serde_json::json!({"domain": "acme-shop.example", "email": "evil@elsewhere.example"}),
+        )
+        .await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-1601)));
+    t.emu.publish_dcv("acme-shop.example");
+    let (s, v) = t
+        .post_json(
+            "/api/dcv/v1/validation/submit/domain/email",
+            serde_json::json!({"domain": "acme-shop.example", "email": "admin@acme-shop.example"}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(
+        v["status"], "VALIDATED",
+        "published instructions validate at once"
+    );
+    assert!(v["emailValidationReferenceNumber"].is_string());
+
+    // Bulk e-mail start: only common addresses.
+    let (_, v) = t
+        .post_json(
+            "/api/dcv/v1/validation/start/domain/email",
+            serde_json::json!({"domains": ["acme-shop.example", "hanbit-iot.example"]}),
+        )
+        .await;
+    assert_eq!(v["emails"], serde_json::json!([]));
+    assert_eq!(v["dcvEmails"].as_array().unwrap().len(), 2);
+
+    // delete: 200 with an empty body, back to NOT_VALIDATED.
+    let r = t.post("/api/dcv/v1/validation/delete", d.clone()).await;
+    assert_eq!(r.status(), 200);
+    assert!(r.bytes().await.unwrap().is_empty());
+    let (_, v) = t.post_json("/api/dcv/v2/validation/status", d).await;
+    assert_eq!(v["status"], "NOT_VALIDATED");
+}
+
+#[tokio::test]
+async fn domains_and_delegations() {
+    let t = T::new().await;
+    let r = t.get("/api/domain/v1?size=3").await;
+    assert_eq!(total(&r), 9);
+    let page: Vec<Value> = r.json().await.unwrap();
+    assert_eq!(page.len(), 3);
+    assert!(page[0]["id"].is_i64() && page[0]["name"].is_string());
+    let (_, v) = t.get_json("/api/domain/v1/count").await;
+    assert_eq!(v["count"], 9);
+    let r = t.get("/api/domain/v1?status=requested").await;
+    let req: Vec<Value> = r.json().await.unwrap();
+    assert_eq!(req.len(), 2);
+
+    let id = req[0]["id"].as_i64().unwrap();
+    let (s, d) = t.get_json(&format!("/api/domain/v1/{id}")).await;
+    assert_eq!(s, 200);
+    assert_eq!(d["delegationStatus"], "REQUESTED");
+    let pending = d["delegations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["status"] == "REQUESTED")
+        .unwrap()["orgId"]
+        .as_i64()
+        .unwrap();
+    let r = t
+        .post(
+            &format!("/api/domain/v1/{id}/delegation/approve"),
+            serde_json::json!({"orgId": pending}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let (_, d) = t.get_json(&format!("/api/domain/v1/{id}")).await;
+    assert_eq!(d["delegationStatus"], "ACTIVE");
+    let (s, v) = t
+        .post_json(
+            &format!("/api/domain/v1/{id}/delegation/reject"),
+            serde_json::json!({"orgId": pending}),
+        )
+        .await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-705)));
+    // Reject the other one.
+    let other = req[1]["id"].as_i64().unwrap();
+    let (_, d) = t.get_json(&format!("/api/domain/v1/{other}")).await;
+    let n_before = d["delegations"].as_array().unwrap().len();
+    let org = d["delegations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["status"] == "REQUESTED")
+        .unwrap()["orgId"]
+        .clone();
+    let r = t
+        .post(
+            &format!("/api/domain/v1/{other}/delegation/reject"),
+            serde_json::json!({"orgId": org}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let (_, d) = t.get_json(&format!("/api/domain/v1/{other}")).await;
+    assert_eq!(d["delegations"].as_array().unwrap().len(), n_before - 1);
+
+    // Create: 201 + Location; duplicate −700; details; suspend; delete.
+    let body = serde_json::json!({"name": "new-brand.example", "description": "x", "active": true,
+        "delegations": [{"orgId": 1101, "certTypes": ["SSL"]}]});
+    let r = t.post("/api/domain/v1", body.clone()).await;
+    assert_eq!(r.status(), 201);
+    let loc = r.headers()["location"].to_str().unwrap().to_string();
+    let new_id: i64 = loc.rsplit('/').next().unwrap().parse().unwrap();
+    assert!(loc.starts_with(&t.emu.base_url));
+    let (s, v) = t.post_json("/api/domain/v1", body).await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-700)));
+    let (_, d) = t.get_json(&format!("/api/domain/v1/{new_id}")).await;
+    assert_eq!(d["name"], "new-brand.example");
+    assert_eq!(d["validationStatus"], "NOT_VALIDATED");
+    let r = t
+        .req(
+            reqwest::Method::PUT,
+            &format!("/api/domain/v1/{new_id}/suspend"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let (_, d) = t.get_json(&format!("/api/domain/v1/{new_id}")).await;
+    assert_eq!(d["state"], "SUSPENDED");
+    let r = t
+        .req(reqwest::Method::DELETE, &format!("/api/domain/v1/{new_id}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    // In-use domains cannot be deleted.
+    let (_, all) = t.get_json("/api/domain/v1?name=acme-logistics").await;
+    let used = all[0]["id"].as_i64().unwrap();
+    let r = t
+        .req(reqwest::Method::DELETE, &format!("/api/domain/v1/{used}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(r.json::<Value>().await.unwrap()["code"], -740);
+    let (s, v) = t.get_json("/api/domain/v1/424242").await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-727)));
+}
+
+#[tokio::test]
+async fn organizations() {
+    let t = T::new().await;
+    let (s, v) = t.get_json("/api/organization/v1").await;
+    assert_eq!(s, 200);
+    let orgs = v.as_array().unwrap();
+    assert_eq!(orgs.len(), 5);
+    let first = &orgs[0];
+    assert!(first["departments"][0]["parentName"] == first["name"]);
+    let id = first["id"].as_i64().unwrap();
+    let (_, d) = t.get_json(&format!("/api/organization/v1/{id}")).await;
+    for k in [
+        "name",
+        "address1",
+        "city",
+        "stateOrProvince",
+        "postalCode",
+        "country",
+        "clientCertificate",
+    ] {
+        assert!(d.get(k).is_some(), "{k}");
+    }
+    let dept = first["departments"][0]["id"].as_i64().unwrap();
+    let (_, d) = t.get_json(&format!("/api/organization/v1/{dept}")).await;
+    assert_eq!(d["parentName"], first["name"]);
+    let (s, v) = t.get_json("/api/organization/v1/1").await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-1023)));
+}
+
+// ---- client (S/MIME) and device certificates -----------------------------------------------
+
+#[tokio::test]
+async fn smime_list_details_collect() {
+    let t = T::new().await;
+    let r = t.get("/api/smime/v2?size=5&position=0").await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/json");
+    let n = total(&r);
+    assert_eq!(n, 15);
+    let page: Vec<Value> = r.json().await.unwrap();
+    assert_eq!(page.len(), 5);
+    let issued = &page[0];
+    assert_eq!(issued["state"], "issued");
+    assert_eq!(issued["expires"].as_str().unwrap().len(), 10);
+    assert_eq!(&issued["expires"].as_str().unwrap()[4..5], "-");
+    let h = t
+        .req(reqwest::Method::HEAD, "/api/smime/v2?state=issued")
+        .send()
+        .await
+        .unwrap();
+    let (_, only) = t.get_json("/api/smime/v2?state=ISSUED").await;
+    assert_eq!(total(&h), only.as_array().unwrap().len());
+    assert!(
+        only.as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["state"] == "issued")
+    );
+
+    let id = issued["id"].as_i64().unwrap();
+    let (s, d) = t.get_json(&format!("/api/smime/v1/{id}")).await;
+    assert_eq!(s, 200);
+    assert_eq!(d["status"], "issued");
+    assert_eq!(d["id"], id);
+    assert!(
+        d.get("orderNumber").is_none(),
+        "S/MIME details have no orderNumber"
+    );
+    let email = d["subjectAlternativeNames"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Serial without colons, as the doc's example sends it.
+    let serial = issued["serialNumber"].as_str().unwrap().replace(':', "");
+    let (_, by_serial) = t
+        .get_json(&format!("/api/smime/v2?serialNumber={serial}"))
+        .await;
+    assert_eq!(by_serial[0]["id"], id);
+    let (s, by_email) = t
+        .get_json(&format!(
+            "/api/smime/v2/byPersonEmail/{}",
+            email.replace('@', "%40")
+        ))
+        .await;
+    assert_eq!(s, 200);
+    assert!(by_email.as_array().unwrap().iter().any(|c| c["id"] == id));
+
+    let r = t
+        .get(&format!("/api/smime/v2/collect/{id}?format=x509CO"))
+        .await;
+    assert_eq!(r.status(), 200);
+    let der = pem_certs(&r.text().await.unwrap()).remove(0);
+    let (_, cert) = X509Certificate::from_der(&der).unwrap();
+    assert!(
+        cert.extended_key_usage()
+            .unwrap()
+            .unwrap()
+            .value
+            .email_protection
+    );
+    let backend = issued["backendCertId"].as_str().unwrap();
+    let r = t
+        .get(&format!(
+            "/api/smime/v2/collect/order/{backend}?format=base64"
+        ))
+        .await;
+    assert!(r.text().await.unwrap().starts_with("-----BEGIN PKCS7-----"));
+    let (s, v) = t.get_json("/api/smime/v1/999999").await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-5101)));
+}
+
+#[tokio::test]
+async fn smime_enroll_revoke_renew() {
+    let t = T::new().await;
+    t.emu.set_issue_delay(Duration::from_millis(100));
+    let key = rcgen::KeyPair::generate().unwrap();
+    let csr = crate::emulator::ca::make_csr_pem(&key, "Name LastName", &[]).unwrap();
+    let body = serde_json::json!({"orgId": 1201, "firstName": "Name", "middleName": "",
+        "lastName": "LastName", "email": "name.lastname@bluefin-bank.example", "phone": "12345678",
+        "secondaryEmails": [], "csr": csr, "certType": 6101, "term": 365, "customFields": [],
+        "commonName": null, "upn": null, "eppn": null, "comments": "S/MIME comment string"});
+    let (s, v) = t.post_json("/api/smime/v1/enroll", body.clone()).await;
+    assert_eq!(s, 200, "{v}");
+    let id = v["id"].as_i64().unwrap();
+    assert!(v["orderNumber"].is_i64() && v["backendCertId"].is_string());
+    let mut issued = false;
+    for _ in 0..50 {
+        let (_, d) = t.get_json(&format!("/api/smime/v1/{id}")).await;
+        if d["status"] == "issued" {
+            assert_eq!(d["commonName"], "Name LastName");
+            issued = true;
+            break;
+        }
+        assert_eq!(d["status"], "requested");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(issued);
+    let der = pem_certs(
+        &t.get(&format!("/api/smime/v2/collect/{id}?format=x509CO"))
+            .await
+            .text()
+            .await
+            .unwrap(),
+    )
+    .remove(0);
+    let (_, cert) = X509Certificate::from_der(&der).unwrap();
+    assert_eq!(
+        cert.public_key().subject_public_key.data.as_ref(),
+        key.public_key_raw()
+    );
+
+    // Missing name, bad profile.
+    let mut bad_body = body.clone();
+    bad_body["firstName"] = Value::Null;
+    let (s, v) = t.post_json("/api/smime/v1/enroll", bad_body).await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-7)));
+    let mut bad_body = body.clone();
+    bad_body["certType"] = serde_json::json!(1);
+    let (s, v) = t.post_json("/api/smime/v1/enroll", bad_body).await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-172)));
+
+    // Renew (v1 by id) → a new id; revoke by e-mail revokes all of the person's issued ones.
+    let (s, v) = t
+        .post_json(&format!("/api/smime/v1/renew/{id}"), Value::Null)
+        .await;
+    assert_eq!(s, 200);
+    let nid = v["id"].as_i64().unwrap();
+    assert_ne!(nid, id);
+    let r = t
+        .post(
+            "/api/smime/v1/revoke",
+            serde_json::json!({"reasonCode": 0, "reason": "left", "email": "name.lastname@bluefin-bank.example"}),
+        )
+        .await;
+    assert_eq!(r.status(), 204);
+    let (_, d) = t.get_json(&format!("/api/smime/v1/{id}")).await;
+    assert_eq!(d["status"], "revoked");
+    let (s, v) = t
+        .post_json(
+            &format!("/api/smime/v1/revoke/{id}"),
+            serde_json::json!({"reasonCode": 0}),
+        )
+        .await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-159)));
+    let (s, v) = t.get_json(&format!("/api/smime/v2/collect/{id}")).await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-110)));
+}
+
+#[tokio::test]
+async fn device_list_case_and_workflow() {
+    let t = T::new().await;
+    t.emu.set_issue_delay(Duration::from_millis(100));
+    let (_, all) = t.get_json("/api/device/v1").await;
+    let all = all.as_array().unwrap().clone();
+    assert_eq!(all.len(), 12);
+    assert!(all.iter().all(|d| {
+        let s = d["status"].as_str().unwrap();
+        s == s.to_uppercase()
+    }));
+    let req = all.iter().find(|d| d["status"] == "REQUESTED").unwrap();
+    let id = req["id"].as_i64().unwrap();
+    let (_, d) = t.get_json(&format!("/api/device/v1/{id}")).await;
+    assert_eq!(d["status"], "Requested", "details are Capitalised");
+    let h = t
+        .req(reqwest::Method::HEAD, "/api/device/v1?status=ISSUED")
+        .send()
+        .await
+        .unwrap();
+    let issued_n = all.iter().filter(|d| d["status"] == "ISSUED").count();
+    assert_eq!(total(&h), issued_n);
+
+    // Approve → Approved → Applied → Issued.
+    let r = t
+        .post(
+            &format!("/api/device/v1/approve/{id}"),
+            serde_json::json!({"message": "Approval message"}),
+        )
+        .await;
+    assert_eq!(r.status(), 204);
+    let mut seen_issued = false;
+    for _ in 0..60 {
+        let (_, d) = t.get_json(&format!("/api/device/v1/{id}")).await;
+        let s = d["status"].as_str().unwrap().to_string();
+        assert!(
+            ["Approved", "Applied", "Issued"].contains(&s.as_str()),
+            "{s}"
+        );
+        if s == "Issued" {
+            seen_issued = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(seen_issued);
+    let (s, v) = t
+        .post_json(
+            &format!("/api/device/v1/decline/{id}"),
+            serde_json::json!({"message": "no"}),
+        )
+        .await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-1112)));
+    let r = t
+        .get(&format!("/api/device/v1/collect/{id}?format=x509"))
+        .await;
+    assert_eq!(pem_certs(&r.text().await.unwrap()).len(), 3);
+
+    // Enroll (mandatory Asset Tag), renew by id, revoke by order id.
+    let key = rcgen::KeyPair::generate().unwrap();
+    let csr = crate::emulator::ca::make_csr_pem(&key, "test.devices.acme-logistics.example", &[])
+        .unwrap();
+    let mut body = serde_json::json!({"orgId": 1101, "term": 365, "csr": csr, "certType": 6201,
+        "customFields": [], "optionalFields": [{"name": "commonName", "value": "test.devices.acme-logistics.example"}],
+        "comments": "Device certificate comment string"});
+    let (s, v) = t.post_json("/api/device/v1/enroll", body.clone()).await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-62)));
+    body["customFields"] = serde_json::json!([{"name": "Asset Tag", "value": "AT-1"}]);
+    let (s, v) = t.post_json("/api/device/v1/enroll", body).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["status"], "REQUESTED");
+    let new_dev = v["deviceCertId"].as_i64().unwrap();
+    assert_eq!(v["orderNumber"], new_dev);
+    let r = t
+        .post(
+            &format!("/api/device/v1/decline/{new_dev}"),
+            serde_json::json!({"message": "Decline message"}),
+        )
+        .await;
+    assert_eq!(r.status(), 204);
+    let (_, d) = t.get_json(&format!("/api/device/v1/{new_dev}")).await;
+    assert_eq!(d["status"], "Declined");
+
+    let (s, v) = t
+        .post_json(&format!("/api/device/v1/renew/order/{id}"), Value::Null)
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(v["status"], "APPROVED");
+    let r = t
+        .post(
+            &format!("/api/device/v1/revoke/order/{id}"),
+            serde_json::json!({"reasonCode": 4, "reason": "my reason"}),
+        )
+        .await;
+    assert_eq!(r.status(), 204);
+    let (_, d) = t.get_json(&format!("/api/device/v1/{id}")).await;
+    assert_eq!(d["status"], "Revoked");
+    let (s, v) = t
+        .post_json(
+            &format!("/api/device/v1/revoke/order/{new_dev}"),
+            serde_json::json!({"reasonCode": 4}),
+        )
+        .await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-102)));
+}
+
+// ---- reports --------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn reports_v1() {
+    let t = T::new().await;
+    let r = t
+        .post(
+            "/api/report/v1/ssl-certificates?output_type=buffered",
+            serde_json::json!({"organizationIds": [], "certificateStatus": 2}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()["content-disposition"],
+        "attachment; filename=\"rest_api_ssl_certificates.json\""
+    );
+    assert_eq!(r.headers()["cache-control"], "must-revalidate");
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["statusCode"], 0);
+    let rows = v["reports"].as_array().unwrap();
+    let (_, issued) = t.get_json("/api/ssl/v1?status=Issued").await;
+    assert_eq!(rows.len(), issued.as_array().unwrap().len());
+    let row = &rows[0];
+    for k in [
+        "id",
+        "commonName",
+        "orgId",
+        "organizationName",
+        "status",
+        "typeId",
+        "type",
+        "term",
+        "requester",
+        "requested",
+        "expires",
+        "serialNumber",
+        "requestedVia",
+        "sha1",
+        "md5",
+    ] {
+        assert!(row.get(k).is_some(), "{k}: {row}");
+    }
+    assert_eq!(row["status"], "Issued");
+    assert!(row["requested"].as_str().unwrap().ends_with(".000Z"));
+    assert!(!row["serialNumber"].as_str().unwrap().contains(':'));
+
+    // Date window: expiring in the next 30 days.
+    let from = jiff::Timestamp::from_second(TEST_NOW).unwrap().to_string();
+    let to = jiff::Timestamp::from_second(TEST_NOW + 30 * 86_400)
+        .unwrap()
+        .to_string();
+    let (_, v) = t
+        .post_json(
+            "/api/report/v1/ssl-certificates",
+            serde_json::json!({"certificateStatus": 2, "certificateDateAttribute": 3, "from": from, "to": to}),
+        )
+        .await;
+    let soon = v["reports"].as_array().unwrap();
+    assert!(soon.len() < rows.len());
+    let (s, v) = t
+        .post_json(
+            "/api/report/v1/ssl-certificates",
+            serde_json::json!({"certificateStatus": 42}),
+        )
+        .await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-1601)));
+
+    let (s, v) = t
+        .post_json(
+            "/api/report/v1/client-certificates",
+            serde_json::json!({"organizationIds": [], "certificateStatus": 0,
+                               "from": "2019-01-01T00:00:00.000Z", "to": "2030-01-01"}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let rows = v["reports"].as_array().unwrap();
+    assert_eq!(rows.len(), 15);
+    assert!(rows[0]["organization"]["id"].is_string());
+    assert!(rows[0]["person"]["email"].is_string());
+
+    let (_, v) = t
+        .post_json(
+            "/api/report/v1/device-certificates",
+            serde_json::json!({"certificateStatus": 8}),
+        )
+        .await;
+    let rows = v["reports"].as_array().unwrap();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r["deviceCertStatus"] == "APPROVED"));
+
+    let r = t
+        .req(reqwest::Method::POST, "/api/report/v1/domains")
+        .send()
+        .await
+        .unwrap();
+    let v: Value = r.json().await.unwrap();
+    let rows = v["reports"].as_array().unwrap();
+    assert_eq!(rows.len(), 9);
+    assert!(rows.iter().any(|r| r["dcvStatus"] == "Action Required"));
+}
