@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use certdeck::emulator::sectigo::{Fault, SectigoEmulator, SectigoOptions};
 use certdeck::model::{Cert, CertStatus, Family};
-use certdeck::provider::actions::{EnrollRequest, ReplaceRequest, RevokeReason};
+use certdeck::provider::actions::{
+    DcvFilter, DcvMethod, EnrollRequest, NewDomain, ReplaceRequest, RevokeReason,
+};
 use certdeck::provider::sectigo::{RetryPolicy, SectigoClient, SectigoSettings};
 use certdeck::provider::{CollectFormat, ErrorKind, ListSink, ListUpdate, Provider};
 use secrecy::SecretString;
@@ -680,4 +682,173 @@ async fn certificate_dcv_log_and_recheck() {
     c.recheck_cert_dcv(&issued.id).await.expect("recheck 202");
     let e = c.cert_dcv("999999").await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::NotFound);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phase 2: domain DCV, domains, organizations
+
+#[tokio::test]
+async fn domain_dcv_list_status_start_and_submit() {
+    let emu = emulator(10).await;
+    let c = client(&emu);
+    let all = c.dcv_list(&DcvFilter::default()).await.expect("dcv list");
+    assert!(!all.is_empty());
+    let validated = c
+        .dcv_list(&DcvFilter {
+            dcv_status: Some("VALIDATED".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(!validated.is_empty());
+    assert!(validated.len() < all.len(), "the filter is applied");
+    assert!(
+        validated
+            .iter()
+            .all(|v| v.status.eq_ignore_ascii_case("validated"))
+    );
+    let one = c
+        .dcv_list(&DcvFilter {
+            domain: Some(all[0].domain.clone()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(one.iter().any(|v| v.domain == all[0].domain));
+
+    let todo = all
+        .iter()
+        .find(|v| !v.status.eq_ignore_ascii_case("validated"))
+        .expect("a domain that is not validated")
+        .domain
+        .clone();
+    let st = c.dcv_status(&todo).await.expect("status");
+    assert!(st.status.is_some());
+    assert!(!st.fields.is_empty());
+
+    let http = c
+        .dcv_start(&todo, DcvMethod::Http)
+        .await
+        .expect("start http");
+    let ins = http.instruction.expect("http instruction");
+    assert!(
+        ins.url
+            .as_deref()
+            .unwrap()
+            .contains("/.well-known/pki-validation/"),
+        "{ins:?}"
+    );
+    assert!(ins.file_content.as_deref().unwrap().contains("sectigo.com"));
+    let cname = c
+        .dcv_start(&todo, DcvMethod::Cname)
+        .await
+        .expect("start cname");
+    let ins = cname.instruction.expect("cname instruction");
+    assert!(ins.host.as_deref().unwrap().ends_with(&format!("{todo}.")));
+    assert!(ins.point.as_deref().unwrap().ends_with("sectigo.com."));
+    assert_eq!(
+        c.dcv_start(&todo, DcvMethod::Txt).await.unwrap_err().kind,
+        ErrorKind::Local
+    );
+    let emails = c.dcv_start_email(&[&todo]).await.expect("start email");
+    assert!(!emails.emails.is_empty() || !emails.per_domain.is_empty());
+    assert_eq!(
+        c.dcv_submit(&todo, DcvMethod::Email, None)
+            .await
+            .unwrap_err()
+            .kind,
+        ErrorKind::Local
+    );
+
+    let sub = c
+        .dcv_submit(&todo, DcvMethod::Cname, None)
+        .await
+        .expect("submit");
+    assert_eq!(sub.order_status.as_deref(), Some("SUBMITTED"), "{sub:?}");
+    emu.publish_dcv(&todo);
+    let st = c.dcv_status(&todo).await.unwrap();
+    assert!(
+        st.status
+            .as_deref()
+            .unwrap()
+            .eq_ignore_ascii_case("validated"),
+        "{st:?}"
+    );
+    assert!(st.expires.is_some());
+}
+
+#[tokio::test]
+async fn domains_organizations_and_delegations() {
+    let emu = emulator(5).await;
+    let c = client(&emu);
+    let orgs = c.organizations().await.expect("organizations");
+    assert!(!orgs.is_empty());
+    assert!(orgs.iter().all(|o| o.id > 0 && !o.name.is_empty()));
+
+    let domains = c.domains(None).await.expect("domains");
+    assert!(!domains.is_empty());
+    let d = c.domain(domains[0].id).await.expect("domain");
+    assert_eq!(d.name, domains[0].name);
+    assert!(!d.delegations.is_empty());
+    let e = c.domain(987_654).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::NotFound, "{e}");
+
+    // 201 + Location.
+    let new = NewDomain {
+        name: "certdeck-new.example".into(),
+        description: Some("created by the client test".into()),
+        active: true,
+        org_id: orgs[0].id,
+        cert_types: vec!["SSL".into()],
+        privileges: vec!["DOMAIN".into(), "SUBDOMAIN".into()],
+    };
+    let id = c.create_domain(&new).await.expect("create");
+    let d = c.domain(id).await.unwrap();
+    assert_eq!(d.name, "certdeck-new.example");
+    assert_eq!(d.delegations[0].org_id, orgs[0].id);
+    assert!(c.domains(None).await.unwrap().iter().any(|x| x.id == id));
+    let e = c.create_domain(&new).await.unwrap_err();
+    assert_eq!((e.kind, e.code), (ErrorKind::Rejected, Some(-700)), "{e}");
+
+    // Requested delegations: approve one, reject another.
+    let mut requested = Vec::new();
+    for dom in c.domains(None).await.unwrap() {
+        let det = c.domain(dom.id).await.unwrap();
+        for g in &det.delegations {
+            if g.status
+                .as_deref()
+                .is_some_and(|s| s.eq_ignore_ascii_case("requested"))
+            {
+                requested.push((dom.id, g.org_id));
+            }
+        }
+    }
+    assert!(
+        !requested.is_empty(),
+        "the demo data has requested delegations"
+    );
+    let (dom, org) = requested[0];
+    c.approve_delegation(dom, org)
+        .await
+        .expect("approve delegation");
+    let det = c.domain(dom).await.unwrap();
+    let g = det.delegations.iter().find(|g| g.org_id == org).unwrap();
+    assert!(
+        g.status.as_deref().unwrap().eq_ignore_ascii_case("active"),
+        "{g:?}"
+    );
+    let e = c.approve_delegation(dom, org).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Rejected, "{e}");
+    if let Some(&(dom2, org2)) = requested.get(1) {
+        c.reject_delegation(dom2, org2)
+            .await
+            .expect("reject delegation");
+        let det = c.domain(dom2).await.unwrap();
+        assert!(!det.delegations.iter().any(|g| {
+            g.org_id == org2
+                && g.status
+                    .as_deref()
+                    .is_some_and(|s| s.eq_ignore_ascii_case("requested"))
+        }));
+    }
 }
