@@ -8,6 +8,7 @@
 
 #[allow(dead_code)] // parts are used by the workflow endpoints still being added
 mod data;
+mod domain;
 mod ssl;
 mod ssl_flow;
 #[allow(dead_code)]
@@ -122,6 +123,7 @@ impl std::fmt::Debug for SectigoEmulator {
 
 /// State shared by all requests.
 pub(crate) struct Shared {
+    base_url: String,
     login: String,
     password: String,
     customer_uri: String,
@@ -186,7 +188,15 @@ impl SectigoEmulator {
                 })
                 .collect()
         };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .context("binding 127.0.0.1:0 for the Sectigo emulator")?;
+        let addr = listener
+            .local_addr()
+            .context("reading the emulator's address")?;
+        let base_url = format!("http://{addr}");
         let shared = Arc::new(Shared {
+            base_url: base_url.clone(),
             login: DEMO_LOGIN.to_string(),
             password: password.clone(),
             customer_uri: DEMO_CUSTOMER_URI.to_string(),
@@ -198,12 +208,6 @@ impl SectigoEmulator {
             ca,
         });
 
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .context("binding 127.0.0.1:0 for the Sectigo emulator")?;
-        let addr = listener
-            .local_addr()
-            .context("reading the emulator's address")?;
         let app = axum::Router::new()
             .fallback(handle)
             .with_state(shared.clone());
@@ -217,7 +221,7 @@ impl SectigoEmulator {
             }
         });
         Ok(SectigoEmulator {
-            base_url: format!("http://{addr}"),
+            base_url,
             login: DEMO_LOGIN.to_string(),
             password,
             customer_uri: DEMO_CUSTOMER_URI.to_string(),
@@ -410,6 +414,63 @@ fn route_inner(sh: &Shared, method: &Method, segs: &[&str], ctx: &Ctx) -> util::
             ssl::collect(db, &sh.ca, ctx, id, Some(fmt))
         }
         ("GET", ["api", "ssl", "v1", id]) => ssl::details(db, ctx, id),
+        // Domain control validation
+        ("GET", ["api", "dcv", "v1", "validation"]) => domain::dcv_list(db, ctx),
+        ("POST", ["api", "dcv", "v2", "validation", "status"]) => domain::dcv_status(db, ctx, true),
+        ("POST", ["api", "dcv", "v1", "validation", "status"]) => {
+            domain::dcv_status(db, ctx, false)
+        }
+        ("POST", ["api", "dcv", "v1", "validation", "sync"]) => domain::dcv_sync(db, ctx),
+        ("POST", ["api", "dcv", "v1", "validation", "clear"]) => domain::dcv_clear(db, ctx),
+        ("POST", ["api", "dcv", "v1", "validation", "delete"]) => domain::dcv_delete(db, ctx),
+        ("POST", ["api", "dcv", "v1", "validation", "start", "domain", m]) => {
+            domain::dcv_start(db, ctx, m)
+        }
+        ("POST", ["api", "dcv", "v1", "validation", "submit", "domain", m]) => {
+            domain::dcv_submit(db, ctx, m)
+        }
+        (
+            "POST",
+            [
+                "api",
+                "dcv",
+                "v1",
+                "validation",
+                "submit-bulk",
+                "domain",
+                "email",
+            ],
+        ) => domain::dcv_submit_bulk_email(db, ctx),
+        // Domains
+        ("GET", ["api", "domain", "v1"]) => domain::domain_list(db, ctx),
+        ("GET", ["api", "domain", "v1", "count"]) => domain::domain_count(db, ctx),
+        ("POST", ["api", "domain", "v1"]) => domain::domain_create(db, ctx, &sh.base_url),
+        ("POST", ["api", "domain", "v1", "delegation"]) => {
+            domain::delegation(db, ctx, None, "bulk")
+        }
+        ("GET", ["api", "domain", "v1", id]) => domain::domain_get(db, ctx, id),
+        ("DELETE", ["api", "domain", "v1", id]) => domain::domain_delete(db, id),
+        ("PUT", ["api", "domain", "v1", id, what]) => domain::domain_put(db, ctx, id, what),
+        ("POST", ["api", "domain", "v1", id, "delegation"]) => {
+            domain::delegation(db, ctx, Some(id), "add")
+        }
+        ("DELETE", ["api", "domain", "v1", id, "delegation"]) => {
+            domain::delegation(db, ctx, Some(id), "remove")
+        }
+        (
+            "POST",
+            [
+                "api",
+                "domain",
+                "v1",
+                id,
+                "delegation",
+                action @ ("approve" | "reject"),
+            ],
+        ) => domain::delegation(db, ctx, Some(id), action),
+        // Organizations
+        ("GET", ["api", "organization", "v1"]) => domain::org_list(db),
+        ("GET", ["api", "organization", "v1", id]) => domain::org_get(db, id),
         _ => Ok(util::not_found()),
     }
 }

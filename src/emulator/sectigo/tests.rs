@@ -1102,3 +1102,334 @@ async fn auto_approve_issues_without_a_human() {
     let id = v["sslId"].as_i64().unwrap();
     t.wait_status(id, "Issued").await;
 }
+
+// ---- DCV, domains, organizations ------------------------------------------------------------
+
+#[tokio::test]
+async fn dcv_list_filters_and_status() {
+    let t = T::new().await;
+    let r = t
+        .get("/api/dcv/v1/validation?position=0&size=50&domain=&org=&department=&dcvStatus=&orderStatus=&expiresIn=")
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/json");
+    let n = total(&r);
+    let all: Vec<Value> = r.json().await.unwrap();
+    assert_eq!(all.len(), n);
+    assert!(n >= 8);
+    let validated: Vec<&Value> = all
+        .iter()
+        .filter(|d| d["dcvStatus"] == "VALIDATED")
+        .collect();
+    assert!(!validated.is_empty() && validated.len() < n);
+    assert!(
+        validated
+            .iter()
+            .all(|d| d["expirationDate"].as_str().unwrap().len() == 10)
+    );
+    let r = t
+        .get("/api/dcv/v1/validation?dcvStatus=NOT_VALIDATED")
+        .await;
+    let nv: Vec<Value> = r.json().await.unwrap();
+    assert!(nv.iter().all(|d| d["dcvStatus"] == "NOT_VALIDATED"));
+    let r = t.get("/api/dcv/v1/validation?org=1301").await;
+    let k: Vec<Value> = r.json().await.unwrap();
+    assert!(
+        k.iter()
+            .all(|d| d["domain"].as_str().unwrap().starts_with("kestrel"))
+    );
+    assert_eq!(k.len(), 2);
+    let r = t.get("/api/dcv/v1/validation?orderStatus=SUBMITTED").await;
+    let sub: Vec<Value> = r.json().await.unwrap();
+    assert_eq!(sub.len(), 1);
+    assert_eq!(sub[0]["dcvOrderMethod"], "CNAME");
+
+    let (s, v) = t
+        .post_json(
+            "/api/dcv/v2/validation/status",
+            serde_json::json!({"domain": "kestrel-labs.example"}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(v["status"], "NOT_VALIDATED");
+    assert_eq!(v["orderStatus"], "SUBMITTED");
+    assert_eq!(v["orderMode"], "CNAME");
+    assert!(
+        v["host"]
+            .as_str()
+            .unwrap()
+            .ends_with(".kestrel-labs.example.")
+    );
+    assert!(v["lastCheck"].as_str().unwrap().ends_with('Z'));
+    // The knob: the record is published; the next status call validates.
+    t.emu.publish_dcv("kestrel-labs.example");
+    let (_, v) = t
+        .post_json(
+            "/api/dcv/v2/validation/status",
+            serde_json::json!({"domain": "kestrel-labs.example"}),
+        )
+        .await;
+    assert_eq!(v["status"], "VALIDATED");
+    assert!(v["validationDate"].is_string() && v["expirationDate"].is_string());
+    let (_, v) = t
+        .post_json(
+            "/api/dcv/v1/validation/status",
+            serde_json::json!({"domain": "kestrel-labs.example"}),
+        )
+        .await;
+    assert!(v.get("orderMode").is_none(), "v1 status is minimal");
+
+    let (s, v) = t
+        .post_json(
+            "/api/dcv/v2/validation/status",
+            serde_json::json!({"domain": "nowhere.example"}),
+        )
+        .await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-727)));
+    let (s, v) = t
+        .post_json(
+            "/api/dcv/v2/validation/status",
+            serde_json::json!({"domain": "www.acme-logistics.example"}),
+        )
+        .await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-723)));
+}
+
+#[tokio::test]
+async fn dcv_start_submit_each_method() {
+    let t = T::new().await;
+    let d = serde_json::json!({"domain": "acme-shop.example"});
+    let (s, v) = t
+        .post_json("/api/dcv/v1/validation/start/domain/http", d.clone())
+        .await;
+    assert_eq!(s, 200);
+    let url = v["url"].as_str().unwrap();
+    assert!(url.starts_with("http://acme-shop.example/.well-known/pki-validation/"));
+    assert!(url.ends_with(".txt"));
+    assert_eq!(v["firstLine"].as_str().unwrap().len(), 64);
+    assert_eq!(v["secondLine"], "sectigo.com");
+    let (_, c) = t
+        .post_json("/api/dcv/v1/validation/start/domain/cname", d.clone())
+        .await;
+    // CNAME reuses the same hashes as HTTP.
+    let md5 = url
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .trim_end_matches(".txt")
+        .to_lowercase();
+    assert_eq!(c["host"], format!("_{md5}.acme-shop.example."));
+    let sha = v["firstLine"].as_str().unwrap();
+    assert_eq!(
+        c["point"],
+        format!("{}.{}.sectigo.com.", &sha[..32], &sha[32..])
+    );
+    let (s, _) = t
+        .post_json("/api/dcv/v1/validation/start/domain/txt", d.clone())
+        .await;
+    assert_eq!(s, 400);
+
+    // Submit without publishing: SUBMITTED but not validated.
+    let (s, v) = t
+        .post_json("/api/dcv/v1/validation/submit/domain/cname", d.clone())
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(v["orderStatus"], "SUBMITTED");
+    assert_eq!(v["status"], "NOT_VALIDATED");
+    assert_eq!(v["message"], "Submitted successfully");
+    // clear resets the order.
+    let (_, v) = t.post_json("/api/dcv/v1/validation/clear", d.clone()).await;
+    assert_eq!(v["orderStatus"], "NOT_INITIATED");
+    assert_eq!(
+        v["message"],
+        "DCV status: NOT_VALIDATED; DCV order status: NOT_INITIATED"
+    );
+
+    // TXT submit hands out the record.
+    let (_, v) = t
+        .post_json("/api/dcv/v1/validation/submit/domain/txt", d.clone())
+        .await;
+    assert_eq!(v["host"], "_pki-validation.acme-shop.example.");
+    assert!(v["point"].is_string());
+
+    // E-mail: candidates, then submit with one of them.
+    let (_, v) = t
+        .post_json("/api/dcv/v1/validation/start/domain/email", d.clone())
+        .await;
+    let emails: Vec<String> = serde_json::from_value(v["emails"].clone()).unwrap();
+    assert!(emails.contains(&"admin@acme-shop.example".to_string()));
+    assert_eq!(v["dcvEmails"][0]["domainName"], "acme-shop.example");
+    let (s, v) = t
+        .post_json(
+            "/api/dcv/v1/validation/submit/domain/email",
+            serde_json::json!({"domain": "acme-shop.example", "email": "evil@elsewhere.example"}),
+        )
+        .await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-1601)));
+    t.emu.publish_dcv("acme-shop.example");
+    let (s, v) = t
+        .post_json(
+            "/api/dcv/v1/validation/submit/domain/email",
+            serde_json::json!({"domain": "acme-shop.example", "email": "admin@acme-shop.example"}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(
+        v["status"], "VALIDATED",
+        "published instructions validate at once"
+    );
+    assert!(v["emailValidationReferenceNumber"].is_string());
+
+    // Bulk e-mail start: only common addresses.
+    let (_, v) = t
+        .post_json(
+            "/api/dcv/v1/validation/start/domain/email",
+            serde_json::json!({"domains": ["acme-shop.example", "hanbit-iot.example"]}),
+        )
+        .await;
+    assert_eq!(v["emails"], serde_json::json!([]));
+    assert_eq!(v["dcvEmails"].as_array().unwrap().len(), 2);
+
+    // delete: 200 with an empty body, back to NOT_VALIDATED.
+    let r = t.post("/api/dcv/v1/validation/delete", d.clone()).await;
+    assert_eq!(r.status(), 200);
+    assert!(r.bytes().await.unwrap().is_empty());
+    let (_, v) = t.post_json("/api/dcv/v2/validation/status", d).await;
+    assert_eq!(v["status"], "NOT_VALIDATED");
+}
+
+#[tokio::test]
+async fn domains_and_delegations() {
+    let t = T::new().await;
+    let r = t.get("/api/domain/v1?size=3").await;
+    assert_eq!(total(&r), 9);
+    let page: Vec<Value> = r.json().await.unwrap();
+    assert_eq!(page.len(), 3);
+    assert!(page[0]["id"].is_i64() && page[0]["name"].is_string());
+    let (_, v) = t.get_json("/api/domain/v1/count").await;
+    assert_eq!(v["count"], 9);
+    let r = t.get("/api/domain/v1?status=requested").await;
+    let req: Vec<Value> = r.json().await.unwrap();
+    assert_eq!(req.len(), 2);
+
+    let id = req[0]["id"].as_i64().unwrap();
+    let (s, d) = t.get_json(&format!("/api/domain/v1/{id}")).await;
+    assert_eq!(s, 200);
+    assert_eq!(d["delegationStatus"], "REQUESTED");
+    let pending = d["delegations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["status"] == "REQUESTED")
+        .unwrap()["orgId"]
+        .as_i64()
+        .unwrap();
+    let r = t
+        .post(
+            &format!("/api/domain/v1/{id}/delegation/approve"),
+            serde_json::json!({"orgId": pending}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let (_, d) = t.get_json(&format!("/api/domain/v1/{id}")).await;
+    assert_eq!(d["delegationStatus"], "ACTIVE");
+    let (s, v) = t
+        .post_json(
+            &format!("/api/domain/v1/{id}/delegation/reject"),
+            serde_json::json!({"orgId": pending}),
+        )
+        .await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-705)));
+    // Reject the other one.
+    let other = req[1]["id"].as_i64().unwrap();
+    let (_, d) = t.get_json(&format!("/api/domain/v1/{other}")).await;
+    let n_before = d["delegations"].as_array().unwrap().len();
+    let org = d["delegations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["status"] == "REQUESTED")
+        .unwrap()["orgId"]
+        .clone();
+    let r = t
+        .post(
+            &format!("/api/domain/v1/{other}/delegation/reject"),
+            serde_json::json!({"orgId": org}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let (_, d) = t.get_json(&format!("/api/domain/v1/{other}")).await;
+    assert_eq!(d["delegations"].as_array().unwrap().len(), n_before - 1);
+
+    // Create: 201 + Location; duplicate −700; details; suspend; delete.
+    let body = serde_json::json!({"name": "new-brand.example", "description": "x", "active": true,
+        "delegations": [{"orgId": 1101, "certTypes": ["SSL"]}]});
+    let r = t.post("/api/domain/v1", body.clone()).await;
+    assert_eq!(r.status(), 201);
+    let loc = r.headers()["location"].to_str().unwrap().to_string();
+    let new_id: i64 = loc.rsplit('/').next().unwrap().parse().unwrap();
+    assert!(loc.starts_with(&t.emu.base_url));
+    let (s, v) = t.post_json("/api/domain/v1", body).await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-700)));
+    let (_, d) = t.get_json(&format!("/api/domain/v1/{new_id}")).await;
+    assert_eq!(d["name"], "new-brand.example");
+    assert_eq!(d["validationStatus"], "NOT_VALIDATED");
+    let r = t
+        .req(
+            reqwest::Method::PUT,
+            &format!("/api/domain/v1/{new_id}/suspend"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let (_, d) = t.get_json(&format!("/api/domain/v1/{new_id}")).await;
+    assert_eq!(d["state"], "SUSPENDED");
+    let r = t
+        .req(reqwest::Method::DELETE, &format!("/api/domain/v1/{new_id}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    // In-use domains cannot be deleted.
+    let (_, all) = t.get_json("/api/domain/v1?name=acme-logistics").await;
+    let used = all[0]["id"].as_i64().unwrap();
+    let r = t
+        .req(reqwest::Method::DELETE, &format!("/api/domain/v1/{used}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(r.json::<Value>().await.unwrap()["code"], -740);
+    let (s, v) = t.get_json("/api/domain/v1/424242").await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-727)));
+}
+
+#[tokio::test]
+async fn organizations() {
+    let t = T::new().await;
+    let (s, v) = t.get_json("/api/organization/v1").await;
+    assert_eq!(s, 200);
+    let orgs = v.as_array().unwrap();
+    assert_eq!(orgs.len(), 5);
+    let first = &orgs[0];
+    assert!(first["departments"][0]["parentName"] == first["name"]);
+    let id = first["id"].as_i64().unwrap();
+    let (_, d) = t.get_json(&format!("/api/organization/v1/{id}")).await;
+    for k in [
+        "name",
+        "address1",
+        "city",
+        "stateOrProvince",
+        "postalCode",
+        "country",
+        "clientCertificate",
+    ] {
+        assert!(d.get(k).is_some(), "{k}");
+    }
+    let dept = first["departments"][0]["id"].as_i64().unwrap();
+    let (_, d) = t.get_json(&format!("/api/organization/v1/{dept}")).await;
+    assert_eq!(d["parentName"], first["name"]);
+    let (s, v) = t.get_json("/api/organization/v1/1").await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-1023)));
+}
