@@ -852,3 +852,55 @@ async fn domains_organizations_and_delegations() {
         }));
     }
 }
+
+#[tokio::test]
+async fn enrolment_under_an_unvalidated_domain_waits_for_dcv() {
+    let emu = emulator(10).await;
+    emu.set_issue_delay(Duration::ZERO);
+    let c = client(&emu);
+    let rows = all_rows(&c).await;
+    let (mut req, _) = enroll_inputs(&c, &rows).await;
+    let todo = c
+        .dcv_list(&DcvFilter::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|v| !v.status.eq_ignore_ascii_case("validated"))
+        .expect("an unvalidated domain")
+        .domain;
+    let host = format!("www.{todo}");
+    req.csr = csr_for(&[&host]);
+    req.sans = vec![host.clone()];
+    // Without a DCV mode SCM refuses: DCV is incomplete (-107).
+    let e = c.enroll_ssl(&req).await.unwrap_err();
+    assert_eq!((e.kind, e.code), (ErrorKind::Rejected, Some(-107)), "{e}");
+    assert!(e.message.contains(&todo), "{}", e.message);
+
+    req.dcv_mode = Some("CNAME".into());
+    let en = c.enroll_ssl(&req).await.expect("enroll with DCV mode");
+    let dcv = c.cert_dcv(&en.id).await.unwrap();
+    let ins = dcv
+        .instructions
+        .iter()
+        .find(|i| i.domain == todo)
+        .expect("instructions for the domain");
+    assert_eq!(ins.mode, "CNAME");
+    assert!(ins.host.as_deref().unwrap().ends_with(&format!(".{todo}.")));
+    c.approve(Family::Ssl, &en.id, "ok").await.unwrap();
+    // Approved but not issued while DCV is pending.
+    let (cert, _) = c.detail(Family::Ssl, &en.id).await.unwrap();
+    assert_ne!(cert.status, CertStatus::Issued, "{cert:?}");
+
+    emu.publish_dcv(&todo);
+    c.recheck_cert_dcv(&en.id).await.unwrap();
+    let dcv = c.cert_dcv(&en.id).await.unwrap();
+    assert!(
+        dcv.log
+            .iter()
+            .any(|l| l.domain == todo && l.status.eq_ignore_ascii_case("validated")),
+        "{dcv:?}"
+    );
+    let (cert, d) = c.detail(Family::Ssl, &en.id).await.unwrap();
+    assert_eq!(cert.status, CertStatus::Issued, "{cert:?}");
+    assert_eq!(leaf_cn(d.body_pem.as_deref().unwrap()), host);
+}
