@@ -904,3 +904,209 @@ async fn enrolment_under_an_unvalidated_domain_waits_for_dcv() {
     assert_eq!(cert.status, CertStatus::Issued, "{cert:?}");
     assert_eq!(leaf_cn(d.body_pem.as_deref().unwrap()), host);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Phase 2: the report fast path, client and device families
+
+fn progress_labels(log: &[ListUpdate]) -> Vec<(String, usize, usize)> {
+    log.iter()
+        .filter_map(|u| match u {
+            ListUpdate::Progress { done, of, label } => Some((label.clone(), *done, *of)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_forbidden_report_falls_back_to_detail_requests() {
+    let emu = Arc::new(emulator(12).await);
+    let c = client(&emu);
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let (l2, e2) = (log.clone(), emu.clone());
+    let sink: ListSink = Arc::new(move |u: ListUpdate| {
+        if matches!(u, ListUpdate::Total(_)) {
+            // The request after the last page is the report.
+            e2.inject(Fault::Status(403));
+        }
+        l2.lock().unwrap().push(u);
+    });
+    assert_eq!(c.list(Family::Ssl, sink).await.unwrap(), 12);
+    let log = log.lock().unwrap().clone();
+    let labels = progress_labels(&log);
+    assert!(
+        labels.contains(&("details".to_string(), 12, 12)),
+        "{labels:?}"
+    );
+    let (rows, _) = upsert(&log);
+    assert!(rows.values().all(|r| r.complete));
+}
+
+#[tokio::test]
+#[ignore = "waits for the emulator's S/MIME, device and report endpoints"]
+async fn the_report_completes_the_inventory_in_one_request() {
+    let emu = emulator(25).await;
+    let c = client(&emu);
+    let (sink, log) = recorder();
+    assert_eq!(c.list(Family::Ssl, sink).await.unwrap(), 25);
+    let log = log.lock().unwrap().clone();
+    let labels = progress_labels(&log);
+    assert!(
+        labels.contains(&("report".to_string(), 25, 25)),
+        "{labels:?}"
+    );
+    assert!(
+        !labels.iter().any(|(l, _, of)| l == "details" && *of > 0),
+        "{labels:?}"
+    );
+    let (rows, _) = upsert(&log);
+    assert!(
+        rows.values()
+            .all(|r| r.complete && r.status != CertStatus::Unknown)
+    );
+    // The report agrees with the details.
+    for r in rows.values().take(5) {
+        let (fresh, _) = c.detail(Family::Ssl, &r.id).await.unwrap();
+        assert_eq!(
+            (fresh.status, fresh.expires),
+            (r.status, r.expires),
+            "{}",
+            r.id
+        );
+        assert_eq!(fresh.profile, r.profile);
+    }
+}
+
+#[tokio::test]
+#[ignore = "waits for the emulator's S/MIME, device and report endpoints"]
+async fn client_and_device_families_list_detail_and_collect() {
+    let emu = emulator(5).await;
+    let c = client(&emu);
+    assert_eq!(
+        c.families(),
+        vec![Family::Ssl, Family::Client, Family::Device]
+    );
+    for fam in [Family::Client, Family::Device] {
+        let (sink, log) = recorder();
+        let n = c
+            .list(fam, sink)
+            .await
+            .unwrap_or_else(|e| panic!("{fam:?}: {e}"));
+        assert!(n > 0, "{fam:?} has demo data");
+        let log = log.lock().unwrap().clone();
+        let (rows, _) = upsert(&log);
+        assert_eq!(rows.len(), n);
+        assert!(
+            rows.values()
+                .all(|r| r.family == fam && r.complete && r.status != CertStatus::Unknown),
+            "{fam:?}"
+        );
+        assert_eq!(c.count(fam).await.unwrap(), n);
+        let issued = rows
+            .values()
+            .find(|r| r.status == CertStatus::Issued)
+            .unwrap_or_else(|| panic!("{fam:?}: an issued certificate"));
+        let (cert, d) = c.detail(fam, &issued.id).await.unwrap();
+        assert_eq!(cert.status, CertStatus::Issued);
+        assert_eq!(
+            cert.expires, issued.expires,
+            "{fam:?}: list and details agree"
+        );
+        assert_eq!(field(&d, "Id"), Some(issued.id.as_str()));
+        let pem = d.body_pem.as_deref().expect("body");
+        assert_eq!(pem_blocks(pem, "CERTIFICATE"), 1);
+        let bin = c
+            .collect(fam, &issued.id, CollectFormat::Bin)
+            .await
+            .unwrap();
+        assert_eq!(bin[0], 0x30);
+        assert!(!c.profiles(fam, None).await.unwrap().is_empty(), "{fam:?}");
+        c.custom_field_defs(fam).await.unwrap();
+        let e = c.detail(fam, "987654").await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotFound, "{fam:?}: {e}");
+    }
+}
+
+#[tokio::test]
+#[ignore = "waits for the emulator's S/MIME, device and report endpoints"]
+async fn client_and_device_workflows() {
+    let emu = emulator(5).await;
+    emu.set_issue_delay(Duration::ZERO);
+    let c = client(&emu);
+    let rows_of = |fam| {
+        let c = &c;
+        async move {
+            let (sink, log) = recorder();
+            c.list(fam, sink).await.unwrap();
+            let log = log.lock().unwrap().clone();
+            upsert(&log).0
+        }
+    };
+    // Client certificates: no approval step; revoke without a reason text; renew by id.
+    let clients = rows_of(Family::Client).await;
+    let issued: Vec<Cert> = clients
+        .values()
+        .filter(|r| r.status == CertStatus::Issued)
+        .cloned()
+        .collect();
+    assert!(issued.len() >= 2);
+    let e = c
+        .approve(Family::Client, &issued[0].id, "x")
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Unsupported);
+    c.revoke(Family::Client, &issued[0].id, RevokeReason::Unspecified, "")
+        .await
+        .expect("revoke client");
+    assert_eq!(
+        c.detail(Family::Client, &issued[0].id)
+            .await
+            .unwrap()
+            .0
+            .status,
+        CertStatus::Revoked
+    );
+    let renewed = c
+        .renew(Family::Client, &issued[1].id)
+        .await
+        .expect("renew client");
+    assert!(renewed.is_some_and(|r| r.id != issued[1].id));
+
+    // Device certificates: approve a request, revoke by order id, renew by order id.
+    let devices = rows_of(Family::Device).await;
+    if let Some(req) = devices.values().find(|r| r.status == CertStatus::Requested) {
+        c.approve(Family::Device, &req.id, "ok")
+            .await
+            .expect("approve device");
+        assert_ne!(
+            c.detail(Family::Device, &req.id).await.unwrap().0.status,
+            CertStatus::Requested
+        );
+    }
+    let issued: Vec<Cert> = devices
+        .values()
+        .filter(|r| r.status == CertStatus::Issued)
+        .cloned()
+        .collect();
+    assert!(issued.len() >= 2);
+    c.revoke(
+        Family::Device,
+        &issued[0].id,
+        RevokeReason::Superseded,
+        "gone",
+    )
+    .await
+    .expect("revoke device");
+    assert_eq!(
+        c.detail(Family::Device, &issued[0].id)
+            .await
+            .unwrap()
+            .0
+            .status,
+        CertStatus::Revoked
+    );
+    let renewed = c
+        .renew(Family::Device, &issued[1].id)
+        .await
+        .expect("renew device");
+    assert!(renewed.is_some_and(|r| r.id != issued[1].id));
+}
