@@ -5,13 +5,28 @@
 //! Routing is done by hand on the path segments (after an optional `/private` prefix) so that
 //! authentication, latency and fault injection apply uniformly and unknown paths answer the SCM
 //! way (404 `{"code":-1,"description":"Unknown error."}`).
+//!
+//! Served (paths after an optional `/private`):
+//! - SSL `/api/ssl/v1`: list/HEAD, details, types, customFields, collect (query and legacy
+//!   path form), enroll, approve, decline, revoke (id, serial, manual), renewById,
+//!   renew/{renewId}, renew/manual, replace, PUT update, DELETE, `{id}/dcv`, `{id}/dcv/recheck`.
+//! - S/MIME `/api/smime/v1|v2` and device `/api/device/v1`: the documented list/HEAD, details,
+//!   types, customFields, enroll, collect, approve/decline (device), revoke, renew, replace
+//!   (device), update, delete.
+//! - DCV `/api/dcv/v1/validation` (+ v2 status), domains `/api/domain/v1`, organizations
+//!   `/api/organization/v1`, reports `/api/report/v1/{ssl,client,device}-certificates|domains`.
+//!
+//! State: SSL Requested → (approve) Approved → Applied → Issued after `set_issue_delay`
+//! (default 3 s) once every managed domain of the names has valid DCV; device likewise;
+//! S/MIME requested → issued. Issued certificates past `expires` turn Expired. Knobs:
+//! `set_auto_approve`, `publish_dcv` (or `POST /__emulator/dcv/publish {"domain"}`), `inject`.
 
-#[allow(dead_code)] // parts are used by the workflow endpoints still being added
 mod data;
 mod domain;
+mod family;
+mod report;
 mod ssl;
 mod ssl_flow;
-#[allow(dead_code)]
 mod util;
 
 use std::collections::VecDeque;
@@ -377,7 +392,9 @@ fn route(sh: &Shared, method: &Method, segs: &[&str], ctx: &Ctx) -> Response {
 fn route_inner(sh: &Shared, method: &Method, segs: &[&str], ctx: &Ctx) -> util::Res {
     let mut db = sh.db();
     db.tick(ctx.now, &sh.ca);
+    db.tick_families(ctx.now, &sh.ca);
     let db = &mut *db;
+    use family::Family::{Client, Device};
     match (method.as_str(), segs) {
         // Emulator knob: "the DCV instructions for this domain were followed".
         ("POST", ["__emulator", "dcv", "publish"]) => {
@@ -414,6 +431,74 @@ fn route_inner(sh: &Shared, method: &Method, segs: &[&str], ctx: &Ctx) -> util::
             ssl::collect(db, &sh.ca, ctx, id, Some(fmt))
         }
         ("GET", ["api", "ssl", "v1", id]) => ssl::details(db, ctx, id),
+        // Client (S/MIME) certificates: v1 and v2 side by side, as documented
+        ("GET", ["api", "smime", "v1", "types"]) => family::types(db, ctx, Client),
+        ("GET", ["api", "smime", "v1", "customFields"]) => family::custom_fields(Client),
+        ("GET", ["api", "smime", "v2"]) => family::list(db, ctx, Client),
+        ("HEAD", ["api", "smime", "v2"]) => family::count(db, ctx, Client),
+        ("GET", ["api", "smime", "v2", "byPersonId", pid]) => {
+            family::by_person(db, ctx, Some(pid), None)
+        }
+        ("GET", ["api", "smime", "v2", "byPersonEmail", email]) => {
+            family::by_person(db, ctx, None, Some(email))
+        }
+        ("GET", ["api", "smime", "v2", "collect", "order", b]) => {
+            family::collect(db, &sh.ca, ctx, Client, "order", b)
+        }
+        ("GET", ["api", "smime", "v2", "collect", id]) => {
+            family::collect(db, &sh.ca, ctx, Client, "id", id)
+        }
+        ("POST", ["api", "smime", "v1", "enroll"]) => family::enroll(db, ctx, Client),
+        ("POST", ["api", "smime", "v1", "renew", id]) => family::renew(db, ctx, Client, "id", id),
+        ("POST", ["api", "smime", "v2", "renew", by @ ("order" | "serial"), x]) => {
+            family::renew(db, ctx, Client, by, x)
+        }
+        ("POST", ["api", "smime", "v1", "revoke"]) => family::revoke(db, ctx, Client, "email", ""),
+        ("POST", ["api", "smime", "v1", "revoke", "manual"]) => {
+            family::revoke(db, ctx, Client, "manual", "")
+        }
+        ("POST", ["api", "smime", "v1", "revoke", by @ ("order" | "serial"), x]) => {
+            family::revoke(db, ctx, Client, by, x)
+        }
+        ("POST", ["api", "smime", "v1", "revoke", id]) => family::revoke(db, ctx, Client, "id", id),
+        ("GET", ["api", "smime", "v1", id]) => family::details(db, ctx, Client, id),
+        ("PUT", ["api", "smime", "v1", id]) => family::update(db, ctx, Client, id),
+        ("DELETE", ["api", "smime", "v1", id]) => family::delete(db, Client, id),
+        // Device certificates
+        ("GET", ["api", "device", "v1", "types"]) => family::types(db, ctx, Device),
+        ("GET", ["api", "device", "v1", "customFields"]) => family::custom_fields(Device),
+        ("GET", ["api", "device", "v1"]) => family::list(db, ctx, Device),
+        ("HEAD", ["api", "device", "v1"]) => family::count(db, ctx, Device),
+        ("POST", ["api", "device", "v1", "enroll"]) => family::enroll(db, ctx, Device),
+        ("GET", ["api", "device", "v1", "collect", id]) => {
+            family::collect(db, &sh.ca, ctx, Device, "id", id)
+        }
+        ("POST", ["api", "device", "v1", "approve", id]) => family::decide(db, ctx, id, true),
+        ("POST", ["api", "device", "v1", "decline", id]) => family::decide(db, ctx, id, false),
+        ("POST", ["api", "device", "v1", "revoke", "manual"]) => {
+            family::revoke(db, ctx, Device, "manual", "")
+        }
+        ("POST", ["api", "device", "v1", "revoke", "order", id]) => {
+            family::revoke(db, ctx, Device, "id", id)
+        }
+        ("POST", ["api", "device", "v1", "revoke", "serial", s]) => {
+            family::revoke(db, ctx, Device, "serial", s)
+        }
+        ("POST", ["api", "device", "v1", "renew", "order", id]) => {
+            family::renew(db, ctx, Device, "id", id)
+        }
+        ("POST", ["api", "device", "v1", "renew", "serial", s]) => {
+            family::renew(db, ctx, Device, "serial", s)
+        }
+        ("POST", ["api", "device", "v1", "replace", "order", id]) => family::replace(db, ctx, id),
+        ("GET", ["api", "device", "v1", id]) => family::details(db, ctx, Device, id),
+        ("PUT", ["api", "device", "v1", id]) => family::update(db, ctx, Device, id),
+        ("DELETE", ["api", "device", "v1", id]) => family::delete(db, Device, id),
+        // Reports v1
+        ("POST", ["api", "report", "v1", "ssl-certificates"]) => report::ssl(db, ctx),
+        ("POST", ["api", "report", "v1", "client-certificates"]) => report::client(db, ctx),
+        ("POST", ["api", "report", "v1", "device-certificates"]) => report::device(db, ctx),
+        ("POST", ["api", "report", "v1", "domains"]) => report::domains(db, ctx),
         // Domain control validation
         ("GET", ["api", "dcv", "v1", "validation"]) => domain::dcv_list(db, ctx),
         ("POST", ["api", "dcv", "v2", "validation", "status"]) => domain::dcv_status(db, ctx, true),

@@ -202,7 +202,9 @@ pub(crate) fn ssl_custom_fields() -> Vec<CustomFieldDef> {
     ]
 }
 
-/// SSL statuses (§2.1).
+/// SSL statuses (§2.1). `Replaced` and `Rejected` complete the vocabulary (filters, update
+/// rules) although no emulator flow produces them.
+#[allow(dead_code)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum SslStatus {
     Invalid,
@@ -369,6 +371,8 @@ pub(crate) struct Db {
     pub issue_delay: std::time::Duration,
     /// New SSL enrollments skip the Requested state.
     pub auto_approve: bool,
+    /// Client (S/MIME) and device certificates.
+    pub fam: super::family::Families,
 }
 
 const HOSTS: &[&str] = &[
@@ -525,6 +529,13 @@ impl Db {
             published: Default::default(),
             issue_delay: std::time::Duration::from_secs(3),
             auto_approve: false,
+            fam: super::family::Families {
+                client: BTreeMap::new(),
+                device: BTreeMap::new(),
+                client_profiles: Vec::new(),
+                device_profiles: Vec::new(),
+                next_id: 1,
+            },
         };
         for i in 0..ssl_count {
             // The first rows cover every status, so even a small data set shows them all.
@@ -532,6 +543,12 @@ impl Db {
             let c = db.seed_one_ssl(ca, now, forced)?;
             db.ssl.insert(c.id, c);
         }
+        let (clients, devices) = if ssl_count == 0 {
+            (0, 0)
+        } else {
+            ((ssl_count / 4).max(12), (ssl_count / 5).max(12))
+        };
+        db.fam = super::family::seed(ca, &mut db.rng, &db.keys, &db.orgs, now, clients, devices)?;
         Ok(db)
     }
 

@@ -1433,3 +1433,369 @@ async fn organizations() {
     let (s, v) = t.get_json("/api/organization/v1/1").await;
     assert_eq!((s, v["code"].as_i64()), (400, Some(-1023)));
 }
+
+// ---- client (S/MIME) and device certificates -----------------------------------------------
+
+#[tokio::test]
+async fn smime_list_details_collect() {
+    let t = T::new().await;
+    let r = t.get("/api/smime/v2?size=5&position=0").await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/json");
+    let n = total(&r);
+    assert_eq!(n, 15);
+    let page: Vec<Value> = r.json().await.unwrap();
+    assert_eq!(page.len(), 5);
+    let issued = &page[0];
+    assert_eq!(issued["state"], "issued");
+    assert_eq!(issued["expires"].as_str().unwrap().len(), 10);
+    assert_eq!(&issued["expires"].as_str().unwrap()[4..5], "-");
+    let h = t
+        .req(reqwest::Method::HEAD, "/api/smime/v2?state=issued")
+        .send()
+        .await
+        .unwrap();
+    let (_, only) = t.get_json("/api/smime/v2?state=ISSUED").await;
+    assert_eq!(total(&h), only.as_array().unwrap().len());
+    assert!(
+        only.as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["state"] == "issued")
+    );
+
+    let id = issued["id"].as_i64().unwrap();
+    let (s, d) = t.get_json(&format!("/api/smime/v1/{id}")).await;
+    assert_eq!(s, 200);
+    assert_eq!(d["status"], "issued");
+    assert_eq!(d["id"], id);
+    assert!(
+        d.get("orderNumber").is_none(),
+        "S/MIME details have no orderNumber"
+    );
+    let email = d["subjectAlternativeNames"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Serial without colons, as the doc's example sends it.
+    let serial = issued["serialNumber"].as_str().unwrap().replace(':', "");
+    let (_, by_serial) = t
+        .get_json(&format!("/api/smime/v2?serialNumber={serial}"))
+        .await;
+    assert_eq!(by_serial[0]["id"], id);
+    let (s, by_email) = t
+        .get_json(&format!(
+            "/api/smime/v2/byPersonEmail/{}",
+            email.replace('@', "%40")
+        ))
+        .await;
+    assert_eq!(s, 200);
+    assert!(by_email.as_array().unwrap().iter().any(|c| c["id"] == id));
+
+    let r = t
+        .get(&format!("/api/smime/v2/collect/{id}?format=x509CO"))
+        .await;
+    assert_eq!(r.status(), 200);
+    let der = pem_certs(&r.text().await.unwrap()).remove(0);
+    let (_, cert) = X509Certificate::from_der(&der).unwrap();
+    assert!(
+        cert.extended_key_usage()
+            .unwrap()
+            .unwrap()
+            .value
+            .email_protection
+    );
+    let backend = issued["backendCertId"].as_str().unwrap();
+    let r = t
+        .get(&format!(
+            "/api/smime/v2/collect/order/{backend}?format=base64"
+        ))
+        .await;
+    assert!(r.text().await.unwrap().starts_with("-----BEGIN PKCS7-----"));
+    let (s, v) = t.get_json("/api/smime/v1/999999").await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-5101)));
+}
+
+#[tokio::test]
+async fn smime_enroll_revoke_renew() {
+    let t = T::new().await;
+    t.emu.set_issue_delay(Duration::from_millis(100));
+    let key = rcgen::KeyPair::generate().unwrap();
+    let csr = crate::emulator::ca::make_csr_pem(&key, "Name LastName", &[]).unwrap();
+    let body = serde_json::json!({"orgId": 1201, "firstName": "Name", "middleName": "",
+        "lastName": "LastName", "email": "name.lastname@bluefin-bank.example", "phone": "12345678",
+        "secondaryEmails": [], "csr": csr, "certType": 6101, "term": 365, "customFields": [],
+        "commonName": null, "upn": null, "eppn": null, "comments": "S/MIME comment string"});
+    let (s, v) = t.post_json("/api/smime/v1/enroll", body.clone()).await;
+    assert_eq!(s, 200, "{v}");
+    let id = v["id"].as_i64().unwrap();
+    assert!(v["orderNumber"].is_i64() && v["backendCertId"].is_string());
+    let mut issued = false;
+    for _ in 0..50 {
+        let (_, d) = t.get_json(&format!("/api/smime/v1/{id}")).await;
+        if d["status"] == "issued" {
+            assert_eq!(d["commonName"], "Name LastName");
+            issued = true;
+            break;
+        }
+        assert_eq!(d["status"], "requested");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(issued);
+    let der = pem_certs(
+        &t.get(&format!("/api/smime/v2/collect/{id}?format=x509CO"))
+            .await
+            .text()
+            .await
+            .unwrap(),
+    )
+    .remove(0);
+    let (_, cert) = X509Certificate::from_der(&der).unwrap();
+    assert_eq!(
+        cert.public_key().subject_public_key.data.as_ref(),
+        key.public_key_raw()
+    );
+
+    // Missing name, bad profile.
+    let mut bad_body = body.clone();
+    bad_body["firstName"] = Value::Null;
+    let (s, v) = t.post_json("/api/smime/v1/enroll", bad_body).await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-7)));
+    let mut bad_body = body.clone();
+    bad_body["certType"] = serde_json::json!(1);
+    let (s, v) = t.post_json("/api/smime/v1/enroll", bad_body).await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-172)));
+
+    // Renew (v1 by id) → a new id; revoke by e-mail revokes all of the person's issued ones.
+    let (s, v) = t
+        .post_json(&format!("/api/smime/v1/renew/{id}"), Value::Null)
+        .await;
+    assert_eq!(s, 200);
+    let nid = v["id"].as_i64().unwrap();
+    assert_ne!(nid, id);
+    let r = t
+        .post(
+            "/api/smime/v1/revoke",
+            serde_json::json!({"reasonCode": 0, "reason": "left", "email": "name.lastname@bluefin-bank.example"}),
+        )
+        .await;
+    assert_eq!(r.status(), 204);
+    let (_, d) = t.get_json(&format!("/api/smime/v1/{id}")).await;
+    assert_eq!(d["status"], "revoked");
+    let (s, v) = t
+        .post_json(
+            &format!("/api/smime/v1/revoke/{id}"),
+            serde_json::json!({"reasonCode": 0}),
+        )
+        .await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-159)));
+    let (s, v) = t.get_json(&format!("/api/smime/v2/collect/{id}")).await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-110)));
+}
+
+#[tokio::test]
+async fn device_list_case_and_workflow() {
+    let t = T::new().await;
+    t.emu.set_issue_delay(Duration::from_millis(100));
+    let (_, all) = t.get_json("/api/device/v1").await;
+    let all = all.as_array().unwrap().clone();
+    assert_eq!(all.len(), 12);
+    assert!(all.iter().all(|d| {
+        let s = d["status"].as_str().unwrap();
+        s == s.to_uppercase()
+    }));
+    let req = all.iter().find(|d| d["status"] == "REQUESTED").unwrap();
+    let id = req["id"].as_i64().unwrap();
+    let (_, d) = t.get_json(&format!("/api/device/v1/{id}")).await;
+    assert_eq!(d["status"], "Requested", "details are Capitalised");
+    let h = t
+        .req(reqwest::Method::HEAD, "/api/device/v1?status=ISSUED")
+        .send()
+        .await
+        .unwrap();
+    let issued_n = all.iter().filter(|d| d["status"] == "ISSUED").count();
+    assert_eq!(total(&h), issued_n);
+
+    // Approve → Approved → Applied → Issued.
+    let r = t
+        .post(
+            &format!("/api/device/v1/approve/{id}"),
+            serde_json::json!({"message": "Approval message"}),
+        )
+        .await;
+    assert_eq!(r.status(), 204);
+    let mut seen_issued = false;
+    for _ in 0..60 {
+        let (_, d) = t.get_json(&format!("/api/device/v1/{id}")).await;
+        let s = d["status"].as_str().unwrap().to_string();
+        assert!(
+            ["Approved", "Applied", "Issued"].contains(&s.as_str()),
+            "{s}"
+        );
+        if s == "Issued" {
+            seen_issued = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(seen_issued);
+    let (s, v) = t
+        .post_json(
+            &format!("/api/device/v1/decline/{id}"),
+            serde_json::json!({"message": "no"}),
+        )
+        .await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-1112)));
+    let r = t
+        .get(&format!("/api/device/v1/collect/{id}?format=x509"))
+        .await;
+    assert_eq!(pem_certs(&r.text().await.unwrap()).len(), 3);
+
+    // Enroll (mandatory Asset Tag), renew by id, revoke by order id.
+    let key = rcgen::KeyPair::generate().unwrap();
+    let csr = crate::emulator::ca::make_csr_pem(&key, "test.devices.acme-logistics.example", &[])
+        .unwrap();
+    let mut body = serde_json::json!({"orgId": 1101, "term": 365, "csr": csr, "certType": 6201,
+        "customFields": [], "optionalFields": [{"name": "commonName", "value": "test.devices.acme-logistics.example"}],
+        "comments": "Device certificate comment string"});
+    let (s, v) = t.post_json("/api/device/v1/enroll", body.clone()).await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-62)));
+    body["customFields"] = serde_json::json!([{"name": "Asset Tag", "value": "AT-1"}]);
+    let (s, v) = t.post_json("/api/device/v1/enroll", body).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["status"], "REQUESTED");
+    let new_dev = v["deviceCertId"].as_i64().unwrap();
+    assert_eq!(v["orderNumber"], new_dev);
+    let r = t
+        .post(
+            &format!("/api/device/v1/decline/{new_dev}"),
+            serde_json::json!({"message": "Decline message"}),
+        )
+        .await;
+    assert_eq!(r.status(), 204);
+    let (_, d) = t.get_json(&format!("/api/device/v1/{new_dev}")).await;
+    assert_eq!(d["status"], "Declined");
+
+    let (s, v) = t
+        .post_json(&format!("/api/device/v1/renew/order/{id}"), Value::Null)
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(v["status"], "APPROVED");
+    let r = t
+        .post(
+            &format!("/api/device/v1/revoke/order/{id}"),
+            serde_json::json!({"reasonCode": 4, "reason": "my reason"}),
+        )
+        .await;
+    assert_eq!(r.status(), 204);
+    let (_, d) = t.get_json(&format!("/api/device/v1/{id}")).await;
+    assert_eq!(d["status"], "Revoked");
+    let (s, v) = t
+        .post_json(
+            &format!("/api/device/v1/revoke/order/{new_dev}"),
+            serde_json::json!({"reasonCode": 4}),
+        )
+        .await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-102)));
+}
+
+// ---- reports --------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn reports_v1() {
+    let t = T::new().await;
+    let r = t
+        .post(
+            "/api/report/v1/ssl-certificates?output_type=buffered",
+            serde_json::json!({"organizationIds": [], "certificateStatus": 2}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()["content-disposition"],
+        "attachment; filename=\"rest_api_ssl_certificates.json\""
+    );
+    assert_eq!(r.headers()["cache-control"], "must-revalidate");
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["statusCode"], 0);
+    let rows = v["reports"].as_array().unwrap();
+    let (_, issued) = t.get_json("/api/ssl/v1?status=Issued").await;
+    assert_eq!(rows.len(), issued.as_array().unwrap().len());
+    let row = &rows[0];
+    for k in [
+        "id",
+        "commonName",
+        "orgId",
+        "organizationName",
+        "status",
+        "typeId",
+        "type",
+        "term",
+        "requester",
+        "requested",
+        "expires",
+        "serialNumber",
+        "requestedVia",
+        "sha1",
+        "md5",
+    ] {
+        assert!(row.get(k).is_some(), "{k}: {row}");
+    }
+    assert_eq!(row["status"], "Issued");
+    assert!(row["requested"].as_str().unwrap().ends_with(".000Z"));
+    assert!(!row["serialNumber"].as_str().unwrap().contains(':'));
+
+    // Date window: expiring in the next 30 days.
+    let from = jiff::Timestamp::from_second(TEST_NOW).unwrap().to_string();
+    let to = jiff::Timestamp::from_second(TEST_NOW + 30 * 86_400)
+        .unwrap()
+        .to_string();
+    let (_, v) = t
+        .post_json(
+            "/api/report/v1/ssl-certificates",
+            serde_json::json!({"certificateStatus": 2, "certificateDateAttribute": 3, "from": from, "to": to}),
+        )
+        .await;
+    let soon = v["reports"].as_array().unwrap();
+    assert!(soon.len() < rows.len());
+    let (s, v) = t
+        .post_json(
+            "/api/report/v1/ssl-certificates",
+            serde_json::json!({"certificateStatus": 42}),
+        )
+        .await;
+    assert_eq!((s, v["code"].as_i64()), (400, Some(-1601)));
+
+    let (s, v) = t
+        .post_json(
+            "/api/report/v1/client-certificates",
+            serde_json::json!({"organizationIds": [], "certificateStatus": 0,
+                               "from": "2019-01-01T00:00:00.000Z", "to": "2030-01-01"}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let rows = v["reports"].as_array().unwrap();
+    assert_eq!(rows.len(), 15);
+    assert!(rows[0]["organization"]["id"].is_string());
+    assert!(rows[0]["person"]["email"].is_string());
+
+    let (_, v) = t
+        .post_json(
+            "/api/report/v1/device-certificates",
+            serde_json::json!({"certificateStatus": 8}),
+        )
+        .await;
+    let rows = v["reports"].as_array().unwrap();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r["deviceCertStatus"] == "APPROVED"));
+
+    let r = t
+        .req(reqwest::Method::POST, "/api/report/v1/domains")
+        .send()
+        .await
+        .unwrap();
+    let v: Value = r.json().await.unwrap();
+    let rows = v["reports"].as_array().unwrap();
+    assert_eq!(rows.len(), 9);
+    assert!(rows.iter().any(|r| r["dcvStatus"] == "Action Required"));
+}
