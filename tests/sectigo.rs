@@ -942,7 +942,6 @@ async fn a_forbidden_report_falls_back_to_detail_requests() {
 }
 
 #[tokio::test]
-#[ignore = "waits for the emulator's S/MIME, device and report endpoints"]
 async fn the_report_completes_the_inventory_in_one_request() {
     let emu = emulator(25).await;
     let c = client(&emu);
@@ -977,7 +976,6 @@ async fn the_report_completes_the_inventory_in_one_request() {
 }
 
 #[tokio::test]
-#[ignore = "waits for the emulator's S/MIME, device and report endpoints"]
 async fn client_and_device_families_list_detail_and_collect() {
     let emu = emulator(5).await;
     let c = client(&emu);
@@ -1027,7 +1025,6 @@ async fn client_and_device_families_list_detail_and_collect() {
 }
 
 #[tokio::test]
-#[ignore = "waits for the emulator's S/MIME, device and report endpoints"]
 async fn client_and_device_workflows() {
     let emu = emulator(5).await;
     emu.set_issue_delay(Duration::ZERO);

@@ -68,6 +68,10 @@ impl SectigoSettings {
 const BATCH_ROWS: usize = 32;
 const BATCH_INTERVAL: Duration = Duration::from_millis(100);
 
+/// The `dateFormat` sent with lists and details: ISO with time and `Z`, so expiry is exact.
+/// Servers that ignore it send their per-endpoint default, which `wire::parse_date` also reads.
+pub(super) const DATE_FORMAT: &str = "ISO_HMS";
+
 pub struct SectigoClient {
     pub(super) settings: SectigoSettings,
     pub(super) http: Http,
@@ -203,7 +207,8 @@ impl SectigoClient {
         loop {
             let mut req = Request::get(path, op)
                 .query("size", size)
-                .query("position", position);
+                .query("position", position)
+                .query("dateFormat", DATE_FORMAT);
             req.query.extend(filters.iter().cloned());
             let resp = self.http.send(&req).await?;
             let total = self.http.total_count(&req, &resp)?;
@@ -315,33 +320,40 @@ impl SectigoClient {
 
     /// GET the details of one certificate and map them to its list row.
     pub(super) async fn detail_row(&self, family: Family, id: &str) -> Result<Cert, ProviderError> {
+        self.fetch_details(family, id).await.map(|(c, _)| c)
+    }
+
+    /// GET the details (asking for ISO dates with times, so expiry is exact and agrees with
+    /// the report endpoints) and map them.
+    pub(super) async fn fetch_details(
+        &self,
+        family: Family,
+        id: &str,
+    ) -> Result<(Cert, CertDetail), ProviderError> {
         let op = format!("get {} certificate {id}", family_noun(family));
         let n = self.numeric_id(&op, family, id)?;
         let account = self.settings.account;
-        match family {
-            Family::Ssl => {
-                let d: wire::SslDetails = self
-                    .http
-                    .json(&Request::get(format!("/api/ssl/v1/{n}"), &op))
-                    .await?;
-                Ok(map::ssl_cert(account, &d, id))
-            }
+        let path = match family {
+            Family::Ssl => format!("/api/ssl/v1/{n}"),
+            Family::Client => format!("/api/smime/v1/{n}"),
+            Family::Device => format!("/api/device/v1/{n}"),
+            Family::CodeSigning => return Err(self.unsupported(&op, family)),
+        };
+        let req = Request::get(path, &op).query("dateFormat", DATE_FORMAT);
+        Ok(match family {
             Family::Client => {
-                let d: wire::SmimeDetails = self
-                    .http
-                    .json(&Request::get(format!("/api/smime/v1/{n}"), &op))
-                    .await?;
-                Ok(map::smime_cert(account, &d, id))
+                let d: wire::SmimeDetails = self.http.json(&req).await?;
+                (map::smime_cert(account, &d, id), map::smime_detail(&d))
             }
             Family::Device => {
-                let d: wire::DeviceDetails = self
-                    .http
-                    .json(&Request::get(format!("/api/device/v1/{n}"), &op))
-                    .await?;
-                Ok(map::device_cert(account, &d, id))
+                let d: wire::DeviceDetails = self.http.json(&req).await?;
+                (map::device_cert(account, &d, id), map::device_detail(&d))
             }
-            Family::CodeSigning => Err(self.unsupported(&op, family)),
-        }
+            _ => {
+                let d: wire::SslDetails = self.http.json(&req).await?;
+                (map::ssl_cert(account, &d, id), map::ssl_detail(&d))
+            }
+        })
     }
 
     pub(super) fn unsupported(&self, op: &str, family: Family) -> ProviderError {
@@ -556,33 +568,7 @@ impl Provider for SectigoClient {
     }
 
     async fn detail(&self, family: Family, id: &str) -> Result<(Cert, CertDetail), ProviderError> {
-        let op = format!("get {} certificate {id}", family_noun(family));
-        let n = self.numeric_id(&op, family, id)?;
-        let account = self.settings.account;
-        let (cert, mut detail) = match family {
-            Family::Ssl => {
-                let d: wire::SslDetails = self
-                    .http
-                    .json(&Request::get(format!("/api/ssl/v1/{n}"), &op))
-                    .await?;
-                (map::ssl_cert(account, &d, id), map::ssl_detail(&d))
-            }
-            Family::Client => {
-                let d: wire::SmimeDetails = self
-                    .http
-                    .json(&Request::get(format!("/api/smime/v1/{n}"), &op))
-                    .await?;
-                (map::smime_cert(account, &d, id), map::smime_detail(&d))
-            }
-            Family::Device => {
-                let d: wire::DeviceDetails = self
-                    .http
-                    .json(&Request::get(format!("/api/device/v1/{n}"), &op))
-                    .await?;
-                (map::device_cert(account, &d, id), map::device_detail(&d))
-            }
-            Family::CodeSigning => return Err(self.unsupported(&op, family)),
-        };
+        let (cert, mut detail) = self.fetch_details(family, id).await?;
         self.body_for_detail(family, &cert, &mut detail).await;
         Ok((cert, detail))
     }
@@ -774,7 +760,7 @@ mod tests {
         assert!(e.message.contains("X-Total-Count"), "{}", e.message);
         let head = log.lock().unwrap()[0].clone();
         assert!(
-            head.starts_with("GET /api/ssl/v1?size=2&position=0 "),
+            head.starts_with("GET /api/ssl/v1?size=2&position=0&dateFormat=ISO_HMS "),
             "{head}"
         );
         let lower = head.to_ascii_lowercase();
@@ -854,7 +840,7 @@ mod tests {
         assert_eq!(*rows.lock().unwrap(), 3);
         let heads = log.lock().unwrap().clone();
         assert!(
-            heads[1].starts_with("GET /api/ssl/v1?size=2&position=2 "),
+            heads[1].starts_with("GET /api/ssl/v1?size=2&position=2&"),
             "{}",
             heads[1]
         );
