@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use certdeck::emulator::sectigo::{Fault, SectigoEmulator, SectigoOptions};
 use certdeck::model::{Cert, CertStatus, Family};
-use certdeck::provider::actions::{EnrollRequest, ReplaceRequest, RevokeReason};
+use certdeck::provider::actions::{
+    DcvFilter, DcvMethod, EnrollRequest, NewDomain, ReplaceRequest, RevokeReason,
+};
 use certdeck::provider::sectigo::{RetryPolicy, SectigoClient, SectigoSettings};
 use certdeck::provider::{CollectFormat, ErrorKind, ListSink, ListUpdate, Provider};
 use secrecy::SecretString;
@@ -680,4 +682,428 @@ async fn certificate_dcv_log_and_recheck() {
     c.recheck_cert_dcv(&issued.id).await.expect("recheck 202");
     let e = c.cert_dcv("999999").await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::NotFound);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phase 2: domain DCV, domains, organizations
+
+#[tokio::test]
+async fn domain_dcv_list_status_start_and_submit() {
+    let emu = emulator(10).await;
+    let c = client(&emu);
+    let all = c.dcv_list(&DcvFilter::default()).await.expect("dcv list");
+    assert!(!all.is_empty());
+    let validated = c
+        .dcv_list(&DcvFilter {
+            dcv_status: Some("VALIDATED".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(!validated.is_empty());
+    assert!(validated.len() < all.len(), "the filter is applied");
+    assert!(
+        validated
+            .iter()
+            .all(|v| v.status.eq_ignore_ascii_case("validated"))
+    );
+    let one = c
+        .dcv_list(&DcvFilter {
+            domain: Some(all[0].domain.clone()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(one.iter().any(|v| v.domain == all[0].domain));
+
+    let todo = all
+        .iter()
+        .find(|v| !v.status.eq_ignore_ascii_case("validated"))
+        .expect("a domain that is not validated")
+        .domain
+        .clone();
+    let st = c.dcv_status(&todo).await.expect("status");
+    assert!(st.status.is_some());
+    assert!(!st.fields.is_empty());
+
+    let http = c
+        .dcv_start(&todo, DcvMethod::Http)
+        .await
+        .expect("start http");
+    let ins = http.instruction.expect("http instruction");
+    assert!(
+        ins.url
+            .as_deref()
+            .unwrap()
+            .contains("/.well-known/pki-validation/"),
+        "{ins:?}"
+    );
+    assert!(ins.file_content.as_deref().unwrap().contains("sectigo.com"));
+    let cname = c
+        .dcv_start(&todo, DcvMethod::Cname)
+        .await
+        .expect("start cname");
+    let ins = cname.instruction.expect("cname instruction");
+    assert!(ins.host.as_deref().unwrap().ends_with(&format!("{todo}.")));
+    assert!(ins.point.as_deref().unwrap().ends_with("sectigo.com."));
+    assert_eq!(
+        c.dcv_start(&todo, DcvMethod::Txt).await.unwrap_err().kind,
+        ErrorKind::Local
+    );
+    let emails = c.dcv_start_email(&[&todo]).await.expect("start email");
+    assert!(!emails.emails.is_empty() || !emails.per_domain.is_empty());
+    assert_eq!(
+        c.dcv_submit(&todo, DcvMethod::Email, None)
+            .await
+            .unwrap_err()
+            .kind,
+        ErrorKind::Local
+    );
+
+    let sub = c
+        .dcv_submit(&todo, DcvMethod::Cname, None)
+        .await
+        .expect("submit");
+    assert_eq!(sub.order_status.as_deref(), Some("SUBMITTED"), "{sub:?}");
+    emu.publish_dcv(&todo);
+    let st = c.dcv_status(&todo).await.unwrap();
+    assert!(
+        st.status
+            .as_deref()
+            .unwrap()
+            .eq_ignore_ascii_case("validated"),
+        "{st:?}"
+    );
+    assert!(st.expires.is_some());
+}
+
+#[tokio::test]
+async fn domains_organizations_and_delegations() {
+    let emu = emulator(5).await;
+    let c = client(&emu);
+    let orgs = c.organizations().await.expect("organizations");
+    assert!(!orgs.is_empty());
+    assert!(orgs.iter().all(|o| o.id > 0 && !o.name.is_empty()));
+
+    let domains = c.domains(None).await.expect("domains");
+    assert!(!domains.is_empty());
+    let d = c.domain(domains[0].id).await.expect("domain");
+    assert_eq!(d.name, domains[0].name);
+    assert!(!d.delegations.is_empty());
+    let e = c.domain(987_654).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::NotFound, "{e}");
+
+    // 201 + Location.
+    let new = NewDomain {
+        name: "certdeck-new.example".into(),
+        description: Some("created by the client test".into()),
+        active: true,
+        org_id: orgs[0].id,
+        cert_types: vec!["SSL".into()],
+        privileges: vec!["DOMAIN".into(), "SUBDOMAIN".into()],
+    };
+    let id = c.create_domain(&new).await.expect("create");
+    let d = c.domain(id).await.unwrap();
+    assert_eq!(d.name, "certdeck-new.example");
+    assert_eq!(d.delegations[0].org_id, orgs[0].id);
+    assert!(c.domains(None).await.unwrap().iter().any(|x| x.id == id));
+    let e = c.create_domain(&new).await.unwrap_err();
+    assert_eq!((e.kind, e.code), (ErrorKind::Rejected, Some(-700)), "{e}");
+
+    // Requested delegations: approve one, reject another.
+    let mut requested = Vec::new();
+    for dom in c.domains(None).await.unwrap() {
+        let det = c.domain(dom.id).await.unwrap();
+        for g in &det.delegations {
+            if g.status
+                .as_deref()
+                .is_some_and(|s| s.eq_ignore_ascii_case("requested"))
+            {
+                requested.push((dom.id, g.org_id));
+            }
+        }
+    }
+    assert!(
+        !requested.is_empty(),
+        "the demo data has requested delegations"
+    );
+    let (dom, org) = requested[0];
+    c.approve_delegation(dom, org)
+        .await
+        .expect("approve delegation");
+    let det = c.domain(dom).await.unwrap();
+    let g = det.delegations.iter().find(|g| g.org_id == org).unwrap();
+    assert!(
+        g.status.as_deref().unwrap().eq_ignore_ascii_case("active"),
+        "{g:?}"
+    );
+    let e = c.approve_delegation(dom, org).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Rejected, "{e}");
+    if let Some(&(dom2, org2)) = requested.get(1) {
+        c.reject_delegation(dom2, org2)
+            .await
+            .expect("reject delegation");
+        let det = c.domain(dom2).await.unwrap();
+        assert!(!det.delegations.iter().any(|g| {
+            g.org_id == org2
+                && g.status
+                    .as_deref()
+                    .is_some_and(|s| s.eq_ignore_ascii_case("requested"))
+        }));
+    }
+}
+
+#[tokio::test]
+async fn enrolment_under_an_unvalidated_domain_waits_for_dcv() {
+    let emu = emulator(10).await;
+    emu.set_issue_delay(Duration::ZERO);
+    let c = client(&emu);
+    let rows = all_rows(&c).await;
+    let (mut req, _) = enroll_inputs(&c, &rows).await;
+    let todo = c
+        .dcv_list(&DcvFilter::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|v| !v.status.eq_ignore_ascii_case("validated"))
+        .expect("an unvalidated domain")
+        .domain;
+    let host = format!("www.{todo}");
+    req.csr = csr_for(&[&host]);
+    req.sans = vec![host.clone()];
+    // Without a DCV mode SCM refuses: DCV is incomplete (-107).
+    let e = c.enroll_ssl(&req).await.unwrap_err();
+    assert_eq!((e.kind, e.code), (ErrorKind::Rejected, Some(-107)), "{e}");
+    assert!(e.message.contains(&todo), "{}", e.message);
+
+    req.dcv_mode = Some("CNAME".into());
+    let en = c.enroll_ssl(&req).await.expect("enroll with DCV mode");
+    let dcv = c.cert_dcv(&en.id).await.unwrap();
+    let ins = dcv
+        .instructions
+        .iter()
+        .find(|i| i.domain == todo)
+        .expect("instructions for the domain");
+    assert_eq!(ins.mode, "CNAME");
+    assert!(ins.host.as_deref().unwrap().ends_with(&format!(".{todo}.")));
+    c.approve(Family::Ssl, &en.id, "ok").await.unwrap();
+    // Approved but not issued while DCV is pending.
+    let (cert, _) = c.detail(Family::Ssl, &en.id).await.unwrap();
+    assert_ne!(cert.status, CertStatus::Issued, "{cert:?}");
+
+    emu.publish_dcv(&todo);
+    c.recheck_cert_dcv(&en.id).await.unwrap();
+    let dcv = c.cert_dcv(&en.id).await.unwrap();
+    assert!(
+        dcv.log
+            .iter()
+            .any(|l| l.domain == todo && l.status.eq_ignore_ascii_case("validated")),
+        "{dcv:?}"
+    );
+    let (cert, d) = c.detail(Family::Ssl, &en.id).await.unwrap();
+    assert_eq!(cert.status, CertStatus::Issued, "{cert:?}");
+    assert_eq!(leaf_cn(d.body_pem.as_deref().unwrap()), host);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phase 2: the report fast path, client and device families
+
+fn progress_labels(log: &[ListUpdate]) -> Vec<(String, usize, usize)> {
+    log.iter()
+        .filter_map(|u| match u {
+            ListUpdate::Progress { done, of, label } => Some((label.clone(), *done, *of)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_forbidden_report_falls_back_to_detail_requests() {
+    let emu = Arc::new(emulator(12).await);
+    let c = client(&emu);
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let (l2, e2) = (log.clone(), emu.clone());
+    let sink: ListSink = Arc::new(move |u: ListUpdate| {
+        if matches!(u, ListUpdate::Total(_)) {
+            // The request after the last page is the report.
+            e2.inject(Fault::Status(403));
+        }
+        l2.lock().unwrap().push(u);
+    });
+    assert_eq!(c.list(Family::Ssl, sink).await.unwrap(), 12);
+    let log = log.lock().unwrap().clone();
+    let labels = progress_labels(&log);
+    assert!(
+        labels.contains(&("details".to_string(), 12, 12)),
+        "{labels:?}"
+    );
+    let (rows, _) = upsert(&log);
+    assert!(rows.values().all(|r| r.complete));
+}
+
+#[tokio::test]
+async fn the_report_completes_the_inventory_in_one_request() {
+    let emu = emulator(25).await;
+    let c = client(&emu);
+    let (sink, log) = recorder();
+    assert_eq!(c.list(Family::Ssl, sink).await.unwrap(), 25);
+    let log = log.lock().unwrap().clone();
+    let labels = progress_labels(&log);
+    assert!(
+        labels.contains(&("report".to_string(), 25, 25)),
+        "{labels:?}"
+    );
+    assert!(
+        !labels.iter().any(|(l, _, of)| l == "details" && *of > 0),
+        "{labels:?}"
+    );
+    let (rows, _) = upsert(&log);
+    assert!(
+        rows.values()
+            .all(|r| r.complete && r.status != CertStatus::Unknown)
+    );
+    // The report agrees with the details.
+    for r in rows.values().take(5) {
+        let (fresh, _) = c.detail(Family::Ssl, &r.id).await.unwrap();
+        assert_eq!(
+            (fresh.status, fresh.expires),
+            (r.status, r.expires),
+            "{}",
+            r.id
+        );
+        assert_eq!(fresh.profile, r.profile);
+    }
+}
+
+#[tokio::test]
+async fn client_and_device_families_list_detail_and_collect() {
+    let emu = emulator(5).await;
+    let c = client(&emu);
+    assert_eq!(
+        c.families(),
+        vec![Family::Ssl, Family::Client, Family::Device]
+    );
+    for fam in [Family::Client, Family::Device] {
+        let (sink, log) = recorder();
+        let n = c
+            .list(fam, sink)
+            .await
+            .unwrap_or_else(|e| panic!("{fam:?}: {e}"));
+        assert!(n > 0, "{fam:?} has demo data");
+        let log = log.lock().unwrap().clone();
+        let (rows, _) = upsert(&log);
+        assert_eq!(rows.len(), n);
+        assert!(
+            rows.values()
+                .all(|r| r.family == fam && r.complete && r.status != CertStatus::Unknown),
+            "{fam:?}"
+        );
+        assert_eq!(c.count(fam).await.unwrap(), n);
+        let issued = rows
+            .values()
+            .find(|r| r.status == CertStatus::Issued)
+            .unwrap_or_else(|| panic!("{fam:?}: an issued certificate"));
+        let (cert, d) = c.detail(fam, &issued.id).await.unwrap();
+        assert_eq!(cert.status, CertStatus::Issued);
+        assert_eq!(
+            cert.expires, issued.expires,
+            "{fam:?}: list and details agree"
+        );
+        assert_eq!(field(&d, "Id"), Some(issued.id.as_str()));
+        let pem = d.body_pem.as_deref().expect("body");
+        assert_eq!(pem_blocks(pem, "CERTIFICATE"), 1);
+        let bin = c
+            .collect(fam, &issued.id, CollectFormat::Bin)
+            .await
+            .unwrap();
+        assert_eq!(bin[0], 0x30);
+        assert!(!c.profiles(fam, None).await.unwrap().is_empty(), "{fam:?}");
+        c.custom_field_defs(fam).await.unwrap();
+        let e = c.detail(fam, "987654").await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotFound, "{fam:?}: {e}");
+    }
+}
+
+#[tokio::test]
+async fn client_and_device_workflows() {
+    let emu = emulator(5).await;
+    emu.set_issue_delay(Duration::ZERO);
+    let c = client(&emu);
+    let rows_of = |fam| {
+        let c = &c;
+        async move {
+            let (sink, log) = recorder();
+            c.list(fam, sink).await.unwrap();
+            let log = log.lock().unwrap().clone();
+            upsert(&log).0
+        }
+    };
+    // Client certificates: no approval step; revoke without a reason text; renew by id.
+    let clients = rows_of(Family::Client).await;
+    let issued: Vec<Cert> = clients
+        .values()
+        .filter(|r| r.status == CertStatus::Issued)
+        .cloned()
+        .collect();
+    assert!(issued.len() >= 2);
+    let e = c
+        .approve(Family::Client, &issued[0].id, "x")
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Unsupported);
+    c.revoke(Family::Client, &issued[0].id, RevokeReason::Unspecified, "")
+        .await
+        .expect("revoke client");
+    assert_eq!(
+        c.detail(Family::Client, &issued[0].id)
+            .await
+            .unwrap()
+            .0
+            .status,
+        CertStatus::Revoked
+    );
+    let renewed = c
+        .renew(Family::Client, &issued[1].id)
+        .await
+        .expect("renew client");
+    assert!(renewed.is_some_and(|r| r.id != issued[1].id));
+
+    // Device certificates: approve a request, revoke by order id, renew by order id.
+    let devices = rows_of(Family::Device).await;
+    if let Some(req) = devices.values().find(|r| r.status == CertStatus::Requested) {
+        c.approve(Family::Device, &req.id, "ok")
+            .await
+            .expect("approve device");
+        assert_ne!(
+            c.detail(Family::Device, &req.id).await.unwrap().0.status,
+            CertStatus::Requested
+        );
+    }
+    let issued: Vec<Cert> = devices
+        .values()
+        .filter(|r| r.status == CertStatus::Issued)
+        .cloned()
+        .collect();
+    assert!(issued.len() >= 2);
+    c.revoke(
+        Family::Device,
+        &issued[0].id,
+        RevokeReason::Superseded,
+        "gone",
+    )
+    .await
+    .expect("revoke device");
+    assert_eq!(
+        c.detail(Family::Device, &issued[0].id)
+            .await
+            .unwrap()
+            .0
+            .status,
+        CertStatus::Revoked
+    );
+    let renewed = c
+        .renew(Family::Device, &issued[1].id)
+        .await
+        .expect("renew device");
+    assert!(renewed.is_some_and(|r| r.id != issued[1].id));
 }

@@ -68,6 +68,10 @@ impl SectigoSettings {
 const BATCH_ROWS: usize = 32;
 const BATCH_INTERVAL: Duration = Duration::from_millis(100);
 
+/// The `dateFormat` sent with lists and details: ISO with time and `Z`, so expiry is exact.
+/// Servers that ignore it send their per-endpoint default, which `wire::parse_date` also reads.
+pub(super) const DATE_FORMAT: &str = "ISO_HMS";
+
 pub struct SectigoClient {
     pub(super) settings: SectigoSettings,
     pub(super) http: Http,
@@ -203,7 +207,8 @@ impl SectigoClient {
         loop {
             let mut req = Request::get(path, op)
                 .query("size", size)
-                .query("position", position);
+                .query("position", position)
+                .query("dateFormat", DATE_FORMAT);
             req.query.extend(filters.iter().cloned());
             let resp = self.http.send(&req).await?;
             let total = self.http.total_count(&req, &resp)?;
@@ -315,33 +320,40 @@ impl SectigoClient {
 
     /// GET the details of one certificate and map them to its list row.
     pub(super) async fn detail_row(&self, family: Family, id: &str) -> Result<Cert, ProviderError> {
+        self.fetch_details(family, id).await.map(|(c, _)| c)
+    }
+
+    /// GET the details (asking for ISO dates with times, so expiry is exact and agrees with
+    /// the report endpoints) and map them.
+    pub(super) async fn fetch_details(
+        &self,
+        family: Family,
+        id: &str,
+    ) -> Result<(Cert, CertDetail), ProviderError> {
         let op = format!("get {} certificate {id}", family_noun(family));
         let n = self.numeric_id(&op, family, id)?;
         let account = self.settings.account;
-        match family {
-            Family::Ssl => {
-                let d: wire::SslDetails = self
-                    .http
-                    .json(&Request::get(format!("/api/ssl/v1/{n}"), &op))
-                    .await?;
-                Ok(map::ssl_cert(account, &d, id))
-            }
+        let path = match family {
+            Family::Ssl => format!("/api/ssl/v1/{n}"),
+            Family::Client => format!("/api/smime/v1/{n}"),
+            Family::Device => format!("/api/device/v1/{n}"),
+            Family::CodeSigning => return Err(self.unsupported(&op, family)),
+        };
+        let req = Request::get(path, &op).query("dateFormat", DATE_FORMAT);
+        Ok(match family {
             Family::Client => {
-                let d: wire::SmimeDetails = self
-                    .http
-                    .json(&Request::get(format!("/api/smime/v1/{n}"), &op))
-                    .await?;
-                Ok(map::smime_cert(account, &d, id))
+                let d: wire::SmimeDetails = self.http.json(&req).await?;
+                (map::smime_cert(account, &d, id), map::smime_detail(&d))
             }
             Family::Device => {
-                let d: wire::DeviceDetails = self
-                    .http
-                    .json(&Request::get(format!("/api/device/v1/{n}"), &op))
-                    .await?;
-                Ok(map::device_cert(account, &d, id))
+                let d: wire::DeviceDetails = self.http.json(&req).await?;
+                (map::device_cert(account, &d, id), map::device_detail(&d))
             }
-            Family::CodeSigning => Err(self.unsupported(&op, family)),
-        }
+            _ => {
+                let d: wire::SslDetails = self.http.json(&req).await?;
+                (map::ssl_cert(account, &d, id), map::ssl_detail(&d))
+            }
+        })
     }
 
     pub(super) fn unsupported(&self, op: &str, family: Family) -> ProviderError {
@@ -556,33 +568,7 @@ impl Provider for SectigoClient {
     }
 
     async fn detail(&self, family: Family, id: &str) -> Result<(Cert, CertDetail), ProviderError> {
-        let op = format!("get {} certificate {id}", family_noun(family));
-        let n = self.numeric_id(&op, family, id)?;
-        let account = self.settings.account;
-        let (cert, mut detail) = match family {
-            Family::Ssl => {
-                let d: wire::SslDetails = self
-                    .http
-                    .json(&Request::get(format!("/api/ssl/v1/{n}"), &op))
-                    .await?;
-                (map::ssl_cert(account, &d, id), map::ssl_detail(&d))
-            }
-            Family::Client => {
-                let d: wire::SmimeDetails = self
-                    .http
-                    .json(&Request::get(format!("/api/smime/v1/{n}"), &op))
-                    .await?;
-                (map::smime_cert(account, &d, id), map::smime_detail(&d))
-            }
-            Family::Device => {
-                let d: wire::DeviceDetails = self
-                    .http
-                    .json(&Request::get(format!("/api/device/v1/{n}"), &op))
-                    .await?;
-                (map::device_cert(account, &d, id), map::device_detail(&d))
-            }
-            Family::CodeSigning => return Err(self.unsupported(&op, family)),
-        };
+        let (cert, mut detail) = self.fetch_details(family, id).await?;
         self.body_for_detail(family, &cert, &mut detail).await;
         Ok((cert, detail))
     }
@@ -620,6 +606,8 @@ pub use errors::is_forbidden;
 
 #[cfg(test)]
 mod tests {
+    use std::sync::{Arc, Mutex};
+
     use super::*;
 
     fn settings(url: &str) -> SectigoSettings {
@@ -700,6 +688,239 @@ mod tests {
             e.message
         );
         assert_eq!(e.operation, "get SSL certificate 1");
+    }
+
+    /// A loopback server that answers each connection with the next canned response and
+    /// records the request heads.
+    async fn canned(responses: Vec<String>) -> (String, Arc<Mutex<Vec<String>>>) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let log2 = log.clone();
+        tokio::spawn(async move {
+            for resp in responses {
+                let Ok((mut sock, _)) = listener.accept().await else {
+                    return;
+                };
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 4096];
+                while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match sock.read(&mut chunk).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                log2.lock()
+                    .unwrap()
+                    .push(String::from_utf8_lossy(&buf).to_string());
+                let _ = sock.write_all(resp.as_bytes()).await;
+                let _ = sock.shutdown().await;
+            }
+        });
+        (format!("http://{addr}"), log)
+    }
+
+    fn http_resp(status: &str, headers: &[(&str, &str)], body: &str) -> String {
+        let mut s = format!(
+            "HTTP/1.1 {status}\r\nconnection: close\r\ncontent-length: {}\r\n",
+            body.len()
+        );
+        for (k, v) in headers {
+            s.push_str(&format!("{k}: {v}\r\n"));
+        }
+        s.push_str("\r\n");
+        s.push_str(body);
+        s
+    }
+
+    fn quick(url: &str) -> SectigoClient {
+        let mut st = settings(url);
+        st.page_size = 2;
+        SectigoClient::new(st).unwrap().with_retry(RetryPolicy {
+            attempts: 3,
+            base_delay: Duration::from_millis(1),
+            max_retry_after: Duration::from_millis(300),
+        })
+    }
+
+    fn noop_sink() -> ListSink {
+        Arc::new(|_| {})
+    }
+
+    #[tokio::test]
+    async fn missing_or_garbled_total_count_is_a_protocol_error() {
+        let page = r#"[{"sslId":1,"commonName":"a"}]"#;
+        let (url, log) = canned(vec![http_resp("200 OK", &[], page)]).await;
+        let e = quick(&url)
+            .list(Family::Ssl, noop_sink())
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Protocol);
+        assert!(e.message.contains("X-Total-Count"), "{}", e.message);
+        let head = log.lock().unwrap()[0].clone();
+        assert!(
+            head.starts_with("GET /api/ssl/v1?size=2&position=0&dateFormat=ISO_HMS "),
+            "{head}"
+        );
+        let lower = head.to_ascii_lowercase();
+        assert!(lower.contains("\r\nlogin: admin\r\n"));
+        assert!(lower.contains("\r\npassword: hunter2-secret\r\n"));
+        assert!(lower.contains("\r\ncustomeruri: acme\r\n"));
+        assert!(lower.contains("user-agent: certdeck/"));
+
+        let (url, _) = canned(vec![http_resp(
+            "200 OK",
+            &[("X-Total-Count", "many")],
+            page,
+        )])
+        .await;
+        let e = quick(&url)
+            .list(Family::Ssl, noop_sink())
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Protocol);
+        assert!(e.message.contains("\"many\""), "{}", e.message);
+    }
+
+    #[tokio::test]
+    async fn a_server_that_ignores_position_is_caught() {
+        let page = r#"[{"sslId":1},{"sslId":2}]"#;
+        let r = http_resp("200 OK", &[("X-Total-Count", "6")], page);
+        let (url, _) = canned(vec![r.clone(), r]).await;
+        let e = quick(&url)
+            .list(Family::Ssl, noop_sink())
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Protocol);
+        assert!(e.message.contains("position 2"), "{}", e.message);
+    }
+
+    #[tokio::test]
+    async fn a_short_page_ends_the_list_and_offsets_advance_by_rows() {
+        let (url, log) = canned(vec![
+            http_resp(
+                "200 OK",
+                &[("X-Total-Count", "9")],
+                r#"[{"sslId":1},{"sslId":2}]"#,
+            ),
+            http_resp("200 OK", &[("X-Total-Count", "9")], r#"[{"sslId":3}]"#),
+            // The report and the details: all 404, so the rows stay bare and the list fails.
+            http_resp("404 Not Found", &[], ""),
+            http_resp(
+                "404 Not Found",
+                &[],
+                r#"{"code":-124,"description":"Wrong SSL certificate id 1."}"#,
+            ),
+            http_resp("404 Not Found", &[], r#"{"code":-124}"#),
+            http_resp("404 Not Found", &[], r#"{"code":-124}"#),
+        ])
+        .await;
+        let rows = Arc::new(Mutex::new(0usize));
+        let r2 = rows.clone();
+        let sink: ListSink = Arc::new(move |u| {
+            if let ListUpdate::Rows(r) = u {
+                *r2.lock().unwrap() += r.len();
+            }
+        });
+        let mut st = settings(&url);
+        st.page_size = 2;
+        st.concurrency = 1;
+        let c = SectigoClient::new(st).unwrap().with_retry(RetryPolicy {
+            attempts: 1,
+            ..RetryPolicy::default()
+        });
+        let e = c.list(Family::Ssl, sink).await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotFound);
+        assert!(
+            e.message.starts_with("3 of 3 detail requests failed"),
+            "{}",
+            e.message
+        );
+        assert_eq!(*rows.lock().unwrap(), 3);
+        let heads = log.lock().unwrap().clone();
+        assert!(
+            heads[1].starts_with("GET /api/ssl/v1?size=2&position=2&"),
+            "{}",
+            heads[1]
+        );
+        assert!(
+            heads[2].starts_with("POST /api/report/v1/ssl-certificates"),
+            "{}",
+            heads[2]
+        );
+    }
+
+    #[tokio::test]
+    async fn retry_after_is_honoured_and_mutations_retry_only_429() {
+        let busy = http_resp(
+            "429 Too Many Requests",
+            &[("Retry-After", "1")],
+            r#"{"code":-1}"#,
+        );
+        let (url, log) = canned(vec![busy.clone(), http_resp("204 No Content", &[], "")]).await;
+        let c = quick(&url);
+        let t0 = std::time::Instant::now();
+        c.approve(Family::Ssl, "7", "fine").await.unwrap();
+        // Retry-After: 1 s, capped at 300 ms by the policy.
+        assert!(
+            t0.elapsed() >= Duration::from_millis(290),
+            "{:?}",
+            t0.elapsed()
+        );
+        let heads = log.lock().unwrap().clone();
+        assert_eq!(heads.len(), 2);
+        assert!(heads[1].starts_with("POST /api/ssl/v1/approve/7 "));
+        assert!(
+            heads[1]
+                .to_ascii_lowercase()
+                .contains("content-type: application/json;charset=utf-8")
+        );
+
+        let (url, log) = canned(vec![
+            http_resp("500 Internal Server Error", &[], r#"{"code":-2}"#),
+            http_resp("204 No Content", &[], ""),
+        ])
+        .await;
+        let e = quick(&url)
+            .approve(Family::Ssl, "7", "fine")
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Server);
+        assert_eq!(
+            e.message,
+            "Internal error. Please contact Support for details."
+        );
+        assert_eq!(log.lock().unwrap().len(), 1, "no second attempt");
+    }
+
+    #[tokio::test]
+    async fn created_ids_come_from_location() {
+        let (url, _) = canned(vec![http_resp(
+            "201 Created",
+            &[("Location", "https://cert-manager.com/api/domain/v1/2018")],
+            "",
+        )])
+        .await;
+        let id = quick(&url)
+            .create_domain(&crate::provider::actions::NewDomain {
+                name: "example.org".into(),
+                org_id: 1,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(id, 2018);
+        let (url, _) = canned(vec![http_resp("201 Created", &[], "")]).await;
+        let e = quick(&url)
+            .create_domain(&crate::provider::actions::NewDomain {
+                name: "example.org".into(),
+                org_id: 1,
+                ..Default::default()
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Protocol);
     }
 
     #[test]

@@ -27,6 +27,14 @@ pub fn display_date(text: &str) -> String {
     }
 }
 
+/// A date for the detail fields: `YYYY-MM-DD` only; unparseable text is shown as sent.
+pub fn display_day(text: &str) -> String {
+    match wire::parse_date(text) {
+        Some(d) => d.ymd(),
+        None => text.trim().to_string(),
+    }
+}
+
 /// The `CN=` value of an X.500 subject string (`C=UA,...,CN=Test,E=...`), if any.
 pub fn cn_from_subject(subject: &str) -> Option<String> {
     subject
@@ -95,7 +103,7 @@ impl Fields {
     }
     fn date(&mut self, label: &str, value: Option<&str>) {
         if let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) {
-            self.0.push((label.to_string(), display_date(v)));
+            self.0.push((label.to_string(), display_day(v)));
         }
     }
     fn flag(&mut self, label: &str, value: Option<bool>) {
