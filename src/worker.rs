@@ -6,8 +6,13 @@ use std::sync::Arc;
 
 use tokio::sync::mpsc;
 
+use std::path::PathBuf;
+
+use crate::audit::AuditEntry;
 use crate::model::{AccountIdx, Cert, CertDetail, Family};
-use crate::provider::{ErrorKind, ListSink, ListUpdate, Provider, ProviderError};
+use crate::provider::actions::{EnrollRequest, Enrolled};
+use crate::provider::request::{ActionOutput, ActionRequest};
+use crate::provider::{CollectFormat, ErrorKind, ListSink, ListUpdate, Provider, ProviderError};
 use crate::x509::{self, CertView};
 
 pub type JobId = u64;
@@ -28,14 +33,102 @@ pub enum Command {
         family: Family,
         id: String,
     },
+    /// A read or a confirmed mutation. Mutations get one audit line with their outcome and are
+    /// never retried once they may have reached the server.
+    Act {
+        job: JobId,
+        account: AccountIdx,
+        request: ActionRequest,
+    },
+    /// Enrol with a locally made key and CSR (or a CSR from a file): make the key, write it
+    /// (mode 0600, never over an existing file) BEFORE sending the CSR, then enrol.
+    Enroll {
+        job: JobId,
+        account: AccountIdx,
+        spec: EnrollSpec,
+    },
+    /// Download a certificate body to a new file (never overwrites).
+    Collect {
+        job: JobId,
+        account: AccountIdx,
+        family: Family,
+        id: String,
+        format: CollectFormat,
+        path: PathBuf,
+    },
+    /// Write an audit line for something refused before it was sent (read-only account …).
+    Audit { job: JobId, entry: AuditEntry },
 }
 
 impl Command {
     pub fn job(&self) -> JobId {
         match self {
-            Command::List { job, .. } | Command::Detail { job, .. } => *job,
+            Command::List { job, .. }
+            | Command::Detail { job, .. }
+            | Command::Act { job, .. }
+            | Command::Enroll { job, .. }
+            | Command::Collect { job, .. }
+            | Command::Audit { job, .. } => *job,
         }
     }
+}
+
+/// Key algorithms offered for locally made keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyAlg {
+    EcdsaP256,
+    EcdsaP384,
+    Rsa2048,
+    Rsa3072,
+    Rsa4096,
+}
+
+impl KeyAlg {
+    pub const ALL: [KeyAlg; 5] = [
+        KeyAlg::EcdsaP256,
+        KeyAlg::EcdsaP384,
+        KeyAlg::Rsa2048,
+        KeyAlg::Rsa3072,
+        KeyAlg::Rsa4096,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            KeyAlg::EcdsaP256 => "ECDSA P-256",
+            KeyAlg::EcdsaP384 => "ECDSA P-384",
+            KeyAlg::Rsa2048 => "RSA 2048",
+            KeyAlg::Rsa3072 => "RSA 3072",
+            KeyAlg::Rsa4096 => "RSA 4096",
+        }
+    }
+
+    /// SCM `keyTypes` spelling: ("EC", "P-256") / ("RSA", "2048").
+    pub fn scm_key_type(self) -> (&'static str, &'static str) {
+        match self {
+            KeyAlg::EcdsaP256 => ("EC", "P-256"),
+            KeyAlg::EcdsaP384 => ("EC", "P-384"),
+            KeyAlg::Rsa2048 => ("RSA", "2048"),
+            KeyAlg::Rsa3072 => ("RSA", "3072"),
+            KeyAlg::Rsa4096 => ("RSA", "4096"),
+        }
+    }
+}
+
+/// Where the CSR of an enrolment comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum KeySource {
+    /// Make a key here; write it to `key_path` (0600) before anything is sent.
+    Generate { alg: KeyAlg, key_path: PathBuf },
+    /// An existing CSR (PEM) from a file; no key is made.
+    CsrFile(PathBuf),
+}
+
+/// An enrolment as the dialog produced it; the worker fills in `request.csr`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnrollSpec {
+    pub common_name: String,
+    pub key: KeySource,
+    pub request: EnrollRequest,
 }
 
 /// The detail pane's data: provider fields plus the parsed certificate body.
@@ -60,6 +153,25 @@ pub enum JobOutput {
         cert: Cert,
         view: Box<DetailView>,
     },
+    Acted {
+        account: AccountIdx,
+        request: ActionRequest,
+        output: ActionOutput,
+    },
+    Enrolled {
+        account: AccountIdx,
+        enrolled: Enrolled,
+        /// Where the private key was written (None for a CSR from a file).
+        key_path: Option<PathBuf>,
+    },
+    Collected {
+        account: AccountIdx,
+        family: Family,
+        id: String,
+        path: PathBuf,
+        bytes: usize,
+    },
+    Audited,
 }
 
 /// What the worker tells the app.
@@ -201,5 +313,15 @@ async fn run(
                 view: Box::new(DetailView { detail, x509 }),
             })
         }
+        // Being implemented (actions branch): audit, key generation, file writes.
+        Command::Act { .. }
+        | Command::Enroll { .. }
+        | Command::Collect { .. }
+        | Command::Audit { .. } => Err(ProviderError::new(
+            "certdeck",
+            "action",
+            ErrorKind::Unsupported,
+            "not available in this build yet",
+        )),
     }
 }

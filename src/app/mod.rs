@@ -595,6 +595,7 @@ fn on_worker(state: &mut State, ev: WorkerEvent) -> Vec<Command> {
                         state.details.insert(i, DetailState::Loaded(view));
                     }
                 }
+                Ok(other) => on_action_done(state, other),
                 Err(err) => {
                     match kind {
                         Some(JobKind::List { account, family }) => {
@@ -613,6 +614,28 @@ fn on_worker(state: &mut State, ev: WorkerEvent) -> Vec<Command> {
         }
     }
     vec![]
+}
+
+/// An action, enrolment or download finished.
+fn on_action_done(state: &mut State, output: JobOutput) {
+    let text = match output {
+        JobOutput::Enrolled {
+            enrolled, key_path, ..
+        } => match key_path {
+            Some(p) => format!(
+                "enrolled: new certificate {} (key in {})",
+                enrolled.id,
+                p.display()
+            ),
+            None => format!("enrolled: new certificate {}", enrolled.id),
+        },
+        JobOutput::Collected { path, bytes, .. } => {
+            format!("saved {bytes} bytes to {}", path.display())
+        }
+        JobOutput::Acted { request, .. } => format!("{} done", request.audit_name()),
+        _ => return,
+    };
+    state.set_status(text, Severity::Info);
 }
 
 fn short_error(err: &ProviderError) -> String {

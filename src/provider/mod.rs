@@ -2,6 +2,7 @@
 //! mirroring the API, `map` = wire → `model`). Nothing outside `provider::<name>` sees wire types.
 
 pub mod actions;
+pub mod request;
 pub mod sectigo;
 
 use std::fmt;
@@ -191,4 +192,18 @@ pub trait Provider: Send + Sync {
         id: &str,
         format: CollectFormat,
     ) -> Result<Vec<u8>, ProviderError>;
+
+    /// Everything beyond list/detail/collect. The default refuses: the UI offers only what
+    /// `capabilities` allows, so reaching this is a bug or a provider without the operation.
+    async fn act(
+        &self,
+        request: &request::ActionRequest,
+    ) -> Result<request::ActionOutput, ProviderError> {
+        Err(ProviderError::new(
+            self.account(),
+            request.audit_name(),
+            ErrorKind::Unsupported,
+            "not supported by this provider",
+        ))
+    }
 }

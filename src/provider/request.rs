@@ -1,0 +1,234 @@
+//! Provider-neutral requests beyond list/detail/collect, and what they return. The app builds
+//! these (from dialogs), the worker hands them to `Provider::act`, and the worker writes one
+//! audit line per mutating attempt.
+
+use crate::model::{ActionKind, Family};
+use crate::provider::actions::{
+    CertDcv, CustomFieldDef, DcvEmailOptions, DcvFilter, DcvMethod, DcvState, DomainDetail,
+    DomainValidation, EnrollRequest, Enrolled, Organization, Profile, ReplaceRequest, RevokeReason,
+};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ActionRequest {
+    // ---- reads -----------------------------------------------------------------------
+    /// HEAD count of a family.
+    Count {
+        family: Family,
+    },
+    Profiles {
+        family: Family,
+        org_id: Option<i64>,
+    },
+    CustomFields {
+        family: Family,
+    },
+    Organizations,
+    CertDcv {
+        id: String,
+    },
+    DcvList {
+        filter: DcvFilter,
+    },
+    DcvStatus {
+        domain: String,
+    },
+    DcvEmailOptions {
+        domain: String,
+    },
+    /// Every domain with its detail (delegations, validation).
+    Domains,
+
+    // ---- mutations (confirmed, audited, never retried blindly) ---------------------------
+    Enroll(EnrollRequest),
+    Approve {
+        family: Family,
+        id: String,
+        message: String,
+    },
+    Decline {
+        family: Family,
+        id: String,
+        message: String,
+    },
+    Revoke {
+        family: Family,
+        id: String,
+        reason: RevokeReason,
+        text: String,
+    },
+    RevokeBySerial {
+        family: Family,
+        serial: String,
+        reason: RevokeReason,
+        text: String,
+    },
+    /// Renew by certificate id (SSL `renewById`, device `renew/order`, S/MIME `renew`).
+    Renew {
+        family: Family,
+        id: String,
+    },
+    /// SSL renew by the renew token from enrolment.
+    RenewByToken {
+        renew_id: String,
+        csr: Option<String>,
+    },
+    Replace {
+        family: Family,
+        id: String,
+        request: ReplaceRequest,
+    },
+    MarkRenewed {
+        id: String,
+        successor: Option<String>,
+    },
+    Delete {
+        family: Family,
+        id: String,
+    },
+    DcvRecheck {
+        id: String,
+    },
+    DcvStart {
+        domain: String,
+        method: DcvMethod,
+    },
+    DcvSubmit {
+        domain: String,
+        method: DcvMethod,
+        email: Option<String>,
+    },
+    ApproveDelegation {
+        domain_id: i64,
+        org_id: i64,
+    },
+    RejectDelegation {
+        domain_id: i64,
+        org_id: i64,
+    },
+}
+
+impl ActionRequest {
+    /// The kind used by the one read-only gate.
+    pub fn kind(&self) -> ActionKind {
+        use ActionRequest::*;
+        match self {
+            Count { .. }
+            | Profiles { .. }
+            | CustomFields { .. }
+            | Organizations
+            | CertDcv { .. }
+            | DcvList { .. }
+            | DcvStatus { .. }
+            | DcvEmailOptions { .. }
+            | Domains => ActionKind::Detail,
+            Enroll(_) => ActionKind::Enroll,
+            Approve { .. } | ApproveDelegation { .. } => ActionKind::Approve,
+            Decline { .. } | RejectDelegation { .. } => ActionKind::Decline,
+            Revoke { .. } | RevokeBySerial { .. } => ActionKind::Revoke,
+            Renew { .. } | RenewByToken { .. } | MarkRenewed { .. } => ActionKind::Renew,
+            Replace { .. } => ActionKind::Replace,
+            Delete { .. } => ActionKind::Delete,
+            // DCV steps change the CA's validation state: they count as approvals of a kind
+            // and are refused in read-only accounts too.
+            DcvRecheck { .. } | DcvStart { .. } | DcvSubmit { .. } => ActionKind::Approve,
+        }
+    }
+
+    pub fn is_mutating(&self) -> bool {
+        self.kind().is_mutating()
+    }
+
+    /// Short name for the audit log ("revoke", "approve" …).
+    pub fn audit_name(&self) -> &'static str {
+        use ActionRequest::*;
+        match self {
+            Count { .. } => "count",
+            Profiles { .. } => "profiles",
+            CustomFields { .. } => "custom-fields",
+            Organizations => "organizations",
+            CertDcv { .. } => "dcv-status",
+            DcvList { .. } => "dcv-list",
+            DcvStatus { .. } => "dcv-domain-status",
+            DcvEmailOptions { .. } => "dcv-email-options",
+            Domains => "domains",
+            Enroll(_) => "enroll",
+            Approve { .. } => "approve",
+            Decline { .. } => "decline",
+            Revoke { .. } => "revoke",
+            RevokeBySerial { .. } => "revoke-by-serial",
+            Renew { .. } => "renew",
+            RenewByToken { .. } => "renew-by-token",
+            Replace { .. } => "replace",
+            MarkRenewed { .. } => "mark-renewed",
+            Delete { .. } => "delete",
+            DcvRecheck { .. } => "dcv-recheck",
+            DcvStart { .. } => "dcv-start",
+            DcvSubmit { .. } => "dcv-submit",
+            ApproveDelegation { .. } => "approve-delegation",
+            RejectDelegation { .. } => "reject-delegation",
+        }
+    }
+
+    /// The ids the audit line names.
+    pub fn audit_ids(&self) -> Vec<String> {
+        use ActionRequest::*;
+        match self {
+            Approve { id, .. }
+            | Decline { id, .. }
+            | Revoke { id, .. }
+            | Renew { id, .. }
+            | Replace { id, .. }
+            | MarkRenewed { id, .. }
+            | Delete { id, .. }
+            | CertDcv { id }
+            | DcvRecheck { id } => vec![id.clone()],
+            RevokeBySerial { serial, .. } => vec![format!("serial:{serial}")],
+            RenewByToken { renew_id, .. } => vec![format!("renewId:{renew_id}")],
+            DcvStart { domain, .. }
+            | DcvSubmit { domain, .. }
+            | DcvStatus { domain }
+            | DcvEmailOptions { domain } => vec![domain.clone()],
+            ApproveDelegation { domain_id, org_id } | RejectDelegation { domain_id, org_id } => {
+                vec![format!("domain:{domain_id}"), format!("org:{org_id}")]
+            }
+            Enroll(r) => r.sans.first().cloned().into_iter().collect(),
+            Count { .. }
+            | Profiles { .. }
+            | CustomFields { .. }
+            | Organizations
+            | DcvList { .. }
+            | Domains => vec![],
+        }
+    }
+
+    /// The reason or message the audit line keeps (never a secret).
+    pub fn audit_reason(&self) -> Option<String> {
+        use ActionRequest::*;
+        match self {
+            Approve { message, .. } | Decline { message, .. } => Some(message.clone()),
+            Revoke { reason, text, .. } | RevokeBySerial { reason, text, .. } => {
+                Some(format!("{reason}: {text}"))
+            }
+            Replace { request, .. } => Some(request.reason.clone()),
+            _ => None,
+        }
+    }
+}
+
+/// What an action returned.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ActionOutput {
+    Done,
+    Count(usize),
+    Profiles(Vec<Profile>),
+    CustomFields(Vec<CustomFieldDef>),
+    Organizations(Vec<Organization>),
+    CertDcv(CertDcv),
+    DcvList(Vec<DomainValidation>),
+    DcvState(DcvState),
+    DcvEmailOptions(DcvEmailOptions),
+    Domains(Vec<DomainDetail>),
+    Enrolled(Enrolled),
+    /// Renew by id: the new certificate's id when the provider tells it.
+    Renewed(Option<Enrolled>),
+}
