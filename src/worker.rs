@@ -45,7 +45,7 @@ pub enum Command {
     Enroll {
         job: JobId,
         account: AccountIdx,
-        spec: EnrollSpec,
+        spec: Box<EnrollSpec>,
     },
     /// Download a certificate body to a new file (never overwrites).
     Collect {
@@ -155,8 +155,8 @@ pub enum JobOutput {
     },
     Acted {
         account: AccountIdx,
-        request: ActionRequest,
-        output: ActionOutput,
+        request: Box<ActionRequest>,
+        output: Box<ActionOutput>,
     },
     Enrolled {
         account: AccountIdx,

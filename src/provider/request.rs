@@ -225,7 +225,7 @@ pub enum ActionOutput {
     Organizations(Vec<Organization>),
     CertDcv(CertDcv),
     DcvList(Vec<DomainValidation>),
-    DcvState(DcvState),
+    DcvState(Box<DcvState>),
     DcvEmailOptions(DcvEmailOptions),
     Domains(Vec<DomainDetail>),
     Enrolled(Enrolled),
