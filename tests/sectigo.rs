@@ -655,10 +655,27 @@ async fn decline_renew_replace_and_delete() {
         CertStatus::Revoked
     );
 
-    // Deleting a certificate that was not imported or discovered is refused.
-    let e = c.delete(Family::Ssl, &target.id).await.unwrap_err();
-    assert_eq!(e.kind, ErrorKind::Rejected, "{e}");
-    assert!(e.code.is_some());
+    // Deleting is allowed only for imported or discovered certificates.
+    let mut refused = false;
+    let mut deleted = false;
+    let mut ids: Vec<&String> = rows.keys().collect();
+    ids.sort();
+    for id in ids {
+        let (_, d) = c.detail(Family::Ssl, id).await.unwrap();
+        let via = field(&d, "Requested via").unwrap_or_default().to_string();
+        let deletable = via == "Imported" || via == "Discovery";
+        if deletable && !deleted {
+            c.delete(Family::Ssl, id).await.expect("delete imported");
+            let e = c.detail(Family::Ssl, id).await.unwrap_err();
+            assert_eq!(e.kind, ErrorKind::NotFound);
+            deleted = true;
+        } else if !deletable && !refused {
+            let e = c.delete(Family::Ssl, id).await.unwrap_err();
+            assert_eq!((e.kind, e.code), (ErrorKind::Rejected, Some(-3)), "{e}");
+            refused = true;
+        }
+    }
+    assert!(refused);
     let _ = host;
 }
 
@@ -1106,4 +1123,29 @@ async fn client_and_device_workflows() {
         .await
         .expect("renew device");
     assert!(renewed.is_some_and(|r| r.id != issued[1].id));
+}
+
+#[tokio::test]
+async fn an_auth_failure_during_details_stops_the_list() {
+    let emu = Arc::new(emulator(20).await);
+    let mut s = settings(&emu);
+    s.concurrency = 1;
+    let c = SectigoClient::new(s).unwrap().with_retry(fast_retry(1));
+    let e2 = emu.clone();
+    let calls = Arc::new(Mutex::new(0usize));
+    let c2 = calls.clone();
+    let sink: ListSink = Arc::new(move |u: ListUpdate| {
+        if matches!(u, ListUpdate::Total(_)) {
+            e2.inject(Fault::Status(403)); // the report
+            e2.inject(Fault::Status(401)); // the first detail
+        }
+        if let ListUpdate::Progress { label, done, .. } = &u
+            && label == "details"
+        {
+            *c2.lock().unwrap() = *done;
+        }
+    });
+    let e = c.list(Family::Ssl, sink).await.unwrap_err();
+    assert_eq!((e.kind, e.code), (ErrorKind::Auth, Some(-16)), "{e}");
+    assert_eq!(*calls.lock().unwrap(), 1, "stopped after the first detail");
 }
