@@ -7,7 +7,8 @@ use std::time::Duration;
 use certdeck::emulator::sectigo::{Fault, SectigoEmulator, SectigoOptions};
 use certdeck::model::{Cert, CertStatus, Family};
 use certdeck::provider::actions::{
-    DcvFilter, DcvMethod, EnrollRequest, NewDomain, ReplaceRequest, RevokeReason,
+    ClientEnrollRequest, DcvFilter, DcvMethod, DeviceEnrollRequest, EnrollRequest, NewDomain,
+    ReplaceRequest, RevokeReason,
 };
 use certdeck::provider::sectigo::{RetryPolicy, SectigoClient, SectigoSettings};
 use certdeck::provider::{CollectFormat, ErrorKind, ListSink, ListUpdate, Provider};
@@ -1148,4 +1149,77 @@ async fn an_auth_failure_during_details_stops_the_list() {
     let e = c.list(Family::Ssl, sink).await.unwrap_err();
     assert_eq!((e.kind, e.code), (ErrorKind::Auth, Some(-16)), "{e}");
     assert_eq!(*calls.lock().unwrap(), 1, "stopped after the first detail");
+}
+
+#[tokio::test]
+async fn client_and_device_enrolment() {
+    let emu = emulator(5).await;
+    emu.set_issue_delay(Duration::ZERO);
+    let c = client(&emu);
+    let org = c.organizations().await.unwrap()[0].id;
+
+    let profile = c.profiles(Family::Client, Some(org)).await.unwrap()[0].clone();
+    let mandatory = |fam| {
+        let c = &c;
+        async move {
+            c.custom_field_defs(fam)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|f| f.mandatory)
+                .map(|f| (f.name, "T-1".to_string()))
+                .collect::<Vec<_>>()
+        }
+    };
+    let req = ClientEnrollRequest {
+        org_id: org,
+        profile_id: profile.id,
+        term_days: profile.terms.first().copied(),
+        csr: csr_for(&["Ada Lovelace"]),
+        email: "ada@example.org".into(),
+        first_name: "Ada".into(),
+        last_name: "Lovelace".into(),
+        custom_fields: mandatory(Family::Client).await,
+        comments: Some("client enrol test".into()),
+        ..Default::default()
+    };
+    let en = c.enroll_client(&req).await.expect("enroll client");
+    let (cert, d) = c.detail(Family::Client, &en.id).await.unwrap();
+    assert_eq!(cert.family, Family::Client);
+    assert_eq!(field(&d, "Comments"), Some("client enrol test"));
+    assert!(cert.common_name.contains("Ada"), "{cert:?}");
+    let e = c
+        .enroll_client(&ClientEnrollRequest {
+            email: String::new(),
+            ..req.clone()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Local);
+
+    let profile = c.profiles(Family::Device, None).await.unwrap()[0].clone();
+    let dreq = DeviceEnrollRequest {
+        org_id: org,
+        profile_id: profile.id,
+        term_days: None,
+        csr: csr_for(&["printer-7.example.org"]),
+        custom_fields: vec![],
+        optional_fields: vec![("commonName".into(), "printer-7.example.org".into())],
+        comments: None,
+    };
+    // The device custom field is mandatory in the demo data: -62 without it.
+    if !mandatory(Family::Device).await.is_empty() {
+        let e = c.enroll_device(&dreq).await.unwrap_err();
+        assert_eq!((e.kind, e.code), (ErrorKind::Rejected, Some(-62)), "{e}");
+    }
+    let en = c
+        .enroll_device(&DeviceEnrollRequest {
+            custom_fields: mandatory(Family::Device).await,
+            ..dreq
+        })
+        .await
+        .expect("enroll device");
+    let (cert, _) = c.detail(Family::Device, &en.id).await.unwrap();
+    assert_eq!(cert.common_name, "printer-7.example.org");
+    assert_eq!(cert.family, Family::Device);
 }
