@@ -7,7 +7,8 @@ use std::time::Duration;
 use certdeck::emulator::sectigo::{Fault, SectigoEmulator, SectigoOptions};
 use certdeck::model::{Cert, CertStatus, Family};
 use certdeck::provider::actions::{
-    DcvFilter, DcvMethod, EnrollRequest, NewDomain, ReplaceRequest, RevokeReason,
+    ClientEnrollRequest, DcvFilter, DcvMethod, DeviceEnrollRequest, EnrollRequest, NewDomain,
+    ReplaceRequest, RevokeReason,
 };
 use certdeck::provider::sectigo::{RetryPolicy, SectigoClient, SectigoSettings};
 use certdeck::provider::{CollectFormat, ErrorKind, ListSink, ListUpdate, Provider};
@@ -655,10 +656,27 @@ async fn decline_renew_replace_and_delete() {
         CertStatus::Revoked
     );
 
-    // Deleting a certificate that was not imported or discovered is refused.
-    let e = c.delete(Family::Ssl, &target.id).await.unwrap_err();
-    assert_eq!(e.kind, ErrorKind::Rejected, "{e}");
-    assert!(e.code.is_some());
+    // Deleting is allowed only for imported or discovered certificates.
+    let mut refused = false;
+    let mut deleted = false;
+    let mut ids: Vec<&String> = rows.keys().collect();
+    ids.sort();
+    for id in ids {
+        let (_, d) = c.detail(Family::Ssl, id).await.unwrap();
+        let via = field(&d, "Requested via").unwrap_or_default().to_string();
+        let deletable = via == "Imported" || via == "Discovery";
+        if deletable && !deleted {
+            c.delete(Family::Ssl, id).await.expect("delete imported");
+            let e = c.detail(Family::Ssl, id).await.unwrap_err();
+            assert_eq!(e.kind, ErrorKind::NotFound);
+            deleted = true;
+        } else if !deletable && !refused {
+            let e = c.delete(Family::Ssl, id).await.unwrap_err();
+            assert_eq!((e.kind, e.code), (ErrorKind::Rejected, Some(-3)), "{e}");
+            refused = true;
+        }
+    }
+    assert!(refused);
     let _ = host;
 }
 
@@ -1106,4 +1124,102 @@ async fn client_and_device_workflows() {
         .await
         .expect("renew device");
     assert!(renewed.is_some_and(|r| r.id != issued[1].id));
+}
+
+#[tokio::test]
+async fn an_auth_failure_during_details_stops_the_list() {
+    let emu = Arc::new(emulator(20).await);
+    let mut s = settings(&emu);
+    s.concurrency = 1;
+    let c = SectigoClient::new(s).unwrap().with_retry(fast_retry(1));
+    let e2 = emu.clone();
+    let calls = Arc::new(Mutex::new(0usize));
+    let c2 = calls.clone();
+    let sink: ListSink = Arc::new(move |u: ListUpdate| {
+        if matches!(u, ListUpdate::Total(_)) {
+            e2.inject(Fault::Status(403)); // the report
+            e2.inject(Fault::Status(401)); // the first detail
+        }
+        if let ListUpdate::Progress { label, done, .. } = &u
+            && label == "details"
+        {
+            *c2.lock().unwrap() = *done;
+        }
+    });
+    let e = c.list(Family::Ssl, sink).await.unwrap_err();
+    assert_eq!((e.kind, e.code), (ErrorKind::Auth, Some(-16)), "{e}");
+    assert_eq!(*calls.lock().unwrap(), 1, "stopped after the first detail");
+}
+
+#[tokio::test]
+async fn client_and_device_enrolment() {
+    let emu = emulator(5).await;
+    emu.set_issue_delay(Duration::ZERO);
+    let c = client(&emu);
+    let org = c.organizations().await.unwrap()[0].id;
+
+    let profile = c.profiles(Family::Client, Some(org)).await.unwrap()[0].clone();
+    let mandatory = |fam| {
+        let c = &c;
+        async move {
+            c.custom_field_defs(fam)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|f| f.mandatory)
+                .map(|f| (f.name, "T-1".to_string()))
+                .collect::<Vec<_>>()
+        }
+    };
+    let req = ClientEnrollRequest {
+        org_id: org,
+        profile_id: profile.id,
+        term_days: profile.terms.first().copied(),
+        csr: csr_for(&["Ada Lovelace"]),
+        email: "ada@example.org".into(),
+        first_name: "Ada".into(),
+        last_name: "Lovelace".into(),
+        custom_fields: mandatory(Family::Client).await,
+        comments: Some("client enrol test".into()),
+        ..Default::default()
+    };
+    let en = c.enroll_client(&req).await.expect("enroll client");
+    let (cert, d) = c.detail(Family::Client, &en.id).await.unwrap();
+    assert_eq!(cert.family, Family::Client);
+    assert_eq!(field(&d, "Comments"), Some("client enrol test"));
+    assert!(cert.common_name.contains("Ada"), "{cert:?}");
+    let e = c
+        .enroll_client(&ClientEnrollRequest {
+            email: String::new(),
+            ..req.clone()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Local);
+
+    let profile = c.profiles(Family::Device, None).await.unwrap()[0].clone();
+    let dreq = DeviceEnrollRequest {
+        org_id: org,
+        profile_id: profile.id,
+        term_days: None,
+        csr: csr_for(&["printer-7.example.org"]),
+        custom_fields: vec![],
+        optional_fields: vec![("commonName".into(), "printer-7.example.org".into())],
+        comments: None,
+    };
+    // The device custom field is mandatory in the demo data: -62 without it.
+    if !mandatory(Family::Device).await.is_empty() {
+        let e = c.enroll_device(&dreq).await.unwrap_err();
+        assert_eq!((e.kind, e.code), (ErrorKind::Rejected, Some(-62)), "{e}");
+    }
+    let en = c
+        .enroll_device(&DeviceEnrollRequest {
+            custom_fields: mandatory(Family::Device).await,
+            ..dreq
+        })
+        .await
+        .expect("enroll device");
+    let (cert, _) = c.detail(Family::Device, &en.id).await.unwrap();
+    assert_eq!(cert.common_name, "printer-7.example.org");
+    assert_eq!(cert.family, Family::Device);
 }

@@ -75,6 +75,41 @@ pub struct EnrollRequest {
     pub dcv_email: Option<String>,
 }
 
+/// A client (S/MIME) certificate request for a person.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClientEnrollRequest {
+    pub org_id: i64,
+    pub profile_id: i64,
+    /// Term in days; `None` uses the profile's first term.
+    pub term_days: Option<i64>,
+    /// PEM CSR.
+    pub csr: String,
+    pub email: String,
+    pub first_name: String,
+    pub middle_name: Option<String>,
+    pub last_name: String,
+    /// Defaults (server side) to the full name.
+    pub common_name: Option<String>,
+    pub phone: Option<String>,
+    pub secondary_emails: Vec<String>,
+    pub custom_fields: Vec<(String, String)>,
+    pub comments: Option<String>,
+}
+
+/// A device certificate request.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeviceEnrollRequest {
+    pub org_id: i64,
+    pub profile_id: i64,
+    pub term_days: Option<i64>,
+    /// PEM CSR.
+    pub csr: String,
+    pub custom_fields: Vec<(String, String)>,
+    /// Subject attributes by SCM name (`commonName`, `organizationName`, `dnsName` …).
+    pub optional_fields: Vec<(String, String)>,
+    pub comments: Option<String>,
+}
+
 /// What an enrolment or renewal created.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Enrolled {
