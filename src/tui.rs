@@ -69,7 +69,7 @@ async fn event_loop(
                     }
                 }
             },
-            _ = spinner.tick(), if state.busy() => msgs.push(Msg::Tick(now())),
+            _ = spinner.tick(), if state.wants_ticks() => msgs.push(Msg::Tick(now())),
             _ = clock.tick() => msgs.push(Msg::Tick(now())),
         }
         for msg in msgs {

@@ -48,6 +48,19 @@ pub enum Action {
     Sort,
     Refresh,
     ErrorLog,
+    Mark,
+    Pending,
+    Menu,
+    Approve,
+    Decline,
+    Revoke,
+    RevokeSerial,
+    Renew,
+    MarkRenewed,
+    Delete,
+    Collect,
+    Dcv,
+    Enroll,
 }
 
 /// One row of the key table.
@@ -217,6 +230,8 @@ impl fmt::Display for KeyCombo {
 const ALL: &[Ctx] = &[Ctx::Global];
 const PANES: &[Ctx] = &[Ctx::Accounts, Ctx::List, Ctx::Detail];
 const LISTS: &[Ctx] = &[Ctx::Accounts, Ctx::List];
+const LIST: &[Ctx] = &[Ctx::List];
+const LISTS_DETAIL: &[Ctx] = &[Ctx::Accounts, Ctx::List, Ctx::Detail];
 
 /// The key table.
 #[derive(Debug, Clone)]
@@ -318,6 +333,110 @@ impl Default for KeyMap {
                     "reload the selected account",
                     Some("r refresh"),
                     LISTS,
+                ),
+                b(
+                    Action::Mark,
+                    "mark",
+                    vec![c(' ')],
+                    "mark or unmark the certificate for a bulk action",
+                    Some("Space mark"),
+                    LIST,
+                ),
+                b(
+                    Action::Pending,
+                    "pending",
+                    vec![c('p')],
+                    "show every request awaiting approval (again: all)",
+                    Some("p pending"),
+                    LISTS,
+                ),
+                b(
+                    Action::Menu,
+                    "menu",
+                    vec![c('m'), c(':')],
+                    "the action menu for the selected or marked certificates",
+                    Some("m actions"),
+                    LISTS_DETAIL,
+                ),
+                b(
+                    Action::Approve,
+                    "approve",
+                    vec![c('a')],
+                    "approve the request(s), with a message",
+                    None,
+                    LISTS_DETAIL,
+                ),
+                b(
+                    Action::Decline,
+                    "decline",
+                    vec![c('d')],
+                    "decline the request(s), with a message",
+                    None,
+                    LISTS_DETAIL,
+                ),
+                b(
+                    Action::Revoke,
+                    "revoke",
+                    vec![c('R')],
+                    "revoke (reason code, reason, typed confirmation)",
+                    None,
+                    LISTS_DETAIL,
+                ),
+                b(
+                    Action::RevokeSerial,
+                    "revoke_serial",
+                    vec![c('X')],
+                    "revoke a certificate by its serial number",
+                    None,
+                    LISTS_DETAIL,
+                ),
+                b(
+                    Action::Renew,
+                    "renew",
+                    vec![c('w')],
+                    "renew by id or by renew id",
+                    None,
+                    LISTS_DETAIL,
+                ),
+                b(
+                    Action::MarkRenewed,
+                    "mark_renewed",
+                    vec![c('M')],
+                    "mark as renewed",
+                    None,
+                    LISTS_DETAIL,
+                ),
+                b(
+                    Action::Delete,
+                    "delete",
+                    vec![c('D')],
+                    "delete (imported or discovered certificates only)",
+                    None,
+                    LISTS_DETAIL,
+                ),
+                b(
+                    Action::Collect,
+                    "download",
+                    vec![c('c')],
+                    "download the certificate to a file",
+                    None,
+                    LISTS_DETAIL,
+                ),
+                b(
+                    Action::Dcv,
+                    "dcv",
+                    vec![c('v')],
+                    "domain control validation: status, instructions, recheck",
+                    None,
+                    LISTS_DETAIL,
+                ),
+                b(
+                    Action::Enroll,
+                    "enroll",
+                    vec![c('n')],
+                    "enroll a new SSL certificate (key made here)",
+                    None,
+                    LISTS_DETAIL,
                 ),
                 b(
                     Action::Close,
@@ -517,7 +636,7 @@ mod tests {
         );
         assert_eq!(
             m.lookup(Ctx::List, &ev(KeyCode::Char('c'), KeyModifiers::NONE)),
-            None
+            Some(Action::Collect)
         );
     }
 

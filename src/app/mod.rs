@@ -1,19 +1,23 @@
 //! The app: all UI state, the messages that change it, and `update`, a plain function (no I/O,
 //! no `.await`, no clock reads: time arrives in `Msg::Tick`). Tests drive it directly.
 
+mod dialogs;
+pub mod form;
 pub mod keys;
 mod view;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-use crate::model::{AccountIdx, Cert, Family, ProviderKind};
+use crate::model::{AccountIdx, Cert, CertStatus, Family, ProviderKind};
 use crate::provider::{ErrorKind, ProviderError};
 use crate::worker::{Command, DetailView, JobId, JobOutput, WorkerEvent};
 
+pub use dialogs::{Dialog, DialogKind, Purpose, Target};
 pub use keys::{Action, Ctx, KeyMap};
 pub use view::SortKey;
 
@@ -49,7 +53,26 @@ pub enum Overlay {
     Error {
         index: usize,
     },
+    /// The action menu: `MENU` entries.
+    Menu {
+        selected: usize,
+    },
 }
+
+/// The action menu's entries, in order; their keys come from the key table.
+pub const MENU: [(Action, &str); 11] = [
+    (Action::Approve, "Approve"),
+    (Action::Decline, "Decline"),
+    (Action::Revoke, "Revoke"),
+    (Action::Renew, "Renew"),
+    (Action::MarkRenewed, "Mark as renewed"),
+    (Action::Delete, "Delete"),
+    (Action::Collect, "Download"),
+    (Action::Dcv, "Domain control validation"),
+    (Action::Enroll, "Enroll a new certificate"),
+    (Action::RevokeSerial, "Revoke by serial number"),
+    (Action::Pending, "Pending requests"),
+];
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum LoadState {
@@ -129,6 +152,8 @@ impl AccountView {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
     All,
+    /// Every request awaiting approval, across accounts and families.
+    Pending,
     Account(AccountIdx),
     Family(AccountIdx, Family),
 }
@@ -144,6 +169,14 @@ pub enum JobKind {
     Detail {
         cert: usize,
     },
+    /// An action on a certificate (or on none).
+    Action {
+        cert: Option<usize>,
+    },
+    Enroll,
+    /// Data an open dialog is waiting for.
+    DialogData,
+    Audit,
 }
 
 /// A job the worker is running for us.
@@ -209,6 +242,20 @@ pub struct State {
     pub filter: Input,
     pub filter_editing: bool,
     pub details: HashMap<usize, DetailState>,
+    /// The open action dialog.
+    pub dialog: Option<Dialog>,
+    /// Certificates marked with Space for bulk actions.
+    pub marked: BTreeSet<usize>,
+    /// Rows deleted in this session (kept out of the list).
+    pub hidden: HashSet<usize>,
+    /// Renew tokens from enrolments of this session: (account, id) → renewId.
+    pub renew_ids: HashMap<(AccountIdx, String), String>,
+    /// Private keys written by enrolments of this session: (account, id) → path.
+    pub key_paths: HashMap<(AccountIdx, String), PathBuf>,
+    /// Certificates being watched after an approval until they leave Approved/Applied:
+    /// cert index → time of the next refresh (Unix seconds).
+    pub watch: HashMap<usize, i64>,
+    pending: usize,
     pub jobs: BTreeMap<JobId, Job>,
     next_job: JobId,
     pub errors: Vec<ErrorEntry>,
@@ -272,6 +319,13 @@ impl State {
             status: None,
             spinner: 0,
             quit: false,
+            dialog: None,
+            marked: BTreeSet::new(),
+            hidden: HashSet::new(),
+            renew_ids: HashMap::new(),
+            key_paths: HashMap::new(),
+            watch: HashMap::new(),
+            pending: 0,
         }
     }
 
@@ -287,6 +341,17 @@ impl State {
         !self.jobs.is_empty()
     }
 
+    /// Whether the loop should send ticks (spinner, or certificates being watched).
+    pub fn wants_ticks(&self) -> bool {
+        self.busy() || !self.watch.is_empty()
+    }
+
+    /// Requests awaiting approval (the pending view's count), kept up to date by `refilter`
+    /// so drawing never walks every certificate.
+    pub fn pending_count(&self) -> usize {
+        self.pending
+    }
+
     pub fn selected_cert(&self) -> Option<(usize, &Cert)> {
         let idx = *self.view.get(self.sel)? as usize;
         self.certs.get(idx).map(|c| (idx, c))
@@ -295,7 +360,7 @@ impl State {
     /// The entries of the accounts pane, in order. Families are listed under an account only
     /// when it has more than one.
     pub fn scopes(&self) -> Vec<Scope> {
-        let mut out = vec![Scope::All];
+        let mut out = vec![Scope::All, Scope::Pending];
         for (a, acc) in self.accounts.iter().enumerate() {
             out.push(Scope::Account(a));
             if acc.families.len() > 1 {
@@ -315,7 +380,7 @@ impl State {
     /// The account the accounts pane has selected, if not "all".
     pub fn selected_account(&self) -> Option<AccountIdx> {
         match self.scope() {
-            Scope::All => None,
+            Scope::All | Scope::Pending => None,
             Scope::Account(a) | Scope::Family(a, _) => Some(a),
         }
     }
@@ -448,10 +513,23 @@ impl State {
 
     /// Rebuild `view` from `sorted`, keeping the selected certificate selected if it stays.
     fn refilter(&mut self) {
+        self.pending = self
+            .certs
+            .iter()
+            .enumerate()
+            .filter(|(i, c)| c.status.is_pending() && !self.hidden.contains(i))
+            .count();
         let keep = self.view.get(self.sel).copied();
         let needle = self.filter.value().to_lowercase();
         let scope = self.scope();
-        self.view = view::filter_indices(&self.sorted, &self.certs, &self.haystack, scope, &needle);
+        self.view = view::filter_indices(
+            &self.sorted,
+            &self.certs,
+            &self.haystack,
+            scope,
+            &needle,
+            &self.hidden,
+        );
         self.sel = keep
             .and_then(|k| self.view.iter().position(|&v| v == k))
             .unwrap_or(0);
@@ -464,7 +542,14 @@ impl State {
         let needle = self.filter.value().to_lowercase();
         let view = std::mem::take(&mut self.view);
         let scope = self.scope();
-        self.view = view::filter_indices(&view, &self.certs, &self.haystack, scope, &needle);
+        self.view = view::filter_indices(
+            &view,
+            &self.certs,
+            &self.haystack,
+            scope,
+            &needle,
+            &self.hidden,
+        );
         self.sel = keep
             .and_then(|k| self.view.iter().position(|&v| v == k))
             .unwrap_or(0);
@@ -508,7 +593,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
         Msg::Tick(now) => {
             state.now = now;
             state.spinner = state.spinner.wrapping_add(1);
-            vec![]
+            state.poll_watched()
         }
         Msg::Resize(w, h) => {
             state.size = (w, h);
@@ -516,7 +601,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
             vec![]
         }
         Msg::Paste(text) => {
-            if state.filter_editing {
+            if state.dialog.is_some() {
+                state.dialog_paste(&text);
+            } else if state.filter_editing {
                 let clean: String = text.chars().filter(|c| !c.is_control()).collect();
                 let value = format!("{}{}", state.filter.value(), clean);
                 state.filter = Input::new(value);
@@ -595,16 +682,18 @@ fn on_worker(state: &mut State, ev: WorkerEvent) -> Vec<Command> {
                         state.details.insert(i, DetailState::Loaded(view));
                     }
                 }
-                Ok(other) => on_action_done(state, other),
+                Ok(other) => return on_action_done(state, kind, other),
                 Err(err) => {
                     match kind {
                         Some(JobKind::List { account, family }) => {
                             state.finish_list(account, family, Some(short_error(&err)))
                         }
                         Some(JobKind::Detail { cert }) => {
+                            state.watch.remove(&cert);
                             state.details.insert(cert, DetailState::Failed(err.clone()));
                         }
-                        None => {}
+                        Some(JobKind::DialogData) => state.dialog_data_failed(short_error(&err)),
+                        Some(JobKind::Action { .. } | JobKind::Enroll | JobKind::Audit) | None => {}
                     }
                     let unsupported = err.kind == ErrorKind::Unsupported;
                     state.set_status(short_error(&err), Severity::Error);
@@ -616,26 +705,120 @@ fn on_worker(state: &mut State, ev: WorkerEvent) -> Vec<Command> {
     vec![]
 }
 
-/// An action, enrolment or download finished.
-fn on_action_done(state: &mut State, output: JobOutput) {
-    let text = match output {
+/// An action, enrolment or download finished: say so, and refresh what it changed.
+fn on_action_done(state: &mut State, kind: Option<JobKind>, output: JobOutput) -> Vec<Command> {
+    use crate::provider::request::{ActionOutput, ActionRequest};
+    let mut cmds = Vec::new();
+    match output {
         JobOutput::Enrolled {
-            enrolled, key_path, ..
-        } => match key_path {
-            Some(p) => format!(
-                "enrolled: new certificate {} (key in {})",
-                enrolled.id,
-                p.display()
-            ),
-            None => format!("enrolled: new certificate {}", enrolled.id),
-        },
-        JobOutput::Collected { path, bytes, .. } => {
-            format!("saved {bytes} bytes to {}", path.display())
+            account,
+            enrolled,
+            key_path,
+        } => {
+            let text = match &key_path {
+                Some(p) => format!(
+                    "enrolled: new request {} (private key in {}); it waits in the pending view (p)",
+                    enrolled.id,
+                    p.display()
+                ),
+                None => format!("enrolled: new request {}", enrolled.id),
+            };
+            if let Some(t) = &enrolled.renew_id {
+                state
+                    .renew_ids
+                    .insert((account, enrolled.id.clone()), t.clone());
+            }
+            if let Some(p) = key_path {
+                state.key_paths.insert((account, enrolled.id.clone()), p);
+            }
+            // The new request appears in the list at once.
+            cmds.extend(state.load_detail(account, Family::Ssl, enrolled.id.clone()));
+            state.set_status(text, Severity::Info);
         }
-        JobOutput::Acted { request, .. } => format!("{} done", request.audit_name()),
-        _ => return,
-    };
-    state.set_status(text, Severity::Info);
+        JobOutput::Collected { path, bytes, .. } => {
+            state.set_status(
+                format!("saved {bytes} bytes to {}", path.display()),
+                Severity::Info,
+            );
+        }
+        JobOutput::Acted {
+            request, output, ..
+        } => {
+            if kind == Some(JobKind::DialogData) {
+                state.dialog_data(&output);
+                return cmds;
+            }
+            let cert = match kind {
+                Some(JobKind::Action { cert }) => cert,
+                _ => None,
+            };
+            let name = cert
+                .and_then(|i| state.certs.get(i))
+                .map(|c| c.common_name.clone())
+                .unwrap_or_default();
+            let text = match (&*request, &*output) {
+                (ActionRequest::Approve { .. }, _) => {
+                    if let Some(i) = cert {
+                        state.watch.insert(i, state.now + 2);
+                    }
+                    format!("approved {name}; watching until it is issued")
+                }
+                (ActionRequest::Decline { .. }, _) => format!("declined {name}"),
+                (ActionRequest::Revoke { .. } | ActionRequest::RevokeBySerial { .. }, _) => {
+                    format!("revoked {name}")
+                }
+                (ActionRequest::Renew { .. }, ActionOutput::Renewed(Some(new))) => {
+                    if let Some(c) = cert.and_then(|i| state.certs.get(i)) {
+                        let (a, f) = (c.account, c.family);
+                        cmds.extend(state.load_detail(a, f, new.id.clone()));
+                    }
+                    format!("renewal requested: new request {}", new.id)
+                }
+                (ActionRequest::Renew { .. } | ActionRequest::RenewByToken { .. }, _) => {
+                    format!("renewal of {name} requested")
+                }
+                (ActionRequest::MarkRenewed { .. }, _) => format!("marked {name} as renewed"),
+                (ActionRequest::Delete { .. }, _) => {
+                    if let Some(i) = cert {
+                        state.hidden.insert(i);
+                        state.marked.remove(&i);
+                        state.refilter();
+                    }
+                    format!("deleted {name}")
+                }
+                (ActionRequest::DcvRecheck { .. }, _) => {
+                    // Show the new DCV state in the open dialog.
+                    if let Some(dialog) = &state.dialog
+                        && let Purpose::Dcv { target, .. } = &dialog.purpose
+                    {
+                        let (account, id) = (target.account, target.id.clone());
+                        let job = state.new_job(JobKind::DialogData, "DCV status".into());
+                        cmds.push(Command::Act {
+                            job,
+                            account,
+                            request: ActionRequest::CertDcv { id },
+                        });
+                    }
+                    if let Some(i) = cert {
+                        state.watch.insert(i, state.now + 2);
+                    }
+                    format!("DCV recheck of {name} requested")
+                }
+                (r, _) => format!("{} done", r.audit_name()),
+            };
+            // Refresh the row the action changed.
+            if let Some(i) = cert
+                && !state.hidden.contains(&i)
+                && let Some(c) = state.certs.get(i)
+            {
+                let (a, f, id) = (c.account, c.family, c.id.clone());
+                cmds.extend(state.load_detail(a, f, id));
+            }
+            state.set_status(text, Severity::Info);
+        }
+        JobOutput::Audited | JobOutput::Listed { .. } | JobOutput::Detail { .. } => {}
+    }
+    cmds
 }
 
 fn short_error(err: &ProviderError) -> String {
@@ -651,6 +834,9 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
     if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
         state.quit = true;
         return vec![];
+    }
+    if state.dialog.is_some() {
+        return state.dialog_key(key);
     }
     if state.filter_editing {
         return on_filter_key(state, key);
@@ -751,6 +937,25 @@ fn on_overlay_key(state: &mut State, overlay: Overlay, key: KeyEvent) -> Vec<Com
             });
         }
         (Overlay::Error { .. }, Some(Action::Open)) => state.overlay = None,
+        (Overlay::Menu { selected }, Some(Action::Down)) => {
+            state.overlay = Some(Overlay::Menu {
+                selected: (selected + 1).min(MENU.len() - 1),
+            })
+        }
+        (Overlay::Menu { selected }, Some(Action::Up)) => {
+            state.overlay = Some(Overlay::Menu {
+                selected: selected.saturating_sub(1),
+            })
+        }
+        (Overlay::Menu { selected }, Some(Action::Open)) => {
+            state.overlay = None;
+            return on_action(state, MENU[selected.min(MENU.len() - 1)].0);
+        }
+        (Overlay::Menu { .. }, Some(Action::Menu)) => state.overlay = None,
+        (Overlay::Menu { .. }, Some(a)) if MENU.iter().any(|(m, _)| *m == a) => {
+            state.overlay = None;
+            return on_action(state, a);
+        }
         (_, Some(Action::Help)) => state.overlay = Some(Overlay::Help { scroll: 0 }),
         _ => {}
     }
@@ -794,7 +999,10 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             Pane::Detail => {}
         },
         Action::Close => {
-            if state.focus == Pane::Detail || state.detail_open {
+            if !state.marked.is_empty() {
+                state.marked.clear();
+                state.set_status("unmarked all", Severity::Info);
+            } else if state.focus == Pane::Detail || state.detail_open {
                 state.detail_open = false;
                 state.focus = Pane::List;
             } else if !state.filter.value().is_empty() {
@@ -813,6 +1021,49 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             state.resort();
             state.set_status(format!("sorted by {}", state.sort.label()), Severity::Info);
         }
+        Action::Mark => {
+            if let Some((i, _)) = state.selected_cert() {
+                if !state.marked.remove(&i) {
+                    state.marked.insert(i);
+                }
+                state.move_list(1);
+                let n = state.marked.len();
+                state.set_status(
+                    if n == 0 {
+                        "no certificates marked".to_string()
+                    } else {
+                        format!("{n} marked — actions apply to them (Esc unmarks all)")
+                    },
+                    Severity::Info,
+                );
+            }
+        }
+        Action::Pending => {
+            let scopes = state.scopes();
+            state.account_sel = if state.scope() == Scope::Pending {
+                0
+            } else {
+                scopes
+                    .iter()
+                    .position(|s| *s == Scope::Pending)
+                    .unwrap_or(0)
+            };
+            state.sel = 0;
+            state.list_offset = 0;
+            state.refilter();
+            state.focus = Pane::List;
+        }
+        Action::Menu => state.overlay = Some(Overlay::Menu { selected: 0 }),
+        Action::Approve => return state.open_dialog(DialogKind::Approve),
+        Action::Decline => return state.open_dialog(DialogKind::Decline),
+        Action::Revoke => return state.open_dialog(DialogKind::Revoke),
+        Action::RevokeSerial => return state.open_dialog(DialogKind::RevokeSerial),
+        Action::Renew => return state.open_dialog(DialogKind::Renew),
+        Action::MarkRenewed => return state.open_dialog(DialogKind::MarkRenewed),
+        Action::Delete => return state.open_dialog(DialogKind::Delete),
+        Action::Collect => return state.open_dialog(DialogKind::Collect),
+        Action::Dcv => return state.open_dialog(DialogKind::Dcv),
+        Action::Enroll => return state.open_dialog(DialogKind::Enroll),
         Action::Refresh => {
             let targets: Vec<AccountIdx> = match state.selected_account() {
                 Some(a) => vec![a],
@@ -882,6 +1133,61 @@ fn open_detail(state: &mut State) -> Vec<Command> {
     state.focus = Pane::Detail;
     state.detail_scroll = 0;
     request_detail(state)
+}
+
+impl State {
+    /// (Re)load one certificate's detail, e.g. after an action changed it.
+    fn load_detail(&mut self, account: AccountIdx, family: Family, id: String) -> Vec<Command> {
+        let key = (account, family, id.clone());
+        let cert = self.index.get(&key).copied();
+        if let Some(i) = cert
+            && matches!(self.details.get(&i), Some(DetailState::Loading))
+        {
+            return vec![];
+        }
+        let job = match cert {
+            Some(i) => {
+                self.details.insert(i, DetailState::Loading);
+                self.new_job(JobKind::Detail { cert: i }, format!("refresh {id}"))
+            }
+            None => self.new_job(JobKind::Action { cert: None }, format!("load {id}")),
+        };
+        vec![Command::Detail {
+            job,
+            account,
+            family,
+            id,
+        }]
+    }
+
+    /// Refresh watched certificates (approved, waiting to be issued) that are due.
+    fn poll_watched(&mut self) -> Vec<Command> {
+        let now = self.now;
+        let mut cmds = Vec::new();
+        let due: Vec<usize> = self
+            .watch
+            .iter()
+            .filter(|(_, t)| **t <= now)
+            .map(|(i, _)| *i)
+            .collect();
+        for i in due {
+            let Some(c) = self.certs.get(i) else {
+                self.watch.remove(&i);
+                continue;
+            };
+            if !matches!(
+                c.status,
+                CertStatus::Requested | CertStatus::Approved | CertStatus::Applied
+            ) {
+                self.watch.remove(&i);
+                continue;
+            }
+            self.watch.insert(i, now + 2);
+            let (a, f, id) = (c.account, c.family, c.id.clone());
+            cmds.extend(self.load_detail(a, f, id));
+        }
+        cmds
+    }
 }
 
 /// Ask for the selected certificate's detail unless it is loaded or loading.

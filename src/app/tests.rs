@@ -288,6 +288,9 @@ fn choosing_an_account_narrows_the_list() {
     update(&mut s, key(KeyCode::Tab));
     assert_eq!(s.focus, Pane::Accounts);
     update(&mut s, ch('j'));
+    assert_eq!(s.scope(), Scope::Pending);
+    assert_eq!(s.view.len(), 2, "ids 0 and 5 are requests");
+    update(&mut s, ch('j'));
     assert_eq!(s.selected_account(), Some(0));
     assert_eq!(s.view.len(), 5);
     assert!(s.view.iter().all(|&i| s.certs[i as usize].account == 0));
@@ -404,6 +407,7 @@ fn keys_keep_working_while_a_job_hangs() {
 fn refresh_reloads_the_selected_account_only() {
     let mut s = state_with(4);
     update(&mut s, key(KeyCode::Tab));
+    update(&mut s, ch('j')); // pending
     update(&mut s, ch('j')); // corp
     let cmds = update(&mut s, ch('r'));
     assert_eq!(cmds.len(), 1);
@@ -452,6 +456,7 @@ fn accounts_with_several_families_list_them_as_scopes() {
         s.scopes(),
         vec![
             Scope::All,
+            Scope::Pending,
             Scope::Account(0),
             Scope::Family(0, Family::Ssl),
             Scope::Family(0, Family::Client),
@@ -478,9 +483,9 @@ fn accounts_with_several_families_list_them_as_scopes() {
     assert_eq!(s.accounts[0].families[0].loaded, 1);
     assert_eq!(s.accounts[0].families[1].loaded, 1);
     update(&mut s, key(KeyCode::Tab));
-    update(&mut s, ch('j'));
-    update(&mut s, ch('j'));
-    update(&mut s, ch('j'));
+    for _ in 0..4 {
+        update(&mut s, ch('j'));
+    }
     assert_eq!(s.scope(), Scope::Family(0, Family::Client));
     assert_eq!(s.view.len(), 1);
     assert_eq!(selected_cn(&s), "alice");

@@ -112,6 +112,7 @@ pub fn filter_indices(
     haystacks: &[String],
     scope: Scope,
     needle: &str,
+    hidden: &std::collections::HashSet<usize>,
 ) -> Vec<u32> {
     let finder = memchr::memmem::Finder::new(needle.as_bytes());
     from.iter()
@@ -119,8 +120,12 @@ pub fn filter_indices(
         .filter(|&i| {
             let i = i as usize;
             let c = &certs[i];
+            if !hidden.is_empty() && hidden.contains(&i) {
+                return false;
+            }
             (match scope {
                 Scope::All => true,
+                Scope::Pending => c.status.is_pending(),
                 Scope::Account(a) => c.account == a,
                 Scope::Family(a, f) => c.account == a && c.family == f,
             }) && (needle.is_empty() || finder.find(haystacks[i].as_bytes()).is_some())

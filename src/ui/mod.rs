@@ -1,6 +1,7 @@
 //! Drawing: `draw(&State, &mut Frame)` is a pure function of the state. Only the visible rows
 //! of the list are turned into widgets, so a frame costs the same for 100 or 100,000 rows.
 
+mod dialog;
 mod overlays;
 pub mod theme;
 
@@ -98,6 +99,7 @@ fn draw_title(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
     };
     let scope = match state.scope() {
         Scope::All => "all accounts".to_string(),
+        Scope::Pending => "pending requests, all accounts".to_string(),
         Scope::Account(a) => name(a),
         Scope::Family(a, f) => format!("{} · {}", name(a), f.label()),
     };
@@ -220,6 +222,20 @@ fn draw_accounts(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
                 fit(&format!("All ({})", group(state.certs.len())), w),
                 selected(i),
             )),
+            Scope::Pending => {
+                let n = state.pending_count();
+                let style = if i == state.account_sel {
+                    selected(i)
+                } else if n > 0 {
+                    theme.warning
+                } else {
+                    Style::new()
+                };
+                lines.push(Line::styled(
+                    fit(&format!("Pending ({})", group(n)), w),
+                    style,
+                ));
+            }
             Scope::Account(a) => {
                 let Some(acc) = state.accounts.get(a) else {
                     continue;
@@ -355,7 +371,14 @@ fn draw_list(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
                 "…"
             };
             let mut cells = vec![
-                Cell::from(fit(&c.common_name, cn_w)),
+                if state.marked.contains(&(i as usize)) {
+                    Cell::from(Span::styled(
+                        fit(&format!("● {}", c.common_name), cn_w),
+                        theme.accent.add_modifier(Modifier::BOLD),
+                    ))
+                } else {
+                    Cell::from(fit(&c.common_name, cn_w))
+                },
                 Cell::from(Span::styled(status, status_style(c.status, theme))),
                 Cell::from(Span::styled(days, days_style)),
                 Cell::from(fit(c.profile.as_deref().unwrap_or(""), profile_w as usize)),

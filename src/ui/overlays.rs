@@ -15,6 +15,12 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
         Some(Overlay::Help { scroll }) => help(state, frame, area, theme, *scroll),
         Some(Overlay::Errors { selected }) => errors(state, frame, area, theme, *selected),
         Some(Overlay::Error { index }) => error(state, frame, area, theme, *index),
+        Some(Overlay::Menu { selected }) => {
+            super::dialog::menu(state, frame, area, theme, *selected)
+        }
+    }
+    if let Some(d) = &state.dialog {
+        super::dialog::form(frame, area, theme, &d.form);
     }
 }
 

@@ -1,0 +1,1403 @@
+//! The action dialogs: what each one asks, how it validates, and the commands a confirmed one
+//! sends. Mutations are values that pass a confirmation stage; read-only accounts refuse them
+//! here, in one place, with an audit line.
+
+use std::path::PathBuf;
+
+use super::form::{Field, Form, FormEvent};
+use super::{JobKind, Severity, State};
+use crate::audit::AuditEntry;
+use crate::model::{AccountIdx, ActionKind, CertStatus, Family};
+use crate::provider::CollectFormat;
+use crate::provider::actions::{
+    CertDcv, CustomFieldDef, EnrollRequest, Organization, Profile, RevokeReason,
+};
+use crate::provider::request::{ActionOutput, ActionRequest};
+use crate::worker::{Command, EnrollSpec, KeyAlg, KeySource};
+
+/// A certificate an action applies to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    pub cert: usize,
+    pub account: AccountIdx,
+    pub family: Family,
+    pub id: String,
+    pub cn: String,
+    pub serial: Option<String>,
+    pub status: CertStatus,
+}
+
+/// Data the enrol dialog loads when it opens.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EnrollData {
+    pub profiles: Option<Vec<Profile>>,
+    pub orgs: Option<Vec<Organization>>,
+    pub custom: Option<Vec<CustomFieldDef>>,
+    /// Whether the key-file path still follows the common name (not edited by hand).
+    pub key_path_auto: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Purpose {
+    Approve(Vec<Target>),
+    Decline(Vec<Target>),
+    Revoke(Vec<Target>),
+    RevokeSerial {
+        account: AccountIdx,
+    },
+    Renew(Target),
+    MarkRenewed(Target),
+    Delete(Target),
+    Collect {
+        target: Target,
+        path_auto: bool,
+    },
+    Enroll {
+        account: AccountIdx,
+        data: EnrollData,
+    },
+    Dcv {
+        target: Target,
+        dcv: Option<CertDcv>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Dialog {
+    pub form: Form,
+    pub purpose: Purpose,
+}
+
+const MESSAGE_MAX: usize = 512;
+
+fn describe(targets: &[Target], verb: &str) -> Vec<String> {
+    let mut lines = vec![if targets.len() == 1 {
+        format!("{verb} {} (id {})", targets[0].cn, targets[0].id)
+    } else {
+        format!("{verb} {} certificates:", targets.len())
+    }];
+    if targets.len() > 1 {
+        for t in targets.iter().take(4) {
+            lines.push(format!("  {} (id {})", t.cn, t.id));
+        }
+        if targets.len() > 4 {
+            lines.push(format!("  … and {} more", targets.len() - 4));
+        }
+    }
+    lines
+}
+
+fn check_len(form: &mut Form, key: &'static str, what: &str, max: usize, required: bool) {
+    let v = form.value(key);
+    let n = v.chars().count();
+    if required && n == 0 {
+        form.set_error(key, format!("{what} is required (1–{max} characters)"));
+    } else if n > max {
+        form.set_error(
+            key,
+            format!("{what} is too long: {n} characters, at most {max}"),
+        );
+    }
+}
+
+/// A DNS name, wildcard or IP address as SCM accepts in SANs.
+pub fn valid_name(s: &str) -> bool {
+    if s.parse::<std::net::IpAddr>().is_ok() {
+        return true;
+    }
+    let host = s.strip_prefix("*.").unwrap_or(s);
+    !host.is_empty()
+        && host.len() <= 253
+        && host.contains('.')
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+}
+
+fn split_list(s: &str) -> Vec<String> {
+    s.split([',', ' '])
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn sanitize_file_stem(cn: &str) -> String {
+    let s: String = cn
+        .chars()
+        .map(|c| match c {
+            '*' => '_',
+            c if c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_' => c,
+            _ => '_',
+        })
+        .collect();
+    let s = s.trim_start_matches('.').to_string();
+    if s.is_empty() {
+        "certificate".into()
+    } else {
+        s
+    }
+}
+
+fn collect_ext(format: CollectFormat) -> &'static str {
+    match format {
+        CollectFormat::X509 | CollectFormat::X509IO | CollectFormat::X509IOR => "chain.pem",
+        CollectFormat::X509CO => "crt.pem",
+        CollectFormat::Base64 => "p7b.pem",
+        CollectFormat::Bin => "p7b",
+    }
+}
+
+fn collect_path(cn: &str, format: CollectFormat) -> String {
+    format!("./{}.{}", sanitize_file_stem(cn), collect_ext(format))
+}
+
+fn reason_options() -> Vec<String> {
+    RevokeReason::ALL
+        .iter()
+        .map(|r| format!("{} ({})", r.label(), r.code()))
+        .collect()
+}
+
+impl State {
+    /// The certificates an action applies to: the marked ones, else the selected one.
+    pub fn targets(&self) -> Vec<Target> {
+        let idxs: Vec<usize> = if self.marked.is_empty() {
+            self.selected_cert().map(|(i, _)| i).into_iter().collect()
+        } else {
+            self.view
+                .iter()
+                .map(|&i| i as usize)
+                .filter(|i| self.marked.contains(i))
+                .collect()
+        };
+        idxs.into_iter()
+            .filter_map(|i| {
+                let c = self.certs.get(i)?;
+                Some(Target {
+                    cert: i,
+                    account: c.account,
+                    family: c.family,
+                    id: c.id.clone(),
+                    cn: c.common_name.clone(),
+                    serial: c.serial.clone(),
+                    status: c.status,
+                })
+            })
+            .collect()
+    }
+
+    /// The one read-only gate: by action kind, per account and for the whole console. A
+    /// refusal is shown and audited.
+    pub(super) fn refuse_if_read_only(
+        &mut self,
+        account: AccountIdx,
+        kind: ActionKind,
+        action: &str,
+        ids: Vec<String>,
+        cmds: &mut Vec<Command>,
+    ) -> bool {
+        if !kind.is_mutating() {
+            return false;
+        }
+        let Some(acc) = self.accounts.get(account) else {
+            return true;
+        };
+        let why = if self.read_only {
+            "certdeck runs read-only (--read-only or read_only = true)"
+        } else if acc.read_only {
+            "this account is read-only in the config"
+        } else if let Some(u) = &acc.unavailable {
+            let msg = format!("{action} refused: {} is unavailable ({u})", acc.name);
+            self.set_status(msg, Severity::Error);
+            return true;
+        } else {
+            return false;
+        };
+        let name = acc.name.clone();
+        self.set_status(format!("{action} refused: {why}"), Severity::Error);
+        let job = self.new_job(JobKind::Audit, format!("audit {action}"));
+        let entry = AuditEntry::at(self.clock(), &name, action, ids).refused(why);
+        cmds.push(Command::Audit { job, entry });
+        true
+    }
+
+    fn clock(&self) -> jiff::Timestamp {
+        jiff::Timestamp::from_second(self.now).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+    }
+
+    /// The account new things are made in: the selected scope's, else the selected
+    /// certificate's, else the first usable one.
+    fn action_account(&self) -> Option<AccountIdx> {
+        self.selected_account()
+            .or_else(|| self.selected_cert().map(|(_, c)| c.account))
+            .or_else(|| self.accounts.iter().position(|a| a.unavailable.is_none()))
+    }
+
+    /// Open the dialog for an action key. Returns commands (refusal audits, data loads).
+    pub fn open_dialog(&mut self, kind: DialogKind) -> Vec<Command> {
+        let mut cmds = Vec::new();
+        let targets = self.targets();
+        let need_targets = !matches!(kind, DialogKind::Enroll | DialogKind::RevokeSerial);
+        if need_targets && targets.is_empty() {
+            self.set_status("no certificate selected", Severity::Info);
+            return cmds;
+        }
+        let single = || -> Result<Target, String> {
+            if targets.len() == 1 {
+                Ok(targets[0].clone())
+            } else {
+                Err(format!(
+                    "this action takes one certificate; {} are marked (Space unmarks)",
+                    targets.len()
+                ))
+            }
+        };
+        let refuse = |state: &mut State, msg: String| {
+            state.set_status(msg, Severity::Warning);
+        };
+        // Per-action rules on the targets.
+        let (action_kind, name) = kind.action();
+        let accounts: Vec<AccountIdx> = if need_targets {
+            let mut a: Vec<AccountIdx> = targets.iter().map(|t| t.account).collect();
+            a.dedup();
+            a
+        } else {
+            self.action_account().into_iter().collect()
+        };
+        if accounts.is_empty() {
+            refuse(self, "no usable account".into());
+            return cmds;
+        }
+        for a in &accounts {
+            let ids: Vec<String> = targets
+                .iter()
+                .filter(|t| t.account == *a)
+                .map(|t| t.id.clone())
+                .collect();
+            if self.refuse_if_read_only(*a, action_kind, name, ids, &mut cmds) {
+                return cmds;
+            }
+        }
+        let dialog = match kind {
+            DialogKind::Approve | DialogKind::Decline => {
+                let verb = if kind == DialogKind::Approve {
+                    "Approve"
+                } else {
+                    "Decline"
+                };
+                if let Some(t) = targets.iter().find(|t| t.family == Family::Client) {
+                    refuse(
+                        self,
+                        format!("{}: client certificates have no approval step in SCM", t.cn),
+                    );
+                    return cmds;
+                }
+                if let Some(t) = targets.iter().find(|t| t.status != CertStatus::Requested) {
+                    refuse(
+                        self,
+                        format!(
+                            "only requests awaiting approval can be {}d: {} is {}",
+                            verb.to_lowercase(),
+                            t.cn,
+                            t.status.label()
+                        ),
+                    );
+                    return cmds;
+                }
+                let form = Form::new(format!("{verb} request"), verb, true)
+                    .with_intro(describe(&targets, verb))
+                    .with_fields(vec![
+                        Field::text("message", "Message", "")
+                            .with_hint("sent to SCM with the decision; 1–512 characters"),
+                    ]);
+                let purpose = if kind == DialogKind::Approve {
+                    Purpose::Approve(targets)
+                } else {
+                    Purpose::Decline(targets)
+                };
+                Dialog { form, purpose }
+            }
+            DialogKind::Revoke => {
+                if let Some(t) = targets.iter().find(|t| t.status != CertStatus::Issued) {
+                    refuse(
+                        self,
+                        format!(
+                            "only issued certificates can be revoked: {} is {}",
+                            t.cn,
+                            t.status.label()
+                        ),
+                    );
+                    return cmds;
+                }
+                let confirm_word = if targets.len() == 1 {
+                    targets[0].cn.clone()
+                } else {
+                    targets.len().to_string()
+                };
+                let mut fields = Vec::new();
+                if targets.len() == 1 && targets[0].serial.is_some() {
+                    fields.push(Field::choice(
+                        "by",
+                        "Revoke by",
+                        vec!["certificate id".into(), "serial number".into()],
+                        0,
+                    ));
+                }
+                fields.push(Field::choice("code", "Reason code", reason_options(), 0));
+                fields.push(
+                    Field::text("reason", "Reason", "")
+                        .with_hint("kept by SCM and in the audit log; 1–512 characters"),
+                );
+                fields.push(
+                    Field::text("confirm", "Type to confirm", "")
+                        .with_hint(format!("type {confirm_word} to confirm")),
+                );
+                let form = Form::new("Revoke certificate", "Revoke", true)
+                    .with_intro(describe(&targets, "Revoke"))
+                    .with_fields(fields);
+                Dialog {
+                    form,
+                    purpose: Purpose::Revoke(targets),
+                }
+            }
+            DialogKind::RevokeSerial => {
+                let Some(account) = accounts.first().copied() else {
+                    return cmds;
+                };
+                let acc = self.accounts[account].name.clone();
+                let form = Form::new("Revoke by serial number", "Revoke", true)
+                    .with_intro(vec![format!("Account {acc}")])
+                    .with_fields(vec![
+                        Field::choice(
+                            "family",
+                            "Family",
+                            vec!["SSL".into(), "Device".into(), "Client".into()],
+                            0,
+                        ),
+                        Field::text("serial", "Serial number", "")
+                            .with_hint("hex, with or without colons"),
+                        Field::choice("code", "Reason code", reason_options(), 0),
+                        Field::text("reason", "Reason", "").with_hint("1–512 characters"),
+                        Field::text("confirm", "Type to confirm", "")
+                            .with_hint("type the serial number again"),
+                    ]);
+                Dialog {
+                    form,
+                    purpose: Purpose::RevokeSerial { account },
+                }
+            }
+            DialogKind::Renew => {
+                let t = match single() {
+                    Ok(t) => t,
+                    Err(e) => {
+                        refuse(self, e);
+                        return cmds;
+                    }
+                };
+                let token = self.renew_ids.get(&(t.account, t.id.clone())).cloned();
+                let mut fields = vec![Field::choice(
+                    "by",
+                    "Renew by",
+                    vec!["certificate id".into(), "renew id (from enrolment)".into()],
+                    usize::from(token.is_some()),
+                )];
+                if t.family == Family::Ssl {
+                    fields.push(
+                        Field::text("token", "Renew id", token.unwrap_or_default())
+                            .with_hint("the 20-character token SCM returned at enrolment"),
+                    );
+                } else {
+                    fields.truncate(0);
+                }
+                let form = Form::new("Renew certificate", "Renew", true)
+                    .with_intro(describe(std::slice::from_ref(&t), "Renew"))
+                    .with_fields(fields);
+                Dialog {
+                    form,
+                    purpose: Purpose::Renew(t),
+                }
+            }
+            DialogKind::MarkRenewed => {
+                let t = match single() {
+                    Ok(t) if t.family == Family::Ssl => t,
+                    Ok(t) => {
+                        refuse(
+                            self,
+                            format!("{}: only SSL certificates can be marked renewed", t.cn),
+                        );
+                        return cmds;
+                    }
+                    Err(e) => {
+                        refuse(self, e);
+                        return cmds;
+                    }
+                };
+                let form = Form::new("Mark as renewed", "Mark renewed", true)
+                    .with_intro(describe(std::slice::from_ref(&t), "Mark as renewed:"))
+                    .with_fields(vec![
+                        Field::text("successor", "Successor id", "")
+                            .with_hint("optional: the id of the certificate that replaces it"),
+                    ]);
+                Dialog {
+                    form,
+                    purpose: Purpose::MarkRenewed(t),
+                }
+            }
+            DialogKind::Delete => {
+                let t = match single() {
+                    Ok(t) => t,
+                    Err(e) => {
+                        refuse(self, e);
+                        return cmds;
+                    }
+                };
+                let form = Form::new("Delete certificate", "Delete", true)
+                    .with_intro(vec![
+                        format!("Delete {} (id {}) from SCM?", t.cn, t.id),
+                        "SCM deletes only imported or discovered certificates.".into(),
+                    ])
+                    .with_fields(vec![]);
+                Dialog {
+                    form,
+                    purpose: Purpose::Delete(t),
+                }
+            }
+            DialogKind::Collect => {
+                let t = match single() {
+                    Ok(t) => t,
+                    Err(e) => {
+                        refuse(self, e);
+                        return cmds;
+                    }
+                };
+                let options = CollectFormat::ALL
+                    .iter()
+                    .map(|f| format!("{} — {}", f.as_str(), f.description()))
+                    .collect();
+                let form = Form::new("Download certificate", "Download", false)
+                    .with_intro(vec![format!("{} (id {})", t.cn, t.id)])
+                    .with_fields(vec![
+                        Field::choice("format", "Format", options, 1),
+                        Field::text(
+                            "path",
+                            "Save to",
+                            collect_path(&t.cn, CollectFormat::X509CO),
+                        )
+                        .with_hint("a new file; an existing one is never overwritten"),
+                    ]);
+                Dialog {
+                    form,
+                    purpose: Purpose::Collect {
+                        target: t,
+                        path_auto: true,
+                    },
+                }
+            }
+            DialogKind::Dcv => {
+                let t = match single() {
+                    Ok(t) if t.family == Family::Ssl => t,
+                    Ok(t) => {
+                        refuse(self, format!("{}: DCV applies to SSL certificates", t.cn));
+                        return cmds;
+                    }
+                    Err(e) => {
+                        refuse(self, e);
+                        return cmds;
+                    }
+                };
+                let mut form = Form::new("Domain control validation", "Recheck", false)
+                    .with_intro(vec![format!("{} (id {})", t.cn, t.id)])
+                    .with_fields(vec![]);
+                form.ready = false;
+                form.note = Some("loading DCV status…".into());
+                let job = self.new_job(JobKind::DialogData, format!("DCV of {}", t.cn));
+                cmds.push(Command::Act {
+                    job,
+                    account: t.account,
+                    request: ActionRequest::CertDcv { id: t.id.clone() },
+                });
+                Dialog {
+                    form,
+                    purpose: Purpose::Dcv {
+                        target: t,
+                        dcv: None,
+                    },
+                }
+            }
+            DialogKind::Enroll => {
+                let Some(account) = accounts.first().copied() else {
+                    return cmds;
+                };
+                let mut form = Form::new("Enroll SSL certificate", "Enroll", true)
+                    .with_intro(vec![format!("Account {}", self.accounts[account].name)])
+                    .with_fields(vec![]);
+                form.ready = false;
+                form.note = Some("loading profiles, organizations and custom fields…".into());
+                for request in [
+                    ActionRequest::Profiles {
+                        family: Family::Ssl,
+                        org_id: None,
+                    },
+                    ActionRequest::Organizations,
+                    ActionRequest::CustomFields {
+                        family: Family::Ssl,
+                    },
+                ] {
+                    let job = self.new_job(JobKind::DialogData, request.audit_name().into());
+                    cmds.push(Command::Act {
+                        job,
+                        account,
+                        request,
+                    });
+                }
+                Dialog {
+                    form,
+                    purpose: Purpose::Enroll {
+                        account,
+                        data: EnrollData {
+                            key_path_auto: true,
+                            ..EnrollData::default()
+                        },
+                    },
+                }
+            }
+        };
+        self.dialog = Some(dialog);
+        cmds
+    }
+
+    /// Data a dialog asked for arrived.
+    pub(super) fn dialog_data(&mut self, output: &ActionOutput) {
+        let Some(d) = self.dialog.as_mut() else {
+            return;
+        };
+        match (&mut d.purpose, output) {
+            (Purpose::Enroll { data, .. }, ActionOutput::Profiles(p)) => {
+                data.profiles = Some(p.clone())
+            }
+            (Purpose::Enroll { data, .. }, ActionOutput::Organizations(o)) => {
+                data.orgs = Some(o.clone())
+            }
+            (Purpose::Enroll { data, .. }, ActionOutput::CustomFields(c)) => {
+                data.custom = Some(c.clone())
+            }
+            (Purpose::Dcv { dcv, .. }, ActionOutput::CertDcv(v)) => {
+                *dcv = Some(v.clone());
+                d.form.ready = true;
+                d.form.note = None;
+                d.form.intro.truncate(1);
+                d.form.intro.extend(dcv_lines(v));
+                return;
+            }
+            _ => return,
+        }
+        if let Purpose::Enroll { data, .. } = &d.purpose
+            && data.profiles.is_some()
+            && data.orgs.is_some()
+            && data.custom.is_some()
+            && d.form.fields.is_empty()
+        {
+            let data = data.clone();
+            build_enroll_fields(&mut d.form, &data);
+        }
+    }
+
+    /// A dialog's data load failed: say so in the dialog.
+    pub(super) fn dialog_data_failed(&mut self, message: String) {
+        if let Some(d) = self.dialog.as_mut() {
+            d.form.note = Some(format!("could not load: {message} (Esc closes)"));
+        }
+    }
+
+    /// A key while a dialog is open.
+    pub(super) fn dialog_key(&mut self, key: crossterm::event::KeyEvent) -> Vec<Command> {
+        let Some(mut d) = self.dialog.take() else {
+            return vec![];
+        };
+        let ev = d.form.on_key(key);
+        let mut cmds = Vec::new();
+        match ev {
+            FormEvent::None => {}
+            FormEvent::Changed(field) => on_change(&mut d, field),
+            FormEvent::Cancel => {
+                self.set_status("cancelled; nothing was sent", Severity::Info);
+                return cmds;
+            }
+            FormEvent::Submit => {
+                d.form.clear_errors();
+                validate(&mut d, self);
+                if d.form.has_errors() || d.form.note.is_some() {
+                    d.form.focus = first_error(&d.form);
+                } else if d.form.confirm {
+                    let summary = summary(&d);
+                    d.form.to_confirm(summary);
+                } else {
+                    cmds = self.submit(&d);
+                    if !matches!(d.purpose, Purpose::Dcv { .. }) {
+                        return cmds;
+                    }
+                }
+            }
+            FormEvent::Confirmed => {
+                return self.submit(&d);
+            }
+        }
+        self.dialog = Some(d);
+        cmds
+    }
+
+    pub(super) fn dialog_paste(&mut self, text: &str) {
+        if let Some(mut d) = self.dialog.take() {
+            if let FormEvent::Changed(f) = d.form.paste(text) {
+                on_change(&mut d, f);
+            }
+            self.dialog = Some(d);
+        }
+    }
+
+    /// Build the commands of a confirmed (or non-confirming) dialog.
+    fn submit(&mut self, d: &Dialog) -> Vec<Command> {
+        let f = &d.form;
+        let mut cmds = Vec::new();
+        let mut act = |state: &mut State,
+                       account: AccountIdx,
+                       cert: Option<usize>,
+                       request: ActionRequest,
+                       label: String| {
+            let job = state.new_job(JobKind::Action { cert }, label);
+            cmds.push(Command::Act {
+                job,
+                account,
+                request,
+            });
+        };
+        match &d.purpose {
+            Purpose::Approve(targets) | Purpose::Decline(targets) => {
+                let approve = matches!(d.purpose, Purpose::Approve(_));
+                let message = f.value("message");
+                for t in targets {
+                    let request = if approve {
+                        ActionRequest::Approve {
+                            family: t.family,
+                            id: t.id.clone(),
+                            message: message.clone(),
+                        }
+                    } else {
+                        ActionRequest::Decline {
+                            family: t.family,
+                            id: t.id.clone(),
+                            message: message.clone(),
+                        }
+                    };
+                    let verb = if approve { "approve" } else { "decline" };
+                    act(
+                        self,
+                        t.account,
+                        Some(t.cert),
+                        request,
+                        format!("{verb} {}", t.cn),
+                    );
+                }
+                self.marked.clear();
+            }
+            Purpose::Revoke(targets) => {
+                let reason = RevokeReason::ALL[f.field("code").map(|x| x.selected()).unwrap_or(0)];
+                let text = f.value("reason");
+                let by_serial = f.field("by").is_some_and(|x| x.selected() == 1);
+                for t in targets {
+                    let request = match (&t.serial, by_serial) {
+                        (Some(serial), true) => ActionRequest::RevokeBySerial {
+                            family: t.family,
+                            serial: serial.clone(),
+                            reason,
+                            text: text.clone(),
+                        },
+                        _ => ActionRequest::Revoke {
+                            family: t.family,
+                            id: t.id.clone(),
+                            reason,
+                            text: text.clone(),
+                        },
+                    };
+                    act(
+                        self,
+                        t.account,
+                        Some(t.cert),
+                        request,
+                        format!("revoke {}", t.cn),
+                    );
+                }
+                self.marked.clear();
+            }
+            Purpose::RevokeSerial { account } => {
+                let family = [Family::Ssl, Family::Device, Family::Client]
+                    [f.field("family").map(|x| x.selected()).unwrap_or(0)];
+                let reason = RevokeReason::ALL[f.field("code").map(|x| x.selected()).unwrap_or(0)];
+                let serial = f.value("serial");
+                let request = ActionRequest::RevokeBySerial {
+                    family,
+                    serial: serial.clone(),
+                    reason,
+                    text: f.value("reason"),
+                };
+                // The row (if listed) is refreshed by the next list reload.
+                let cert = self.certs.iter().position(|c| {
+                    c.account == *account
+                        && c.serial.as_deref().is_some_and(|s| same_serial(s, &serial))
+                });
+                act(
+                    self,
+                    *account,
+                    cert,
+                    request,
+                    format!("revoke serial {serial}"),
+                );
+            }
+            Purpose::Renew(t) => {
+                let by_token = f.field("by").is_some_and(|x| x.selected() == 1);
+                let request = if by_token {
+                    ActionRequest::RenewByToken {
+                        renew_id: f.value("token"),
+                        csr: None,
+                    }
+                } else {
+                    ActionRequest::Renew {
+                        family: t.family,
+                        id: t.id.clone(),
+                    }
+                };
+                act(
+                    self,
+                    t.account,
+                    Some(t.cert),
+                    request,
+                    format!("renew {}", t.cn),
+                );
+            }
+            Purpose::MarkRenewed(t) => {
+                let successor = Some(f.value("successor")).filter(|s| !s.is_empty());
+                act(
+                    self,
+                    t.account,
+                    Some(t.cert),
+                    ActionRequest::MarkRenewed {
+                        id: t.id.clone(),
+                        successor,
+                    },
+                    format!("mark {} renewed", t.cn),
+                );
+            }
+            Purpose::Delete(t) => act(
+                self,
+                t.account,
+                Some(t.cert),
+                ActionRequest::Delete {
+                    family: t.family,
+                    id: t.id.clone(),
+                },
+                format!("delete {}", t.cn),
+            ),
+            Purpose::Collect { target: t, .. } => {
+                let format =
+                    CollectFormat::ALL[f.field("format").map(|x| x.selected()).unwrap_or(1)];
+                let job = self.new_job(
+                    JobKind::Action { cert: Some(t.cert) },
+                    format!("download {}", t.cn),
+                );
+                cmds.push(Command::Collect {
+                    job,
+                    account: t.account,
+                    family: t.family,
+                    id: t.id.clone(),
+                    format,
+                    path: PathBuf::from(f.value("path")),
+                });
+            }
+            Purpose::Dcv { target: t, .. } => {
+                act(
+                    self,
+                    t.account,
+                    Some(t.cert),
+                    ActionRequest::DcvRecheck { id: t.id.clone() },
+                    format!("DCV recheck {}", t.cn),
+                );
+            }
+            Purpose::Enroll { account, data } => {
+                if let Some(spec) = enroll_spec(f, data) {
+                    let job = self.new_job(JobKind::Enroll, format!("enroll {}", spec.common_name));
+                    cmds.push(Command::Enroll {
+                        job,
+                        account: *account,
+                        spec: Box::new(spec),
+                    });
+                }
+            }
+        }
+        if !cmds.is_empty() {
+            let n = cmds.len();
+            let what = d.form.ok_label.to_lowercase();
+            self.set_status(
+                if n == 1 {
+                    format!("{what}: sent")
+                } else {
+                    format!("{what}: {n} requests sent")
+                },
+                Severity::Info,
+            );
+        }
+        cmds
+    }
+}
+
+fn same_serial(a: &str, b: &str) -> bool {
+    let norm = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_ascii_hexdigit())
+            .map(|c| c.to_ascii_lowercase())
+            .collect::<String>()
+            .trim_start_matches('0')
+            .to_string()
+    };
+    norm(a) == norm(b)
+}
+
+/// The dialogs an action key opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DialogKind {
+    Approve,
+    Decline,
+    Revoke,
+    RevokeSerial,
+    Renew,
+    MarkRenewed,
+    Delete,
+    Collect,
+    Dcv,
+    Enroll,
+}
+
+impl DialogKind {
+    pub fn action(self) -> (ActionKind, &'static str) {
+        match self {
+            DialogKind::Approve => (ActionKind::Approve, "approve"),
+            DialogKind::Decline => (ActionKind::Decline, "decline"),
+            DialogKind::Revoke => (ActionKind::Revoke, "revoke"),
+            DialogKind::RevokeSerial => (ActionKind::Revoke, "revoke-by-serial"),
+            DialogKind::Renew => (ActionKind::Renew, "renew"),
+            DialogKind::MarkRenewed => (ActionKind::Renew, "mark-renewed"),
+            DialogKind::Delete => (ActionKind::Delete, "delete"),
+            DialogKind::Collect => (ActionKind::Collect, "download"),
+            // Recheck asks the CA to act: refused in read-only accounts like other changes.
+            DialogKind::Dcv => (ActionKind::Detail, "dcv"),
+            DialogKind::Enroll => (ActionKind::Enroll, "enroll"),
+        }
+    }
+}
+
+fn dcv_lines(v: &CertDcv) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some((code, msg)) = &v.error {
+        out.push(format!("SCM reports: {msg} (code {code})"));
+    }
+    for e in &v.log {
+        out.push(format!(
+            "{}: {}{}{}",
+            e.domain,
+            e.status,
+            e.method
+                .as_deref()
+                .map(|m| format!(" via {m}"))
+                .unwrap_or_default(),
+            e.last_check
+                .as_deref()
+                .map(|c| format!(", last check {c}"))
+                .unwrap_or_default()
+        ));
+    }
+    for i in &v.instructions {
+        out.push(String::new());
+        out.push(format!("{} — {}", i.domain, i.mode));
+        if let (Some(h), Some(p)) = (&i.host, &i.point) {
+            out.push(format!("  DNS record  {h}"));
+            out.push(format!("  points to   {p}"));
+        }
+        if let Some(u) = &i.url {
+            out.push(format!("  file URL    {u}"));
+        }
+        if let Some(c) = &i.file_content {
+            out.push(format!("  content     {c}"));
+        }
+        if let Some(e) = &i.email {
+            out.push(format!("  approver    {e}"));
+        }
+    }
+    if v.log.is_empty() && v.instructions.is_empty() {
+        out.push("no DCV information for this certificate".into());
+    }
+    out
+}
+
+const DCV_MODES: [&str; 6] = ["(pre-validated)", "CNAME", "HTTP", "HTTPS", "TXT", "EMAIL"];
+
+fn profile_terms(data: &EnrollData, profile: usize) -> Vec<String> {
+    data.profiles
+        .as_ref()
+        .and_then(|p| p.get(profile))
+        .map(|p| p.terms.iter().map(|t| format!("{t} days")).collect())
+        .filter(|v: &Vec<String>| !v.is_empty())
+        .unwrap_or_else(|| vec!["365 days".into()])
+}
+
+fn profile_keys(data: &EnrollData, profile: usize) -> Vec<String> {
+    let allowed: Vec<KeyAlg> = match data.profiles.as_ref().and_then(|p| p.get(profile)) {
+        Some(p) if !p.key_types.is_empty() => KeyAlg::ALL
+            .into_iter()
+            .filter(|k| {
+                let (alg, size) = k.scm_key_type();
+                p.key_types.iter().any(|(a, sizes)| {
+                    a.eq_ignore_ascii_case(alg)
+                        && (sizes.is_empty()
+                            || sizes.iter().any(|s| {
+                                s.eq_ignore_ascii_case(size)
+                                    || s.trim_start_matches("P-") == size.trim_start_matches("P-")
+                            }))
+                })
+            })
+            .collect(),
+        _ => KeyAlg::ALL.to_vec(),
+    };
+    let mut v: Vec<String> = allowed.iter().map(|k| k.label().to_string()).collect();
+    v.push("CSR from a file".into());
+    v
+}
+
+fn build_enroll_fields(form: &mut Form, data: &EnrollData) {
+    let profiles: Vec<String> = data
+        .profiles
+        .as_ref()
+        .map(|p| p.iter().map(|p| p.name.clone()).collect())
+        .unwrap_or_default();
+    let orgs: Vec<String> = data
+        .orgs
+        .as_ref()
+        .map(|o| o.iter().map(|o| format!("{} ({})", o.name, o.id)).collect())
+        .unwrap_or_default();
+    if profiles.is_empty() || orgs.is_empty() {
+        form.note = Some(if profiles.is_empty() {
+            "this account has no SSL certificate profiles (Esc closes)".into()
+        } else {
+            "this account has no organizations (Esc closes)".into()
+        });
+        return;
+    }
+    let mut fields = vec![
+        Field::choice("profile", "Profile", profiles, 0),
+        Field::choice("org", "Organization", orgs, 0),
+        Field::choice("term", "Term", profile_terms(data, 0), 0),
+        Field::text("cn", "Common name", "").with_hint("e.g. www.example.com or *.example.com"),
+        Field::text("sans", "Other names", "").with_hint("comma-separated DNS names or IPs"),
+        Field::choice("key", "Key", profile_keys(data, 0), 0),
+        Field::text("key_path", "Key file", "")
+            .with_hint("written here (mode 0600) before the CSR is sent"),
+        Field::text("csr_path", "CSR file", "").with_hint("only with \"CSR from a file\""),
+        Field::choice(
+            "dcv",
+            "DCV method",
+            DCV_MODES.iter().map(|s| s.to_string()).collect(),
+            0,
+        ),
+        Field::text("dcv_email", "DCV e-mail", "").with_hint("required for EMAIL"),
+        Field::text("comments", "Comments", ""),
+        Field::text("requester", "External requester", "")
+            .with_hint("e-mail addresses, comma-separated"),
+    ];
+    for (n, c) in data.custom.iter().flatten().enumerate() {
+        let key: &'static str = CUSTOM_KEYS.get(n).copied().unwrap_or("custom_x");
+        let label = if c.mandatory {
+            format!("{} *", c.name)
+        } else {
+            c.name.clone()
+        };
+        fields.push(Field::text(key, label, "").with_hint(if c.mandatory {
+            "custom field, required"
+        } else {
+            "custom field"
+        }));
+    }
+    *form = std::mem::replace(form, Form::new("", "", true)).with_fields(fields);
+    form.focus = super::form::Focus::Field(3);
+    form.ready = true;
+    form.note = None;
+}
+
+const CUSTOM_KEYS: [&str; 12] = [
+    "custom_0",
+    "custom_1",
+    "custom_2",
+    "custom_3",
+    "custom_4",
+    "custom_5",
+    "custom_6",
+    "custom_7",
+    "custom_8",
+    "custom_9",
+    "custom_10",
+    "custom_11",
+];
+
+fn on_change(d: &mut Dialog, field: &'static str) {
+    match &mut d.purpose {
+        Purpose::Collect { target, path_auto } => match field {
+            "format" if *path_auto => {
+                let fmt =
+                    CollectFormat::ALL[d.form.field("format").map(|f| f.selected()).unwrap_or(1)];
+                let path = collect_path(&target.cn, fmt);
+                if let Some(f) = d.form.field_mut("path") {
+                    f.kind = super::form::FieldKind::Text(tui_input::Input::new(path));
+                }
+            }
+            "path" => *path_auto = false,
+            _ => {}
+        },
+        Purpose::Enroll { data, .. } => match field {
+            "profile" => {
+                let p = d.form.field("profile").map(|f| f.selected()).unwrap_or(0);
+                let terms = profile_terms(data, p);
+                let keys = profile_keys(data, p);
+                if let Some(f) = d.form.field_mut("term") {
+                    *f = Field::choice("term", "Term", terms, 0);
+                }
+                if let Some(f) = d.form.field_mut("key") {
+                    *f = Field::choice("key", "Key", keys, 0);
+                }
+            }
+            "cn" if data.key_path_auto => {
+                let cn = d.form.value("cn");
+                let path = if cn.is_empty() {
+                    String::new()
+                } else {
+                    format!("./{}.key", sanitize_file_stem(&cn))
+                };
+                if let Some(f) = d.form.field_mut("key_path") {
+                    f.kind = super::form::FieldKind::Text(tui_input::Input::new(path));
+                    f.error = None;
+                }
+            }
+            "key_path" => data.key_path_auto = false,
+            _ => {}
+        },
+        _ => {}
+    }
+}
+
+fn first_error(form: &Form) -> super::form::Focus {
+    form.fields
+        .iter()
+        .position(|f| f.error.is_some())
+        .map(super::form::Focus::Field)
+        .unwrap_or(super::form::Focus::Ok)
+}
+
+fn validate(d: &mut Dialog, state: &State) {
+    let f = &mut d.form;
+    match &d.purpose {
+        Purpose::Approve(_) | Purpose::Decline(_) => {
+            check_len(f, "message", "A message", MESSAGE_MAX, true)
+        }
+        Purpose::Revoke(targets) => {
+            check_len(f, "reason", "A reason", MESSAGE_MAX, true);
+            let want = if targets.len() == 1 {
+                targets[0].cn.clone()
+            } else {
+                targets.len().to_string()
+            };
+            if f.value("confirm") != want {
+                f.set_error("confirm", format!("type {want} exactly to confirm"));
+            }
+        }
+        Purpose::RevokeSerial { .. } => {
+            let serial = f.value("serial");
+            let hex: String = serial.chars().filter(|c| *c != ':').collect();
+            if hex.is_empty() {
+                f.set_error("serial", "a serial number is required");
+            } else if !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+                f.set_error(
+                    "serial",
+                    format!("{serial:?} is not a hexadecimal serial number"),
+                );
+            }
+            check_len(f, "reason", "A reason", MESSAGE_MAX, true);
+            if f.value("confirm") != serial || serial.is_empty() {
+                f.set_error("confirm", "type the same serial number to confirm");
+            }
+        }
+        Purpose::Renew(_) => {
+            if f.field("by").is_some_and(|x| x.selected() == 1) {
+                let t = f.value("token");
+                if t.is_empty() {
+                    f.set_error("token", "the renew id is required to renew by renew id");
+                } else if t.contains(char::is_whitespace) || t.contains('/') {
+                    f.set_error("token", "a renew id has no spaces or slashes");
+                }
+            }
+        }
+        Purpose::MarkRenewed(_) => {
+            let s = f.value("successor");
+            if !s.is_empty() && !s.chars().all(|c| c.is_ascii_digit()) {
+                f.set_error(
+                    "successor",
+                    format!("{s:?} is not a certificate id (digits only)"),
+                );
+            }
+        }
+        Purpose::Delete(_) | Purpose::Dcv { .. } => {}
+        Purpose::Collect { .. } => {
+            let p = f.value("path");
+            if p.is_empty() {
+                f.set_error("path", "a file name is required");
+            } else if p.ends_with('/') {
+                f.set_error("path", "that is a directory; add a file name");
+            }
+        }
+        Purpose::Enroll { data, .. } => {
+            if !f.ready {
+                f.note = Some("still loading".into());
+                return;
+            }
+            let cn = f.value("cn");
+            if cn.is_empty() {
+                f.set_error("cn", "the common name is required");
+            } else if cn.chars().count() > 64 {
+                f.set_error("cn", "the common name is at most 64 characters");
+            } else if !valid_name(&cn) {
+                f.set_error("cn", format!("{cn:?} is not a valid host name"));
+            }
+            let bad: Vec<String> = split_list(&f.value("sans"))
+                .into_iter()
+                .filter(|s| !valid_name(s))
+                .collect();
+            if !bad.is_empty() {
+                f.set_error("sans", format!("not valid host names: {}", bad.join(", ")));
+            }
+            let csr_file = f.value("key") == "CSR from a file";
+            if csr_file {
+                if f.value("csr_path").is_empty() {
+                    f.set_error("csr_path", "name the CSR file (PEM)");
+                }
+            } else if f.value("key_path").is_empty() {
+                f.set_error("key_path", "name the file the private key is written to");
+            }
+            let dcv = f.value("dcv");
+            let email = f.value("dcv_email");
+            if dcv == "EMAIL" && !looks_like_email(&email) {
+                f.set_error(
+                    "dcv_email",
+                    "EMAIL validation needs the approver's e-mail address",
+                );
+            } else if !email.is_empty() && !looks_like_email(&email) {
+                f.set_error("dcv_email", format!("{email:?} is not an e-mail address"));
+            }
+            check_len(f, "comments", "Comments", 1024, false);
+            let req = f.value("requester");
+            if req.chars().count() > 512 {
+                f.set_error("requester", "at most 512 characters");
+            } else if let Some(bad) = split_list(&req).into_iter().find(|e| !looks_like_email(e)) {
+                f.set_error("requester", format!("{bad:?} is not an e-mail address"));
+            }
+            for (n, c) in data.custom.iter().flatten().enumerate() {
+                let key = CUSTOM_KEYS.get(n).copied().unwrap_or("custom_x");
+                let v = f.value(key);
+                if c.mandatory && v.is_empty() {
+                    f.set_error(key, format!("{} is mandatory in this account", c.name));
+                } else if v.chars().count() > 256 {
+                    f.set_error(key, "at most 256 characters");
+                }
+            }
+        }
+    }
+    let _ = state;
+}
+
+fn looks_like_email(s: &str) -> bool {
+    let Some((user, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !user.is_empty() && domain.contains('.') && !s.contains(char::is_whitespace)
+}
+
+fn summary(d: &Dialog) -> Vec<String> {
+    let f = &d.form;
+    match &d.purpose {
+        Purpose::Approve(t) | Purpose::Decline(t) => {
+            let verb = if matches!(d.purpose, Purpose::Approve(_)) {
+                "Approve"
+            } else {
+                "Decline"
+            };
+            let mut v = describe(t, verb);
+            v.push(format!("with the message: {}", f.value("message")));
+            v
+        }
+        Purpose::Revoke(t) => {
+            let mut v = describe(t, "Revoke");
+            v.push(format!(
+                "reason: {} — {}",
+                f.value("code"),
+                f.value("reason")
+            ));
+            if f.field("by").is_some_and(|x| x.selected() == 1) {
+                v.push(format!(
+                    "by serial number {}",
+                    t[0].serial.clone().unwrap_or_default()
+                ));
+            }
+            v.push("This cannot be undone.".into());
+            v
+        }
+        Purpose::RevokeSerial { .. } => vec![
+            format!(
+                "Revoke the {} certificate with serial {}",
+                f.value("family"),
+                f.value("serial")
+            ),
+            format!("reason: {} — {}", f.value("code"), f.value("reason")),
+            "This cannot be undone.".into(),
+        ],
+        Purpose::Renew(t) => vec![if f.field("by").is_some_and(|x| x.selected() == 1) {
+            format!("Renew {} by renew id {}", t.cn, f.value("token"))
+        } else {
+            format!("Renew {} (id {}): SCM creates a new request", t.cn, t.id)
+        }],
+        Purpose::MarkRenewed(t) => vec![format!(
+            "Mark {} (id {}) as renewed{}",
+            t.cn,
+            t.id,
+            Some(f.value("successor"))
+                .filter(|s| !s.is_empty())
+                .map(|s| format!(" by {s}"))
+                .unwrap_or_default()
+        )],
+        Purpose::Delete(t) => vec![
+            format!("Delete {} (id {}) from SCM.", t.cn, t.id),
+            "This cannot be undone.".into(),
+        ],
+        Purpose::Enroll { .. } => {
+            let key = f.value("key");
+            let mut v = vec![
+                format!(
+                    "Enroll {} with profile {}",
+                    f.value("cn"),
+                    f.value("profile")
+                ),
+                format!("term {}, organization {}", f.value("term"), f.value("org")),
+            ];
+            let sans = split_list(&f.value("sans"));
+            if !sans.is_empty() {
+                v.push(format!("other names: {}", sans.join(", ")));
+            }
+            if key == "CSR from a file" {
+                v.push(format!("CSR from {}", f.value("csr_path")));
+            } else {
+                v.push(format!(
+                    "new {key} key, written to {} (0600) first",
+                    f.value("key_path")
+                ));
+            }
+            v
+        }
+        Purpose::Collect { .. } | Purpose::Dcv { .. } => vec![],
+    }
+}
+
+fn enroll_spec(f: &Form, data: &EnrollData) -> Option<EnrollSpec> {
+    let profile = data
+        .profiles
+        .as_ref()?
+        .get(f.field("profile")?.selected())?;
+    let org = data.orgs.as_ref()?.get(f.field("org")?.selected())?;
+    let term = profile
+        .terms
+        .get(f.field("term").map(|t| t.selected()).unwrap_or(0))
+        .copied()
+        .unwrap_or(365);
+    let cn = f.value("cn");
+    let mut sans = vec![cn.clone()];
+    for s in split_list(&f.value("sans")) {
+        if !sans.iter().any(|x| x.eq_ignore_ascii_case(&s)) {
+            sans.push(s);
+        }
+    }
+    let key_label = f.value("key");
+    let key = match KeyAlg::ALL.into_iter().find(|k| k.label() == key_label) {
+        Some(alg) => KeySource::Generate {
+            alg,
+            key_path: PathBuf::from(f.value("key_path")),
+        },
+        None => KeySource::CsrFile(PathBuf::from(f.value("csr_path"))),
+    };
+    let dcv = f.value("dcv");
+    let custom_fields = data
+        .custom
+        .iter()
+        .flatten()
+        .enumerate()
+        .filter_map(|(n, c)| {
+            let v = f.value(CUSTOM_KEYS.get(n)?);
+            (!v.is_empty()).then(|| (c.name.clone(), v))
+        })
+        .collect();
+    Some(EnrollSpec {
+        common_name: cn,
+        key,
+        request: EnrollRequest {
+            org_id: org.id,
+            profile_id: profile.id,
+            term_days: term,
+            csr: String::new(),
+            sans,
+            comments: Some(f.value("comments")).filter(|s| !s.is_empty()),
+            external_requester: Some(split_list(&f.value("requester")).join(", "))
+                .filter(|s| !s.is_empty()),
+            custom_fields,
+            dcv_mode: (dcv != DCV_MODES[0]).then_some(dcv),
+            dcv_email: Some(f.value("dcv_email")).filter(|s| !s.is_empty()),
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_names() {
+        assert!(valid_name("www.example.com"));
+        assert!(valid_name("*.example.com"));
+        assert!(valid_name("192.0.2.1"));
+        assert!(!valid_name("localhost"));
+        assert!(!valid_name("bad_name.example.com"));
+        assert!(!valid_name("-x.example.com"));
+        assert!(!valid_name("a..b"));
+    }
+
+    #[test]
+    fn serials_compare_without_colons_case_or_leading_zeros() {
+        assert!(same_serial("0A:1B:FF", "a1bff"));
+        assert!(!same_serial("0A:1B:FF", "a1bfe"));
+    }
+
+    #[test]
+    fn file_names_from_common_names() {
+        assert_eq!(sanitize_file_stem("*.example.com"), "_.example.com");
+        assert_eq!(sanitize_file_stem("../etc/passwd"), "_etc_passwd");
+        assert_eq!(
+            collect_path("www.x.test", CollectFormat::Bin),
+            "./www.x.test.p7b"
+        );
+    }
+}

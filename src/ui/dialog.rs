@@ -1,0 +1,221 @@
+//! Drawing of action dialogs (forms) and the action menu.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use super::theme::Theme;
+use super::{fit, wrap_words};
+use crate::app::form::{FieldKind, Focus, Form, Stage};
+use crate::app::{MENU, State};
+
+fn popup(area: Rect, w: u16, h: u16) -> Rect {
+    area.centered(
+        Constraint::Length(w.min(area.width.saturating_sub(2))),
+        Constraint::Length(h.min(area.height.saturating_sub(2))),
+    )
+}
+
+/// The action menu, with each entry's key from the key table.
+pub fn menu(state: &State, frame: &mut Frame, area: Rect, theme: &Theme, selected: usize) {
+    let targets = state.targets();
+    let title = match targets.len() {
+        0 => "Actions".to_string(),
+        1 => format!("Actions: {}", targets[0].cn),
+        n => format!("Actions: {n} marked"),
+    };
+    let mut lines = Vec::new();
+    for (i, (action, label)) in MENU.iter().enumerate() {
+        let key = state
+            .keymap
+            .binding(*action)
+            .and_then(|b| b.keys.first())
+            .map(|k| k.to_string())
+            .unwrap_or_default();
+        let style = if i == selected {
+            theme.selection
+        } else {
+            Style::new()
+        };
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!(" {key:<3}"),
+                if i == selected { style } else { theme.key },
+            ),
+            Span::styled(format!("{label:<32}"), style),
+        ]));
+    }
+    let rect = popup(area, 40, lines.len() as u16 + 2);
+    frame.render_widget(Clear, rect);
+    let title = fit(&title, rect.width.saturating_sub(4) as usize);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.border_focus)
+                .title(Line::styled(format!(" {title} "), theme.title))
+                .title_bottom(Line::styled(
+                    " Enter choose · key · Esc close ",
+                    theme.muted,
+                )),
+        ),
+        rect,
+    );
+}
+
+/// A dialog: intro, fields (or the confirmation summary), a note, and the buttons.
+pub fn form(frame: &mut Frame, area: Rect, theme: &Theme, form: &Form) {
+    let w = area.width.saturating_sub(4).clamp(40, 76);
+    let inner_w = w.saturating_sub(2) as usize;
+    let label_w = form
+        .fields
+        .iter()
+        .map(|f| f.label.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(8, 20);
+    let value_w = inner_w.saturating_sub(label_w + 2).max(10);
+    let mut lines: Vec<Line> = Vec::new();
+    let mut focus_line = 0usize;
+    for l in &form.intro {
+        for chunk in wrap_words(l, inner_w) {
+            lines.push(Line::raw(chunk));
+        }
+    }
+    if !form.intro.is_empty() {
+        lines.push(Line::raw(""));
+    }
+    match form.stage {
+        Stage::Edit => {
+            for (i, f) in form.fields.iter().enumerate() {
+                let focused = form.focus == Focus::Field(i);
+                if focused {
+                    focus_line = lines.len();
+                }
+                let label_style = if focused { theme.accent } else { theme.muted };
+                let value = match &f.kind {
+                    FieldKind::Text(input) => {
+                        let v = input.value();
+                        let shown: String = if v.chars().count() > value_w.saturating_sub(1) {
+                            let skip = v.chars().count() + 1 - value_w;
+                            v.chars().skip(skip).collect()
+                        } else {
+                            v.to_string()
+                        };
+                        let mut s = shown;
+                        if focused {
+                            s.push('▏');
+                        }
+                        Span::styled(
+                            s,
+                            if focused {
+                                Style::new().add_modifier(Modifier::UNDERLINED)
+                            } else {
+                                Style::new()
+                            },
+                        )
+                    }
+                    FieldKind::Choice { options, selected } => {
+                        let v = options.get(*selected).cloned().unwrap_or_default();
+                        let text = if options.len() > 1 {
+                            format!("‹ {} ›", fit(&v, value_w.saturating_sub(4)))
+                        } else {
+                            fit(&v, value_w)
+                        };
+                        Span::styled(
+                            text,
+                            if focused {
+                                theme.selection
+                            } else {
+                                Style::new()
+                            },
+                        )
+                    }
+                };
+                let marker = if focused { "▸" } else { " " };
+                lines.push(Line::from(vec![
+                    Span::styled(marker, theme.accent),
+                    Span::styled(
+                        format!("{:<label_w$} ", fit(&f.label, label_w)),
+                        label_style,
+                    ),
+                    value,
+                ]));
+                if let Some(e) = &f.error {
+                    for chunk in wrap_words(e, value_w) {
+                        lines.push(Line::from(vec![
+                            Span::raw(" ".repeat(label_w + 2)),
+                            Span::styled(chunk, theme.danger),
+                        ]));
+                    }
+                } else if focused && let Some(h) = &f.hint {
+                    for chunk in wrap_words(h, value_w) {
+                        lines.push(Line::from(vec![
+                            Span::raw(" ".repeat(label_w + 2)),
+                            Span::styled(chunk, theme.muted),
+                        ]));
+                    }
+                }
+            }
+        }
+        Stage::Confirm => {
+            for l in &form.summary {
+                for chunk in wrap_words(l, inner_w) {
+                    lines.push(Line::styled(chunk, theme.warning));
+                }
+            }
+        }
+    }
+    if let Some(n) = &form.note {
+        lines.push(Line::raw(""));
+        for chunk in wrap_words(n, inner_w) {
+            lines.push(Line::styled(chunk, theme.warning));
+        }
+    }
+    lines.push(Line::raw(""));
+    let button = |label: &str, focused: bool, enabled: bool| {
+        let style = if focused {
+            theme.selection
+        } else if enabled {
+            theme.key
+        } else {
+            theme.muted
+        };
+        Span::styled(format!("[ {label} ]"), style)
+    };
+    if matches!(form.focus, Focus::Cancel | Focus::Ok) {
+        focus_line = lines.len();
+    }
+    lines.push(Line::from(vec![
+        Span::raw("  "),
+        button("Cancel", form.focus == Focus::Cancel, true),
+        Span::raw("  "),
+        button(&form.ok_label, form.focus == Focus::Ok, form.ready),
+    ]));
+    let h = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
+    let rect = popup(area, w, h);
+    let inner_h = rect.height.saturating_sub(2) as usize;
+    // Keep the focused line on screen; the buttons are the last line.
+    let scroll = (focus_line + 2).saturating_sub(inner_h);
+    frame.render_widget(Clear, rect);
+    let footer = match form.stage {
+        Stage::Edit => " Tab/↑↓ move · ←→ choose · Enter next/OK · Esc cancel ",
+        Stage::Confirm => " confirm: → then Enter sends · Esc back ",
+    };
+    frame.render_widget(
+        Paragraph::new(lines).scroll((scroll as u16, 0)).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(if form.stage == Stage::Confirm {
+                    theme.danger
+                } else {
+                    theme.border_focus
+                })
+                .title(Line::styled(format!(" {} ", form.title), theme.title))
+                .title_bottom(Line::styled(fit(footer, inner_w), theme.muted)),
+        ),
+        rect,
+    );
+}
