@@ -383,3 +383,182 @@ fn detail_values_wrap_under_themselves() {
     assert_eq!(wrap_words("", 4), [""]);
     assert_eq!(wrap_words("x abcdefgh", 4), ["x", "abcd", "efgh"]);
 }
+
+// ---- dialogs ---------------------------------------------------------------------------------
+
+use certdeck::provider::actions::{
+    CertDcv, CertDcvLogEntry, CustomFieldDef, DcvInstruction, Organization, Profile,
+};
+use certdeck::provider::request::{ActionOutput, ActionRequest};
+
+fn type_str(s: &mut State, text: &str) -> Vec<Command> {
+    let mut out = Vec::new();
+    for c in text.chars() {
+        out.extend(update(s, key(KeyCode::Char(c))));
+    }
+    out
+}
+
+/// A loaded console at 80x24 with `cn` selected (by filtering for it).
+fn selecting(cn: &str) -> State {
+    let mut s = writable();
+    update(&mut s, key(KeyCode::Char('/')));
+    type_str(&mut s, cn);
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(s.selected_cert().unwrap().1.common_name, cn);
+    s
+}
+
+/// Like `loaded`, with every account writable.
+fn writable() -> State {
+    let mut s = loaded((80, 24));
+    for a in &mut s.accounts {
+        a.read_only = false;
+    }
+    s
+}
+
+fn answer(s: &mut State, cmds: &[Command], output: impl Fn(&ActionRequest) -> ActionOutput) {
+    for c in cmds {
+        if let Command::Act {
+            job,
+            account,
+            request,
+        } = c
+        {
+            update(
+                s,
+                Msg::Worker(WorkerEvent::Done {
+                    job: *job,
+                    result: Ok(JobOutput::Acted {
+                        account: *account,
+                        request: Box::new(request.clone()),
+                        output: Box::new(output(request)),
+                    }),
+                }),
+            );
+        }
+    }
+}
+
+fn enroll_data(r: &ActionRequest) -> ActionOutput {
+    match r {
+        ActionRequest::Profiles { .. } => ActionOutput::Profiles(vec![
+            Profile {
+                id: 5101,
+                name: "OV SSL".into(),
+                description: None,
+                terms: vec![365, 730],
+                key_types: vec![
+                    (
+                        "RSA".into(),
+                        vec!["2048".into(), "3072".into(), "4096".into()],
+                    ),
+                    ("EC".into(), vec!["P-256".into(), "P-384".into()]),
+                ],
+            },
+            Profile {
+                id: 5102,
+                name: "EV SSL".into(),
+                description: None,
+                terms: vec![365],
+                key_types: vec![("RSA".into(), vec!["2048".into()])],
+            },
+        ]),
+        ActionRequest::Organizations => ActionOutput::Organizations(vec![Organization {
+            id: 1101,
+            name: "Acme Logistics".into(),
+            cert_types: vec![],
+            departments: vec![],
+        }]),
+        ActionRequest::CustomFields { .. } => ActionOutput::CustomFields(vec![CustomFieldDef {
+            id: Some(1),
+            name: "Cost centre".into(),
+            mandatory: true,
+        }]),
+        _ => ActionOutput::Done,
+    }
+}
+
+#[test]
+fn every_dialog_at_80x24() {
+    // approve, with its confirmation stage
+    let mut s = selecting("new-portal.example.test");
+    update(&mut s, key(KeyCode::Char('a')));
+    insta::assert_snapshot!("dialog_approve_80x24", render(&s));
+    type_str(&mut s, "ok for prod");
+    update(&mut s, key(KeyCode::Tab)); // Cancel
+    update(&mut s, key(KeyCode::Tab)); // OK
+    update(&mut s, key(KeyCode::Enter));
+    insta::assert_snapshot!("dialog_approve_confirm_80x24", render(&s));
+
+    let mut s = selecting("new-portal.example.test");
+    update(&mut s, key(KeyCode::Char('d')));
+    insta::assert_snapshot!("dialog_decline_80x24", render(&s));
+
+    let mut s = selecting("www.example.test");
+    update(&mut s, key(KeyCode::Char('R')));
+    insta::assert_snapshot!("dialog_revoke_80x24", render(&s));
+
+    let mut s = selecting("www.example.test");
+    update(&mut s, key(KeyCode::Char('X')));
+    insta::assert_snapshot!("dialog_revoke_serial_80x24", render(&s));
+
+    let mut s = selecting("www.example.test");
+    update(&mut s, key(KeyCode::Char('w')));
+    insta::assert_snapshot!("dialog_renew_80x24", render(&s));
+
+    let mut s = selecting("www.example.test");
+    update(&mut s, key(KeyCode::Char('M')));
+    insta::assert_snapshot!("dialog_mark_renewed_80x24", render(&s));
+
+    let mut s = selecting("www.example.test");
+    update(&mut s, key(KeyCode::Char('D')));
+    insta::assert_snapshot!("dialog_delete_80x24", render(&s));
+
+    let mut s = selecting("www.example.test");
+    update(&mut s, key(KeyCode::Char('c')));
+    insta::assert_snapshot!("dialog_download_80x24", render(&s));
+
+    let mut s = selecting("www.example.test");
+    let cmds = update(&mut s, key(KeyCode::Char('v')));
+    insta::assert_snapshot!("dialog_dcv_loading_80x24", render(&s));
+    answer(&mut s, &cmds, |_| {
+        ActionOutput::CertDcv(CertDcv {
+            error: None,
+            log: vec![CertDcvLogEntry {
+                domain: "www.example.test".into(),
+                status: "Awaiting Validation".into(),
+                method: Some("CNAME_CSR_HASH".into()),
+                validated: None,
+                last_check: Some("2026-01-14 23:00:00".into()),
+                next_check: None,
+            }],
+            instructions: vec![DcvInstruction {
+                domain: "www.example.test".into(),
+                mode: "CNAME".into(),
+                host: Some("_4e380094c3b3b40c69203451d32e78d3.www.example.test.".into()),
+                point: Some("7a16100aae509fe98ce5ac6d6f04ac81.151a1eb4b2324f07d2bdcdb6d02452d2.sectigo.com.".into()),
+                url: None,
+                file_content: None,
+                email: None,
+            }],
+        })
+    });
+    insta::assert_snapshot!("dialog_dcv_80x24", render(&s));
+
+    let mut s = writable();
+    let cmds = update(&mut s, key(KeyCode::Char('n')));
+    assert_eq!(
+        cmds.len(),
+        3,
+        "profiles, organizations, custom fields: {cmds:?}"
+    );
+    insta::assert_snapshot!("dialog_enroll_loading_80x24", render(&s));
+    answer(&mut s, &cmds, enroll_data);
+    insta::assert_snapshot!("dialog_enroll_80x24", render(&s));
+
+    let mut s = writable();
+    update(&mut s, key(KeyCode::Char('m')));
+    insta::assert_snapshot!("menu_80x24", render(&s));
+}

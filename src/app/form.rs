@@ -104,6 +104,8 @@ pub struct Form {
     pub stage: Stage,
     /// The label of the OK button ("Approve", "Revoke" …).
     pub ok_label: String,
+    /// "Cancel" for actions, "Close" for views.
+    pub cancel_label: String,
     /// Mutations pass a confirmation stage; reads and downloads do not.
     pub confirm: bool,
     /// Lines of the confirmation stage.
@@ -136,6 +138,7 @@ impl Form {
             focus: Focus::Cancel,
             stage: Stage::Edit,
             ok_label: ok_label.into(),
+            cancel_label: if confirm { "Cancel" } else { "Close" }.into(),
             confirm,
             summary: Vec::new(),
             note: None,

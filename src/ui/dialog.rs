@@ -190,7 +190,7 @@ pub fn form(frame: &mut Frame, area: Rect, theme: &Theme, form: &Form) {
     }
     lines.push(Line::from(vec![
         Span::raw("  "),
-        button("Cancel", form.focus == Focus::Cancel, true),
+        button(&form.cancel_label, form.focus == Focus::Cancel, true),
         Span::raw("  "),
         button(&form.ok_label, form.focus == Focus::Ok, form.ready),
     ]));

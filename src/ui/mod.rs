@@ -439,15 +439,18 @@ fn section(title: &str, theme: &Theme) -> Line<'static> {
 pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut lines = Vec::new();
-    let mut cur = String::new();
-    let mut cur_len = 0usize;
+    // Leading indentation is kept on the first line.
+    let indent = text.len() - text.trim_start_matches(' ').len();
+    let mut cur = " ".repeat(indent.min(width.saturating_sub(1)));
+    let mut cur_len = cur.len();
+    let text = &text[indent..];
     for word in text.split(' ') {
         let wlen = word.chars().count();
-        if cur_len > 0 && cur_len + 1 + wlen > width {
+        if cur_len > 0 && cur_len + 1 + wlen > width && !cur.trim().is_empty() {
             lines.push(std::mem::take(&mut cur));
             cur_len = 0;
         }
-        if cur_len > 0 {
+        if cur_len > 0 && !cur.trim().is_empty() {
             cur.push(' ');
             cur_len += 1;
         }
