@@ -504,3 +504,326 @@ fn accounts_with_several_families_list_them_as_scopes() {
     ));
     assert_eq!(s.accounts[0].families[0].load, LoadState::Loading);
 }
+
+// ---- action dialogs ----------------------------------------------------------------------
+
+use crate::provider::actions::RevokeReason;
+use crate::provider::request::ActionRequest;
+
+fn tab(s: &mut State, n: usize) {
+    for _ in 0..n {
+        update(s, key(KeyCode::Tab));
+    }
+}
+
+/// Move from the edit stage to OK and press it (validation), then confirm if asked.
+fn ok_and_confirm(s: &mut State) -> Vec<Command> {
+    let mut cmds = Vec::new();
+    // Shift-Tab from the first field reaches OK (fields … Cancel OK wraps).
+    while s
+        .dialog
+        .as_ref()
+        .is_some_and(|d| d.form.focus != form::Focus::Ok)
+    {
+        update(s, key(KeyCode::BackTab));
+    }
+    cmds.extend(update(s, key(KeyCode::Enter)));
+    if s.dialog
+        .as_ref()
+        .is_some_and(|d| d.form.stage == form::Stage::Confirm)
+    {
+        assert_eq!(
+            s.dialog.as_ref().unwrap().form.focus,
+            form::Focus::Cancel,
+            "confirm starts on Cancel"
+        );
+        update(s, key(KeyCode::Right));
+        cmds.extend(update(s, key(KeyCode::Enter)));
+    }
+    cmds
+}
+
+fn select_id(s: &mut State, id: &str) {
+    let pos = s
+        .view
+        .iter()
+        .position(|&i| s.certs[i as usize].id == id)
+        .expect("id in view");
+    s.sel = pos;
+}
+
+#[test]
+fn approve_needs_a_message_then_confirmation_then_sends_one_command() {
+    let mut s = state_with(10);
+    select_id(&mut s, "5"); // a request
+    let cmds = update(&mut s, ch('a'));
+    assert!(cmds.is_empty());
+    assert!(s.dialog.is_some());
+    // OK with an empty message: a field error, nothing sent.
+    let sent = ok_and_confirm(&mut s);
+    assert!(sent.is_empty());
+    let d = s.dialog.as_ref().unwrap();
+    assert!(
+        d.form
+            .field("message")
+            .unwrap()
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("required")
+    );
+    // Type a message (focus went to the field with the error).
+    for c in "looks good".chars() {
+        update(&mut s, ch(c));
+    }
+    let sent = ok_and_confirm(&mut s);
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    let Command::Act {
+        request, account, ..
+    } = &sent[0]
+    else {
+        panic!("{sent:?}")
+    };
+    assert_eq!(*account, 1);
+    assert_eq!(
+        request,
+        &ActionRequest::Approve {
+            family: Family::Ssl,
+            id: "5".into(),
+            message: "looks good".into()
+        }
+    );
+    assert!(s.dialog.is_none());
+    assert!(s.busy());
+}
+
+#[test]
+fn esc_cancels_and_nothing_is_sent() {
+    let mut s = state_with(10);
+    select_id(&mut s, "5");
+    update(&mut s, ch('a'));
+    for c in "x".chars() {
+        update(&mut s, ch(c));
+    }
+    assert!(update(&mut s, key(KeyCode::Esc)).is_empty());
+    assert!(s.dialog.is_none());
+    assert!(!s.busy());
+}
+
+#[test]
+fn approving_something_that_is_not_a_request_is_refused_with_a_reason() {
+    let mut s = state_with(10);
+    select_id(&mut s, "3"); // issued
+    assert!(update(&mut s, ch('a')).is_empty());
+    assert!(s.dialog.is_none());
+    let (msg, _) = s.status.clone().unwrap();
+    assert!(msg.contains("only requests awaiting approval"), "{msg}");
+}
+
+#[test]
+fn bulk_approve_of_marked_requests_sends_one_command_each() {
+    let mut s = state_with(20);
+    update(&mut s, ch('p')); // pending view: ids 0, 5, 10, 15
+    assert_eq!(s.scope(), Scope::Pending);
+    assert_eq!(s.view.len(), 4);
+    update(&mut s, ch(' '));
+    update(&mut s, ch(' '));
+    update(&mut s, ch(' '));
+    assert_eq!(s.marked.len(), 3);
+    update(&mut s, ch('a'));
+    assert!(s.dialog.as_ref().unwrap().form.intro[0].contains("3 certificates"));
+    for c in "batch ok".chars() {
+        update(&mut s, ch(c));
+    }
+    let sent = ok_and_confirm(&mut s);
+    assert_eq!(sent.len(), 3);
+    assert!(sent.iter().all(|c| matches!(c, Command::Act { request: ActionRequest::Approve { message, .. }, .. } if message == "batch ok")));
+    assert!(s.marked.is_empty(), "marks are cleared once sent");
+}
+
+#[test]
+fn revoke_requires_reason_and_the_typed_common_name() {
+    let mut s = state_with(10);
+    select_id(&mut s, "3");
+    update(&mut s, ch('R'));
+    let d = s.dialog.as_ref().unwrap();
+    assert!(
+        d.form.field("by").is_some(),
+        "single cert with a serial offers revoke by serial"
+    );
+    // reason code: move to the code field and pick "superseded (4)"
+    tab(&mut s, 1);
+    for _ in 0..3 {
+        update(&mut s, key(KeyCode::Right));
+    }
+    tab(&mut s, 1);
+    for c in "moved to new host".chars() {
+        update(&mut s, ch(c));
+    }
+    tab(&mut s, 1);
+    for c in "host0003.example".chars() {
+        update(&mut s, ch(c));
+    }
+    // wrong confirmation text: refused
+    assert!(ok_and_confirm(&mut s).is_empty());
+    assert!(
+        s.dialog
+            .as_ref()
+            .unwrap()
+            .form
+            .field("confirm")
+            .unwrap()
+            .error
+            .is_some()
+    );
+    for c in ".com".chars() {
+        update(&mut s, ch(c));
+    }
+    let sent = ok_and_confirm(&mut s);
+    assert_eq!(sent.len(), 1);
+    let Command::Act { request, .. } = &sent[0] else {
+        panic!()
+    };
+    assert_eq!(
+        request,
+        &ActionRequest::Revoke {
+            family: Family::Ssl,
+            id: "3".into(),
+            reason: RevokeReason::Superseded,
+            text: "moved to new host".into()
+        }
+    );
+}
+
+#[test]
+fn read_only_accounts_refuse_mutations_with_an_audit_line() {
+    let mut s = state_with(10);
+    s.accounts[1].read_only = true;
+    select_id(&mut s, "5"); // account 1
+    let cmds = update(&mut s, ch('a'));
+    assert!(s.dialog.is_none());
+    assert_eq!(cmds.len(), 1);
+    let Command::Audit { entry, .. } = &cmds[0] else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(entry.action, "approve");
+    assert_eq!(entry.ids, vec!["5".to_string()]);
+    assert!(entry.outcome.starts_with("refused"), "{}", entry.outcome);
+    // the whole console read-only refuses too, but downloads are reads and still open
+    let mut s = state_with(10);
+    s.read_only = true;
+    select_id(&mut s, "3");
+    let cmds = update(&mut s, ch('R'));
+    assert!(matches!(cmds.as_slice(), [Command::Audit { .. }]));
+    assert!(update(&mut s, ch('c')).is_empty());
+    assert!(
+        s.dialog.is_some(),
+        "download dialog opens in read-only mode"
+    );
+}
+
+#[test]
+fn download_sends_a_collect_with_the_chosen_format_and_path() {
+    let mut s = state_with(10);
+    select_id(&mut s, "3");
+    update(&mut s, ch('c'));
+    // format: x509CO is preselected; choose bin (two steps right: base64, bin)
+    for _ in 0..4 {
+        update(&mut s, key(KeyCode::Right));
+    }
+    let path = s.dialog.as_ref().unwrap().form.value("path");
+    assert_eq!(path, "./host0003.example.com.p7b");
+    let sent = ok_and_confirm(&mut s);
+    let [
+        Command::Collect {
+            format, path, id, ..
+        },
+    ] = sent.as_slice()
+    else {
+        panic!("{sent:?}")
+    };
+    assert_eq!(*format, crate::provider::CollectFormat::Bin);
+    assert_eq!(id, "3");
+    assert_eq!(path.to_str().unwrap(), "./host0003.example.com.p7b");
+}
+
+#[test]
+fn an_approval_is_watched_until_the_certificate_is_issued() {
+    let mut s = state_with(10);
+    select_id(&mut s, "5");
+    update(&mut s, ch('a'));
+    for c in "ok".chars() {
+        update(&mut s, ch(c));
+    }
+    let sent = ok_and_confirm(&mut s);
+    let Command::Act { job, request, .. } = sent[0].clone() else {
+        panic!()
+    };
+    let cmds = update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Done {
+            job,
+            result: Ok(JobOutput::Acted {
+                account: 1,
+                request: Box::new(request),
+                output: Box::new(crate::provider::request::ActionOutput::Done),
+            }),
+        }),
+    );
+    // the row is refreshed at once, and watched
+    assert!(
+        matches!(cmds.as_slice(), [Command::Detail { id, .. }] if id == "5"),
+        "{cmds:?}"
+    );
+    let idx = s
+        .index
+        .get(&(1, Family::Ssl, "5".to_string()))
+        .copied()
+        .unwrap();
+    assert!(s.watch.contains_key(&idx));
+    // the refresh says Approved: still watched; a tick after 2 s asks again
+    let Command::Detail { job, .. } = cmds[0].clone() else {
+        panic!()
+    };
+    let mut approved = s.certs[idx].clone();
+    approved.status = CertStatus::Approved;
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Done {
+            job,
+            result: Ok(JobOutput::Detail {
+                account: 1,
+                family: Family::Ssl,
+                cert: approved.clone(),
+                view: Box::new(DetailView {
+                    detail: CertDetail::default(),
+                    x509: Ok(vec![]),
+                }),
+            }),
+        }),
+    );
+    let again = update(&mut s, Msg::Tick(NOW + 3));
+    let [Command::Detail { job, .. }] = again.as_slice() else {
+        panic!("{again:?}")
+    };
+    let mut issued = approved;
+    issued.status = CertStatus::Issued;
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Done {
+            job: *job,
+            result: Ok(JobOutput::Detail {
+                account: 1,
+                family: Family::Ssl,
+                cert: issued,
+                view: Box::new(DetailView {
+                    detail: CertDetail::default(),
+                    x509: Ok(vec![]),
+                }),
+            }),
+        }),
+    );
+    assert!(update(&mut s, Msg::Tick(NOW + 10)).is_empty());
+    assert!(!s.watch.contains_key(&idx), "issued: no longer watched");
+    assert_eq!(s.certs[idx].status, CertStatus::Issued);
+}
