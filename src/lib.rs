@@ -8,6 +8,8 @@ pub mod audit;
 pub mod config;
 pub mod demo;
 pub mod emulator;
+pub mod files;
+pub mod keygen;
 pub mod logging;
 pub mod model;
 pub mod provider;

@@ -149,10 +149,12 @@ async fn console(
         anyhow::anyhow!("config error in {file}: {e}")
     })?;
     let _guard = logging::init(paths)?;
+    // Every mutation is audited; without the log the console would have to refuse them all.
+    let audit = certdeck::audit::AuditLog::open(&paths.audit_file)?;
     tracing::info!(accounts = config.accounts.len(), "starting console");
     let prepared = tokio::task::block_in_place(|| session::prepare(&config, given));
     let (views, slots): (Vec<_>, Vec<_>) = prepared.into_iter().map(|p| (p.view, p.slot)).unzip();
-    let (cmd_tx, evt_rx) = worker::spawn(slots);
+    let (cmd_tx, evt_rx) = worker::spawn(slots, Some(audit));
     let mut state = State::new(views, keymap, tui::now(), (80, 24));
     state.no_color = ui::theme::no_color_from_env();
     state.read_only = config.read_only;

@@ -2,14 +2,16 @@
 //! channel, `WorkerEvent`s go out over another; every job carries the id the app gave it, so the
 //! app knows what is pending (spinner, idle detection in tests) and what each answer belongs to.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
+use secrecy::ExposeSecret;
 use tokio::sync::mpsc;
 
-use std::path::PathBuf;
-
-use crate::audit::AuditEntry;
-use crate::model::{AccountIdx, Cert, CertDetail, Family};
+use crate::audit::{AuditEntry, AuditLog};
+use crate::files;
+use crate::keygen;
+use crate::model::{AccountIdx, ActionKind, Capabilities, Cert, CertDetail, Family};
 use crate::provider::actions::{EnrollRequest, Enrolled};
 use crate::provider::request::{ActionOutput, ActionRequest};
 use crate::provider::{CollectFormat, ErrorKind, ListSink, ListUpdate, Provider, ProviderError};
@@ -205,25 +207,38 @@ pub struct AccountSlot {
     pub unavailable: Option<String>,
 }
 
+/// What every job can see: the accounts and the audit log.
+struct Ctx {
+    accounts: Vec<AccountSlot>,
+    audit: Option<Arc<AuditLog>>,
+}
+
 /// Start the worker on the current tokio runtime.
+///
+/// `audit` receives one line per mutating attempt. With `None` only reads work: every
+/// mutation is refused (`ErrorKind::Local`, "no audit log") rather than done unaudited.
 pub fn spawn(
     accounts: Vec<AccountSlot>,
+    audit: Option<AuditLog>,
 ) -> (
     mpsc::UnboundedSender<Command>,
     mpsc::UnboundedReceiver<WorkerEvent>,
 ) {
     let (cmd_tx, mut cmd_rx) = mpsc::unbounded_channel::<Command>();
     let (evt_tx, evt_rx) = mpsc::unbounded_channel::<WorkerEvent>();
-    let accounts = Arc::new(accounts);
+    let ctx = Arc::new(Ctx {
+        accounts,
+        audit: audit.map(Arc::new),
+    });
     tokio::spawn(async move {
         while let Some(cmd) = cmd_rx.recv().await {
-            let accounts = Arc::clone(&accounts);
+            let ctx = Arc::clone(&ctx);
             let tx = evt_tx.clone();
             // Each job runs on its own task so a hanging request never blocks the others;
             // per-account concurrency is bounded inside the provider clients.
             tokio::spawn(async move {
                 let job = cmd.job();
-                let result = run(&accounts, cmd, &tx).await;
+                let result = run(&ctx, cmd, &tx).await;
                 let _ = tx.send(WorkerEvent::Done { job, result });
             });
         }
@@ -257,10 +272,11 @@ fn provider_for(
 }
 
 async fn run(
-    accounts: &[AccountSlot],
+    ctx: &Ctx,
     cmd: Command,
     tx: &mpsc::UnboundedSender<WorkerEvent>,
 ) -> Result<JobOutput, ProviderError> {
+    let accounts = ctx.accounts.as_slice();
     match cmd {
         Command::List {
             job,
@@ -313,15 +329,468 @@ async fn run(
                 view: Box::new(DetailView { detail, x509 }),
             })
         }
-        // Being implemented (actions branch): audit, key generation, file writes.
-        Command::Act { .. }
-        | Command::Enroll { .. }
-        | Command::Collect { .. }
-        | Command::Audit { .. } => Err(ProviderError::new(
-            "certdeck",
-            "action",
-            ErrorKind::Unsupported,
-            "not available in this build yet",
+        Command::Act {
+            account, request, ..
+        } => act(ctx, account, request).await,
+        Command::Enroll { job, account, spec } => enroll(ctx, job, account, *spec, tx).await,
+        Command::Collect {
+            account,
+            family,
+            id,
+            format,
+            path,
+            ..
+        } => collect(ctx, account, family, id, format, path).await,
+        Command::Audit { entry, .. } => {
+            let Some(log) = ctx.audit.clone() else {
+                return Err(no_audit_log(&entry.account, &entry.action));
+            };
+            append(log, entry.clone()).await.map_err(|e| {
+                ProviderError::new(
+                    &entry.account,
+                    format!("record {} in the audit log", entry.action),
+                    ErrorKind::Local,
+                    e,
+                )
+            })?;
+            Ok(JobOutput::Audited)
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Actions, enrolment, downloads
+
+fn account_name(accounts: &[AccountSlot], account: AccountIdx) -> String {
+    accounts
+        .get(account)
+        .map(|s| s.name.clone())
+        .unwrap_or_else(|| format!("account #{account}"))
+}
+
+fn no_audit_log(account: &str, action: &str) -> ProviderError {
+    ProviderError::new(
+        account,
+        action,
+        ErrorKind::Local,
+        "no audit log is open, so changes are refused (certdeck never acts unaudited)",
+    )
+}
+
+fn local(account: &str, operation: impl Into<String>, message: impl Into<String>) -> ProviderError {
+    ProviderError::new(account, operation, ErrorKind::Local, message)
+}
+
+/// Whether the account's capabilities allow an action kind (the worker's read-only gate;
+/// providers refuse read-only mutations again before sending).
+fn allows(caps: &Capabilities, kind: ActionKind) -> bool {
+    match kind {
+        ActionKind::List => caps.list,
+        ActionKind::Detail => caps.detail,
+        ActionKind::Collect => caps.collect,
+        ActionKind::Enroll => caps.enroll,
+        ActionKind::Approve => caps.approve,
+        ActionKind::Decline => caps.decline,
+        ActionKind::Revoke => caps.revoke,
+        ActionKind::Renew => caps.renew,
+        ActionKind::Replace => caps.replace,
+        ActionKind::Delete => caps.delete,
+        ActionKind::Import => caps.import,
+    }
+}
+
+/// The worker's read-only gate, by action kind, before anything is made or sent.
+fn gate(
+    provider: &dyn Provider,
+    name: &str,
+    kind: ActionKind,
+    action: &str,
+) -> Result<(), ProviderError> {
+    let caps = provider.capabilities();
+    if allows(&caps, kind) {
+        return Ok(());
+    }
+    let why = if caps == Capabilities::read_only() {
+        format!("account {name} is read-only: {action} was not sent")
+    } else {
+        format!("account {name} does not offer {action}: it was not sent")
+    };
+    Err(local(name, action, why))
+}
+
+/// Append one line (a write and an fsync: blocking work, off the async threads).
+async fn append(log: Arc<AuditLog>, entry: AuditEntry) -> Result<(), String> {
+    match tokio::task::spawn_blocking(move || log.append(&entry)).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(format!("{e:#}")),
+        Err(e) => Err(format!("the audit writer failed ({e})")),
+    }
+}
+
+/// The audit outcome of a finished attempt.
+fn with_outcome<T>(entry: AuditEntry, result: &Result<T, ProviderError>) -> AuditEntry {
+    match result {
+        Ok(_) => entry.ok(),
+        Err(e) => {
+            let entry = match e.kind {
+                // Refused here or by the client before anything was sent.
+                ErrorKind::Local | ErrorKind::Unsupported => entry.refused(&e.message),
+                ErrorKind::UnknownOutcome => entry.unknown(&e.message),
+                _ => entry.error(&e.message),
+            };
+            let status = match (e.http_status, e.code) {
+                (Some(s), Some(c)) => format!("HTTP {s}, code {c}"),
+                (Some(s), None) => format!("HTTP {s}"),
+                (None, Some(c)) => format!("code {c}"),
+                (None, None) => return entry,
+            };
+            // Keep what was already noted (the key file of an enrolment, say).
+            let detail = match &entry.detail {
+                Some(d) => format!("{status}; {d}"),
+                None => status,
+            };
+            entry.with_detail(detail)
+        }
+    }
+}
+
+/// Write the one audit line of an attempt, then hand back its result. When the line cannot be
+/// written the job fails with a message that still says what happened on the server.
+async fn finish<T>(
+    log: Arc<AuditLog>,
+    entry: AuditEntry,
+    result: Result<T, ProviderError>,
+) -> Result<T, ProviderError> {
+    let entry = with_outcome(entry, &result);
+    let log_path = log.path().to_path_buf();
+    let attempt = entry.clone();
+    let written = append(log, entry).await;
+    settle(&attempt, &log_path, result, written)
+}
+
+/// The result of an audited attempt: the provider's, unless the audit line was not written —
+/// then an error that names the log, the failure, and what the provider did.
+fn settle<T>(
+    entry: &AuditEntry,
+    log_path: &std::path::Path,
+    result: Result<T, ProviderError>,
+    written: Result<(), String>,
+) -> Result<T, ProviderError> {
+    let Err(audit) = written else {
+        return result;
+    };
+    let path = log_path.display();
+    Err(match result {
+        Ok(_) => {
+            let mut what = format!("{} of {}", entry.action, entry.ids.join(", "));
+            if let Some(d) = &entry.detail {
+                what.push_str(&format!(" ({d})"));
+            }
+            local(
+                &entry.account,
+                format!("record {} in the audit log", entry.action),
+                format!(
+                    "{what} SUCCEEDED, but it could not be recorded in the audit log {path}: {audit}"
+                ),
+            )
+        }
+        Err(mut e) => {
+            e.message = format!(
+                "{}; this attempt could not be recorded in the audit log {path} either: {audit}",
+                e.message
+            );
+            e
+        }
+    })
+}
+
+/// A mutation stopped before anything was sent: audit it as refused, return the error.
+async fn refuse<T>(
+    log: Arc<AuditLog>,
+    entry: AuditEntry,
+    error: ProviderError,
+) -> Result<T, ProviderError> {
+    finish(log, entry, Err(error)).await
+}
+
+async fn act(
+    ctx: &Ctx,
+    account: AccountIdx,
+    request: ActionRequest,
+) -> Result<JobOutput, ProviderError> {
+    let name = account_name(&ctx.accounts, account);
+    let action = request.audit_name();
+    let output = |output: ActionOutput, request: ActionRequest| JobOutput::Acted {
+        account,
+        request: Box::new(request),
+        output: Box::new(output),
+    };
+    if !request.is_mutating() {
+        let provider = provider_for(&ctx.accounts, account, action)?;
+        let out = provider.act(&request).await?;
+        return Ok(output(out, request));
+    }
+
+    let Some(log) = ctx.audit.clone() else {
+        return Err(no_audit_log(&name, action));
+    };
+    let mut entry = AuditEntry::new(&name, action, request.audit_ids());
+    if let Some(reason) = request.audit_reason() {
+        entry = entry.with_reason(reason);
+    }
+    let provider = match provider_for(&ctx.accounts, account, action) {
+        Ok(p) => p,
+        Err(e) => return refuse(log, entry, e).await,
+    };
+    if let Err(e) = gate(&*provider, &name, request.kind(), action) {
+        return refuse(log, entry, e).await;
+    }
+    // Sent once: the clients never retry a mutation that may have reached the server.
+    let result = provider.act(&request).await;
+    if let Ok(ActionOutput::Enrolled(e) | ActionOutput::Renewed(Some(e))) = &result {
+        entry = entry.with_detail(format!("new id {}", e.id));
+    }
+    let out = finish(log, entry, result).await?;
+    Ok(output(out, request))
+}
+
+fn progress(tx: &mpsc::UnboundedSender<WorkerEvent>, job: JobId, done: usize, label: &str) {
+    let _ = tx.send(WorkerEvent::Progress {
+        job,
+        done,
+        of: 3,
+        label: label.to_string(),
+    });
+}
+
+async fn enroll(
+    ctx: &Ctx,
+    job: JobId,
+    account: AccountIdx,
+    spec: EnrollSpec,
+    tx: &mpsc::UnboundedSender<WorkerEvent>,
+) -> Result<JobOutput, ProviderError> {
+    let name = account_name(&ctx.accounts, account);
+    let action = "enroll";
+    let Some(log) = ctx.audit.clone() else {
+        return Err(no_audit_log(&name, action));
+    };
+    let EnrollSpec {
+        common_name,
+        key,
+        mut request,
+    } = spec;
+    let cn = common_name.trim().to_string();
+    let first_id = if cn.is_empty() {
+        request.sans.first().cloned().into_iter().collect()
+    } else {
+        vec![cn.clone()]
+    };
+    let mut entry = AuditEntry::new(&name, action, first_id);
+    let provider = match provider_for(&ctx.accounts, account, action) {
+        Ok(p) => p,
+        Err(e) => return refuse(log, entry, e).await,
+    };
+    if let Err(e) = gate(&*provider, &name, ActionKind::Enroll, action) {
+        return refuse(log, entry, e).await;
+    }
+
+    let (csr, key_path) = match key {
+        KeySource::Generate { alg, key_path } => {
+            let op = format!("write the private key for {cn}");
+            let path = match files::expand_path(&key_path)
+                .and_then(|p| files::check_new_path(&p).map(|()| p))
+            {
+                Ok(p) => p,
+                Err(e) => return refuse(log, entry, local(&name, op, e.to_string())).await,
+            };
+            entry = entry.with_detail(format!("{} key {}", alg.label(), path.display()));
+            progress(tx, job, 1, &format!("generating a {} key", alg.label()));
+            let (cn2, sans) = (cn.clone(), request.sans.clone());
+            let made =
+                tokio::task::spawn_blocking(move || keygen::generate(alg, &cn2, &sans)).await;
+            let (secret, csr) = match made {
+                Ok(Ok(pair)) => pair,
+                Ok(Err(e)) => {
+                    let e = local(&name, "make the key and CSR", e.to_string());
+                    return refuse(log, entry, e).await;
+                }
+                Err(e) => {
+                    let e = local(
+                        &name,
+                        "make the key and CSR",
+                        format!("key generation failed ({e})"),
+                    );
+                    return refuse(log, entry, e).await;
+                }
+            };
+            // The key is on disk (0600, never over another file) before the CSR leaves.
+            progress(tx, job, 2, "writing the private key");
+            let p2 = path.clone();
+            let written = tokio::task::spawn_blocking(move || {
+                files::write_new_file(&p2, secret.expose_secret().as_bytes(), files::KEY_MODE)
+            })
+            .await
+            .map_err(|e| format!("the file writer failed ({e})"))
+            .and_then(|r| r.map_err(|e| e.to_string()));
+            if let Err(e) = written {
+                return refuse(log, entry, local(&name, op, e)).await;
+            }
+            (csr, Some(path))
+        }
+        KeySource::CsrFile(csr_path) => {
+            let op = "read the CSR file";
+            let path = match files::expand_path(&csr_path) {
+                Ok(p) => p,
+                Err(e) => return refuse(log, entry, local(&name, op, e.to_string())).await,
+            };
+            entry = entry.with_detail(format!("CSR {}", path.display()));
+            progress(tx, job, 1, "reading the CSR");
+            let p2 = path.clone();
+            let read = tokio::task::spawn_blocking(move || keygen::read_csr(&p2))
+                .await
+                .map_err(|e| format!("the CSR reader failed ({e})"))
+                .and_then(|r| r.map_err(|e| e.to_string()));
+            match read {
+                Ok((pem, csr_cn, _sans)) => {
+                    if entry.ids.is_empty() && !csr_cn.is_empty() {
+                        entry.ids = vec![csr_cn];
+                    }
+                    (pem, None)
+                }
+                Err(e) => return refuse(log, entry, local(&name, op, e)).await,
+            }
+        }
+    };
+
+    request.csr = csr;
+    progress(tx, job, 3, "sending the request");
+    let result = match provider.act(&ActionRequest::Enroll(request)).await {
+        Ok(ActionOutput::Enrolled(e)) => Ok(e),
+        Ok(other) => Err(ProviderError::new(
+            &name,
+            action,
+            ErrorKind::Protocol,
+            format!("the provider answered an enrolment with {other:?}; refresh the list"),
         )),
+        Err(e) => Err(e),
+    };
+    if let Ok(e) = &result {
+        entry.ids = vec![e.id.clone()];
+        let detail = entry.detail.take().unwrap_or_default();
+        entry = entry.with_detail(format!("CN {cn}; {detail}"));
+    }
+    let result = result.map_err(|mut e| {
+        if let Some(p) = &key_path {
+            e.message = format!(
+                "{}; the new private key was kept in {}",
+                e.message,
+                p.display()
+            );
+        }
+        e
+    });
+    let enrolled = finish(log, entry, result).await?;
+    Ok(JobOutput::Enrolled {
+        account,
+        enrolled,
+        key_path,
+    })
+}
+
+async fn collect(
+    ctx: &Ctx,
+    account: AccountIdx,
+    family: Family,
+    id: String,
+    format: CollectFormat,
+    path: PathBuf,
+) -> Result<JobOutput, ProviderError> {
+    let name = account_name(&ctx.accounts, account);
+    let op = format!("save certificate {id}");
+    let provider = provider_for(&ctx.accounts, account, "download certificate")?;
+    // Refuse a taken name or a missing folder before downloading anything.
+    let path = files::expand_path(&path)
+        .and_then(|p| files::check_new_path(&p).map(|()| p))
+        .map_err(|e| local(&name, &op, e.to_string()))?;
+    let bytes = provider.collect(family, &id, format).await?;
+    let n = bytes.len();
+    let p2 = path.clone();
+    tokio::task::spawn_blocking(move || files::write_new_file(&p2, &bytes, files::CERT_MODE))
+        .await
+        .map_err(|e| local(&name, &op, format!("the file writer failed ({e})")))?
+        .map_err(|e| local(&name, &op, e.to_string()))?;
+    Ok(JobOutput::Collected {
+        account,
+        family,
+        id,
+        path,
+        bytes: n,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry() -> AuditEntry {
+        AuditEntry::new("corp", "approve", vec!["1234".into()]).with_reason("ok by me")
+    }
+
+    #[test]
+    fn outcomes_follow_the_error_kind() {
+        let ok: Result<(), ProviderError> = Ok(());
+        assert_eq!(with_outcome(entry(), &ok).outcome, "ok");
+        let err = |kind| -> Result<(), ProviderError> {
+            Err(ProviderError::new("corp", "approve", kind, "why"))
+        };
+        assert_eq!(
+            with_outcome(entry(), &err(ErrorKind::Local)).outcome,
+            "refused: why"
+        );
+        assert_eq!(
+            with_outcome(entry(), &err(ErrorKind::UnknownOutcome)).outcome,
+            "unknown: why"
+        );
+        let e = err(ErrorKind::Rejected).map_err(|e| e.with_status(400).with_code(-1112));
+        let a = with_outcome(entry(), &e);
+        assert_eq!(a.outcome, "error: why");
+        assert_eq!(a.detail.as_deref(), Some("HTTP 400, code -1112"));
+    }
+
+    #[test]
+    fn a_failed_audit_write_is_never_silent() {
+        let path = std::path::Path::new("/var/log/certdeck/audit.jsonl");
+        // Written: the provider's result as is.
+        let r: Result<u8, ProviderError> = settle(&entry().ok(), path, Ok(7), Ok(()));
+        assert_eq!(r, Ok(7));
+        // Success on the server, audit failed: an error that says both.
+        let done = entry().with_detail("new id 99").ok();
+        let e = settle(&done, path, Ok(7), Err("disk full".into())).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Local);
+        for part in [
+            "approve of 1234 (new id 99) SUCCEEDED",
+            "/var/log/certdeck/audit.jsonl",
+            "disk full",
+        ] {
+            assert!(e.message.contains(part), "{part}: {}", e.message);
+        }
+        // Failure on the server, audit failed too: the provider's error, extended.
+        let failed = Err::<u8, _>(
+            ProviderError::new("corp", "approve", ErrorKind::Rejected, "already approved")
+                .with_code(-1112),
+        );
+        let e = settle(&entry(), path, failed, Err("disk full".into())).unwrap_err();
+        assert_eq!((e.kind, e.code), (ErrorKind::Rejected, Some(-1112)));
+        assert!(e.message.starts_with("already approved; "), "{}", e.message);
+        assert!(e.message.contains("disk full"), "{}", e.message);
+    }
+
+    #[test]
+    fn capabilities_gate_by_kind() {
+        let ro = Capabilities::read_only();
+        assert!(allows(&ro, ActionKind::Collect));
+        assert!(!allows(&ro, ActionKind::Approve));
+        assert!(!allows(&ro, ActionKind::Enroll));
     }
 }

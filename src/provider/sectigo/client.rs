@@ -599,6 +599,14 @@ impl Provider for SectigoClient {
         }
         Ok(resp.body)
     }
+
+    /// Every other operation: see `act.rs` (read-only accounts refuse mutations there).
+    async fn act(
+        &self,
+        request: &crate::provider::request::ActionRequest,
+    ) -> Result<crate::provider::request::ActionOutput, ProviderError> {
+        self.dispatch(request).await
+    }
 }
 
 /// `errors` is used by `ops.rs`; re-export the classification for callers that branch on it.

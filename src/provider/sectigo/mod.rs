@@ -6,6 +6,7 @@
 //! request helper: auth headers, retries, typed errors), `errors` (SCM error codes), `wire`
 //! (serde mirrors of the API, lenient dates) and `map` (wire → `model`).
 
+mod act;
 pub mod client;
 pub mod errors;
 pub mod http;

@@ -1,0 +1,136 @@
+//! `Provider::act` for SCM: one `match` from the provider-neutral [`ActionRequest`] to the
+//! inherent operations in `ops.rs`. Read-only accounts are refused here, before any request is
+//! built, for every mutating action (the one gate: `ActionRequest::is_mutating`).
+
+use futures::{StreamExt, TryStreamExt};
+
+use crate::provider::request::{ActionOutput, ActionRequest};
+use crate::provider::{ErrorKind, ProviderError};
+
+use super::client::SectigoClient;
+
+/// Parallel domain detail requests for `Domains`.
+const DOMAIN_DETAIL_CONCURRENCY: usize = 8;
+
+impl SectigoClient {
+    pub(super) async fn dispatch(
+        &self,
+        request: &ActionRequest,
+    ) -> Result<ActionOutput, ProviderError> {
+        use ActionRequest as R;
+        if request.is_mutating() && self.settings.read_only {
+            return Err(self.err(
+                request.audit_name(),
+                ErrorKind::Local,
+                format!(
+                    "account {} is read-only: {} was not sent",
+                    self.settings.name,
+                    request.audit_name()
+                ),
+            ));
+        }
+        let done = |r: Result<(), ProviderError>| r.map(|()| ActionOutput::Done);
+        match request {
+            // ---- reads
+            R::Count { family } => self.count(*family).await.map(ActionOutput::Count),
+            R::Profiles { family, org_id } => self
+                .profiles(*family, *org_id)
+                .await
+                .map(ActionOutput::Profiles),
+            R::CustomFields { family } => self
+                .custom_field_defs(*family)
+                .await
+                .map(ActionOutput::CustomFields),
+            R::Organizations => self.organizations().await.map(ActionOutput::Organizations),
+            R::CertDcv { id } => self.cert_dcv(id).await.map(ActionOutput::CertDcv),
+            R::DcvList { filter } => self.dcv_list(filter).await.map(ActionOutput::DcvList),
+            R::DcvStatus { domain } => self
+                .dcv_status(domain)
+                .await
+                .map(|s| ActionOutput::DcvState(Box::new(s))),
+            R::DcvEmailOptions { domain } => self
+                .dcv_start_email(&[domain.as_str()])
+                .await
+                .map(ActionOutput::DcvEmailOptions),
+            R::Domains => self.domains_with_details().await,
+
+            // ---- mutations
+            R::Enroll(req) => self.enroll_ssl(req).await.map(ActionOutput::Enrolled),
+            R::Approve {
+                family,
+                id,
+                message,
+            } => done(self.approve(*family, id, message).await),
+            R::Decline {
+                family,
+                id,
+                message,
+            } => done(self.decline(*family, id, message).await),
+            R::Revoke {
+                family,
+                id,
+                reason,
+                text,
+            } => done(self.revoke(*family, id, *reason, text).await),
+            R::RevokeBySerial {
+                family,
+                serial,
+                reason,
+                text,
+            } => done(self.revoke_by_serial(*family, serial, *reason, text).await),
+            R::Renew { family, id } => self.renew(*family, id).await.map(ActionOutput::Renewed),
+            R::RenewByToken { renew_id, csr } => {
+                done(self.renew_by_renew_id(renew_id, csr.as_deref()).await)
+            }
+            R::Replace {
+                family,
+                id,
+                request,
+            } => done(self.replace(*family, id, request).await),
+            R::MarkRenewed { id, successor } => {
+                done(self.mark_renewed(id, successor.as_deref()).await)
+            }
+            R::Delete { family, id } => done(self.delete(*family, id).await),
+            R::DcvRecheck { id } => done(self.recheck_cert_dcv(id).await),
+            R::DcvStart { domain, method } => self
+                .dcv_start(domain, *method)
+                .await
+                .map(|s| ActionOutput::DcvState(Box::new(s))),
+            R::DcvSubmit {
+                domain,
+                method,
+                email,
+            } => self
+                .dcv_submit(domain, *method, email.as_deref())
+                .await
+                .map(|s| ActionOutput::DcvState(Box::new(s))),
+            R::ApproveDelegation { domain_id, org_id } => {
+                done(self.approve_delegation(*domain_id, *org_id).await)
+            }
+            R::RejectDelegation { domain_id, org_id } => {
+                done(self.reject_delegation(*domain_id, *org_id).await)
+            }
+        }
+    }
+
+    /// Every domain, then each one's detail (at most 8 at a time), in list order. A domain
+    /// that disappears between the list and its detail (404) is left out; any other failure
+    /// fails the whole read.
+    async fn domains_with_details(&self) -> Result<ActionOutput, ProviderError> {
+        let list = self.domains(None).await?;
+        let details: Vec<_> = futures::stream::iter(list)
+            .map(|d| async move {
+                match self.domain(d.id).await {
+                    Ok(detail) => Ok(Some(detail)),
+                    Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
+                    Err(e) => Err(e),
+                }
+            })
+            .buffered(DOMAIN_DETAIL_CONCURRENCY)
+            .try_collect()
+            .await?;
+        Ok(ActionOutput::Domains(
+            details.into_iter().flatten().collect(),
+        ))
+    }
+}

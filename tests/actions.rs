@@ -1,0 +1,988 @@
+//! The worker executing actions, enrolments and downloads: the real worker (`worker::spawn`)
+//! with real SCM clients against the in-tree emulator over loopback, a temporary audit log and
+//! temporary files.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use certdeck::audit::{self, AuditEntry, AuditLog};
+use certdeck::emulator::sectigo::{Fault, SectigoEmulator, SectigoOptions};
+use certdeck::model::{Cert, CertStatus, Family};
+use certdeck::provider::actions::{DcvFilter, EnrollRequest, Enrolled, RevokeReason};
+use certdeck::provider::request::{ActionOutput, ActionRequest};
+use certdeck::provider::sectigo::{RetryPolicy, SectigoClient, SectigoSettings};
+use certdeck::provider::{CollectFormat, ErrorKind, Provider, ProviderError};
+use certdeck::worker::{
+    self, AccountSlot, Command, EnrollSpec, JobId, JobOutput, KeyAlg, KeySource, WorkerEvent,
+};
+use certdeck::{keygen, x509};
+use secrecy::SecretString;
+use tokio::sync::mpsc;
+
+const RW: usize = 0;
+const RO: usize = 1;
+
+fn client(emu: &SectigoEmulator, name: &str, read_only: bool) -> SectigoClient {
+    let mut s = SectigoSettings::new(
+        name,
+        emu.base_url.clone(),
+        emu.login.clone(),
+        SecretString::from(emu.password.clone()),
+        emu.customer_uri.clone(),
+    );
+    s.timeout = Duration::from_secs(10);
+    s.read_only = read_only;
+    SectigoClient::new(s)
+        .expect("client builds")
+        .with_retry(RetryPolicy {
+            attempts: 3,
+            base_delay: Duration::from_millis(5),
+            max_retry_after: Duration::from_millis(20),
+        })
+}
+
+/// A worker with two accounts on one emulator: #0 read-write ("scm-rw"), #1 read-only
+/// ("scm-ro"), and an audit log in a temp dir.
+struct Rig {
+    emu: SectigoEmulator,
+    dir: tempfile::TempDir,
+    audit_path: PathBuf,
+    tx: mpsc::UnboundedSender<Command>,
+    rx: mpsc::UnboundedReceiver<WorkerEvent>,
+    next: JobId,
+    /// Rows reported by list jobs.
+    rows: HashMap<String, Cert>,
+}
+
+impl Rig {
+    async fn start(ssl_count: usize) -> Rig {
+        let emu = SectigoEmulator::start(SectigoOptions {
+            ssl_count,
+            ..SectigoOptions::for_tests()
+        })
+        .await
+        .expect("emulator starts");
+        emu.set_issue_delay(Duration::from_millis(300));
+        let dir = tempfile::tempdir().unwrap();
+        let audit_path = dir.path().join("logs/audit.jsonl");
+        let log = AuditLog::open(&audit_path).unwrap();
+        let slots = vec![
+            AccountSlot {
+                name: "scm-rw".into(),
+                provider: Some(Arc::new(client(&emu, "scm-rw", false))),
+                unavailable: None,
+            },
+            AccountSlot {
+                name: "scm-ro".into(),
+                provider: Some(Arc::new(client(&emu, "scm-ro", true))),
+                unavailable: None,
+            },
+        ];
+        let (tx, rx) = worker::spawn(slots, Some(log));
+        Rig {
+            emu,
+            dir,
+            audit_path,
+            tx,
+            rx,
+            next: 1,
+            rows: HashMap::new(),
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn job(&mut self) -> JobId {
+        self.next += 1;
+        self.next
+    }
+
+    /// Send commands (made with fresh job ids) and wait for all of them; results in order.
+    async fn run_all(
+        &mut self,
+        make: Vec<Box<dyn FnOnce(JobId) -> Command>>,
+    ) -> Vec<Result<JobOutput, ProviderError>> {
+        let mut ids = Vec::new();
+        for m in make {
+            let job = self.job();
+            ids.push(job);
+            self.tx.send(m(job)).unwrap();
+        }
+        let mut done: HashMap<JobId, Result<JobOutput, ProviderError>> = HashMap::new();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while ids.iter().any(|j| !done.contains_key(j)) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let ev = tokio::time::timeout(left, self.rx.recv())
+                .await
+                .expect("the worker answers in time")
+                .expect("the worker is running");
+            match ev {
+                WorkerEvent::Done { job, result } => {
+                    done.insert(job, result);
+                }
+                WorkerEvent::Rows { rows, .. } => {
+                    for r in rows {
+                        self.rows.insert(r.id.clone(), r);
+                    }
+                }
+                WorkerEvent::Progress { .. } | WorkerEvent::Total { .. } => {}
+            }
+        }
+        ids.iter().map(|j| done.remove(j).unwrap()).collect()
+    }
+
+    async fn run(
+        &mut self,
+        make: impl FnOnce(JobId) -> Command + 'static,
+    ) -> Result<JobOutput, ProviderError> {
+        self.run_all(vec![Box::new(make)]).await.remove(0)
+    }
+
+    async fn act(
+        &mut self,
+        account: usize,
+        request: ActionRequest,
+    ) -> Result<ActionOutput, ProviderError> {
+        let r = self
+            .run(move |job| Command::Act {
+                job,
+                account,
+                request,
+            })
+            .await?;
+        match r {
+            JobOutput::Acted { output, .. } => Ok(*output),
+            other => panic!("not an Acted answer: {other:?}"),
+        }
+    }
+
+    async fn list(&mut self) {
+        let r = self
+            .run(|job| Command::List {
+                job,
+                account: RW,
+                family: Family::Ssl,
+            })
+            .await;
+        assert!(matches!(r, Ok(JobOutput::Listed { .. })), "{r:?}");
+    }
+
+    async fn detail(&mut self, id: &str) -> (Cert, certdeck::model::CertDetail) {
+        let id = id.to_string();
+        match self
+            .run(move |job| Command::Detail {
+                job,
+                account: RW,
+                family: Family::Ssl,
+                id,
+            })
+            .await
+        {
+            Ok(JobOutput::Detail { cert, view, .. }) => (cert, view.detail),
+            other => panic!("detail failed: {other:?}"),
+        }
+    }
+
+    async fn status(&mut self, id: &str) -> CertStatus {
+        self.detail(id).await.0.status
+    }
+
+    /// Poll the detail until the certificate has `want` (the emulator issues after a delay).
+    async fn wait_for(&mut self, id: &str, want: CertStatus) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let s = self.status(id).await;
+            if s == want {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{id} stayed {s:?}, wanted {want:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn enroll(
+        &mut self,
+        account: usize,
+        common_name: &str,
+        key: KeySource,
+        request: EnrollRequest,
+    ) -> Result<JobOutput, ProviderError> {
+        let spec = Box::new(EnrollSpec {
+            common_name: common_name.to_string(),
+            key,
+            request,
+        });
+        self.run(move |job| Command::Enroll { job, account, spec })
+            .await
+    }
+
+    async fn collect(&mut self, id: &str, path: &Path) -> Result<JobOutput, ProviderError> {
+        let (id, path) = (id.to_string(), path.to_path_buf());
+        self.run(move |job| Command::Collect {
+            job,
+            account: RW,
+            family: Family::Ssl,
+            id,
+            format: CollectFormat::X509CO,
+            path,
+        })
+        .await
+    }
+
+    /// Every audit line; checks each one's shape and that no secret is in the file.
+    fn audit(&self) -> Vec<AuditEntry> {
+        let text = std::fs::read_to_string(&self.audit_path).unwrap_or_default();
+        assert!(
+            !text.contains(&self.emu.password),
+            "the audit log contains the password"
+        );
+        assert!(
+            !text.contains("PRIVATE KEY"),
+            "the audit log contains a key"
+        );
+        let entries = audit::read_all(&self.audit_path).unwrap();
+        assert_eq!(entries.len(), text.lines().count(), "one entry per line");
+        for e in &entries {
+            assert!(e.account == "scm-rw" || e.account == "scm-ro", "{e:?}");
+            assert!(!e.action.is_empty() && !e.ids.is_empty(), "{e:?}");
+            assert!(
+                e.outcome == "ok"
+                    || e.outcome.starts_with("error: ")
+                    || e.outcome.starts_with("unknown: ")
+                    || e.outcome.starts_with("refused: "),
+                "{e:?}"
+            );
+            assert!(e.time.parse::<jiff::Timestamp>().is_ok(), "{e:?}");
+        }
+        entries
+    }
+
+    /// An enrolment request for a new host under a domain the seeded data has issued
+    /// certificates for (so DCV is already done), with the profile, organization and
+    /// mandatory custom fields the account needs.
+    async fn enroll_inputs(&mut self, label: &str) -> (EnrollRequest, String) {
+        if self.rows.is_empty() {
+            self.list().await;
+        }
+        let profiles = match self
+            .act(
+                RW,
+                ActionRequest::Profiles {
+                    family: Family::Ssl,
+                    org_id: None,
+                },
+            )
+            .await
+            .unwrap()
+        {
+            ActionOutput::Profiles(p) => p,
+            other => panic!("{other:?}"),
+        };
+        let ov = profiles
+            .iter()
+            .find(|p| p.name == "OV SSL")
+            .or_else(|| {
+                profiles
+                    .iter()
+                    .find(|p| !p.name.contains("Wildcard") && !p.name.contains("EV"))
+            })
+            .expect("a single-name profile")
+            .clone();
+        let custom = match self
+            .act(
+                RW,
+                ActionRequest::CustomFields {
+                    family: Family::Ssl,
+                },
+            )
+            .await
+            .unwrap()
+        {
+            ActionOutput::CustomFields(c) => c
+                .into_iter()
+                .filter(|f| f.mandatory)
+                .map(|f| (f.name, "from-actions-test".to_string()))
+                .collect(),
+            other => panic!("{other:?}"),
+        };
+        let issued = self
+            .rows
+            .values()
+            .find(|r| r.status == CertStatus::Issued && !r.common_name.starts_with('*'))
+            .expect("an issued certificate")
+            .clone();
+        let (_, d) = self.detail(&issued.id).await;
+        let org_id: i64 = d
+            .fields
+            .iter()
+            .find(|(l, _)| l == "Organization id")
+            .map(|(_, v)| v.parse().unwrap())
+            .expect("organization id");
+        let parent = issued
+            .common_name
+            .split_once('.')
+            .map(|x| x.1.to_string())
+            .unwrap_or(issued.common_name.clone());
+        let host = format!("{label}.{parent}");
+        let req = EnrollRequest {
+            org_id,
+            profile_id: ov.id,
+            term_days: ov.terms[0],
+            sans: vec![host.clone()],
+            comments: Some("enrolled by the actions test".into()),
+            custom_fields: custom,
+            ..Default::default()
+        };
+        (req, host)
+    }
+}
+
+#[cfg(unix)]
+fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+fn enrolled(r: Result<JobOutput, ProviderError>) -> (Enrolled, Option<PathBuf>) {
+    match r {
+        Ok(JobOutput::Enrolled {
+            enrolled, key_path, ..
+        }) => (enrolled, key_path),
+        other => panic!("enrolment failed: {other:?}"),
+    }
+}
+
+fn approve(id: &str, message: &str) -> ActionRequest {
+    ActionRequest::Approve {
+        family: Family::Ssl,
+        id: id.to_string(),
+        message: message.to_string(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn generated_key_enrol_approve_collect_and_revoke() {
+    let mut rig = Rig::start(20).await;
+    let (req, host) = rig.enroll_inputs("certdeck-actions").await;
+    let key_path = rig.path("new.key");
+
+    let (en, kp) = enrolled(
+        rig.enroll(
+            RW,
+            &host,
+            KeySource::Generate {
+                alg: KeyAlg::EcdsaP256,
+                key_path: key_path.clone(),
+            },
+            req,
+        )
+        .await,
+    );
+    assert_eq!(kp.as_deref(), Some(key_path.as_path()));
+    let key_pem = std::fs::read_to_string(&key_path).expect("the key was written");
+    assert!(key_pem.starts_with("-----BEGIN PRIVATE KEY-----"));
+    rcgen::KeyPair::from_pem(&key_pem).expect("the key parses");
+    #[cfg(unix)]
+    assert_eq!(mode(&key_path), 0o600);
+    let (cert, _) = rig.detail(&en.id).await;
+    assert_eq!(cert.status, CertStatus::Requested);
+    assert_eq!(cert.common_name, host);
+
+    // Not issued yet: the download error passes through and no file is made.
+    let early = rig.path("early.pem");
+    let e = rig.collect(&en.id, &early).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::NotReady, "{e}");
+    assert!(!early.exists());
+
+    let out = rig
+        .act(RW, approve(&en.id, "approved by the actions test"))
+        .await
+        .expect("approve");
+    assert_eq!(out, ActionOutput::Done);
+    rig.wait_for(&en.id, CertStatus::Issued).await;
+
+    let cert_path = rig.path("issued.pem");
+    match rig.collect(&en.id, &cert_path).await {
+        Ok(JobOutput::Collected {
+            path, bytes, id, ..
+        }) => {
+            assert_eq!(
+                (path.as_path(), id.as_str()),
+                (cert_path.as_path(), en.id.as_str())
+            );
+            assert_eq!(bytes as u64, std::fs::metadata(&cert_path).unwrap().len());
+        }
+        other => panic!("collect failed: {other:?}"),
+    }
+    #[cfg(unix)]
+    assert_eq!(mode(&cert_path), 0o644);
+    let body = std::fs::read(&cert_path).unwrap();
+    let views = x509::parse_bundle(&body).expect("a PEM certificate");
+    assert_eq!(views.len(), 1, "x509CO is the certificate only");
+    assert_eq!(x509::key_matches(&views[0], &key_pem), Ok(true));
+
+    // The same name again is refused and the file is left alone.
+    let e = rig.collect(&en.id, &cert_path).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Local);
+    assert!(
+        e.message.contains("already exists; choose another name"),
+        "{e}"
+    );
+    assert!(e.message.contains("issued.pem"), "{e}");
+    assert_eq!(std::fs::read(&cert_path).unwrap(), body);
+
+    rig.act(
+        RW,
+        ActionRequest::Revoke {
+            family: Family::Ssl,
+            id: en.id.clone(),
+            reason: RevokeReason::KeyCompromise,
+            text: "key left on a laptop".into(),
+        },
+    )
+    .await
+    .expect("revoke");
+    let (cert, d) = rig.detail(&en.id).await;
+    assert_eq!(cert.status, CertStatus::Revoked);
+    assert!(
+        d.fields
+            .iter()
+            .any(|(l, v)| l == "Revocation reason" && v == "key compromise (1)"),
+        "{:?}",
+        d.fields
+    );
+
+    // Enrolling to the same key file again is refused before anything is sent.
+    let before = std::fs::read(&key_path).unwrap();
+    let (req2, _) = rig.enroll_inputs("certdeck-actions-2").await;
+    let e = rig
+        .enroll(
+            RW,
+            &host,
+            KeySource::Generate {
+                alg: KeyAlg::EcdsaP256,
+                key_path: key_path.clone(),
+            },
+            req2,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Local);
+    assert!(e.message.contains("already exists"), "{e}");
+    assert_eq!(
+        std::fs::read(&key_path).unwrap(),
+        before,
+        "the key is untouched"
+    );
+
+    // The server refuses an enrolment after the key was written: the key is kept and the
+    // error says where.
+    let (mut bad_req, bad_host) = rig.enroll_inputs("certdeck-actions-3").await;
+    bad_req.term_days = 7;
+    let kept = rig.path("kept.key");
+    let e = rig
+        .enroll(
+            RW,
+            &bad_host,
+            KeySource::Generate {
+                alg: KeyAlg::EcdsaP384,
+                key_path: kept.clone(),
+            },
+            bad_req,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!((e.kind, e.code), (ErrorKind::Rejected, Some(-36)), "{e}");
+    assert!(
+        e.message.contains(&format!(
+            "the new private key was kept in {}",
+            kept.display()
+        )),
+        "{e}"
+    );
+    assert!(
+        std::fs::read_to_string(&kept)
+            .unwrap()
+            .contains("PRIVATE KEY")
+    );
+
+    // One line per mutating attempt; downloads and reads are not audited.
+    let log = rig.audit();
+    let summary: Vec<(&str, &str)> = log
+        .iter()
+        .map(|e| (e.action.as_str(), e.outcome.as_str()))
+        .collect();
+    assert_eq!(summary.len(), 5, "{log:#?}");
+    assert_eq!(
+        summary[..3],
+        [("enroll", "ok"), ("approve", "ok"), ("revoke", "ok")]
+    );
+    assert_eq!(log[0].ids, vec![en.id.clone()]);
+    let d0 = log[0].detail.as_deref().unwrap();
+    assert!(
+        d0.contains(&host) && d0.contains("new.key") && d0.contains("ECDSA P-256"),
+        "{d0}"
+    );
+    assert_eq!(
+        log[1].reason.as_deref(),
+        Some("approved by the actions test")
+    );
+    assert_eq!(log[2].ids, vec![en.id.clone()]);
+    assert_eq!(
+        log[2].reason.as_deref(),
+        Some("key compromise (1): key left on a laptop")
+    );
+    assert_eq!(log[3].action, "enroll");
+    assert!(log[3].outcome.starts_with("refused: "), "{:?}", log[3]);
+    assert!(log[3].outcome.contains("already exists"), "{:?}", log[3]);
+    assert_eq!(log[4].ids, vec![bad_host.clone()]);
+    assert!(log[4].outcome.starts_with("error: "), "{:?}", log[4]);
+    let d4 = log[4].detail.as_deref().unwrap();
+    assert!(
+        d4.starts_with("HTTP 400, code -36; ") && d4.contains("kept.key"),
+        "{d4}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulk_approve_decline_revoke_by_serial_renew_and_delete() {
+    let mut rig = Rig::start(30).await;
+    let (req, host) = rig.enroll_inputs("bulk").await;
+
+    // Four pending requests through Act(Enroll) with CSRs made here.
+    let mut ids = Vec::new();
+    for i in 0..4 {
+        let name = format!("n{i}.{host}");
+        let (_, csr) = keygen::generate(KeyAlg::EcdsaP256, &name, &[]).unwrap();
+        let r = EnrollRequest {
+            csr,
+            sans: vec![name],
+            ..req.clone()
+        };
+        match rig.act(RW, ActionRequest::Enroll(r)).await.unwrap() {
+            ActionOutput::Enrolled(e) => ids.push(e.id),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    // Bulk approve: three commands in flight at once, three answers, three lines.
+    let make: Vec<Box<dyn FnOnce(JobId) -> Command>> = ids[..3]
+        .iter()
+        .map(|id| {
+            let request = approve(id, "bulk approval");
+            Box::new(move |job| Command::Act {
+                job,
+                account: RW,
+                request,
+            }) as Box<dyn FnOnce(JobId) -> Command>
+        })
+        .collect();
+    for r in rig.run_all(make).await {
+        assert!(matches!(r, Ok(JobOutput::Acted { .. })), "{r:?}");
+    }
+    for id in &ids[..3] {
+        rig.wait_for(id, CertStatus::Issued).await;
+    }
+
+    rig.act(
+        RW,
+        ActionRequest::Decline {
+            family: Family::Ssl,
+            id: ids[3].clone(),
+            message: "duplicate request".into(),
+        },
+    )
+    .await
+    .expect("decline");
+    assert_eq!(rig.status(&ids[3]).await, CertStatus::Declined);
+
+    // Seeded issued certificates for the rest.
+    let issued: Vec<Cert> = rig
+        .rows
+        .values()
+        .filter(|r| r.status == CertStatus::Issued && r.serial.is_some())
+        .cloned()
+        .collect();
+    assert!(issued.len() >= 2);
+    let by_serial = issued[0].clone();
+    rig.act(
+        RW,
+        ActionRequest::RevokeBySerial {
+            family: Family::Ssl,
+            serial: by_serial.serial.clone().unwrap(),
+            reason: RevokeReason::CessationOfOperation,
+            text: "decommissioned".into(),
+        },
+    )
+    .await
+    .expect("revoke by serial");
+    assert_eq!(rig.status(&by_serial.id).await, CertStatus::Revoked);
+
+    let old = issued[1].clone();
+    let new_id = match rig
+        .act(
+            RW,
+            ActionRequest::Renew {
+                family: Family::Ssl,
+                id: old.id.clone(),
+            },
+        )
+        .await
+        .expect("renewById")
+    {
+        ActionOutput::Renewed(Some(e)) => e.id,
+        other => panic!("renewById names the new id: {other:?}"),
+    };
+    assert_ne!(new_id, old.id);
+    assert_eq!(rig.detail(&new_id).await.0.common_name, old.common_name);
+
+    // Deleting a certificate that was enrolled (not imported or discovered) is refused by
+    // SCM: shown and audited. (Seeded rows may be imported ones, which SCM lets you delete.)
+    let e = rig
+        .act(
+            RW,
+            ActionRequest::Delete {
+                family: Family::Ssl,
+                id: ids[0].clone(),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Rejected, "{e}");
+    assert!(e.code.is_some());
+
+    let log = rig.audit();
+    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "enroll",
+            "enroll",
+            "enroll",
+            "enroll",
+            "approve",
+            "approve",
+            "approve",
+            "decline",
+            "revoke-by-serial",
+            "renew",
+            "delete"
+        ]
+    );
+    let mut approved: Vec<String> = log[4..7].iter().map(|e| e.ids[0].clone()).collect();
+    approved.sort();
+    let mut want = ids[..3].to_vec();
+    want.sort();
+    assert_eq!(approved, want);
+    assert!(log[..10].iter().all(|e| e.outcome == "ok"), "{log:#?}");
+    assert!(
+        log[4..7]
+            .iter()
+            .all(|e| e.reason.as_deref() == Some("bulk approval"))
+    );
+    assert_eq!(log[7].reason.as_deref(), Some("duplicate request"));
+    assert_eq!(
+        log[8].ids,
+        [format!("serial:{}", by_serial.serial.as_deref().unwrap())]
+    );
+    assert_eq!(
+        log[8].reason.as_deref(),
+        Some("cessation of operation (5): decommissioned")
+    );
+    assert_eq!(
+        log[9].detail.as_deref(),
+        Some(format!("new id {new_id}").as_str())
+    );
+    assert!(log[10].outcome.starts_with("error: "), "{:?}", log[10]);
+    let detail = log[10].detail.as_deref().unwrap();
+    assert!(detail.starts_with("HTTP 400, code "), "{detail}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn csr_file_enrolment_waits_for_dcv_until_published() {
+    let mut rig = Rig::start(10).await;
+    let (mut req, _) = rig.enroll_inputs("unused").await;
+    let todo = match rig
+        .act(
+            RW,
+            ActionRequest::DcvList {
+                filter: DcvFilter::default(),
+            },
+        )
+        .await
+        .unwrap()
+    {
+        ActionOutput::DcvList(list) => {
+            list.into_iter()
+                .find(|v| !v.status.eq_ignore_ascii_case("validated"))
+                .expect("an unvalidated domain")
+                .domain
+        }
+        other => panic!("{other:?}"),
+    };
+    let host = format!("www.{todo}");
+    req.sans = vec![host.clone()];
+    req.dcv_mode = Some("CNAME".into());
+
+    // The CSR comes from a file this time (made here, key kept by the "user").
+    let (_key, csr) = keygen::generate(KeyAlg::EcdsaP384, &host, &[]).unwrap();
+    let csr_path = rig.path("www.csr");
+    std::fs::write(&csr_path, &csr).unwrap();
+    let (en, kp) = enrolled(
+        rig.enroll(RW, &host, KeySource::CsrFile(csr_path), req)
+            .await,
+    );
+    assert_eq!(kp, None);
+
+    let dcv = match rig
+        .act(RW, ActionRequest::CertDcv { id: en.id.clone() })
+        .await
+        .unwrap()
+    {
+        ActionOutput::CertDcv(d) => d,
+        other => panic!("{other:?}"),
+    };
+    let ins = dcv
+        .instructions
+        .iter()
+        .find(|i| i.domain == todo)
+        .expect("instructions for the domain");
+    assert_eq!(ins.mode, "CNAME");
+    assert!(ins.host.as_deref().unwrap().ends_with(&format!(".{todo}.")));
+    rig.act(RW, approve(&en.id, "ok")).await.unwrap();
+
+    let validated = |d: &ActionOutput| match d {
+        ActionOutput::CertDcv(d) => d
+            .log
+            .iter()
+            .any(|l| l.domain == todo && l.status.eq_ignore_ascii_case("validated")),
+        other => panic!("{other:?}"),
+    };
+    // Before publishing: the recheck is accepted, nothing validates, nothing issues.
+    rig.act(RW, ActionRequest::DcvRecheck { id: en.id.clone() })
+        .await
+        .expect("recheck");
+    let d = rig
+        .act(RW, ActionRequest::CertDcv { id: en.id.clone() })
+        .await
+        .unwrap();
+    assert!(!validated(&d), "{d:?}");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_ne!(rig.status(&en.id).await, CertStatus::Issued);
+
+    rig.emu.publish_dcv(&todo);
+    rig.act(RW, ActionRequest::DcvRecheck { id: en.id.clone() })
+        .await
+        .expect("recheck");
+    let d = rig
+        .act(RW, ActionRequest::CertDcv { id: en.id.clone() })
+        .await
+        .unwrap();
+    assert!(validated(&d), "{d:?}");
+    rig.wait_for(&en.id, CertStatus::Issued).await;
+
+    let log = rig.audit();
+    let actions: Vec<(&str, &str)> = log
+        .iter()
+        .map(|e| (e.action.as_str(), e.outcome.as_str()))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("enroll", "ok"),
+            ("approve", "ok"),
+            ("dcv-recheck", "ok"),
+            ("dcv-recheck", "ok")
+        ]
+    );
+    assert!(
+        log[0].detail.as_deref().unwrap().contains("www.csr"),
+        "{:?}",
+        log[0]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rsa_2048_key_enrols_and_matches_its_certificate() {
+    let mut rig = Rig::start(10).await;
+    rig.emu.set_auto_approve(true);
+    let (req, host) = rig.enroll_inputs("rsa").await;
+    let key_path = rig.path("rsa.key");
+    let (en, _) = enrolled(
+        rig.enroll(
+            RW,
+            &host,
+            KeySource::Generate {
+                alg: KeyAlg::Rsa2048,
+                key_path: key_path.clone(),
+            },
+            req,
+        )
+        .await,
+    );
+    rig.wait_for(&en.id, CertStatus::Issued).await;
+    let cert_path = rig.path("rsa.pem");
+    rig.collect(&en.id, &cert_path).await.expect("collect");
+    let key_pem = std::fs::read_to_string(&key_path).unwrap();
+    let views = x509::parse_bundle(&std::fs::read(&cert_path).unwrap()).unwrap();
+    assert_eq!(x509::key_matches(&views[0], &key_pem), Ok(true));
+    assert!(views[0].key_type.contains("RSA"), "{}", views[0].key_type);
+    assert_eq!(views[0].key_bits, Some(2048));
+    assert_eq!(views[0].common_name.as_deref(), Some(host.as_str()));
+    let log = rig.audit();
+    assert_eq!(log.len(), 1, "{log:#?}");
+    assert_eq!(
+        (log[0].action.as_str(), log[0].outcome.as_str()),
+        ("enroll", "ok")
+    );
+    assert_eq!(log[0].ids, vec![en.id.clone()]);
+    assert!(
+        log[0].detail.as_deref().unwrap().contains("RSA 2048"),
+        "{:?}",
+        log[0]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn read_only_accounts_and_missing_audit_logs_refuse_before_http() {
+    let mut rig = Rig::start(5).await;
+    rig.list().await;
+    let id = rig.rows.keys().next().unwrap().clone();
+    let (req, host) = rig.enroll_inputs("ro").await;
+
+    // A queued fault fails whatever request reaches the server next (401 is not retried).
+    rig.emu.inject(Fault::Status(401));
+    let e = rig
+        .act(RO, approve(&id, "should not go"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Local, "{e}");
+    assert!(e.message.contains("read-only"), "{e}");
+    let key_path = rig.path("ro.key");
+    let e = rig
+        .enroll(
+            RO,
+            &host,
+            KeySource::Generate {
+                alg: KeyAlg::EcdsaP256,
+                key_path: key_path.clone(),
+            },
+            req,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Local, "{e}");
+    assert!(!key_path.exists(), "no key is made for a refused enrolment");
+    // The provider refuses on its own too (no worker gate in between).
+    let ro = client(&rig.emu, "scm-ro", true);
+    let e = ro
+        .act(&ActionRequest::Delete {
+            family: Family::Ssl,
+            id: id.clone(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Local);
+    assert!(e.message.contains("read-only"), "{e}");
+    // Reads still work on a read-only account; this one takes the queued fault, which proves
+    // nothing above reached the server.
+    let e = rig
+        .act(
+            RO,
+            ActionRequest::Count {
+                family: Family::Ssl,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Auth, "{e}");
+    match rig
+        .act(
+            RO,
+            ActionRequest::Count {
+                family: Family::Ssl,
+            },
+        )
+        .await
+        .unwrap()
+    {
+        ActionOutput::Count(n) => assert_eq!(n, 5),
+        other => panic!("{other:?}"),
+    }
+
+    // Something the app refused itself is recorded through the worker as is.
+    let entry = AuditEntry::new("scm-ro", "revoke", vec![id.clone()])
+        .with_reason("superseded (4): test")
+        .refused("account is read-only");
+    let r = rig.run(move |job| Command::Audit { job, entry }).await;
+    assert_eq!(r, Ok(JobOutput::Audited));
+
+    let log = rig.audit();
+    let lines: Vec<(&str, &str, &str)> = log
+        .iter()
+        .map(|e| (e.account.as_str(), e.action.as_str(), e.outcome.as_str()))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            (
+                "scm-ro",
+                "approve",
+                "refused: account scm-ro is read-only: approve was not sent"
+            ),
+            (
+                "scm-ro",
+                "enroll",
+                "refused: account scm-ro is read-only: enroll was not sent"
+            ),
+            ("scm-ro", "revoke", "refused: account is read-only"),
+        ]
+    );
+    assert_eq!(log[0].ids, vec![id.clone()]);
+    assert_eq!(log[0].reason.as_deref(), Some("should not go"));
+
+    // A worker without an audit log reads, but refuses every change.
+    let (tx, mut rx) = worker::spawn(
+        vec![AccountSlot {
+            name: "scm-rw".into(),
+            provider: Some(Arc::new(client(&rig.emu, "scm-rw", false))),
+            unavailable: None,
+        }],
+        None,
+    );
+    let ask = |job, request| Command::Act {
+        job,
+        account: 0,
+        request,
+    };
+    tx.send(ask(1, approve(&id, "unaudited"))).unwrap();
+    tx.send(ask(
+        2,
+        ActionRequest::Count {
+            family: Family::Ssl,
+        },
+    ))
+    .unwrap();
+    let mut results = HashMap::new();
+    while results.len() < 2 {
+        if let Some(WorkerEvent::Done { job, result }) = rx.recv().await {
+            results.insert(job, result);
+        }
+    }
+    let e = results.remove(&1).unwrap().unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Local);
+    assert!(e.message.contains("no audit log"), "{e}");
+    assert!(results.remove(&2).unwrap().is_ok());
+    assert_eq!(
+        rig.status(&id).await,
+        rig.rows[&id].status,
+        "nothing changed"
+    );
+}
