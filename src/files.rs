@@ -49,6 +49,12 @@ pub fn expand_path(p: impl AsRef<Path>) -> io::Result<PathBuf> {
     if p.is_absolute() {
         return Ok(p.to_path_buf());
     }
+    // "./name" and "name" are the same file; drop the "." parts so messages read cleanly.
+    let p: PathBuf = p
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect();
+    let p = p.as_path();
     let cwd = std::env::current_dir().map_err(|e| {
         io::Error::new(
             e.kind(),

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, EventStream};
 use futures::StreamExt;
+use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
 use crate::app::{self, Msg, State};
@@ -45,6 +46,10 @@ async fn event_loop(
     let mut spinner = tokio::time::interval(Duration::from_millis(120));
     let mut clock = tokio::time::interval(Duration::from_secs(30));
     let mut dirty = true;
+    // A hang-up (closed SSH session) or a kill asks for a clean exit: the terminal is given
+    // back and temp dirs (demo mode) are removed.
+    let mut hangup = signal(SignalKind::hangup())?;
+    let mut terminate = signal(SignalKind::terminate())?;
     while !state.quit {
         if dirty {
             terminal.draw(|f| ui::draw(&state, f))?;
@@ -71,6 +76,8 @@ async fn event_loop(
             },
             _ = spinner.tick(), if state.wants_ticks() => msgs.push(Msg::Tick(now())),
             _ = clock.tick() => msgs.push(Msg::Tick(now())),
+            _ = hangup.recv() => break,
+            _ = terminate.recv() => break,
         }
         for msg in msgs {
             for cmd in app::update(&mut state, msg) {

@@ -28,12 +28,14 @@ pub enum Command {
         account: AccountIdx,
         family: Family,
     },
-    /// Load the full detail (and body) of one certificate.
+    /// Load the full detail (and body) of one certificate. With `key`, also check whether
+    /// that private key file (made by an enrolment of this session) matches the certificate.
     Detail {
         job: JobId,
         account: AccountIdx,
         family: Family,
         id: String,
+        key: Option<PathBuf>,
     },
     /// A read or a confirmed mutation. Mutations get one audit line with their outcome and are
     /// never retried once they may have reached the server.
@@ -139,6 +141,8 @@ pub struct DetailView {
     pub detail: CertDetail,
     /// Parsed body (leaf first). Empty when there is no body; `Err` when it did not parse.
     pub x509: Result<Vec<CertView>, String>,
+    /// The private key file checked against the certificate, and the answer.
+    pub key_match: Option<(PathBuf, Result<bool, String>)>,
 }
 
 /// What a finished job produced.
@@ -314,6 +318,7 @@ async fn run(
             account,
             family,
             id,
+            key,
             ..
         } => {
             let provider = provider_for(accounts, account, "get certificate detail")?;
@@ -322,11 +327,25 @@ async fn run(
                 Some(pem) => x509::parse_bundle(pem.as_bytes()).map_err(|e| e.to_string()),
                 None => Ok(Vec::new()),
             };
+            let key_match = match (key, &x509) {
+                (Some(path), Ok(certs)) if !certs.is_empty() => {
+                    let answer = match tokio::fs::read_to_string(&path).await {
+                        Ok(pem) => x509::key_matches(&certs[0], &pem).map_err(|e| e.to_string()),
+                        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+                    };
+                    Some((path, answer))
+                }
+                _ => None,
+            };
             Ok(JobOutput::Detail {
                 account,
                 family,
                 cert,
-                view: Box::new(DetailView { detail, x509 }),
+                view: Box::new(DetailView {
+                    detail,
+                    x509,
+                    key_match,
+                }),
             })
         }
         Command::Act {

@@ -179,6 +179,7 @@ impl Rig {
                 account: RW,
                 family: Family::Ssl,
                 id,
+                key: None,
             })
             .await
         {

@@ -241,7 +241,11 @@ fn detail_state(size: (u16, u16)) -> State {
                 account: cert.account,
                 family: cert.family,
                 cert,
-                view: Box::new(DetailView { detail, x509 }),
+                view: Box::new(DetailView {
+                    detail,
+                    x509,
+                    key_match: None,
+                }),
             }),
         }),
     );

@@ -677,6 +677,15 @@ fn on_worker(state: &mut State, ev: WorkerEvent) -> Vec<Command> {
                 }) => state.finish_list(account, family, None),
                 Ok(JobOutput::Detail { cert, view, .. }) => {
                     let key = (cert.account, cert.family, cert.id.clone());
+                    if !state.index.contains_key(&key)
+                        && let Some(f) = state
+                            .accounts
+                            .get_mut(cert.account)
+                            .and_then(|acc| acc.family_mut(cert.family))
+                    {
+                        // A certificate new to the list (enrolled or renewed here).
+                        f.loaded += 1;
+                    }
                     state.upsert(vec![cert]);
                     if let Some(&i) = state.index.get(&key) {
                         state.details.insert(i, DetailState::Loaded(view));
@@ -1152,11 +1161,13 @@ impl State {
             }
             None => self.new_job(JobKind::Action { cert: None }, format!("load {id}")),
         };
+        let key = self.key_paths.get(&(account, id.clone())).cloned();
         vec![Command::Detail {
             job,
             account,
             family,
             id,
+            key,
         }]
     }
 
@@ -1205,11 +1216,13 @@ fn request_detail(state: &mut State) -> Vec<Command> {
     let label = format!("detail {}", cert.common_name);
     let job = state.new_job(JobKind::Detail { cert: i }, label);
     state.details.insert(i, DetailState::Loading);
+    let key = state.key_paths.get(&(account, id.clone())).cloned();
     vec![Command::Detail {
         job,
         account,
         family,
         id,
+        key,
     }]
 }
 

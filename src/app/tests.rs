@@ -336,6 +336,7 @@ fn enter_requests_the_detail_once_and_esc_closes_it() {
                 view: Box::new(DetailView {
                     detail,
                     x509: Ok(vec![]),
+                    key_match: None,
                 }),
             }),
         }),
@@ -798,6 +799,7 @@ fn an_approval_is_watched_until_the_certificate_is_issued() {
                 view: Box::new(DetailView {
                     detail: CertDetail::default(),
                     x509: Ok(vec![]),
+                    key_match: None,
                 }),
             }),
         }),
@@ -819,6 +821,7 @@ fn an_approval_is_watched_until_the_certificate_is_issued() {
                 view: Box::new(DetailView {
                     detail: CertDetail::default(),
                     x509: Ok(vec![]),
+                    key_match: None,
                 }),
             }),
         }),
@@ -826,4 +829,47 @@ fn an_approval_is_watched_until_the_certificate_is_issued() {
     assert!(update(&mut s, Msg::Tick(NOW + 10)).is_empty());
     assert!(!s.watch.contains_key(&idx), "issued: no longer watched");
     assert_eq!(s.certs[idx].status, CertStatus::Issued);
+}
+
+#[test]
+fn an_enrolment_loads_the_new_row_with_its_key_file_for_the_match_check() {
+    let mut s = state_with(3);
+    let job = 99;
+    s.jobs.insert(
+        job,
+        Job {
+            kind: JobKind::Enroll,
+            label: "enroll".into(),
+            progress: None,
+        },
+    );
+    let cmds = update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Done {
+            job,
+            result: Ok(JobOutput::Enrolled {
+                account: 0,
+                enrolled: crate::provider::actions::Enrolled {
+                    id: "777".into(),
+                    renew_id: Some("tok".into()),
+                },
+                key_path: Some("/tmp/new.key".into()),
+            }),
+        }),
+    );
+    let [
+        Command::Detail {
+            id, key, family, ..
+        },
+    ] = cmds.as_slice()
+    else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(id, "777");
+    assert_eq!(*family, Family::Ssl);
+    assert_eq!(key.as_deref(), Some(std::path::Path::new("/tmp/new.key")));
+    assert_eq!(
+        s.renew_ids.get(&(0, "777".to_string())).map(String::as_str),
+        Some("tok")
+    );
 }

@@ -198,7 +198,9 @@ pub fn form(frame: &mut Frame, area: Rect, theme: &Theme, form: &Form) {
     let rect = popup(area, w, h);
     let inner_h = rect.height.saturating_sub(2) as usize;
     // Keep the focused line on screen; the buttons are the last line.
-    let scroll = (focus_line + 2).saturating_sub(inner_h);
+    // Show the focused line and, for a field, the hint line under it.
+    let extra = usize::from(matches!(form.focus, Focus::Field(_)));
+    let scroll = (focus_line + 1 + extra).saturating_sub(inner_h);
     frame.render_widget(Clear, rect);
     let footer = match form.stage {
         Stage::Edit => " Tab/↑↓ move · ←→ choose · Enter next/OK · Esc cancel ",

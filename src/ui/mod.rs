@@ -556,6 +556,25 @@ pub fn detail_lines(state: &State, width: usize, theme: &Theme) -> Vec<Line<'sta
                     }
                 }
                 Ok(certs) => {
+                    if let Some((path, answer)) = &v.key_match {
+                        let (text, style) = match answer {
+                            Ok(true) => (
+                                format!("matches the private key {}", path.display()),
+                                theme.ok,
+                            ),
+                            Ok(false) => (
+                                format!("does NOT match the private key {}", path.display()),
+                                theme.danger,
+                            ),
+                            Err(e) => (format!("key check failed: {e}"), theme.warning),
+                        };
+                        out.push(section("Private key", theme));
+                        out.extend(
+                            field("Key file", text, width, theme)
+                                .into_iter()
+                                .map(|l| l.style(style)),
+                        );
+                    }
                     for (n, cv) in certs.iter().enumerate() {
                         let t = if n == 0 {
                             "Certificate".to_string()
