@@ -704,9 +704,24 @@ fn on_worker(state: &mut State, ev: WorkerEvent) -> Vec<Command> {
                         Some(JobKind::DialogData) => state.dialog_data_failed(short_error(&err)),
                         Some(JobKind::Action { .. } | JobKind::Enroll | JobKind::Audit) | None => {}
                     }
-                    let unsupported = err.kind == ErrorKind::Unsupported;
-                    state.set_status(short_error(&err), Severity::Error);
-                    state.push_error(err, !unsupported);
+                    match err.kind {
+                        // "Not issued yet" is a state, not a failure: say so, no popup.
+                        ErrorKind::NotReady => {
+                            state.set_status(
+                                format!("not issued yet — {}", short_error(&err)),
+                                Severity::Warning,
+                            );
+                            state.push_error(err, false);
+                        }
+                        ErrorKind::Unsupported => {
+                            state.set_status(short_error(&err), Severity::Error);
+                            state.push_error(err, false);
+                        }
+                        _ => {
+                            state.set_status(short_error(&err), Severity::Error);
+                            state.push_error(err, true);
+                        }
+                    }
                 }
             }
         }

@@ -873,3 +873,31 @@ fn an_enrolment_loads_the_new_row_with_its_key_file_for_the_match_check() {
         Some("tok")
     );
 }
+
+#[test]
+fn downloading_a_certificate_that_is_not_issued_yet_is_not_a_failure() {
+    let mut s = state_with(10);
+    select_id(&mut s, "5"); // a request
+    update(&mut s, ch('c'));
+    let sent = ok_and_confirm(&mut s);
+    let job = sent[0].job();
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Done {
+            job,
+            result: Err(ProviderError::new(
+                "lab",
+                "collect SSL certificate 5",
+                ErrorKind::NotReady,
+                "Certificate is not collectable.",
+            )
+            .with_status(400)
+            .with_code(-183)),
+        }),
+    );
+    assert!(s.overlay.is_none(), "no error popup");
+    let (msg, sev) = s.status.clone().unwrap();
+    assert_eq!(sev, Severity::Warning);
+    assert!(msg.starts_with("not issued yet") && msg.contains("-183"), "{msg}");
+    assert_eq!(s.errors.len(), 1, "still in the log");
+}
