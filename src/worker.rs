@@ -12,7 +12,7 @@ use crate::audit::{AuditEntry, AuditLog};
 use crate::files;
 use crate::keygen;
 use crate::model::{AccountIdx, ActionKind, Capabilities, Cert, CertDetail, Family};
-use crate::provider::actions::{EnrollRequest, Enrolled};
+use crate::provider::actions::{EnrollRequest, Enrolled, ReplaceRequest};
 use crate::provider::request::{ActionOutput, ActionRequest};
 use crate::provider::{CollectFormat, ErrorKind, ListSink, ListUpdate, Provider, ProviderError};
 use crate::x509::{self, CertView};
@@ -133,6 +133,9 @@ pub struct EnrollSpec {
     pub common_name: String,
     pub key: KeySource,
     pub request: EnrollRequest,
+    /// Instead of a new enrolment, replace this certificate with the new CSR (SCM `replace`):
+    /// (family, id, reason and names; its `csr` is filled in by the worker).
+    pub replace: Option<(Family, String, ReplaceRequest)>,
 }
 
 /// The detail pane's data: provider fields plus the parsed certificate body.
@@ -176,6 +179,13 @@ pub enum JobOutput {
         id: String,
         path: PathBuf,
         bytes: usize,
+    },
+    /// A certificate was replaced with a new CSR (made here when `key_path` is set).
+    Replaced {
+        account: AccountIdx,
+        family: Family,
+        id: String,
+        key_path: Option<PathBuf>,
     },
     Audited,
 }
@@ -590,27 +600,35 @@ async fn enroll(
     tx: &mpsc::UnboundedSender<WorkerEvent>,
 ) -> Result<JobOutput, ProviderError> {
     let name = account_name(&ctx.accounts, account);
-    let action = "enroll";
-    let Some(log) = ctx.audit.clone() else {
-        return Err(no_audit_log(&name, action));
-    };
     let EnrollSpec {
         common_name,
         key,
         mut request,
+        replace,
     } = spec;
-    let cn = common_name.trim().to_string();
-    let first_id = if cn.is_empty() {
-        request.sans.first().cloned().into_iter().collect()
+    let (action, kind) = if replace.is_some() {
+        ("replace", ActionKind::Replace)
     } else {
-        vec![cn.clone()]
+        ("enroll", ActionKind::Enroll)
+    };
+    let Some(log) = ctx.audit.clone() else {
+        return Err(no_audit_log(&name, action));
+    };
+    let cn = common_name.trim().to_string();
+    let first_id = match &replace {
+        Some((_, id, _)) => vec![id.clone()],
+        None if cn.is_empty() => request.sans.first().cloned().into_iter().collect(),
+        None => vec![cn.clone()],
     };
     let mut entry = AuditEntry::new(&name, action, first_id);
+    if let Some((_, _, r)) = &replace {
+        entry = entry.with_reason(r.reason.clone());
+    }
     let provider = match provider_for(&ctx.accounts, account, action) {
         Ok(p) => p,
         Err(e) => return refuse(log, entry, e).await,
     };
-    if let Err(e) = gate(&*provider, &name, ActionKind::Enroll, action) {
+    if let Err(e) = gate(&*provider, &name, kind, action) {
         return refuse(log, entry, e).await;
     }
 
@@ -672,7 +690,7 @@ async fn enroll(
                 .and_then(|r| r.map_err(|e| e.to_string()));
             match read {
                 Ok((pem, csr_cn, _sans)) => {
-                    if entry.ids.is_empty() && !csr_cn.is_empty() {
+                    if replace.is_none() && !csr_cn.is_empty() {
                         entry.ids = vec![csr_cn];
                     }
                     (pem, None)
@@ -682,6 +700,35 @@ async fn enroll(
         }
     };
 
+    if let Some((family, id, mut r)) = replace {
+        r.csr = csr;
+        progress(tx, job, 3, "sending the replacement");
+        let result = provider
+            .act(&ActionRequest::Replace {
+                family,
+                id: id.clone(),
+                request: r,
+            })
+            .await
+            .map(|_| ())
+            .map_err(|mut e| {
+                if let Some(p) = &key_path {
+                    e.message = format!(
+                        "{}; the new private key was kept in {}",
+                        e.message,
+                        p.display()
+                    );
+                }
+                e
+            });
+        finish(log, entry, result).await?;
+        return Ok(JobOutput::Replaced {
+            account,
+            family,
+            id,
+            key_path,
+        });
+    }
     request.csr = csr;
     progress(tx, job, 3, "sending the request");
     let result = match provider.act(&ActionRequest::Enroll(request)).await {

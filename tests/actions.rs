@@ -219,6 +219,7 @@ impl Rig {
             common_name: common_name.to_string(),
             key,
             request,
+            replace: None,
         });
         self.run(move |job| Command::Enroll { job, account, spec })
             .await
@@ -986,4 +987,74 @@ async fn read_only_accounts_and_missing_audit_logs_refuse_before_http() {
         rig.rows[&id].status,
         "nothing changed"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replace_with_a_new_local_key_reissues_from_that_key() {
+    let mut rig = Rig::start(10).await;
+    rig.emu.set_auto_approve(true);
+    let (req, host) = rig.enroll_inputs("replace").await;
+    let first_key = rig.path("first.key");
+    let (en, _) = enrolled(
+        rig.enroll(
+            RW,
+            &host,
+            KeySource::Generate {
+                alg: KeyAlg::EcdsaP256,
+                key_path: first_key.clone(),
+            },
+            req,
+        )
+        .await,
+    );
+    rig.wait_for(&en.id, CertStatus::Issued).await;
+    let new_key = rig.path("second.key");
+    let spec = Box::new(EnrollSpec {
+        common_name: host.clone(),
+        key: KeySource::Generate {
+            alg: KeyAlg::EcdsaP384,
+            key_path: new_key.clone(),
+        },
+        request: EnrollRequest::default(),
+        replace: Some((
+            Family::Ssl,
+            en.id.clone(),
+            certdeck::provider::actions::ReplaceRequest {
+                reason: "key rotation".into(),
+                common_name: Some(host.clone()),
+                sans: vec![host.clone()],
+                ..Default::default()
+            },
+        )),
+    });
+    let out = rig
+        .run(move |job| Command::Enroll {
+            job,
+            account: RW,
+            spec,
+        })
+        .await
+        .expect("replace");
+    let JobOutput::Replaced { id, key_path, .. } = out else {
+        panic!("{out:?}")
+    };
+    assert_eq!(id, en.id);
+    assert_eq!(key_path.as_deref(), Some(new_key.as_path()));
+    assert_eq!(mode(&new_key), 0o600);
+    rig.wait_for(&en.id, CertStatus::Issued).await;
+    let cert_path = rig.path("replaced.pem");
+    rig.collect(&en.id, &cert_path).await.expect("collect");
+    let views = x509::parse_bundle(&std::fs::read(&cert_path).unwrap()).unwrap();
+    let new_pem = std::fs::read_to_string(&new_key).unwrap();
+    let old_pem = std::fs::read_to_string(&first_key).unwrap();
+    assert_eq!(x509::key_matches(&views[0], &new_pem), Ok(true));
+    assert_eq!(x509::key_matches(&views[0], &old_pem), Ok(false));
+    let log = rig.audit();
+    let last = log.last().unwrap();
+    assert_eq!(
+        (last.action.as_str(), last.outcome.as_str()),
+        ("replace", "ok")
+    );
+    assert_eq!(last.ids, vec![en.id.clone()]);
+    assert_eq!(last.reason.as_deref(), Some("key rotation"));
 }

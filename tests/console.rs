@@ -513,6 +513,10 @@ fn every_dialog_at_80x24() {
     insta::assert_snapshot!("dialog_renew_80x24", render(&s));
 
     let mut s = selecting("www.example.test");
+    update(&mut s, key(KeyCode::Char('u')));
+    insta::assert_snapshot!("dialog_replace_80x24", render(&s));
+
+    let mut s = selecting("www.example.test");
     update(&mut s, key(KeyCode::Char('M')));
     insta::assert_snapshot!("dialog_mark_renewed_80x24", render(&s));
 

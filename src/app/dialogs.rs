@@ -10,7 +10,7 @@ use crate::audit::AuditEntry;
 use crate::model::{AccountIdx, ActionKind, CertStatus, Family};
 use crate::provider::CollectFormat;
 use crate::provider::actions::{
-    CertDcv, CustomFieldDef, EnrollRequest, Organization, Profile, RevokeReason,
+    CertDcv, CustomFieldDef, EnrollRequest, Organization, Profile, ReplaceRequest, RevokeReason,
 };
 use crate::provider::request::{ActionOutput, ActionRequest};
 use crate::worker::{Command, EnrollSpec, KeyAlg, KeySource};
@@ -46,6 +46,7 @@ pub enum Purpose {
         account: AccountIdx,
     },
     Renew(Target),
+    Replace(Target),
     MarkRenewed(Target),
     Delete(Target),
     Collect {
@@ -422,6 +423,79 @@ impl State {
                     purpose: Purpose::Renew(t),
                 }
             }
+            DialogKind::Replace => {
+                let t = match single() {
+                    Ok(t) if matches!(t.family, Family::Ssl | Family::Device) => t,
+                    Ok(t) => {
+                        refuse(
+                            self,
+                            format!("{}: only SSL and device certificates can be replaced", t.cn),
+                        );
+                        return cmds;
+                    }
+                    Err(e) => {
+                        refuse(self, e);
+                        return cmds;
+                    }
+                };
+                let others: Vec<String> = self
+                    .certs
+                    .get(t.cert)
+                    .map(|c| {
+                        c.sans
+                            .iter()
+                            .filter(|s| !s.eq_ignore_ascii_case(&c.common_name))
+                            .cloned()
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let keys: Vec<String> = KeyAlg::ALL
+                    .iter()
+                    .map(|k| k.label().to_string())
+                    .chain(["CSR from a file".to_string()])
+                    .collect();
+                let mut fields = vec![
+                    Field::text("reason", "Reason", "")
+                        .with_hint("why it is replaced; 1–512 characters"),
+                    Field::text("cn", "Common name", t.cn.clone()),
+                    Field::text("sans", "Other names", others.join(", "))
+                        .with_hint("comma-separated DNS names or IPs"),
+                    Field::choice("key", "Key", keys, 0),
+                    Field::text(
+                        "key_path",
+                        "Key file",
+                        format!("./{}.key", sanitize_file_stem(&t.cn)),
+                    )
+                    .with_hint("the new key is written here (0600) before the CSR is sent"),
+                    Field::text("csr_path", "CSR file", "")
+                        .with_hint("only with \"CSR from a file\""),
+                    Field::choice(
+                        "dcv",
+                        "DCV method",
+                        DCV_MODES.iter().map(|s| s.to_string()).collect(),
+                        0,
+                    ),
+                    Field::text("dcv_email", "DCV e-mail", "").with_hint("required for EMAIL"),
+                ];
+                if t.family == Family::Device {
+                    fields.push(Field::choice(
+                        "revoke_old",
+                        "Revoke the old one",
+                        vec!["no".into(), "yes".into()],
+                        0,
+                    ));
+                }
+                let form = Form::new("Replace certificate", "Replace", true)
+                    .with_intro(describe(
+                        std::slice::from_ref(&t),
+                        "Replace with a new key and CSR:",
+                    ))
+                    .with_fields(fields);
+                Dialog {
+                    form,
+                    purpose: Purpose::Replace(t),
+                }
+            }
             DialogKind::MarkRenewed => {
                 let t = match single() {
                     Ok(t) if t.family == Family::Ssl => t,
@@ -779,6 +853,18 @@ impl State {
                     format!("renew {}", t.cn),
                 );
             }
+            Purpose::Replace(t) => {
+                let spec = replace_spec(f, t);
+                let job = self.new_job(
+                    JobKind::Action { cert: Some(t.cert) },
+                    format!("replace {}", t.cn),
+                );
+                cmds.push(Command::Enroll {
+                    job,
+                    account: t.account,
+                    spec: Box::new(spec),
+                });
+            }
             Purpose::MarkRenewed(t) => {
                 let successor = Some(f.value("successor")).filter(|s| !s.is_empty());
                 act(
@@ -874,6 +960,7 @@ pub enum DialogKind {
     Revoke,
     RevokeSerial,
     Renew,
+    Replace,
     MarkRenewed,
     Delete,
     Collect,
@@ -890,6 +977,7 @@ impl DialogKind {
             DialogKind::RevokeSerial => (ActionKind::Revoke, "revoke-by-serial"),
             DialogKind::Renew => (ActionKind::Renew, "renew"),
             DialogKind::MarkRenewed => (ActionKind::Renew, "mark-renewed"),
+            DialogKind::Replace => (ActionKind::Replace, "replace"),
             DialogKind::Delete => (ActionKind::Delete, "delete"),
             DialogKind::Collect => (ActionKind::Collect, "download"),
             // Recheck asks the CA to act: refused in read-only accounts like other changes.
@@ -1146,6 +1234,39 @@ fn validate(d: &mut Dialog, state: &State) {
                 }
             }
         }
+        Purpose::Replace(_) => {
+            check_len(f, "reason", "A reason", MESSAGE_MAX, true);
+            let cn = f.value("cn");
+            if cn.is_empty() || cn.chars().count() > 64 {
+                f.set_error("cn", "the common name is required (1–64 characters)");
+            } else if !valid_name(&cn) {
+                f.set_error("cn", format!("{cn:?} is not a valid host name"));
+            }
+            let bad: Vec<String> = split_list(&f.value("sans"))
+                .into_iter()
+                .filter(|s| !valid_name(s))
+                .collect();
+            if !bad.is_empty() {
+                f.set_error("sans", format!("not valid host names: {}", bad.join(", ")));
+            }
+            if f.value("key") == "CSR from a file" {
+                if f.value("csr_path").is_empty() {
+                    f.set_error("csr_path", "name the CSR file (PEM)");
+                }
+            } else if f.value("key_path").is_empty() {
+                f.set_error(
+                    "key_path",
+                    "name the file the new private key is written to",
+                );
+            }
+            let email = f.value("dcv_email");
+            if f.value("dcv") == "EMAIL" && !looks_like_email(&email) {
+                f.set_error(
+                    "dcv_email",
+                    "EMAIL validation needs the approver's e-mail address",
+                );
+            }
+        }
         Purpose::MarkRenewed(_) => {
             let s = f.value("successor");
             if !s.is_empty() && !s.chars().all(|c| c.is_ascii_digit()) {
@@ -1273,6 +1394,25 @@ fn summary(d: &Dialog) -> Vec<String> {
         } else {
             format!("Renew {} (id {}): SCM creates a new request", t.cn, t.id)
         }],
+        Purpose::Replace(t) => {
+            let key = f.value("key");
+            vec![
+                format!(
+                    "Replace {} (id {}) — reason: {}",
+                    t.cn,
+                    t.id,
+                    f.value("reason")
+                ),
+                if key == "CSR from a file" {
+                    format!("with the CSR in {}", f.value("csr_path"))
+                } else {
+                    format!(
+                        "with a new {key} key, written to {} (0600) first",
+                        f.value("key_path")
+                    )
+                },
+            ]
+        }
         Purpose::MarkRenewed(t) => vec![format!(
             "Mark {} (id {}) as renewed{}",
             t.cn,
@@ -1367,7 +1507,49 @@ fn enroll_spec(f: &Form, data: &EnrollData) -> Option<EnrollSpec> {
             dcv_mode: (dcv != DCV_MODES[0]).then_some(dcv),
             dcv_email: Some(f.value("dcv_email")).filter(|s| !s.is_empty()),
         },
+        replace: None,
     })
+}
+
+/// The key source of a form with `key`, `key_path` and `csr_path` fields.
+fn key_source(f: &Form) -> KeySource {
+    let key_label = f.value("key");
+    match KeyAlg::ALL.into_iter().find(|k| k.label() == key_label) {
+        Some(alg) => KeySource::Generate {
+            alg,
+            key_path: PathBuf::from(f.value("key_path")),
+        },
+        None => KeySource::CsrFile(PathBuf::from(f.value("csr_path"))),
+    }
+}
+
+fn replace_spec(f: &Form, t: &Target) -> EnrollSpec {
+    let cn = f.value("cn");
+    let mut sans = vec![cn.clone()];
+    for s in split_list(&f.value("sans")) {
+        if !sans.iter().any(|x| x.eq_ignore_ascii_case(&s)) {
+            sans.push(s);
+        }
+    }
+    let dcv = f.value("dcv");
+    EnrollSpec {
+        common_name: cn.clone(),
+        key: key_source(f),
+        request: EnrollRequest::default(),
+        replace: Some((
+            t.family,
+            t.id.clone(),
+            ReplaceRequest {
+                csr: String::new(),
+                reason: f.value("reason"),
+                common_name: Some(cn),
+                sans,
+                dcv_mode: (dcv != DCV_MODES[0]).then_some(dcv),
+                dcv_email: Some(f.value("dcv_email")).filter(|s| !s.is_empty()),
+                revoke_old: f.field("revoke_old").is_some_and(|x| x.selected() == 1),
+            },
+        )),
+    }
 }
 
 #[cfg(test)]

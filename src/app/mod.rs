@@ -60,11 +60,12 @@ pub enum Overlay {
 }
 
 /// The action menu's entries, in order; their keys come from the key table.
-pub const MENU: [(Action, &str); 11] = [
+pub const MENU: [(Action, &str); 12] = [
     (Action::Approve, "Approve"),
     (Action::Decline, "Decline"),
     (Action::Revoke, "Revoke"),
     (Action::Renew, "Renew"),
+    (Action::Replace, "Replace (new key and CSR)"),
     (Action::MarkRenewed, "Mark as renewed"),
     (Action::Delete, "Delete"),
     (Action::Collect, "Download"),
@@ -759,6 +760,22 @@ fn on_action_done(state: &mut State, kind: Option<JobKind>, output: JobOutput) -
             cmds.extend(state.load_detail(account, Family::Ssl, enrolled.id.clone()));
             state.set_status(text, Severity::Info);
         }
+        JobOutput::Replaced {
+            account,
+            family,
+            id,
+            key_path,
+        } => {
+            let text = match &key_path {
+                Some(p) => format!("replacement of {id} requested (new key in {})", p.display()),
+                None => format!("replacement of {id} requested"),
+            };
+            if let Some(p) = key_path {
+                state.key_paths.insert((account, id.clone()), p);
+            }
+            cmds.extend(state.load_detail(account, family, id));
+            state.set_status(text, Severity::Info);
+        }
         JobOutput::Collected { path, bytes, .. } => {
             state.set_status(
                 format!("saved {bytes} bytes to {}", path.display()),
@@ -1084,6 +1101,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         Action::RevokeSerial => return state.open_dialog(DialogKind::RevokeSerial),
         Action::Renew => return state.open_dialog(DialogKind::Renew),
         Action::MarkRenewed => return state.open_dialog(DialogKind::MarkRenewed),
+        Action::Replace => return state.open_dialog(DialogKind::Replace),
         Action::Delete => return state.open_dialog(DialogKind::Delete),
         Action::Collect => return state.open_dialog(DialogKind::Collect),
         Action::Dcv => return state.open_dialog(DialogKind::Dcv),

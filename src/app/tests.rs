@@ -898,6 +898,49 @@ fn downloading_a_certificate_that_is_not_issued_yet_is_not_a_failure() {
     assert!(s.overlay.is_none(), "no error popup");
     let (msg, sev) = s.status.clone().unwrap();
     assert_eq!(sev, Severity::Warning);
-    assert!(msg.starts_with("not issued yet") && msg.contains("-183"), "{msg}");
+    assert!(
+        msg.starts_with("not issued yet") && msg.contains("-183"),
+        "{msg}"
+    );
     assert_eq!(s.errors.len(), 1, "still in the log");
+}
+
+#[test]
+fn replace_sends_an_enrolment_that_replaces_with_a_local_key() {
+    let mut s = state_with(10);
+    select_id(&mut s, "3");
+    update(&mut s, ch('u'));
+    // no reason: refused with a field error
+    assert!(ok_and_confirm(&mut s).is_empty());
+    assert!(
+        s.dialog
+            .as_ref()
+            .unwrap()
+            .form
+            .field("reason")
+            .unwrap()
+            .error
+            .is_some()
+    );
+    for c in "key rotation".chars() {
+        update(&mut s, ch(c));
+    }
+    let sent = ok_and_confirm(&mut s);
+    let [Command::Enroll { spec, account, .. }] = sent.as_slice() else {
+        panic!("{sent:?}")
+    };
+    assert_eq!(*account, 1);
+    let (family, id, r) = spec.replace.clone().expect("a replacement");
+    assert_eq!((family, id.as_str()), (Family::Ssl, "3"));
+    assert_eq!(r.reason, "key rotation");
+    assert_eq!(r.common_name.as_deref(), Some("host0003.example.com"));
+    assert!(
+        r.sans.contains(&"alt-3.example.net".to_string()),
+        "{:?}",
+        r.sans
+    );
+    assert!(matches!(
+        spec.key,
+        crate::worker::KeySource::Generate { .. }
+    ));
 }
