@@ -570,3 +570,209 @@ fn every_dialog_at_80x24() {
     update(&mut s, key(KeyCode::Char('m')));
     insta::assert_snapshot!("menu_80x24", render(&s));
 }
+
+// ---- domain views ------------------------------------------------------------------------
+
+use certdeck::app::Scope;
+use certdeck::provider::actions::{
+    DcvMethod, DcvState, Delegation, DomainDetail, DomainValidation,
+};
+
+fn domains_data(r: &ActionRequest) -> ActionOutput {
+    match r {
+        ActionRequest::Domains => ActionOutput::Domains(vec![
+            DomainDetail {
+                id: 2001,
+                name: "example.test".into(),
+                delegation_status: Some("ACTIVE".into()),
+                state: Some("ACTIVE".into()),
+                validation_status: Some("VALIDATED".into()),
+                validation_method: Some("CNAME".into()),
+                validated: Some("2025-06-01".into()),
+                dcv_expires: Some("2026-06-01".into()),
+                delegations: vec![Delegation {
+                    org_id: 1101,
+                    cert_types: vec!["SSL".into()],
+                    privileges: vec!["DOMAIN".into()],
+                    status: Some("ACTIVE".into()),
+                }],
+            },
+            DomainDetail {
+                id: 2002,
+                name: "shop.test".into(),
+                delegation_status: Some("REQUESTED".into()),
+                state: Some("ACTIVE".into()),
+                validation_status: Some("NOT_VALIDATED".into()),
+                delegations: vec![Delegation {
+                    org_id: 1101,
+                    cert_types: vec!["SSL".into()],
+                    privileges: vec!["DOMAIN".into(), "SUBDOMAIN".into()],
+                    status: Some("REQUESTED".into()),
+                }],
+                ..Default::default()
+            },
+        ]),
+        ActionRequest::Organizations => enroll_data(r),
+        ActionRequest::DcvList { .. } => ActionOutput::DcvList(vec![
+            DomainValidation {
+                domain: "example.test".into(),
+                status: "VALIDATED".into(),
+                method: Some("CNAME".into()),
+                order_status: Some("NOT_INITIATED".into()),
+                order_method: None,
+                expires: Some("2026-06-01".into()),
+            },
+            DomainValidation {
+                domain: "shop.test".into(),
+                status: "NOT_VALIDATED".into(),
+                method: None,
+                order_status: Some("NOT_INITIATED".into()),
+                order_method: None,
+                expires: None,
+            },
+        ]),
+        _ => ActionOutput::Done,
+    }
+}
+
+/// Select a scope in the accounts pane; answer the loads it sends.
+fn to_scope(s: &mut State, want: Scope) {
+    update(s, key(KeyCode::Tab));
+    while s.scope() != want {
+        let cmds = update(s, key(KeyCode::Char('j')));
+        answer(s, &cmds, domains_data);
+    }
+    update(s, key(KeyCode::Enter));
+}
+
+#[test]
+fn domains_view_and_delegation_approval() {
+    let mut s = writable();
+    update(&mut s, key(KeyCode::Tab));
+    let mut sent = Vec::new();
+    while s.scope() != Scope::Domains(0) {
+        sent = update(&mut s, key(KeyCode::Char('j')));
+    }
+    assert!(
+        sent.iter().any(|c| matches!(
+            c,
+            Command::Act {
+                request: ActionRequest::Domains,
+                account: 0,
+                ..
+            }
+        )),
+        "selecting the view loads it: {sent:?}"
+    );
+    insta::assert_snapshot!("domains_loading_80x24", render(&s));
+    answer(&mut s, &sent, domains_data);
+    update(&mut s, key(KeyCode::Enter));
+    insta::assert_snapshot!("domains_80x24", render(&s));
+    // the first domain has nothing pending
+    update(&mut s, key(KeyCode::Char('a')));
+    assert!(s.dialog.is_none());
+    assert!(
+        s.status
+            .as_ref()
+            .unwrap()
+            .0
+            .contains("no delegation awaiting approval")
+    );
+    update(&mut s, key(KeyCode::Char('j')));
+    update(&mut s, key(KeyCode::Enter));
+    insta::assert_snapshot!("domains_detail_80x24", render(&s));
+    update(&mut s, key(KeyCode::Esc));
+    update(&mut s, key(KeyCode::Char('a')));
+    insta::assert_snapshot!("dialog_delegation_80x24", render(&s));
+    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Enter)); // confirmation stage
+    update(&mut s, key(KeyCode::Right));
+    let sent = update(&mut s, key(KeyCode::Enter));
+    assert!(
+        matches!(
+            sent.as_slice(),
+            [Command::Act {
+                request: ActionRequest::ApproveDelegation {
+                    domain_id: 2002,
+                    org_id: 1101
+                },
+                ..
+            }]
+        ),
+        "{sent:?}"
+    );
+}
+
+#[test]
+fn dcv_view_start_submit_and_filter() {
+    let mut s = writable();
+    to_scope(&mut s, Scope::Dcv(0));
+    insta::assert_snapshot!("dcv_80x24", render(&s));
+    update(&mut s, key(KeyCode::Char('j'))); // shop.test
+    update(&mut s, key(KeyCode::Char('v')));
+    insta::assert_snapshot!("dialog_dcv_domain_80x24", render(&s));
+    // Start (CNAME is preselected): Shift-Tab from the first field wraps to OK
+    update(&mut s, key(KeyCode::BackTab));
+    let sent = update(&mut s, key(KeyCode::Enter));
+    let [
+        Command::Act {
+            request: ActionRequest::DcvStart { domain, method },
+            ..
+        },
+    ] = sent.as_slice()
+    else {
+        panic!("{sent:?}")
+    };
+    assert_eq!((domain.as_str(), *method), ("shop.test", DcvMethod::Cname));
+    answer(&mut s, &sent, |_| {
+        ActionOutput::DcvState(Box::new(DcvState {
+            instruction: Some(DcvInstruction {
+                domain: "shop.test".into(),
+                mode: "CNAME".into(),
+                host: Some("_abc.shop.test.".into()),
+                point: Some("def.sectigo.com.".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }))
+    });
+    let d = s.dialog.as_ref().expect("still open");
+    assert_eq!(d.form.ok_label, "Submit");
+    assert!(d.form.intro.iter().any(|l| l.contains("_abc.shop.test.")));
+    let sent = update(&mut s, key(KeyCode::Enter));
+    assert!(
+        matches!(
+            sent.as_slice(),
+            [Command::Act {
+                request: ActionRequest::DcvSubmit {
+                    method: DcvMethod::Cname,
+                    ..
+                },
+                ..
+            }]
+        ),
+        "{sent:?}"
+    );
+    assert!(s.dialog.is_none());
+    // server-side filter
+    update(&mut s, key(KeyCode::Char('f')));
+    insta::assert_snapshot!("dialog_dcv_filter_80x24", render(&s));
+    update(&mut s, key(KeyCode::Right)); // VALIDATED
+    update(&mut s, key(KeyCode::Tab));
+    type_str(&mut s, "30");
+    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Tab));
+    let sent = update(&mut s, key(KeyCode::Enter));
+    let [
+        Command::Act {
+            request: ActionRequest::DcvList { filter },
+            ..
+        },
+    ] = sent.as_slice()
+    else {
+        panic!("{sent:?}")
+    };
+    assert_eq!(filter.dcv_status.as_deref(), Some("VALIDATED"));
+    assert_eq!(filter.expires_in_days, Some(30));
+}

@@ -10,7 +10,8 @@ use crate::audit::AuditEntry;
 use crate::model::{AccountIdx, ActionKind, CertStatus, Family};
 use crate::provider::CollectFormat;
 use crate::provider::actions::{
-    CertDcv, CustomFieldDef, EnrollRequest, Organization, Profile, ReplaceRequest, RevokeReason,
+    CertDcv, CustomFieldDef, DcvMethod, EnrollRequest, Organization, Profile, ReplaceRequest,
+    RevokeReason,
 };
 use crate::provider::request::{ActionOutput, ActionRequest};
 use crate::worker::{Command, EnrollSpec, KeyAlg, KeySource};
@@ -60,6 +61,24 @@ pub enum Purpose {
     Dcv {
         target: Target,
         dcv: Option<CertDcv>,
+    },
+    /// Approve or reject a requested delegation of a domain to one of `orgs`.
+    Delegation {
+        account: AccountIdx,
+        domain_id: i64,
+        domain: String,
+        orgs: Vec<i64>,
+        approve: bool,
+    },
+    /// Start (what to publish) then submit the validation of a domain.
+    DcvDomain {
+        account: AccountIdx,
+        domain: String,
+        started: bool,
+    },
+    /// Server-side filters of the DCV list.
+    DcvFilter {
+        account: AccountIdx,
     },
 }
 
@@ -660,6 +679,24 @@ impl State {
             (Purpose::Enroll { data, .. }, ActionOutput::CustomFields(c)) => {
                 data.custom = Some(c.clone())
             }
+            (
+                Purpose::DcvDomain {
+                    started, domain, ..
+                },
+                ActionOutput::DcvState(st),
+            ) => {
+                *started = true;
+                d.form.ok_label = "Submit".into();
+                d.form.intro = vec![format!("Domain {domain}")];
+                d.form.intro.extend(dcv_state_lines(st));
+                d.form.intro.push(String::new());
+                d.form
+                    .intro
+                    .push("Publish this, then Submit asks the CA to check it.".into());
+                d.form.ready = true;
+                d.form.note = None;
+                return;
+            }
             (Purpose::Dcv { dcv, .. }, ActionOutput::CertDcv(v)) => {
                 *dcv = Some(v.clone());
                 d.form.ready = true;
@@ -712,9 +749,18 @@ impl State {
                     d.form.to_confirm(summary);
                 } else {
                     cmds = self.submit(&d);
-                    if !matches!(d.purpose, Purpose::Dcv { .. }) {
+                    let stays_open = match &d.purpose {
+                        Purpose::Dcv { .. } => true,
+                        Purpose::DcvDomain { started, .. } => {
+                            !*started && d.form.value("method") != DcvMethod::Email.label()
+                        }
+                        _ => false,
+                    };
+                    if !stays_open {
                         return cmds;
                     }
+                    d.form.ready = false;
+                    d.form.note = Some("asking SCM…".into());
                 }
             }
             FormEvent::Confirmed => {
@@ -913,6 +959,79 @@ impl State {
                     format!("DCV recheck {}", t.cn),
                 );
             }
+            Purpose::Delegation {
+                account,
+                domain_id,
+                domain,
+                orgs,
+                approve,
+            } => {
+                let org_id = orgs
+                    .get(f.field("org").map(|x| x.selected()).unwrap_or(0))
+                    .copied()
+                    .unwrap_or_default();
+                let request = if *approve {
+                    ActionRequest::ApproveDelegation {
+                        domain_id: *domain_id,
+                        org_id,
+                    }
+                } else {
+                    ActionRequest::RejectDelegation {
+                        domain_id: *domain_id,
+                        org_id,
+                    }
+                };
+                let verb = if *approve { "approve" } else { "reject" };
+                act(
+                    self,
+                    *account,
+                    None,
+                    request,
+                    format!("{verb} delegation of {domain}"),
+                );
+            }
+            Purpose::DcvDomain {
+                account,
+                domain,
+                started,
+            } => {
+                let method = DcvMethod::ALL[f.field("method").map(|x| x.selected()).unwrap_or(2)];
+                if !*started && method != DcvMethod::Email {
+                    let job = self.new_job(JobKind::DialogData, format!("start DCV of {domain}"));
+                    cmds.push(Command::Act {
+                        job,
+                        account: *account,
+                        request: ActionRequest::DcvStart {
+                            domain: domain.clone(),
+                            method,
+                        },
+                    });
+                } else {
+                    let email = Some(f.value("email")).filter(|e| !e.is_empty());
+                    act(
+                        self,
+                        *account,
+                        None,
+                        ActionRequest::DcvSubmit {
+                            domain: domain.clone(),
+                            method,
+                            email,
+                        },
+                        format!("submit DCV of {domain}"),
+                    );
+                }
+            }
+            Purpose::DcvFilter { account } => {
+                let status = f.value("status");
+                let days = f.value("days").parse::<i64>().ok();
+                let v = self.dcv_views.entry(*account).or_default();
+                v.filter.dcv_status =
+                    (status != super::domains::DCV_STATUS_FILTERS[0]).then_some(status);
+                v.filter.expires_in_days = days;
+                v.sel = 0;
+                cmds.extend(self.load_scope(super::Scope::Dcv(*account), true));
+                return cmds;
+            }
             Purpose::Enroll { account, data } => {
                 if let Some(spec) = enroll_spec(f, data) {
                     let job = self.new_job(JobKind::Enroll, format!("enroll {}", spec.common_name));
@@ -985,6 +1104,32 @@ impl DialogKind {
             DialogKind::Enroll => (ActionKind::Enroll, "enroll"),
         }
     }
+}
+
+/// What a domain's DCV state says, for dialogs and the detail pane.
+pub fn dcv_state_lines(st: &crate::provider::actions::DcvState) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(i) = &st.instruction {
+        if let (Some(h), Some(p)) = (&i.host, &i.point) {
+            out.push(format!("  DNS record  {h}"));
+            out.push(format!("  value       {p}"));
+        }
+        if let Some(u) = &i.url {
+            out.push(format!("  file URL    {u}"));
+        }
+        if let Some(c) = &i.file_content {
+            out.push(format!("  content     {c}"));
+        }
+        if let Some(e) = &i.email {
+            out.push(format!("  approver    {e}"));
+        }
+    }
+    for (k, v) in &st.fields {
+        if !out.iter().any(|l| l.contains(v.as_str())) {
+            out.push(format!("{k}: {v}"));
+        }
+    }
+    out
 }
 
 fn dcv_lines(v: &CertDcv) -> Vec<String> {
@@ -1276,7 +1421,19 @@ fn validate(d: &mut Dialog, state: &State) {
                 );
             }
         }
-        Purpose::Delete(_) | Purpose::Dcv { .. } => {}
+        Purpose::Delete(_) | Purpose::Dcv { .. } | Purpose::Delegation { .. } => {}
+        Purpose::DcvDomain { .. } => {
+            let email = f.value("email");
+            if f.value("method") == DcvMethod::Email.label() && !looks_like_email(&email) {
+                f.set_error("email", "e-mail validation needs the approver's address");
+            }
+        }
+        Purpose::DcvFilter { .. } => {
+            let days = f.value("days");
+            if !days.is_empty() && !days.parse::<u32>().is_ok_and(|d| d > 0) {
+                f.set_error("days", format!("{days:?} is not a number of days"));
+            }
+        }
         Purpose::Collect { .. } => {
             let p = f.value("path");
             if p.is_empty() {
@@ -1450,7 +1607,17 @@ fn summary(d: &Dialog) -> Vec<String> {
             }
             v
         }
-        Purpose::Collect { .. } | Purpose::Dcv { .. } => vec![],
+        Purpose::Delegation {
+            domain, approve, ..
+        } => vec![format!(
+            "{} the delegation of {domain} to {}",
+            if *approve { "Approve" } else { "Reject" },
+            f.value("org")
+        )],
+        Purpose::Collect { .. }
+        | Purpose::Dcv { .. }
+        | Purpose::DcvDomain { .. }
+        | Purpose::DcvFilter { .. } => vec![],
     }
 }
 

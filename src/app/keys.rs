@@ -62,6 +62,7 @@ pub enum Action {
     Collect,
     Dcv,
     Enroll,
+    ServerFilter,
 }
 
 /// One row of the key table.
@@ -404,6 +405,14 @@ impl Default for KeyMap {
                     "replace",
                     vec![c('u')],
                     "replace with a new key and CSR (reason required)",
+                    None,
+                    LISTS_DETAIL,
+                ),
+                b(
+                    Action::ServerFilter,
+                    "server_filter",
+                    vec![c('f')],
+                    "DCV view: filter by status and \"expires in N days\"",
                     None,
                     LISTS_DETAIL,
                 ),

@@ -2,6 +2,7 @@
 //! no `.await`, no clock reads: time arrives in `Msg::Tick`). Tests drive it directly.
 
 mod dialogs;
+pub mod domains;
 pub mod form;
 pub mod keys;
 mod view;
@@ -17,7 +18,7 @@ use crate::model::{AccountIdx, Cert, CertStatus, Family, ProviderKind};
 use crate::provider::{ErrorKind, ProviderError};
 use crate::worker::{Command, DetailView, JobId, JobOutput, WorkerEvent};
 
-pub use dialogs::{Dialog, DialogKind, Purpose, Target};
+pub use dialogs::{Dialog, DialogKind, Purpose, Target, dcv_state_lines};
 pub use keys::{Action, Ctx, KeyMap};
 pub use view::SortKey;
 
@@ -155,6 +156,10 @@ pub enum Scope {
     All,
     /// Every request awaiting approval, across accounts and families.
     Pending,
+    /// The domains (and their delegations) of a Sectigo account.
+    Domains(AccountIdx),
+    /// The domain validations (DCV) of a Sectigo account.
+    Dcv(AccountIdx),
     Account(AccountIdx),
     Family(AccountIdx, Family),
 }
@@ -178,6 +183,8 @@ pub enum JobKind {
     /// Data an open dialog is waiting for.
     DialogData,
     Audit,
+    /// Data of a domain view.
+    Scope(Scope),
 }
 
 /// A job the worker is running for us.
@@ -257,6 +264,9 @@ pub struct State {
     /// cert index → time of the next refresh (Unix seconds).
     pub watch: HashMap<usize, i64>,
     pending: usize,
+    /// Domain views per account.
+    pub domains: HashMap<AccountIdx, domains::DomainsView>,
+    pub dcv_views: HashMap<AccountIdx, domains::DcvView>,
     pub jobs: BTreeMap<JobId, Job>,
     next_job: JobId,
     pub errors: Vec<ErrorEntry>,
@@ -327,6 +337,8 @@ impl State {
             key_paths: HashMap::new(),
             watch: HashMap::new(),
             pending: 0,
+            domains: HashMap::new(),
+            dcv_views: HashMap::new(),
         }
     }
 
@@ -367,6 +379,10 @@ impl State {
             if acc.families.len() > 1 {
                 out.extend(acc.families.iter().map(|f| Scope::Family(a, f.family)));
             }
+            if acc.kind == ProviderKind::Sectigo && acc.unavailable.is_none() {
+                out.push(Scope::Domains(a));
+                out.push(Scope::Dcv(a));
+            }
         }
         out
     }
@@ -382,7 +398,7 @@ impl State {
     pub fn selected_account(&self) -> Option<AccountIdx> {
         match self.scope() {
             Scope::All | Scope::Pending => None,
-            Scope::Account(a) | Scope::Family(a, _) => Some(a),
+            Scope::Account(a) | Scope::Family(a, _) | Scope::Domains(a) | Scope::Dcv(a) => Some(a),
         }
     }
 
@@ -703,6 +719,7 @@ fn on_worker(state: &mut State, ev: WorkerEvent) -> Vec<Command> {
                             state.details.insert(cert, DetailState::Failed(err.clone()));
                         }
                         Some(JobKind::DialogData) => state.dialog_data_failed(short_error(&err)),
+                        Some(JobKind::Scope(scope)) => state.scope_failed(scope),
                         Some(JobKind::Action { .. } | JobKind::Enroll | JobKind::Audit) | None => {}
                     }
                     match err.kind {
@@ -783,10 +800,16 @@ fn on_action_done(state: &mut State, kind: Option<JobKind>, output: JobOutput) -
             );
         }
         JobOutput::Acted {
-            request, output, ..
+            account,
+            request,
+            output,
         } => {
             if kind == Some(JobKind::DialogData) {
                 state.dialog_data(&output);
+                return cmds;
+            }
+            if let Some(JobKind::Scope(scope)) = kind {
+                state.scope_data(scope, *output);
                 return cmds;
             }
             let cert = match kind {
@@ -844,6 +867,26 @@ fn on_action_done(state: &mut State, kind: Option<JobKind>, output: JobOutput) -
                         state.watch.insert(i, state.now + 2);
                     }
                     format!("DCV recheck of {name} requested")
+                }
+                (ActionRequest::ApproveDelegation { .. }, _) => {
+                    cmds.extend(state.load_scope(Scope::Domains(account), true));
+                    "delegation approved".to_string()
+                }
+                (ActionRequest::RejectDelegation { .. }, _) => {
+                    cmds.extend(state.load_scope(Scope::Domains(account), true));
+                    "delegation rejected".to_string()
+                }
+                (ActionRequest::DcvSubmit { domain, .. }, ActionOutput::DcvState(st)) => {
+                    state.dcv_views.entry(account).or_default().status =
+                        Some((domain.clone(), (**st).clone()));
+                    cmds.extend(state.load_scope(Scope::Dcv(account), true));
+                    format!(
+                        "DCV of {domain} submitted{}",
+                        st.status
+                            .as_deref()
+                            .map(|s| format!(": {s}"))
+                            .unwrap_or_default()
+                    )
                 }
                 (r, _) => format!("{} done", r.audit_name()),
             };
@@ -1005,6 +1048,12 @@ fn on_overlay_key(state: &mut State, overlay: Overlay, key: KeyEvent) -> Vec<Com
 
 fn on_action(state: &mut State, action: Action) -> Vec<Command> {
     let page = state.list_height().max(1) as isize;
+    if let scope @ (Scope::Domains(a) | Scope::Dcv(a)) = state.scope()
+        && state.focus != Pane::Accounts
+        && let Some(cmds) = on_scope_action(state, scope, a, action, page)
+    {
+        return cmds;
+    }
     match action {
         Action::Quit => state.quit = true,
         Action::Help => state.overlay = Some(Overlay::Help { scroll: 0 }),
@@ -1095,6 +1144,10 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             state.focus = Pane::List;
         }
         Action::Menu => state.overlay = Some(Overlay::Menu { selected: 0 }),
+        Action::ServerFilter => state.set_status(
+            "f filters the DCV view of an account (select it in the accounts pane)",
+            Severity::Info,
+        ),
         Action::Approve => return state.open_dialog(DialogKind::Approve),
         Action::Decline => return state.open_dialog(DialogKind::Decline),
         Action::Revoke => return state.open_dialog(DialogKind::Revoke),
@@ -1128,6 +1181,54 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
     vec![]
 }
 
+/// Keys in the domain views; `None` falls through to the general handling.
+fn on_scope_action(
+    state: &mut State,
+    scope: Scope,
+    account: AccountIdx,
+    action: Action,
+    page: isize,
+) -> Option<Vec<Command>> {
+    let in_list = state.focus == Pane::List;
+    let is_domains = matches!(scope, Scope::Domains(_));
+    match action {
+        Action::Up if in_list => state.move_scope_row(scope, -1),
+        Action::Down if in_list => state.move_scope_row(scope, 1),
+        Action::PageUp if in_list => state.move_scope_row(scope, -page),
+        Action::PageDown if in_list => state.move_scope_row(scope, page),
+        Action::Top if in_list => state.move_scope_row(scope, isize::MIN / 2),
+        Action::Bottom if in_list => state.move_scope_row(scope, isize::MAX / 2),
+        Action::Open | Action::FocusRight if in_list => return Some(state.open_scope_row(scope)),
+        Action::Refresh => return Some(state.load_scope(scope, true)),
+        Action::Approve if is_domains => return Some(state.open_delegation_dialog(account, true)),
+        Action::Decline if is_domains => {
+            return Some(state.open_delegation_dialog(account, false));
+        }
+        Action::Dcv if !is_domains => return Some(state.open_dcv_domain_dialog(account)),
+        Action::ServerFilter if !is_domains => state.open_dcv_filter_dialog(account),
+        Action::Approve
+        | Action::Decline
+        | Action::Revoke
+        | Action::Renew
+        | Action::Replace
+        | Action::MarkRenewed
+        | Action::Delete
+        | Action::Collect
+        | Action::Dcv
+        | Action::Mark
+        | Action::ServerFilter => {
+            let hint = if is_domains {
+                "in the domains view: a approves, d rejects a pending delegation"
+            } else {
+                "in the DCV view: v validates the domain, f filters, Enter shows its status"
+            };
+            state.set_status(hint, Severity::Info);
+        }
+        _ => return None,
+    }
+    Some(vec![])
+}
+
 fn next_pane(state: &State, dir: isize) -> Pane {
     let mut panes = vec![Pane::Accounts, Pane::List];
     if state.detail_open {
@@ -1149,6 +1250,8 @@ fn move_focused(state: &mut State, delta: isize) -> Vec<Command> {
                 state.sel = 0;
                 state.list_offset = 0;
                 state.refilter();
+                let scope = state.scope();
+                return state.load_scope(scope, false);
             }
         }
         Pane::List => {

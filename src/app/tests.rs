@@ -294,8 +294,15 @@ fn choosing_an_account_narrows_the_list() {
     assert_eq!(s.selected_account(), Some(0));
     assert_eq!(s.view.len(), 5);
     assert!(s.view.iter().all(|&i| s.certs[i as usize].account == 0));
+    // the account's domain views come next; selecting one asks for its data
+    let cmds = update(&mut s, ch('j'));
+    assert_eq!(s.scope(), Scope::Domains(0));
+    assert_eq!(cmds.len(), 2, "domains and organizations: {cmds:?}");
+    let cmds = update(&mut s, ch('j'));
+    assert_eq!(s.scope(), Scope::Dcv(0));
+    assert_eq!(cmds.len(), 1, "{cmds:?}");
     update(&mut s, ch('j'));
-    assert_eq!(s.selected_account(), Some(1));
+    assert_eq!(s.scope(), Scope::Account(1));
     assert_eq!(s.view.len(), 5);
     update(&mut s, ch('g'));
     assert_eq!(s.selected_account(), None);
@@ -462,7 +469,11 @@ fn accounts_with_several_families_list_them_as_scopes() {
             Scope::Family(0, Family::Ssl),
             Scope::Family(0, Family::Client),
             Scope::Family(0, Family::Device),
+            Scope::Domains(0),
+            Scope::Dcv(0),
             Scope::Account(1),
+            Scope::Domains(1),
+            Scope::Dcv(1),
         ]
     );
     let cmds = s.start();

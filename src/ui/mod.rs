@@ -2,6 +2,7 @@
 //! of the list are turned into widgets, so a frame costs the same for 100 or 100,000 rows.
 
 mod dialog;
+mod domains;
 mod overlays;
 pub mod theme;
 
@@ -100,6 +101,8 @@ fn draw_title(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
     let scope = match state.scope() {
         Scope::All => "all accounts".to_string(),
         Scope::Pending => "pending requests, all accounts".to_string(),
+        Scope::Domains(a) => format!("{} · domains", name(a)),
+        Scope::Dcv(a) => format!("{} · domain validation", name(a)),
         Scope::Account(a) => name(a),
         Scope::Family(a, f) => format!("{} · {}", name(a), f.label()),
     };
@@ -108,11 +111,16 @@ fn draw_title(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
         Span::styled("│ ", theme.muted),
         Span::raw(scope),
         Span::styled(" │ ", theme.muted),
-        Span::raw(format!(
-            "{} of {} certificates",
-            group(state.view.len()),
-            group(state.certs.len())
-        )),
+        Span::raw(match state.scope() {
+            Scope::Domains(_) | Scope::Dcv(_) => {
+                format!("{} certificates", group(state.certs.len()))
+            }
+            _ => format!(
+                "{} of {} certificates",
+                group(state.view.len()),
+                group(state.certs.len())
+            ),
+        }),
         Span::styled(" │ ", theme.muted),
         Span::raw(format!("sort: {}", state.sort.label())),
     ];
@@ -253,6 +261,38 @@ fn draw_accounts(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
                 };
                 lines.push(Line::styled(fit(&text, w), style));
             }
+            Scope::Domains(a) | Scope::Dcv(a) => {
+                let (label, count) = match scope {
+                    Scope::Domains(_) => (
+                        "Domains",
+                        state
+                            .domains
+                            .get(&a)
+                            .filter(|v| v.loaded)
+                            .map(|v| v.rows.len()),
+                    ),
+                    _ => (
+                        "DCV",
+                        state
+                            .dcv_views
+                            .get(&a)
+                            .filter(|v| v.loaded)
+                            .map(|v| v.rows.len()),
+                    ),
+                };
+                let count = count.map(group).unwrap_or_default();
+                let label = format!("  {label}");
+                let pad = w.saturating_sub(label.chars().count() + count.chars().count());
+                let style = if i == state.account_sel {
+                    selected(i)
+                } else {
+                    theme.muted
+                };
+                lines.push(Line::styled(
+                    fit(&format!("{label}{}{count}", " ".repeat(pad.max(1))), w),
+                    style,
+                ));
+            }
             Scope::Family(a, family) => {
                 let Some(f) = state
                     .accounts
@@ -325,6 +365,10 @@ pub fn days_cell(c: &Cert, now: i64, theme: &Theme) -> (String, Style) {
 }
 
 fn draw_list(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
+    if let scope @ (Scope::Domains(_) | Scope::Dcv(_)) = state.scope() {
+        domains::draw_list(state, frame, area, theme, scope);
+        return;
+    }
     let focused = state.focus == Pane::List;
     let title = if state.filter_editing || !state.filter_text().is_empty() {
         format!(
@@ -493,6 +537,9 @@ fn field(label: &str, value: String, width: usize, theme: &Theme) -> Vec<Line<'s
 
 /// The lines of the detail pane (also used by tests).
 pub fn detail_lines(state: &State, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    if let scope @ (Scope::Domains(_) | Scope::Dcv(_)) = state.scope() {
+        return domains::detail_lines(state, scope, theme);
+    }
     let Some((i, c)) = state.selected_cert() else {
         return vec![Line::styled("no certificate selected", theme.muted)];
     };

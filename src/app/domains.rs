@@ -1,0 +1,358 @@
+//! The domain views of a Sectigo account: domains with their delegations (approve or reject a
+//! pending delegation) and domain control validation (list with server-side filters, status,
+//! start and submit per method).
+
+use super::dialogs::{Dialog, Purpose};
+use super::form::{Field, Form};
+use super::{JobKind, Scope, Severity, State};
+use crate::model::{AccountIdx, ActionKind};
+use crate::provider::actions::{
+    DcvFilter, DcvMethod, DcvState, DomainDetail, DomainValidation, Organization,
+};
+use crate::provider::request::{ActionOutput, ActionRequest};
+use crate::worker::Command;
+
+/// Domains of one account.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DomainsView {
+    pub rows: Vec<DomainDetail>,
+    pub orgs: Vec<Organization>,
+    pub loading: bool,
+    pub loaded: bool,
+    pub sel: usize,
+}
+
+/// Domain validations of one account.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DcvView {
+    pub rows: Vec<DomainValidation>,
+    pub filter: DcvFilter,
+    pub loading: bool,
+    pub loaded: bool,
+    pub sel: usize,
+    /// The last status fetched, for the detail pane: (domain, state).
+    pub status: Option<(String, DcvState)>,
+}
+
+/// DCV status filter values offered (the list's `dcvStatus`).
+pub const DCV_STATUS_FILTERS: [&str; 4] = ["(any)", "VALIDATED", "NOT_VALIDATED", "EXPIRED"];
+
+impl State {
+    /// "Name (id)" of an organization or department, from the organizations list.
+    pub fn org_name(&self, account: AccountIdx, org_id: i64) -> String {
+        let orgs = self
+            .domains
+            .get(&account)
+            .map(|v| v.orgs.as_slice())
+            .unwrap_or(&[]);
+        for o in orgs {
+            if o.id == org_id {
+                return format!("{} ({org_id})", o.name);
+            }
+            if let Some(d) = o.departments.iter().find(|d| d.id == org_id) {
+                return format!("{} / {} ({org_id})", o.name, d.name);
+            }
+        }
+        format!("organization {org_id}")
+    }
+
+    /// Rows of the domains view that match the text filter, as indices into `rows`.
+    pub fn domain_rows(&self, account: AccountIdx) -> Vec<usize> {
+        let needle = self.filter.value().to_lowercase();
+        self.domains
+            .get(&account)
+            .map(|v| {
+                v.rows
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, d)| needle.is_empty() || d.name.to_lowercase().contains(&needle))
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn dcv_rows(&self, account: AccountIdx) -> Vec<usize> {
+        let needle = self.filter.value().to_lowercase();
+        self.dcv_views
+            .get(&account)
+            .map(|v| {
+                v.rows
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, d)| needle.is_empty() || d.domain.to_lowercase().contains(&needle))
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn selected_domain(&self, account: AccountIdx) -> Option<&DomainDetail> {
+        let v = self.domains.get(&account)?;
+        let rows = self.domain_rows(account);
+        v.rows.get(*rows.get(v.sel)?)
+    }
+
+    pub fn selected_validation(&self, account: AccountIdx) -> Option<&DomainValidation> {
+        let v = self.dcv_views.get(&account)?;
+        let rows = self.dcv_rows(account);
+        v.rows.get(*rows.get(v.sel)?)
+    }
+
+    /// Load a domain view's data if it has none (or `force`).
+    pub(super) fn load_scope(&mut self, scope: Scope, force: bool) -> Vec<Command> {
+        let mut cmds = Vec::new();
+        match scope {
+            Scope::Domains(a) => {
+                let v = self.domains.entry(a).or_default();
+                if v.loading || (v.loaded && !force) {
+                    return cmds;
+                }
+                v.loading = true;
+                for request in [ActionRequest::Domains, ActionRequest::Organizations] {
+                    let job = self.new_job(JobKind::Scope(scope), request.audit_name().into());
+                    cmds.push(Command::Act {
+                        job,
+                        account: a,
+                        request,
+                    });
+                }
+            }
+            Scope::Dcv(a) => {
+                let v = self.dcv_views.entry(a).or_default();
+                if v.loading || (v.loaded && !force) {
+                    return cmds;
+                }
+                v.loading = true;
+                let filter = v.filter.clone();
+                let job = self.new_job(JobKind::Scope(scope), "domain validations".into());
+                cmds.push(Command::Act {
+                    job,
+                    account: a,
+                    request: ActionRequest::DcvList { filter },
+                });
+            }
+            _ => {}
+        }
+        cmds
+    }
+
+    /// A domain-view read finished.
+    pub(super) fn scope_data(&mut self, scope: Scope, output: ActionOutput) {
+        match (scope, output) {
+            (Scope::Domains(a), ActionOutput::Domains(rows)) => {
+                let v = self.domains.entry(a).or_default();
+                v.rows = rows;
+                v.loading = false;
+                v.loaded = true;
+                v.sel = v.sel.min(v.rows.len().saturating_sub(1));
+            }
+            (Scope::Domains(a), ActionOutput::Organizations(orgs)) => {
+                self.domains.entry(a).or_default().orgs = orgs;
+            }
+            (Scope::Dcv(a), ActionOutput::DcvList(rows)) => {
+                let v = self.dcv_views.entry(a).or_default();
+                v.rows = rows;
+                v.loading = false;
+                v.loaded = true;
+                v.sel = v.sel.min(v.rows.len().saturating_sub(1));
+            }
+            (Scope::Dcv(a), ActionOutput::DcvState(st)) => {
+                let domain = self
+                    .selected_validation(a)
+                    .map(|d| d.domain.clone())
+                    .unwrap_or_default();
+                self.dcv_views.entry(a).or_default().status = Some((domain, *st));
+            }
+            _ => {}
+        }
+    }
+
+    pub(super) fn scope_failed(&mut self, scope: Scope) {
+        match scope {
+            Scope::Domains(a) => self.domains.entry(a).or_default().loading = false,
+            Scope::Dcv(a) => self.dcv_views.entry(a).or_default().loading = false,
+            _ => {}
+        }
+    }
+
+    /// Movement inside a domain view.
+    pub(super) fn move_scope_row(&mut self, scope: Scope, delta: isize) {
+        let n = match scope {
+            Scope::Domains(a) => self.domain_rows(a).len(),
+            Scope::Dcv(a) => self.dcv_rows(a).len(),
+            _ => return,
+        };
+        let sel = match scope {
+            Scope::Domains(a) => &mut self.domains.entry(a).or_default().sel,
+            Scope::Dcv(a) => &mut self.dcv_views.entry(a).or_default().sel,
+            _ => return,
+        };
+        if n == 0 {
+            *sel = 0;
+            return;
+        }
+        *sel = (*sel as isize + delta).clamp(0, n as isize - 1) as usize;
+        self.detail_scroll = 0;
+    }
+
+    /// Enter in a domain view: open the detail pane (DCV: fetch the domain's status).
+    pub(super) fn open_scope_row(&mut self, scope: Scope) -> Vec<Command> {
+        self.detail_open = true;
+        self.focus = super::Pane::Detail;
+        self.detail_scroll = 0;
+        let Scope::Dcv(a) = scope else {
+            return vec![];
+        };
+        let Some(domain) = self.selected_validation(a).map(|d| d.domain.clone()) else {
+            return vec![];
+        };
+        let job = self.new_job(JobKind::Scope(scope), format!("DCV status of {domain}"));
+        vec![Command::Act {
+            job,
+            account: a,
+            request: ActionRequest::DcvStatus { domain },
+        }]
+    }
+
+    /// `a` / `d` in the domains view: approve or reject a requested delegation.
+    pub(super) fn open_delegation_dialog(
+        &mut self,
+        account: AccountIdx,
+        approve: bool,
+    ) -> Vec<Command> {
+        let mut cmds = Vec::new();
+        let Some(d) = self.selected_domain(account).cloned() else {
+            self.set_status("no domain selected", Severity::Info);
+            return cmds;
+        };
+        let requested: Vec<i64> = d
+            .delegations
+            .iter()
+            .filter(|g| {
+                g.status
+                    .as_deref()
+                    .is_some_and(|s| s.eq_ignore_ascii_case("requested"))
+            })
+            .map(|g| g.org_id)
+            .collect();
+        if requested.is_empty() {
+            self.set_status(
+                format!("{} has no delegation awaiting approval", d.name),
+                Severity::Warning,
+            );
+            return cmds;
+        }
+        let action = if approve {
+            "approve-delegation"
+        } else {
+            "reject-delegation"
+        };
+        let kind = if approve {
+            ActionKind::Approve
+        } else {
+            ActionKind::Decline
+        };
+        if self.refuse_if_read_only(
+            account,
+            kind,
+            action,
+            vec![format!("domain:{}", d.id)],
+            &mut cmds,
+        ) {
+            return cmds;
+        }
+        let verb = if approve { "Approve" } else { "Reject" };
+        let orgs: Vec<String> = requested
+            .iter()
+            .map(|o| self.org_name(account, *o))
+            .collect();
+        let form = Form::new(format!("{verb} delegation"), verb, true)
+            .with_intro(vec![format!(
+                "{verb} the delegation of {} (id {})",
+                d.name, d.id
+            )])
+            .with_fields(vec![Field::choice("org", "To", orgs, 0)]);
+        self.dialog = Some(Dialog {
+            form,
+            purpose: Purpose::Delegation {
+                account,
+                domain_id: d.id,
+                domain: d.name.clone(),
+                orgs: requested,
+                approve,
+            },
+        });
+        cmds
+    }
+
+    /// `v` in the DCV view: start and submit validation of the selected domain.
+    pub(super) fn open_dcv_domain_dialog(&mut self, account: AccountIdx) -> Vec<Command> {
+        let mut cmds = Vec::new();
+        let Some(domain) = self.selected_validation(account).map(|d| d.domain.clone()) else {
+            self.set_status("no domain selected", Severity::Info);
+            return cmds;
+        };
+        if self.refuse_if_read_only(
+            account,
+            ActionKind::Approve,
+            "dcv-start",
+            vec![domain.clone()],
+            &mut cmds,
+        ) {
+            return cmds;
+        }
+        let methods = DcvMethod::ALL
+            .iter()
+            .map(|m| m.label().to_string())
+            .collect();
+        let form = Form::new("Validate domain", "Start", false)
+            .with_intro(vec![
+                format!("Domain {domain}"),
+                "Start shows what to publish; Submit asks the CA to check it.".into(),
+            ])
+            .with_fields(vec![
+                Field::choice("method", "Method", methods, 2),
+                Field::text("email", "Approver e-mail", "").with_hint("for e-mail validation"),
+            ]);
+        self.dialog = Some(Dialog {
+            form,
+            purpose: Purpose::DcvDomain {
+                account,
+                domain,
+                started: false,
+            },
+        });
+        cmds
+    }
+
+    /// `f` in the DCV view: the server-side filters.
+    pub(super) fn open_dcv_filter_dialog(&mut self, account: AccountIdx) {
+        let v = self.dcv_views.entry(account).or_default();
+        let current = v
+            .filter
+            .dcv_status
+            .as_deref()
+            .and_then(|s| DCV_STATUS_FILTERS.iter().position(|x| *x == s))
+            .unwrap_or(0);
+        let days = v
+            .filter
+            .expires_in_days
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        let form = Form::new("Filter domain validations", "Apply", false).with_fields(vec![
+            Field::choice(
+                "status",
+                "DCV status",
+                DCV_STATUS_FILTERS.iter().map(|s| s.to_string()).collect(),
+                current,
+            ),
+            Field::text("days", "Expires in days", days)
+                .with_hint("only validations that expire within this many days; empty: any"),
+        ]);
+        self.dialog = Some(Dialog {
+            form,
+            purpose: Purpose::DcvFilter { account },
+        });
+    }
+}

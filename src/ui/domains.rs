@@ -1,0 +1,277 @@
+//! The domain views: domains with delegations, and domain validations (DCV).
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
+
+use super::theme::Theme;
+use super::{fit, group, pane_block};
+use crate::app::{Pane, Scope, State};
+use crate::model::AccountIdx;
+
+fn status_style(s: &str, theme: &Theme) -> Style {
+    let n = s.to_ascii_lowercase().replace(['_', ' '], "");
+    match n.as_str() {
+        "validated" | "active" => theme.ok,
+        "notvalidated" | "requested" | "awaitingsubmission" | "submitted" | "notinitiated" => {
+            theme.warning
+        }
+        "expired" | "rejected" | "suspended" => theme.danger,
+        _ => Style::new(),
+    }
+}
+
+fn window(sel: usize, n: usize, h: usize) -> (usize, usize) {
+    let h = h.max(1);
+    let start = if sel >= h { sel + 1 - h } else { 0 };
+    (start, (start + h).min(n))
+}
+
+pub fn draw_list(state: &State, frame: &mut Frame, area: Rect, theme: &Theme, scope: Scope) {
+    let focused = state.focus == Pane::List;
+    match scope {
+        Scope::Domains(a) => domains(state, frame, area, theme, a, focused),
+        Scope::Dcv(a) => dcv(state, frame, area, theme, a, focused),
+        _ => {}
+    }
+}
+
+fn empty(frame: &mut Frame, area: Rect, theme: &Theme, msg: &str) {
+    frame.render_widget(
+        Paragraph::new(Line::styled(msg.to_string(), theme.muted)).wrap(Wrap { trim: true }),
+        area,
+    );
+}
+
+fn domains(
+    state: &State,
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+    a: AccountIdx,
+    focused: bool,
+) {
+    let rows = state.domain_rows(a);
+    let view = state.domains.get(&a);
+    let title = format!("Domains {}", group(rows.len()));
+    let block = pane_block(&title, focused, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(view) = view.filter(|v| v.loaded) else {
+        empty(frame, inner, theme, "loading domains…");
+        return;
+    };
+    if rows.is_empty() {
+        empty(frame, inner, theme, "no domains (or none match the filter)");
+        return;
+    }
+    let h = inner.height.saturating_sub(1) as usize;
+    let (start, end) = window(view.sel, rows.len(), h);
+    let name_w = inner.width.saturating_sub(10 + 13 + 11 + 3) as usize;
+    let body: Vec<Row> = rows[start..end]
+        .iter()
+        .map(|&i| {
+            let d = &view.rows[i];
+            let pending = d
+                .delegations
+                .iter()
+                .filter(|g| {
+                    g.status
+                        .as_deref()
+                        .is_some_and(|s| s.eq_ignore_ascii_case("requested"))
+                })
+                .count();
+            let deleg = if pending > 0 {
+                Span::styled(format!("{pending} pending"), theme.warning)
+            } else {
+                Span::raw(d.delegation_status.clone().unwrap_or_default())
+            };
+            let val = d.validation_status.clone().unwrap_or_else(|| "—".into());
+            Row::new(vec![
+                Cell::from(fit(&d.name, name_w)),
+                Cell::from(deleg),
+                Cell::from(Span::styled(fit(&val, 13), status_style(&val, theme))),
+                Cell::from(d.dcv_expires.clone().unwrap_or_default()),
+            ])
+        })
+        .collect();
+    let table = Table::new(
+        body,
+        [
+            Constraint::Fill(1),
+            Constraint::Length(10),
+            Constraint::Length(13),
+            Constraint::Length(11),
+        ],
+    )
+    .header(Row::new(["Domain", "Delegation", "Validation", "DCV expires"]).style(theme.title))
+    .column_spacing(1)
+    .row_highlight_style(if focused {
+        theme.selection
+    } else {
+        Style::new()
+    });
+    let mut ts = TableState::default().with_selected(Some(view.sel - start));
+    frame.render_stateful_widget(table, inner, &mut ts);
+}
+
+fn dcv(state: &State, frame: &mut Frame, area: Rect, theme: &Theme, a: AccountIdx, focused: bool) {
+    let rows = state.dcv_rows(a);
+    let view = state.dcv_views.get(&a);
+    let mut title = format!("Domain validation {}", group(rows.len()));
+    if let Some(v) = view {
+        if let Some(s) = &v.filter.dcv_status {
+            title.push_str(&format!(" · {s}"));
+        }
+        if let Some(d) = v.filter.expires_in_days {
+            title.push_str(&format!(" · expires in {d}d"));
+        }
+    }
+    let block = pane_block(&title, focused, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(view) = view.filter(|v| v.loaded) else {
+        empty(frame, inner, theme, "loading domain validations…");
+        return;
+    };
+    if rows.is_empty() {
+        empty(
+            frame,
+            inner,
+            theme,
+            "no domain validations match (f changes the filters)",
+        );
+        return;
+    }
+    let h = inner.height.saturating_sub(1) as usize;
+    let (start, end) = window(view.sel, rows.len(), h);
+    let name_w = inner.width.saturating_sub(13 + 14 + 11 + 3) as usize;
+    let body: Vec<Row> = rows[start..end]
+        .iter()
+        .map(|&i| {
+            let d = &view.rows[i];
+            Row::new(vec![
+                Cell::from(fit(&d.domain, name_w)),
+                Cell::from(Span::styled(
+                    fit(&d.status, 13),
+                    status_style(&d.status, theme),
+                )),
+                Cell::from(fit(d.method.as_deref().unwrap_or("—"), 14)),
+                Cell::from(d.expires.clone().unwrap_or_default()),
+            ])
+        })
+        .collect();
+    let table = Table::new(
+        body,
+        [
+            Constraint::Fill(1),
+            Constraint::Length(13),
+            Constraint::Length(14),
+            Constraint::Length(11),
+        ],
+    )
+    .header(Row::new(["Domain", "Status", "Method", "Expires"]).style(theme.title))
+    .column_spacing(1)
+    .row_highlight_style(if focused {
+        theme.selection
+    } else {
+        Style::new()
+    });
+    let mut ts = TableState::default().with_selected(Some(view.sel - start));
+    frame.render_stateful_widget(table, inner, &mut ts);
+}
+
+/// The detail pane of a domain view.
+pub fn detail_lines(state: &State, scope: Scope, theme: &Theme) -> Vec<Line<'static>> {
+    let row = |k: &str, v: String| {
+        Line::from(vec![
+            Span::styled(format!("{k:<18} "), theme.muted),
+            Span::raw(v),
+        ])
+    };
+    let mut out = Vec::new();
+    match scope {
+        Scope::Domains(a) => {
+            let Some(d) = state.selected_domain(a) else {
+                return vec![Line::styled("no domain selected", theme.muted)];
+            };
+            out.push(Line::styled(d.name.clone(), theme.title));
+            out.push(row("Id", d.id.to_string()));
+            if let Some(s) = &d.state {
+                out.push(row("State", s.clone()));
+            }
+            if let Some(s) = &d.delegation_status {
+                out.push(row("Delegation", s.clone()));
+            }
+            if let Some(s) = &d.validation_status {
+                out.push(row("Validation", s.clone()));
+            }
+            if let Some(s) = &d.validation_method {
+                out.push(row("Method", s.clone()));
+            }
+            if let Some(s) = &d.validated {
+                out.push(row("Validated", s.clone()));
+            }
+            if let Some(s) = &d.dcv_expires {
+                out.push(row("DCV expires", s.clone()));
+            }
+            out.push(Line::styled("── Delegations ", theme.accent));
+            for g in &d.delegations {
+                let status = g.status.clone().unwrap_or_default();
+                out.push(Line::from(vec![
+                    Span::raw(format!("{} ", state.org_name(a, g.org_id))),
+                    Span::styled(status.clone(), status_style(&status, theme)),
+                ]));
+                out.push(Line::styled(
+                    format!(
+                        "  {} · {}",
+                        g.cert_types.join(", "),
+                        g.privileges.join(", ")
+                    ),
+                    theme.muted,
+                ));
+            }
+            out.push(Line::raw(""));
+            out.push(Line::styled(
+                "a approves, d rejects a pending delegation",
+                theme.muted,
+            ));
+        }
+        Scope::Dcv(a) => {
+            let Some(d) = state.selected_validation(a) else {
+                return vec![Line::styled("no domain selected", theme.muted)];
+            };
+            out.push(Line::styled(d.domain.clone(), theme.title));
+            out.push(row("Status", d.status.clone()));
+            if let Some(m) = &d.method {
+                out.push(row("Method", m.clone()));
+            }
+            if let Some(m) = &d.order_status {
+                out.push(row("Order status", m.clone()));
+            }
+            if let Some(m) = &d.order_method {
+                out.push(row("Order method", m.clone()));
+            }
+            if let Some(m) = &d.expires {
+                out.push(row("Expires", m.clone()));
+            }
+            if let Some((domain, st)) = state.dcv_views.get(&a).and_then(|v| v.status.as_ref())
+                && *domain == d.domain
+            {
+                out.push(Line::styled("── Status ", theme.accent));
+                for l in crate::app::dcv_state_lines(st) {
+                    out.push(Line::raw(l));
+                }
+            }
+            out.push(Line::raw(""));
+            out.push(Line::styled(
+                "v starts and submits validation; f filters the list",
+                theme.muted,
+            ));
+        }
+        _ => {}
+    }
+    out
+}
