@@ -42,7 +42,14 @@ pub struct AccountConfig {
     pub login: Option<String>,
     /// Sectigo: `customerUri` header.
     pub customer_uri: Option<String>,
+    /// Where the password comes from. Not used (and not resolved) when `client_cert` is set.
     pub secret: SecretSource,
+    /// Sectigo: PEM client certificate for "login via client certificate" (set together with
+    /// `client_key`; then no password is used). Relative paths in a loaded file are resolved
+    /// against the config file's directory; `~/` is expanded when the file is read.
+    pub client_cert: Option<PathBuf>,
+    /// Sectigo: PEM private key of `client_cert` (mode 0600).
+    pub client_key: Option<PathBuf>,
     /// Parallel requests per account (default 8, 1..=64).
     pub concurrency: usize,
     /// List page size (default 200, 1..=500).
@@ -145,6 +152,16 @@ impl Config {
             Err(e) => anyhow::bail!("cannot read config file {}: {e}", path.display()),
         };
         let mut config = Config::from_str_named(&text, &path.display().to_string())?;
+        if let Some(dir) = path.parent() {
+            for acc in &mut config.accounts {
+                for p in [&mut acc.client_cert, &mut acc.client_key]
+                    .into_iter()
+                    .flatten()
+                {
+                    *p = relative_to(dir, p);
+                }
+            }
+        }
         config.path = Some(path.to_path_buf());
         Ok(config)
     }
@@ -241,6 +258,17 @@ impl Config {
     }
 }
 
+/// A path from the config file: relative ones are taken relative to the file's directory;
+/// absolute ones and `~/…` (expanded when the file is read) are kept.
+fn relative_to(dir: &Path, p: &Path) -> PathBuf {
+    let text = p.to_string_lossy();
+    if p.is_absolute() || text == "~" || text.starts_with("~/") || dir.as_os_str().is_empty() {
+        p.to_path_buf()
+    } else {
+        dir.join(p)
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Raw serde shape
 
@@ -276,6 +304,10 @@ struct RawAccount {
     password_env: Option<Spanned<String>>,
     #[serde(default)]
     password_command: Option<Spanned<String>>,
+    #[serde(default)]
+    client_cert: Option<Spanned<String>>,
+    #[serde(default)]
+    client_key: Option<Spanned<String>>,
     #[serde(default)]
     read_only: bool,
     #[serde(default)]
@@ -384,6 +416,63 @@ fn validate(raw: RawConfig, text: &str, problems: &mut Vec<ConfigProblem>) -> Co
             );
         }
 
+        // client certificate (Sectigo "login via client certificate")
+        let mut cert_path = |v: &Option<Spanned<String>>, field: &str| -> Option<PathBuf> {
+            let s = v.as_ref()?;
+            if s.get_ref().trim().is_empty() {
+                report(s.span(), field, format!("{field} is empty"));
+                return None;
+            }
+            if let Some(k) = kind.filter(|k| *k != ProviderKind::Sectigo) {
+                report(
+                    s.span(),
+                    field,
+                    format!(
+                        "{field} applies only to kind \"sectigo\", not {:?}",
+                        k.as_str()
+                    ),
+                );
+            }
+            Some(PathBuf::from(s.get_ref()))
+        };
+        let client_cert = cert_path(&acc.client_cert, "client_cert");
+        let client_key = cert_path(&acc.client_key, "client_key");
+        match (&acc.client_cert, &acc.client_key) {
+            (Some(c), None) => report(
+                c.span(),
+                "client_key",
+                "client_cert is set but client_key is not; set both (the PEM certificate and its \
+                 private key) or neither"
+                    .into(),
+            ),
+            (None, Some(k)) => report(
+                k.span(),
+                "client_cert",
+                "client_key is set but client_cert is not; set both (the PEM certificate and its \
+                 private key) or neither"
+                    .into(),
+            ),
+            _ => {}
+        }
+        let cert_login = acc.client_cert.is_some() || acc.client_key.is_some();
+        if cert_login {
+            for (field, value) in [
+                ("password_env", &acc.password_env),
+                ("password_command", &acc.password_command),
+            ] {
+                if let Some(v) = value {
+                    report(
+                        v.span(),
+                        field,
+                        format!(
+                            "{field} cannot be combined with client_cert/client_key: the \
+                             client-certificate login sends no password; remove {field}"
+                        ),
+                    );
+                }
+            }
+        }
+
         // secret source
         let secret = match (&acc.password_env, &acc.password_command) {
             (Some(_), Some(cmd)) => {
@@ -465,6 +554,8 @@ fn validate(raw: RawConfig, text: &str, problems: &mut Vec<ConfigProblem>) -> Co
             login: login.map(|(_, v)| v),
             customer_uri: customer_uri.map(|(_, v)| v),
             secret,
+            client_cert,
+            client_key,
             concurrency,
             page_size,
             timeout_secs,

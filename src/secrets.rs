@@ -483,6 +483,8 @@ mod tests {
             login: Some("u".into()),
             customer_uri: Some("c".into()),
             secret,
+            client_cert: None,
+            client_key: None,
             concurrency: 8,
             page_size: 200,
             timeout_secs: 30,

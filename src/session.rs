@@ -11,9 +11,10 @@ use crate::app::AccountView;
 use crate::config::{AccountConfig, Config};
 use crate::model::{AccountIdx, Family, ProviderKind};
 use crate::provider::Provider;
+use crate::provider::sectigo::client::{ClientIdentity, SectigoAuth};
 use crate::provider::sectigo::{SectigoClient, SectigoSettings};
-use crate::secrets;
 use crate::worker::AccountSlot;
+use crate::{files, secrets};
 
 /// One account, ready or with the reason it cannot be used.
 pub struct Prepared {
@@ -46,6 +47,40 @@ fn unavailable(acc: &AccountConfig, read_only: bool, why: String) -> Prepared {
     }
 }
 
+/// How the account logs in: with `client_cert`/`client_key` the two PEM files are read now
+/// (and no secret is looked up); otherwise the password comes from `given` first, else the
+/// keyring / env / command.
+fn sectigo_auth(
+    acc: &AccountConfig,
+    given: &HashMap<String, SecretString>,
+) -> Result<SectigoAuth, String> {
+    match (&acc.client_cert, &acc.client_key) {
+        (Some(cert), Some(key)) => {
+            let expand = |p: &std::path::Path| {
+                files::expand_path(p).map_err(|e| format!("client certificate login: {e}"))
+            };
+            let (cert, key) = (expand(cert)?, expand(key)?);
+            ClientIdentity::from_files(&cert, &key).map_err(|e| {
+                tracing::warn!(account = %acc.name, "client certificate unusable: {e}");
+                e
+            })
+        }
+        .map(SectigoAuth::ClientCert),
+        (Some(_), None) | (None, Some(_)) => {
+            Err("client certificate login needs both client_cert and client_key".to_string())
+        }
+        (None, None) => match given.get(&acc.name) {
+            Some(s) => Ok(SectigoAuth::Password(s.clone())),
+            None => secrets::resolve(acc)
+                .map(SectigoAuth::Password)
+                .map_err(|e| {
+                    tracing::warn!(account = %acc.name, "no secret: {e}");
+                    format!("no secret: {e}")
+                }),
+        },
+    }
+}
+
 fn prepare_one(
     index: AccountIdx,
     acc: &AccountConfig,
@@ -56,15 +91,9 @@ fn prepare_one(
     if !acc.kind.supported() {
         return unavailable(acc, read_only, "not supported yet".into());
     }
-    let secret = match given.get(&acc.name) {
-        Some(s) => s.clone(),
-        None => match secrets::resolve(acc) {
-            Ok(s) => s,
-            Err(e) => {
-                tracing::warn!(account = %acc.name, "no secret: {e}");
-                return unavailable(acc, read_only, format!("no secret: {e}"));
-            }
-        },
+    let auth = match sectigo_auth(acc, given) {
+        Ok(a) => a,
+        Err(why) => return unavailable(acc, read_only, why),
     };
     let provider: Result<Arc<dyn Provider>, String> = match acc.kind {
         ProviderKind::Sectigo => SectigoClient::new(SectigoSettings {
@@ -72,7 +101,7 @@ fn prepare_one(
             name: acc.name.clone(),
             url: acc.url.clone(),
             login: acc.login.clone().unwrap_or_default(),
-            password: secret,
+            auth,
             customer_uri: acc.customer_uri.clone().unwrap_or_default(),
             concurrency: acc.concurrency,
             page_size: acc.page_size,

@@ -10,6 +10,7 @@ use certdeck::provider::actions::{
     ClientEnrollRequest, DcvFilter, DcvMethod, DeviceEnrollRequest, EnrollRequest, NewDomain,
     ReplaceRequest, RevokeReason,
 };
+use certdeck::provider::sectigo::client::{ClientIdentity, SectigoAuth};
 use certdeck::provider::sectigo::{RetryPolicy, SectigoClient, SectigoSettings};
 use certdeck::provider::{CollectFormat, ErrorKind, ListSink, ListUpdate, Provider};
 use secrecy::SecretString;
@@ -137,7 +138,7 @@ async fn paging_delivers_every_row_once_and_completes_it() {
 async fn wrong_password_is_an_auth_error_with_code() {
     let emu = emulator(3).await;
     let mut s = settings(&emu);
-    s.password = SecretString::from("definitely-wrong".to_string());
+    s.auth = SectigoAuth::Password(SecretString::from("definitely-wrong".to_string()));
     let c = SectigoClient::new(s).unwrap().with_retry(fast_retry(3));
     let (sink, _) = recorder();
     let e = c.list(Family::Ssl, sink).await.unwrap_err();
@@ -1222,4 +1223,479 @@ async fn client_and_device_enrolment() {
     let (cert, _) = c.detail(Family::Device, &en.id).await.unwrap();
     assert_eq!(cert.common_name, "printer-7.example.org");
     assert_eq!(cert.family, Family::Device);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Client-certificate login ("user login via client certificate", digest §1.2)
+//
+// The emulator speaks plain HTTP, so the TLS handshake in which the certificate is presented
+// cannot be exercised here: these tests check everything around it (files, permissions, PEM
+// and key checks done when reqwest/rustls load the identity, the `/private` paths and the
+// headers sent), not that a TLS server receives the certificate.
+
+/// A self-signed client certificate and its key, written to a temp dir (key mode 0600).
+struct CertFiles {
+    _dir: tempfile::TempDir,
+    dir: std::path::PathBuf,
+    cert: std::path::PathBuf,
+    key: std::path::PathBuf,
+    key_pem: String,
+}
+
+fn write_mode(path: &std::path::Path, text: &str, mode: u32) {
+    std::fs::write(path, text).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+}
+
+fn cert_files() -> CertFiles {
+    let ck = rcgen::generate_simple_self_signed(vec!["api-user.example".to_string()]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cert = dir.path().join("client.crt.pem");
+    let key = dir.path().join("client.key.pem");
+    let key_pem = ck.signing_key.serialize_pem();
+    write_mode(&cert, &ck.cert.pem(), 0o644);
+    write_mode(&key, &key_pem, 0o600);
+    CertFiles {
+        dir: dir.path().to_path_buf(),
+        _dir: dir,
+        cert,
+        key,
+        key_pem,
+    }
+}
+
+fn cert_settings(url: &str, login: &str, customer: &str, id: ClientIdentity) -> SectigoSettings {
+    let mut s = SectigoSettings::with_auth(
+        "scm-cert",
+        url,
+        login,
+        SectigoAuth::ClientCert(id),
+        customer,
+    );
+    s.timeout = Duration::from_secs(10);
+    s
+}
+
+/// The longest base64 line of a PEM text: something that must never show up in output.
+fn secret_line(pem: &str) -> String {
+    pem.lines().max_by_key(|l| l.len()).unwrap().to_string()
+}
+
+#[tokio::test]
+async fn client_certificate_login_lists_over_private_without_a_password() {
+    let emu = emulator(12).await;
+    let f = cert_files();
+    let id = ClientIdentity::from_files(&f.cert, &f.key).expect("identity loads");
+    let s = cert_settings(&emu.base_url, &emu.login, &emu.customer_uri, id);
+    let c = SectigoClient::new(s)
+        .expect("client builds")
+        .with_retry(fast_retry(2));
+    // The emulator demands the password on /api/... and accepts login + customerUri only on
+    // /private/api/...; this client has no password, so the list works only over /private.
+    let rows = all_rows(&c).await;
+    assert_eq!(rows.len(), 12);
+    assert!(rows.values().all(|r| r.complete));
+    let (id, row) = rows.iter().next().unwrap();
+    let (fresh, _) = c.detail(Family::Ssl, id).await.unwrap();
+    assert_eq!(fresh.common_name, row.common_name);
+
+    // A wrong login on /private is still an auth error.
+    let id = ClientIdentity::from_files(&f.cert, &f.key).unwrap();
+    let bad = SectigoClient::new(cert_settings(
+        &emu.base_url,
+        "nobody",
+        &emu.customer_uri,
+        id,
+    ))
+    .unwrap()
+    .with_retry(fast_retry(1));
+    let e = bad.count(Family::Ssl).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Auth, "{e}");
+
+    // Neither the settings, the client nor the identity show key material.
+    let secret = secret_line(&f.key_pem);
+    let shown = format!("{:?} {:?}", c, c.settings());
+    assert!(!shown.contains(&secret), "{shown}");
+    assert!(!shown.contains("PRIVATE KEY"), "{shown}");
+    assert!(
+        shown.contains("client.key.pem"),
+        "the key file is named: {shown}"
+    );
+}
+
+/// A loopback HTTP server that records every request head and answers with `answer(head)`.
+async fn recording_server(
+    answer: fn(&str) -> (u16, &'static str, &'static str),
+) -> (String, Arc<Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let log2 = log.clone();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 4096];
+            while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                match sock.read(&mut chunk).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                }
+            }
+            let head = String::from_utf8_lossy(&buf).to_string();
+            let (status, total, body) = answer(&head);
+            log2.lock().unwrap().push(head);
+            let resp = format!(
+                "HTTP/1.1 {status} X\r\nconnection: close\r\ncontent-type: application/json\r\n\
+                 x-total-count: {total}\r\ncontent-length: {}\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = sock.write_all(resp.as_bytes()).await;
+            let _ = sock.shutdown().await;
+        }
+    });
+    (format!("http://{addr}"), log)
+}
+
+#[tokio::test]
+async fn client_certificate_login_sends_no_password_and_uses_private_paths() {
+    let (url, log) = recording_server(|head| {
+        if head.contains(" /private/api/ssl/v1?") {
+            (200, "0", "[]")
+        } else if head.contains(" /private/api/ssl/v1/7?") {
+            (
+                200,
+                "1",
+                r#"{"sslId":7,"commonName":"a.example","status":"Requested"}"#,
+            )
+        } else {
+            (404, "0", r#"{"code":-1,"description":"Unknown error."}"#)
+        }
+    })
+    .await;
+    let f = cert_files();
+    // Written with the prefix and /api: the client must not double either.
+    for base in [url.clone(), format!("{url}/private/api/")] {
+        log.lock().unwrap().clear();
+        let id = ClientIdentity::from_files(&f.cert, &f.key).unwrap();
+        let c = SectigoClient::new(cert_settings(&base, "cert-user", "acme", id))
+            .unwrap()
+            .with_retry(fast_retry(1));
+        let (sink, _) = recorder();
+        assert_eq!(c.list(Family::Ssl, sink).await.unwrap(), 0);
+        let (cert, _) = c.detail(Family::Ssl, "7").await.unwrap();
+        assert_eq!(cert.common_name, "a.example");
+        let heads = log.lock().unwrap().clone();
+        assert!(heads.len() >= 2, "{heads:?}");
+        assert!(
+            heads[0].starts_with("GET /private/api/ssl/v1?size=200&position=0&"),
+            "{}",
+            heads[0]
+        );
+        for head in &heads {
+            let lower = head.to_ascii_lowercase();
+            let request_line = lower.lines().next().unwrap();
+            assert!(request_line.contains(" /private/api/"), "{request_line}");
+            assert!(!request_line.contains("/private/private"), "{request_line}");
+            assert!(lower.contains("\r\nlogin: cert-user\r\n"), "{head}");
+            assert!(lower.contains("\r\ncustomeruri: acme\r\n"), "{head}");
+            assert!(
+                !lower.contains("\r\npassword:"),
+                "no password header: {head}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_password_client_still_sends_the_password_without_private() {
+    let (url, log) = recording_server(|_| (200, "0", "[]")).await;
+    let c = SectigoClient::new(SectigoSettings::new(
+        "scm",
+        url,
+        "admin",
+        SecretString::from("pw-1".to_string()),
+        "acme",
+    ))
+    .unwrap();
+    let (sink, _) = recorder();
+    c.list(Family::Ssl, sink).await.unwrap();
+    let head = log.lock().unwrap()[0].to_ascii_lowercase();
+    assert!(head.starts_with("get /api/ssl/v1?"), "{head}");
+    assert!(head.contains("\r\npassword: pw-1\r\n"), "{head}");
+}
+
+fn config_err(text: &str) -> certdeck::config::ConfigError {
+    certdeck::config::Config::from_str_named(text, "/etc/certdeck.toml").unwrap_err()
+}
+
+const SCM_HEAD: &str = "[[accounts]]\nname = 'scm'\nkind = 'sectigo'\nurl = 'https://cert-manager.com'\nlogin = 'u'\ncustomer_uri = 'c'\n";
+
+#[test]
+fn config_client_cert_and_key_come_together_and_exclude_passwords() {
+    use certdeck::config::Config;
+    // Both set, no password source: accepted; paths kept as written.
+    let c = Config::from_str_named(
+        &format!("{SCM_HEAD}client_cert = '/p/c.pem'\nclient_key = 'k.pem'\n"),
+        "t",
+    )
+    .unwrap();
+    let a = &c.accounts[0];
+    assert_eq!(
+        a.client_cert.as_deref(),
+        Some(std::path::Path::new("/p/c.pem"))
+    );
+    assert_eq!(a.client_key.as_deref(), Some(std::path::Path::new("k.pem")));
+
+    // Only one of the two: the error names the missing key and the line of the other.
+    let e = config_err(&format!("{SCM_HEAD}client_cert = '/p/c.pem'\n"));
+    assert_eq!(e.problems.len(), 1, "{e}");
+    let p = &e.problems[0];
+    assert_eq!(p.key.as_deref(), Some("accounts[0].client_key"), "{e}");
+    assert_eq!(p.line, Some(7), "{e}");
+    let shown = e.to_string();
+    assert!(
+        shown.starts_with("config error in /etc/certdeck.toml, line 7"),
+        "{shown}"
+    );
+    assert!(shown.contains("set both"), "{shown}");
+    let e = config_err(&format!("{SCM_HEAD}client_key = '/p/k.pem'\n"));
+    assert_eq!(
+        e.problems[0].key.as_deref(),
+        Some("accounts[0].client_cert"),
+        "{e}"
+    );
+
+    // A password source as well: refused on that key's line.
+    for (field, value) in [("password_env", "'V'"), ("password_command", "'pass x'")] {
+        let e = config_err(&format!(
+            "{SCM_HEAD}client_cert = 'c.pem'\nclient_key = 'k.pem'\n{field} = {value}\n"
+        ));
+        assert_eq!(e.problems.len(), 1, "{e}");
+        assert_eq!(
+            e.problems[0].key.as_deref(),
+            Some(format!("accounts[0].{field}").as_str())
+        );
+        assert_eq!(e.problems[0].line, Some(9), "{e}");
+        assert!(e.to_string().contains("sends no password"), "{e}");
+    }
+
+    // Empty values and other kinds.
+    let e = config_err(&format!("{SCM_HEAD}client_cert = ''\nclient_key = 'k'\n"));
+    assert_eq!(
+        e.problems[0].key.as_deref(),
+        Some("accounts[0].client_cert"),
+        "{e}"
+    );
+    assert!(e.to_string().contains("client_cert is empty"), "{e}");
+    let e = config_err(
+        "[[accounts]]\nname='n'\nkind='iis'\nurl='https://h'\nclient_cert='c'\nclient_key='k'\n",
+    );
+    let keys: Vec<_> = e.problems.iter().map(|p| p.key.clone().unwrap()).collect();
+    assert_eq!(
+        keys,
+        ["accounts[0].client_cert", "accounts[0].client_key"],
+        "{e}"
+    );
+    assert!(e.to_string().contains("only to kind \"sectigo\""), "{e}");
+}
+
+#[test]
+fn config_load_resolves_relative_certificate_paths_against_its_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("certdeck.toml");
+    std::fs::write(
+        &path,
+        format!("{SCM_HEAD}client_cert = 'certs/c.pem'\nclient_key = '/abs/k.pem'\n"),
+    )
+    .unwrap();
+    let c = certdeck::config::Config::load(&path).unwrap();
+    let a = &c.accounts[0];
+    assert_eq!(
+        a.client_cert.as_deref(),
+        Some(dir.path().join("certs/c.pem").as_path())
+    );
+    assert_eq!(
+        a.client_key.as_deref(),
+        Some(std::path::Path::new("/abs/k.pem"))
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_key_file_others_can_read_is_refused_naming_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let f = cert_files();
+    for mode in [0o644, 0o640, 0o604, 0o660] {
+        std::fs::set_permissions(&f.key, std::fs::Permissions::from_mode(mode)).unwrap();
+        let e = ClientIdentity::from_files(&f.cert, &f.key).unwrap_err();
+        assert!(e.contains(&f.key.display().to_string()), "{e}");
+        assert!(e.contains(&format!("permissions {mode:04o}")), "{e}");
+        assert!(e.contains("too open"), "{e}");
+        assert!(e.contains("chmod 600"), "{e}");
+    }
+    for mode in [0o600, 0o400] {
+        std::fs::set_permissions(&f.key, std::fs::Permissions::from_mode(mode)).unwrap();
+        ClientIdentity::from_files(&f.cert, &f.key).expect("a private key file is fine");
+    }
+}
+
+#[test]
+fn bad_certificate_and_key_files_are_clear_errors_naming_the_file() {
+    let f = cert_files();
+    let good_cert = std::fs::read_to_string(&f.cert).unwrap();
+    let path = |name: &str| f.dir.join(name);
+    let shown = |p: &std::path::Path| p.display().to_string();
+
+    // Missing files.
+    let e = ClientIdentity::from_files(&path("nope.pem"), &f.key).unwrap_err();
+    assert!(
+        e.contains(&shown(&path("nope.pem"))) && e.contains("No such file"),
+        "{e}"
+    );
+    let e = ClientIdentity::from_files(&f.cert, &path("nokey.pem")).unwrap_err();
+    assert!(e.contains(&shown(&path("nokey.pem"))), "{e}");
+    // A directory.
+    let e = ClientIdentity::from_files(&f.dir, &f.key).unwrap_err();
+    assert!(
+        e.contains("not a regular file") || e.contains("directory"),
+        "{e}"
+    );
+
+    // Certificate file: not PEM, bad base64, not a certificate, holding a key.
+    let cases: Vec<(&str, String, &str)> = vec![
+        ("text.pem", "hello\n".into(), "holds no PEM certificate"),
+        (
+            "b64.pem",
+            "-----BEGIN CERTIFICATE-----\n!!!notbase64!!!\n-----END CERTIFICATE-----\n".into(),
+            "not valid PEM",
+        ),
+        (
+            "notx509.pem",
+            "-----BEGIN CERTIFICATE-----\naGVsbG8gd29ybGQ=\n-----END CERTIFICATE-----\n".into(),
+            "not a valid X.509 certificate",
+        ),
+        (
+            "open.pem",
+            "-----BEGIN CERTIFICATE-----\nAAAA\n".into(),
+            "has no -----END CERTIFICATE----- line",
+        ),
+        (
+            "withkey.pem",
+            format!("{good_cert}{}", f.key_pem),
+            "also holds a private key",
+        ),
+    ];
+    for (name, text, want) in &cases {
+        let p = path(name);
+        write_mode(&p, text, 0o644);
+        let e = ClientIdentity::from_files(&p, &f.key).unwrap_err();
+        assert!(e.contains(&shown(&p)), "{name}: {e}");
+        assert!(e.contains(want), "{name}: {e}");
+    }
+    std::fs::write(path("bin.der"), [0x30u8, 0x82, 0xff, 0xfe, 0x00]).unwrap();
+    let e = ClientIdentity::from_files(&path("bin.der"), &f.key).unwrap_err();
+    assert!(e.contains("not PEM text"), "{e}");
+
+    // Key file: no key, two keys, encrypted.
+    let other = rcgen::KeyPair::generate().unwrap().serialize_pem();
+    let cases: Vec<(&str, String, &str)> =
+        vec![
+        ("nokey.pem", good_cert.clone(), "holds no PEM private key"),
+        ("two.pem", format!("{}{other}", f.key_pem), "holds 2 private keys"),
+        (
+            "enc.pem",
+            "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n"
+                .into(),
+            "is encrypted",
+        ),
+    ];
+    for (name, text, want) in &cases {
+        let p = path(name);
+        write_mode(&p, text, 0o600);
+        let e = ClientIdentity::from_files(&f.cert, &p).unwrap_err();
+        assert!(e.contains(&shown(&p)), "{name}: {e}");
+        assert!(e.contains(want), "{name}: {e}");
+    }
+
+    // Well-formed armour around a key that is not a key, and a key of another certificate:
+    // the files load, and building the client (where rustls parses the key and checks that
+    // it belongs to the certificate) fails with a local error naming both files.
+    for (name, text, want) in [
+        (
+            "junk.key",
+            "-----BEGIN PRIVATE KEY-----\naGVsbG8gd29ybGQ=\n-----END PRIVATE KEY-----\n"
+                .to_string(),
+            "failed to parse private key",
+        ),
+        (
+            "other.key",
+            other.clone(),
+            "the private key does not belong to the certificate",
+        ),
+    ] {
+        let p = path(name);
+        write_mode(&p, &text, 0o600);
+        let id = ClientIdentity::from_files(&f.cert, &p).expect("the armour is fine");
+        let e = SectigoClient::new(cert_settings("https://cert-manager.com", "u", "c", id))
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Local, "{name}: {e}");
+        assert!(e.message.contains(&shown(&f.cert)), "{name}: {e}");
+        assert!(e.message.contains(&shown(&p)), "{name}: {e}");
+        assert!(e.message.contains(want), "{name}: {e}");
+        assert!(!e.to_string().contains("aGVsbG8"), "{name}: {e}");
+        assert!(!e.to_string().contains(&secret_line(&other)), "{name}: {e}");
+    }
+
+    // The same file for both (certificate + key, mode 0600) is accepted.
+    let both = path("both.pem");
+    write_mode(&both, &format!("{good_cert}{}", f.key_pem), 0o600);
+    let id = ClientIdentity::from_files(&both, &both).unwrap();
+    SectigoClient::new(cert_settings("https://cert-manager.com", "u", "c", id)).unwrap();
+
+    // Plain http to a non-loopback host would never present the certificate.
+    let id = ClientIdentity::from_files(&f.cert, &f.key).unwrap();
+    let e = SectigoClient::new(cert_settings("http://cert-manager.com", "u", "c", id)).unwrap_err();
+    assert!(e.message.contains("https://"), "{e}");
+}
+
+#[tokio::test]
+async fn session_reads_the_certificate_files_per_account_and_resolves_no_secret() {
+    let emu = emulator(4).await;
+    let f = cert_files();
+    let bad_cert = f.dir.join("bad.pem");
+    write_mode(&bad_cert, "not a certificate\n", 0o644);
+    // Relative paths, resolved against the config file's directory by Config::load.
+    let text = format!(
+        "[[accounts]]\nname = 'good'\nkind = 'sectigo'\nurl = '{url}'\nlogin = '{login}'\n\
+         customer_uri = '{cust}'\nclient_cert = 'client.crt.pem'\nclient_key = 'client.key.pem'\n\n\
+         [[accounts]]\nname = 'bad'\nkind = 'sectigo'\nurl = '{url}'\nlogin = '{login}'\n\
+         customer_uri = '{cust}'\nclient_cert = 'bad.pem'\nclient_key = 'client.key.pem'\n",
+        url = emu.base_url,
+        login = emu.login,
+        cust = emu.customer_uri,
+    );
+    let cfg_path = f.dir.join("certdeck.toml");
+    std::fs::write(&cfg_path, text).unwrap();
+    let config = certdeck::config::Config::load(&cfg_path).unwrap();
+    // No secret is given and none is configured: a password account would be unavailable
+    // ("no secret: …"); certificate accounts never look for one.
+    let prepared = certdeck::session::prepare(&config, &HashMap::new());
+    assert_eq!(prepared.len(), 2);
+    let good = &prepared[0].slot;
+    assert!(good.unavailable.is_none(), "{:?}", good.unavailable);
+    let provider = good.provider.clone().expect("a provider");
+    let (sink, _) = recorder();
+    assert_eq!(provider.list(Family::Ssl, sink).await.unwrap(), 4);
+    let bad = &prepared[1].slot;
+    assert!(bad.provider.is_none());
+    let why = bad.unavailable.clone().unwrap();
+    assert!(why.contains(&bad_cert.display().to_string()), "{why}");
+    assert!(why.contains("holds no PEM certificate"), "{why}");
 }

@@ -149,14 +149,26 @@ pub struct Http {
     pub base: reqwest::Url,
     pub client: reqwest::Client,
     pub auth: HeaderMap,
+    /// Put between the base URL and each request path: `""`, or [`PRIVATE_PREFIX`] for the
+    /// client-certificate login.
+    pub path_prefix: &'static str,
     pub retry: RetryPolicy,
     pub timeout: Duration,
 }
 
+/// The path prefix of SCM's "user login via client certificate" (digest §1.2):
+/// `https://cert-manager.com/private/api/ssl/v1/...`.
+pub const PRIVATE_PREFIX: &str = "/private";
+
 impl Http {
     fn url(&self, req: &Request) -> Result<reqwest::Url, ProviderError> {
         let mut url = self.base.clone();
-        let joined = format!("{}{}", url.path().trim_end_matches('/'), req.path);
+        let joined = format!(
+            "{}{}{}",
+            url.path().trim_end_matches('/'),
+            self.path_prefix,
+            req.path
+        );
         url.set_path(&joined);
         if !req.query.is_empty() {
             url.query_pairs_mut().extend_pairs(req.query.iter());
@@ -379,7 +391,7 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 }
 
 /// A reqwest error with its causes ("error sending request: connection refused").
-fn error_chain(e: &reqwest::Error) -> String {
+pub(super) fn error_chain(e: &reqwest::Error) -> String {
     let mut parts: Vec<String> = Vec::new();
     let top = e.to_string();
     // reqwest puts the URL in its own message; the host is named separately.
@@ -405,13 +417,20 @@ pub fn auth_headers(
     password: &str,
     customer_uri: &str,
 ) -> Result<HeaderMap, &'static str> {
-    let mut h = HeaderMap::new();
-    let login = HeaderValue::from_str(login.trim()).map_err(|_| "login")?;
+    let mut h = login_headers(login, customer_uri)?;
     let mut pw = HeaderValue::from_bytes(password.as_bytes()).map_err(|_| "password")?;
     pw.set_sensitive(true);
+    h.insert("password", pw);
+    Ok(h)
+}
+
+/// Header values for the client-certificate login: `login` and `customerUri`, no password
+/// (the TLS client certificate proves who is calling).
+pub fn login_headers(login: &str, customer_uri: &str) -> Result<HeaderMap, &'static str> {
+    let mut h = HeaderMap::new();
+    let login = HeaderValue::from_str(login.trim()).map_err(|_| "login")?;
     let cust = HeaderValue::from_str(customer_uri.trim()).map_err(|_| "customer URI")?;
     h.insert("login", login);
-    h.insert("password", pw);
     h.insert("customeruri", cust);
     Ok(h)
 }
@@ -464,5 +483,9 @@ mod tests {
         assert_eq!(h.get("customerUri").unwrap(), "acme");
         assert!(!format!("{h:?}").contains("s3cr3t"));
         assert_eq!(auth_headers("ad\nmin", "x", "c").unwrap_err(), "login");
+        let h = login_headers("admin", "acme").unwrap();
+        assert_eq!(h.len(), 2);
+        assert!(h.get("password").is_none());
+        assert_eq!(h.get("login").unwrap(), "admin");
     }
 }
