@@ -171,8 +171,10 @@ fn csr_der(bytes: &[u8]) -> Result<Vec<u8>, String> {
     if trimmed.is_empty() {
         return Err("the file is empty".into());
     }
-    if trimmed.first() == Some(&0x30) {
-        return Ok(trimmed.to_vec());
+    // DER is taken as is: trimming "whitespace" could cut signature bytes (0x09, 0x0a, 0x20 …)
+    // off its end.
+    if bytes.first() == Some(&0x30) {
+        return Ok(bytes.to_vec());
     }
     let mut labels = Vec::new();
     for pem in x509_parser::pem::Pem::iter_from_buffer(bytes) {
@@ -426,5 +428,17 @@ mod tests {
             e.contains("missing.csr") && e.contains("cannot read"),
             "{e}"
         );
+    }
+}
+
+#[cfg(test)]
+mod der_tests {
+    use super::*;
+
+    #[test]
+    fn der_ending_in_a_whitespace_byte_is_kept_whole() {
+        // A SEQUENCE whose last content byte is 0x20: trimming would corrupt it.
+        let der = [0x30, 0x03, 0x02, 0x01, 0x20];
+        assert_eq!(csr_der(&der).unwrap(), der.to_vec());
     }
 }
