@@ -123,13 +123,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let paths = Paths::in_dir(&demo.dir());
             let mut config = demo.config.clone();
             config.read_only |= cli.read_only;
-            console(config, &paths, &demo.secrets).await
+            let note = format!(
+                "demo: a local Sectigo emulator; config, log and audit log in {} (L shows the audit log)",
+                demo.dir().display()
+            );
+            console(config, &paths, &demo.secrets, Some(note)).await
         }
         None => {
             let mut config = load_config(&cli)?;
             config.read_only |= cli.read_only;
             let paths = Paths::discover()?;
-            console(config, &paths, &HashMap::new()).await
+            let note = config.accounts.is_empty().then(|| {
+                "no accounts configured: see config.example.toml, or try certdeck --demo"
+                    .to_string()
+            });
+            console(config, &paths, &HashMap::new(), note).await
         }
     }
 }
@@ -138,6 +146,7 @@ async fn console(
     config: Config,
     paths: &Paths,
     given: &HashMap<String, SecretString>,
+    note: Option<String>,
 ) -> anyhow::Result<()> {
     // Everything that can fail or prompt happens before the screen is taken over.
     let keymap = KeyMap::with_overrides(&config.ui.keys).map_err(|e| {
@@ -158,6 +167,9 @@ async fn console(
     let mut state = State::new(views, keymap, tui::now(), (80, 24));
     state.no_color = ui::theme::no_color_from_env();
     state.read_only = config.read_only;
+    if let Some(note) = note {
+        state.status = Some((note, certdeck::app::Severity::Info));
+    }
     let result = tui::run(state, cmd_tx, evt_rx).await;
     tracing::info!("console closed");
     result

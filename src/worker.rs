@@ -62,6 +62,8 @@ pub enum Command {
     },
     /// Write an audit line for something refused before it was sent (read-only account …).
     Audit { job: JobId, entry: AuditEntry },
+    /// Read the audit log back, for the audit viewer.
+    ReadAudit { job: JobId },
 }
 
 impl Command {
@@ -72,7 +74,8 @@ impl Command {
             | Command::Act { job, .. }
             | Command::Enroll { job, .. }
             | Command::Collect { job, .. }
-            | Command::Audit { job, .. } => *job,
+            | Command::Audit { job, .. }
+            | Command::ReadAudit { job } => *job,
         }
     }
 }
@@ -188,6 +191,11 @@ pub enum JobOutput {
         key_path: Option<PathBuf>,
     },
     Audited,
+    /// The audit log's entries (oldest first) and its path.
+    AuditLog {
+        path: PathBuf,
+        entries: Vec<AuditEntry>,
+    },
 }
 
 /// What the worker tells the app.
@@ -383,6 +391,18 @@ async fn run(
                 )
             })?;
             Ok(JobOutput::Audited)
+        }
+        Command::ReadAudit { .. } => {
+            let Some(log) = ctx.audit.clone() else {
+                return Err(no_audit_log("certdeck", "read the audit log"));
+            };
+            let path = log.path().to_path_buf();
+            let p2 = path.clone();
+            let entries = tokio::task::spawn_blocking(move || crate::audit::read_all(&p2))
+                .await
+                .map_err(|e| local("certdeck", "read the audit log", format!("{e}")))?
+                .map_err(|e| local("certdeck", "read the audit log", format!("{e:#}")))?;
+            Ok(JobOutput::AuditLog { path, entries })
         }
     }
 }

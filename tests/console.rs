@@ -776,3 +776,42 @@ fn dcv_view_start_submit_and_filter() {
     assert_eq!(filter.dcv_status.as_deref(), Some("VALIDATED"));
     assert_eq!(filter.expires_in_days, Some(30));
 }
+
+#[test]
+fn audit_log_viewer() {
+    let mut s = writable();
+    let sent = update(&mut s, key(KeyCode::Char('L')));
+    let [Command::ReadAudit { job }] = sent.as_slice() else {
+        panic!("{sent:?}")
+    };
+    let t = |sec: i64| jiff::Timestamp::from_second(NOW + sec).unwrap();
+    let entries = vec![
+        certdeck::audit::AuditEntry::at(t(10), "corp-scm", "enroll", vec!["4200".into()])
+            .with_detail("CN new.example.test; ECDSA P-256 key ./new.example.test.key")
+            .ok(),
+        certdeck::audit::AuditEntry::at(t(20), "corp-scm", "approve", vec!["4200".into()])
+            .with_reason("ok for prod")
+            .ok(),
+        certdeck::audit::AuditEntry::at(t(30), "lab-scm", "revoke", vec!["4101".into()])
+            .refused("this account is read-only in the config"),
+    ];
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Done {
+            job: *job,
+            result: Ok(JobOutput::AuditLog {
+                path: "/home/op/.local/state/certdeck/audit.jsonl".into(),
+                entries,
+            }),
+        }),
+    );
+    let screen = render(&s);
+    assert!(screen.contains("approve 4200 — ok for prod"), "{screen}");
+    assert!(
+        screen.contains("refused: this account is read-only"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("audit_80x24", screen);
+    update(&mut s, key(KeyCode::Esc));
+    assert!(s.overlay.is_none());
+}

@@ -752,7 +752,7 @@ impl State {
                     let stays_open = match &d.purpose {
                         Purpose::Dcv { .. } => true,
                         Purpose::DcvDomain { started, .. } => {
-                            !*started && d.form.value("method") != DcvMethod::Email.label()
+                            !*started && !submits_directly(&d.form.value("method"))
                         }
                         _ => false,
                     };
@@ -996,7 +996,7 @@ impl State {
                 started,
             } => {
                 let method = DcvMethod::ALL[f.field("method").map(|x| x.selected()).unwrap_or(2)];
-                if !*started && method != DcvMethod::Email {
+                if !*started && !submits_directly(method.label()) {
                     let job = self.new_job(JobKind::DialogData, format!("start DCV of {domain}"));
                     cmds.push(Command::Act {
                         job,
@@ -1069,6 +1069,12 @@ fn same_serial(a: &str, b: &str) -> bool {
             .to_string()
     };
     norm(a) == norm(b)
+}
+
+/// E-mail and TXT validation have no "start" step in SCM: they are submitted directly (the TXT
+/// answer carries the record to publish).
+fn submits_directly(method_label: &str) -> bool {
+    method_label == DcvMethod::Email.label() || method_label == DcvMethod::Txt.label()
 }
 
 /// The dialogs an action key opens.

@@ -63,6 +63,7 @@ pub enum Action {
     Dcv,
     Enroll,
     ServerFilter,
+    AuditLog,
 }
 
 /// One row of the key table.
@@ -502,6 +503,14 @@ impl Default for KeyMap {
                     vec![c('e')],
                     "show the error log",
                     Some("e errors"),
+                    ALL,
+                ),
+                b(
+                    Action::AuditLog,
+                    "audit_log",
+                    vec![c('L')],
+                    "show the audit log (every action and its outcome)",
+                    Some("L audit"),
                     ALL,
                 ),
                 b(

@@ -58,6 +58,12 @@ pub enum Overlay {
     Menu {
         selected: usize,
     },
+    /// The audit log as read back from its file (newest last).
+    Audit {
+        path: std::path::PathBuf,
+        entries: Vec<crate::audit::AuditEntry>,
+        scroll: u16,
+    },
 }
 
 /// The action menu's entries, in order; their keys come from the key table.
@@ -900,6 +906,14 @@ fn on_action_done(state: &mut State, kind: Option<JobKind>, output: JobOutput) -
             }
             state.set_status(text, Severity::Info);
         }
+        JobOutput::AuditLog { path, entries } => {
+            let n = entries.len() as u16;
+            state.overlay = Some(Overlay::Audit {
+                path,
+                entries,
+                scroll: n.saturating_sub(1),
+            });
+        }
         JobOutput::Audited | JobOutput::Listed { .. } | JobOutput::Detail { .. } => {}
     }
     cmds
@@ -1036,6 +1050,38 @@ fn on_overlay_key(state: &mut State, overlay: Overlay, key: KeyEvent) -> Vec<Com
             return on_action(state, MENU[selected.min(MENU.len() - 1)].0);
         }
         (Overlay::Menu { .. }, Some(Action::Menu)) => state.overlay = None,
+        (Overlay::Audit { .. }, Some(Action::AuditLog)) => state.overlay = None,
+        (
+            Overlay::Audit {
+                path,
+                entries,
+                scroll,
+            },
+            Some(
+                a @ (Action::Up
+                | Action::Down
+                | Action::PageUp
+                | Action::PageDown
+                | Action::Top
+                | Action::Bottom),
+            ),
+        ) => {
+            let last = entries.len().saturating_sub(1) as isize;
+            let delta: isize = match a {
+                Action::Up => -1,
+                Action::Down => 1,
+                Action::PageUp => -10,
+                Action::PageDown => 10,
+                Action::Top => -last - 1,
+                _ => last + 1,
+            };
+            let scroll = (scroll as isize + delta).clamp(0, last.max(0)) as u16;
+            state.overlay = Some(Overlay::Audit {
+                path,
+                entries,
+                scroll,
+            });
+        }
         (Overlay::Menu { .. }, Some(a)) if MENU.iter().any(|(m, _)| *m == a) => {
             state.overlay = None;
             return on_action(state, a);
@@ -1144,6 +1190,10 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             state.focus = Pane::List;
         }
         Action::Menu => state.overlay = Some(Overlay::Menu { selected: 0 }),
+        Action::AuditLog => {
+            let job = state.new_job(JobKind::Audit, "read the audit log".into());
+            return vec![Command::ReadAudit { job }];
+        }
         Action::ServerFilter => state.set_status(
             "f filters the DCV view of an account (select it in the accounts pane)",
             Severity::Info,

@@ -2,6 +2,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
@@ -18,6 +19,11 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
         Some(Overlay::Menu { selected }) => {
             super::dialog::menu(state, frame, area, theme, *selected)
         }
+        Some(Overlay::Audit {
+            path,
+            entries,
+            scroll,
+        }) => audit(frame, area, theme, path, entries, *scroll),
     }
     if let Some(d) = &state.dialog {
         super::dialog::form(frame, area, theme, &d.form);
@@ -208,4 +214,74 @@ fn error(state: &State, frame: &mut Frame, area: Rect, theme: &Theme, index: usi
             .block(frame_block("Error", "Esc close · e error log", theme)),
         rect,
     );
+}
+
+fn audit(
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+    path: &std::path::Path,
+    entries: &[crate::audit::AuditEntry],
+    selected: u16,
+) {
+    let rect = popup(
+        area,
+        area.width.saturating_sub(4),
+        area.height.saturating_sub(4),
+    );
+    frame.render_widget(Clear, rect);
+    let footer = format!("{} · j/k move · L or Esc close", path.display());
+    let block = frame_block("Audit log", &footer, theme);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    if entries.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Line::styled("no actions recorded yet", theme.muted)),
+            inner,
+        );
+        return;
+    }
+    let w = inner.width as usize;
+    // Two lines per entry: what, then the outcome.
+    let per = 2usize;
+    let fit_n = (inner.height as usize / per).max(1);
+    let sel = (selected as usize).min(entries.len() - 1);
+    let start = sel.saturating_sub(fit_n - 1);
+    let mut lines = Vec::new();
+    for (i, e) in entries.iter().enumerate().skip(start).take(fit_n) {
+        let time = e.time.get(..19).unwrap_or(&e.time).replace('T', " ");
+        let head = format!(
+            "{time} {} {} {}{}",
+            e.account,
+            e.action,
+            e.ids.join(","),
+            e.reason
+                .as_deref()
+                .map(|r| format!(" — {r}"))
+                .unwrap_or_default()
+        );
+        let style = if i == sel {
+            theme.selection
+        } else {
+            Style::default()
+        };
+        lines.push(Line::styled(fit(&head, w), style));
+        let outcome_style = if e.outcome == "ok" {
+            theme.ok
+        } else if e.outcome.starts_with("refused") || e.outcome.starts_with("unknown") {
+            theme.warning
+        } else {
+            theme.danger
+        };
+        let detail = e
+            .detail
+            .as_deref()
+            .map(|d| format!(" · {d}"))
+            .unwrap_or_default();
+        lines.push(Line::styled(
+            fit(&format!("  {}{detail}", e.outcome), w),
+            outcome_style,
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
 }
