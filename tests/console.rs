@@ -815,3 +815,19 @@ fn audit_log_viewer() {
     update(&mut s, key(KeyCode::Esc));
     assert!(s.overlay.is_none());
 }
+
+#[test]
+fn detail_scrolling_stops_at_the_end_and_comes_back_at_once() {
+    let mut s = detail_state((80, 24));
+    update(&mut s, key(KeyCode::Char('G')));
+    let bottom = s.detail_scroll;
+    assert!(bottom > 0 && bottom < 200, "{bottom}");
+    update(&mut s, key(KeyCode::Char('k')));
+    assert_eq!(
+        s.detail_scroll,
+        bottom - 1,
+        "one line up from the end is visible at once"
+    );
+    update(&mut s, key(KeyCode::Char('g')));
+    assert_eq!(s.detail_scroll, 0);
+}

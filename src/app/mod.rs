@@ -993,7 +993,9 @@ fn on_overlay_key(state: &mut State, overlay: Overlay, key: KeyEvent) -> Vec<Com
         (Overlay::Help { .. }, Some(Action::Help)) => state.overlay = None,
         (Overlay::Help { scroll }, Some(Action::Down)) => {
             state.overlay = Some(Overlay::Help {
-                scroll: scroll.saturating_add(1),
+                scroll: scroll
+                    .saturating_add(1)
+                    .min(crate::ui::help_max_scroll(state)),
             })
         }
         (Overlay::Help { scroll }, Some(Action::Up)) => {
@@ -1003,7 +1005,9 @@ fn on_overlay_key(state: &mut State, overlay: Overlay, key: KeyEvent) -> Vec<Com
         }
         (Overlay::Help { scroll }, Some(Action::PageDown)) => {
             state.overlay = Some(Overlay::Help {
-                scroll: scroll.saturating_add(10),
+                scroll: scroll
+                    .saturating_add(10)
+                    .min(crate::ui::help_max_scroll(state)),
             })
         }
         (Overlay::Help { scroll }, Some(Action::PageUp)) => {
@@ -1312,8 +1316,8 @@ fn move_focused(state: &mut State, delta: isize) -> Vec<Command> {
             }
         }
         Pane::Detail => {
-            state.detail_scroll =
-                (state.detail_scroll as isize + delta).clamp(0, u16::MAX as isize) as u16;
+            let max = crate::ui::detail_max_scroll(state) as isize;
+            state.detail_scroll = (state.detail_scroll as isize + delta).clamp(0, max) as u16;
         }
     }
     vec![]

@@ -4,6 +4,7 @@
 mod dialog;
 mod domains;
 mod overlays;
+pub use overlays::help_max_scroll;
 pub mod theme;
 
 use ratatui::Frame;
@@ -27,6 +28,30 @@ const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "�
 pub fn list_viewport_rows(state: &State) -> usize {
     // title bar + status bar + list borders + table header
     state.size.1.saturating_sub(1 + 1 + 2 + 1) as usize
+}
+
+/// The inner size (columns, rows) of the detail pane for the current terminal size.
+fn detail_inner(state: &State) -> (u16, u16) {
+    let (w, h) = state.size;
+    let right = w.saturating_sub(accounts_width(w));
+    let pane_w = if w >= SIDE_BY_SIDE_WIDTH {
+        right * 45 / 100
+    } else {
+        right
+    };
+    (pane_w.saturating_sub(2), h.saturating_sub(2 + 2))
+}
+
+/// How far the detail pane can scroll (shared with `app` so scrolling stops at the end).
+pub fn detail_max_scroll(state: &State) -> u16 {
+    let (w, h) = detail_inner(state);
+    let theme = Theme::for_state(state.no_color);
+    let lines = detail_lines(state, w as usize, &theme);
+    let rows: usize = lines
+        .iter()
+        .map(|l| l.width().max(1).div_ceil(w.max(1) as usize))
+        .sum();
+    (rows as u16).saturating_sub(h)
 }
 
 fn accounts_width(width: u16) -> u16 {

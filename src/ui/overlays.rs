@@ -83,6 +83,15 @@ pub fn help_lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
     lines
 }
 
+/// How far the help overlay can scroll at the current size.
+pub fn help_max_scroll(state: &State) -> u16 {
+    let n = help_lines(state, &Theme::for_state(state.no_color)).len() as u16;
+    let inner_h = (n + 2)
+        .min(state.size.1.saturating_sub(2))
+        .saturating_sub(2);
+    n.saturating_sub(inner_h)
+}
+
 fn help(state: &State, frame: &mut Frame, area: Rect, theme: &Theme, scroll: u16) {
     let lines = help_lines(state, theme);
     let rect = popup(area, 72, lines.len() as u16 + 2);
