@@ -736,7 +736,13 @@ impl State {
             FormEvent::None => {}
             FormEvent::Changed(field) => on_change(&mut d, field),
             FormEvent::Cancel => {
-                self.set_status("cancelled; nothing was sent", Severity::Info);
+                // Views (DCV) just close; forms that would send something say nothing was.
+                if !matches!(
+                    d.purpose,
+                    Purpose::Dcv { .. } | Purpose::DcvDomain { started: true, .. }
+                ) {
+                    self.set_status("cancelled; nothing was sent", Severity::Info);
+                }
                 return cmds;
             }
             FormEvent::Submit => {
