@@ -831,3 +831,25 @@ fn detail_scrolling_stops_at_the_end_and_comes_back_at_once() {
     update(&mut s, key(KeyCode::Char('g')));
     assert_eq!(s.detail_scroll, 0);
 }
+
+#[test]
+fn an_unusable_account_says_why_in_full() {
+    let mut s = State::new(
+        vec![AccountView::unavailable(
+            "corp-scm",
+            ProviderKind::Sectigo,
+            "no secret: no keyring is reachable (the kernel keyring refused access: this process has no session keyring). Set password_env = \"VAR\" or password_command = \"…\" for account corp-scm".into(),
+        )],
+        KeyMap::default(),
+        NOW,
+        (80, 24),
+    );
+    assert!(s.start().is_empty(), "nothing to load");
+    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Char('j')));
+    update(&mut s, key(KeyCode::Char('j')));
+    let screen = render(&s);
+    assert!(screen.contains("corp-scm cannot be used"), "{screen}");
+    assert!(screen.contains("password_command"), "{screen}");
+    insta::assert_snapshot!("unavailable_80x24", screen);
+}

@@ -464,6 +464,26 @@ fn draw_list(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
         })
         .collect();
     if state.view.is_empty() {
+        // An account that cannot be used says why, in full.
+        let unavailable = match state.scope() {
+            Scope::Account(a) | Scope::Family(a, _) => state.accounts.get(a).and_then(|acc| {
+                acc.unavailable
+                    .as_ref()
+                    .map(|u| (acc.name.clone(), u.clone()))
+            }),
+            _ => None,
+        };
+        if let Some((name, why)) = unavailable {
+            frame.render_widget(
+                Paragraph::new(vec![
+                    Line::styled(format!("{name} cannot be used:"), theme.warning),
+                    Line::raw(why),
+                ])
+                .wrap(Wrap { trim: true }),
+                inner,
+            );
+            return;
+        }
         let msg = if state.certs.is_empty() {
             if state.busy() {
                 "loading…"
@@ -472,6 +492,10 @@ fn draw_list(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
             } else {
                 "no certificates"
             }
+        } else if state.scope() == Scope::Pending {
+            "no requests are waiting for approval"
+        } else if state.filter_text().is_empty() {
+            "no certificates here"
         } else {
             "nothing matches the filter (Esc clears it)"
         };
