@@ -853,3 +853,15 @@ fn an_unusable_account_says_why_in_full() {
     assert!(screen.contains("password_command"), "{screen}");
     insta::assert_snapshot!("unavailable_80x24", screen);
 }
+
+#[test]
+fn organizations_view_is_a_read_only_list() {
+    let mut s = writable();
+    to_scope(&mut s, Scope::Orgs(0));
+    let screen = render(&s);
+    assert!(screen.contains("Acme Logistics"), "{screen}");
+    insta::assert_snapshot!("orgs_80x24", screen);
+    update(&mut s, key(KeyCode::Char('a')));
+    assert!(s.dialog.is_none());
+    assert!(s.status.as_ref().unwrap().0.contains("read-only"));
+}

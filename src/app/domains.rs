@@ -34,6 +34,15 @@ pub struct DcvView {
     pub status: Option<(String, DcvState)>,
 }
 
+/// Organizations (and their departments) of one account, read-only.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OrgsView {
+    pub rows: Vec<Organization>,
+    pub loading: bool,
+    pub loaded: bool,
+    pub sel: usize,
+}
+
 /// DCV status filter values offered (the list's `dcvStatus`).
 pub const DCV_STATUS_FILTERS: [&str; 4] = ["(any)", "VALIDATED", "NOT_VALIDATED", "EXPIRED"];
 
@@ -87,6 +96,27 @@ impl State {
             .unwrap_or_default()
     }
 
+    pub fn org_rows(&self, account: AccountIdx) -> Vec<usize> {
+        let needle = self.filter.value().to_lowercase();
+        self.orgs
+            .get(&account)
+            .map(|v| {
+                v.rows
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, o)| needle.is_empty() || o.name.to_lowercase().contains(&needle))
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn selected_org(&self, account: AccountIdx) -> Option<&Organization> {
+        let v = self.orgs.get(&account)?;
+        let rows = self.org_rows(account);
+        v.rows.get(*rows.get(v.sel)?)
+    }
+
     pub fn selected_domain(&self, account: AccountIdx) -> Option<&DomainDetail> {
         let v = self.domains.get(&account)?;
         let rows = self.domain_rows(account);
@@ -117,6 +147,19 @@ impl State {
                         request,
                     });
                 }
+            }
+            Scope::Orgs(a) => {
+                let v = self.orgs.entry(a).or_default();
+                if v.loading || (v.loaded && !force) {
+                    return cmds;
+                }
+                v.loading = true;
+                let job = self.new_job(JobKind::Scope(scope), "organizations".into());
+                cmds.push(Command::Act {
+                    job,
+                    account: a,
+                    request: ActionRequest::Organizations,
+                });
             }
             Scope::Dcv(a) => {
                 let v = self.dcv_views.entry(a).or_default();
@@ -150,6 +193,13 @@ impl State {
             (Scope::Domains(a), ActionOutput::Organizations(orgs)) => {
                 self.domains.entry(a).or_default().orgs = orgs;
             }
+            (Scope::Orgs(a), ActionOutput::Organizations(rows)) => {
+                let v = self.orgs.entry(a).or_default();
+                v.rows = rows;
+                v.loading = false;
+                v.loaded = true;
+                v.sel = v.sel.min(v.rows.len().saturating_sub(1));
+            }
             (Scope::Dcv(a), ActionOutput::DcvList(rows)) => {
                 let v = self.dcv_views.entry(a).or_default();
                 v.rows = rows;
@@ -172,6 +222,7 @@ impl State {
         match scope {
             Scope::Domains(a) => self.domains.entry(a).or_default().loading = false,
             Scope::Dcv(a) => self.dcv_views.entry(a).or_default().loading = false,
+            Scope::Orgs(a) => self.orgs.entry(a).or_default().loading = false,
             _ => {}
         }
     }
@@ -181,11 +232,13 @@ impl State {
         let n = match scope {
             Scope::Domains(a) => self.domain_rows(a).len(),
             Scope::Dcv(a) => self.dcv_rows(a).len(),
+            Scope::Orgs(a) => self.org_rows(a).len(),
             _ => return,
         };
         let sel = match scope {
             Scope::Domains(a) => &mut self.domains.entry(a).or_default().sel,
             Scope::Dcv(a) => &mut self.dcv_views.entry(a).or_default().sel,
+            Scope::Orgs(a) => &mut self.orgs.entry(a).or_default().sel,
             _ => return,
         };
         if n == 0 {

@@ -166,6 +166,8 @@ pub enum Scope {
     Domains(AccountIdx),
     /// The domain validations (DCV) of a Sectigo account.
     Dcv(AccountIdx),
+    /// The organizations (and departments) of a Sectigo account, read-only.
+    Orgs(AccountIdx),
     Account(AccountIdx),
     Family(AccountIdx, Family),
 }
@@ -273,6 +275,7 @@ pub struct State {
     /// Domain views per account.
     pub domains: HashMap<AccountIdx, domains::DomainsView>,
     pub dcv_views: HashMap<AccountIdx, domains::DcvView>,
+    pub orgs: HashMap<AccountIdx, domains::OrgsView>,
     pub jobs: BTreeMap<JobId, Job>,
     next_job: JobId,
     pub errors: Vec<ErrorEntry>,
@@ -345,6 +348,7 @@ impl State {
             pending: 0,
             domains: HashMap::new(),
             dcv_views: HashMap::new(),
+            orgs: HashMap::new(),
         }
     }
 
@@ -388,6 +392,7 @@ impl State {
             if acc.kind == ProviderKind::Sectigo && acc.unavailable.is_none() {
                 out.push(Scope::Domains(a));
                 out.push(Scope::Dcv(a));
+                out.push(Scope::Orgs(a));
             }
         }
         out
@@ -404,7 +409,11 @@ impl State {
     pub fn selected_account(&self) -> Option<AccountIdx> {
         match self.scope() {
             Scope::All | Scope::Pending => None,
-            Scope::Account(a) | Scope::Family(a, _) | Scope::Domains(a) | Scope::Dcv(a) => Some(a),
+            Scope::Account(a)
+            | Scope::Family(a, _)
+            | Scope::Domains(a)
+            | Scope::Dcv(a)
+            | Scope::Orgs(a) => Some(a),
         }
     }
 
@@ -1098,7 +1107,7 @@ fn on_overlay_key(state: &mut State, overlay: Overlay, key: KeyEvent) -> Vec<Com
 
 fn on_action(state: &mut State, action: Action) -> Vec<Command> {
     let page = state.list_height().max(1) as isize;
-    if let scope @ (Scope::Domains(a) | Scope::Dcv(a)) = state.scope()
+    if let scope @ (Scope::Domains(a) | Scope::Dcv(a) | Scope::Orgs(a)) = state.scope()
         && state.focus != Pane::Accounts
         && let Some(cmds) = on_scope_action(state, scope, a, action, page)
     {
@@ -1258,8 +1267,12 @@ fn on_scope_action(
         Action::Decline if is_domains => {
             return Some(state.open_delegation_dialog(account, false));
         }
-        Action::Dcv if !is_domains => return Some(state.open_dcv_domain_dialog(account)),
-        Action::ServerFilter if !is_domains => state.open_dcv_filter_dialog(account),
+        Action::Dcv if matches!(scope, Scope::Dcv(_)) => {
+            return Some(state.open_dcv_domain_dialog(account));
+        }
+        Action::ServerFilter if matches!(scope, Scope::Dcv(_)) => {
+            state.open_dcv_filter_dialog(account)
+        }
         Action::Approve
         | Action::Decline
         | Action::Revoke
@@ -1271,10 +1284,12 @@ fn on_scope_action(
         | Action::Dcv
         | Action::Mark
         | Action::ServerFilter => {
-            let hint = if is_domains {
-                "in the domains view: a approves, d rejects a pending delegation"
-            } else {
-                "in the DCV view: v validates the domain, f filters, Enter shows its status"
+            let hint = match scope {
+                Scope::Domains(_) => {
+                    "in the domains view: a approves, d rejects a pending delegation"
+                }
+                Scope::Orgs(_) => "the organizations list is read-only",
+                _ => "in the DCV view: v validates the domain, f filters, Enter shows its status",
             };
             state.set_status(hint, Severity::Info);
         }

@@ -301,6 +301,18 @@ fn choosing_an_account_narrows_the_list() {
     let cmds = update(&mut s, ch('j'));
     assert_eq!(s.scope(), Scope::Dcv(0));
     assert_eq!(cmds.len(), 1, "{cmds:?}");
+    let cmds = update(&mut s, ch('j'));
+    assert_eq!(s.scope(), Scope::Orgs(0));
+    assert!(
+        matches!(
+            cmds.as_slice(),
+            [Command::Act {
+                request: ActionRequest::Organizations,
+                ..
+            }]
+        ),
+        "{cmds:?}"
+    );
     update(&mut s, ch('j'));
     assert_eq!(s.scope(), Scope::Account(1));
     assert_eq!(s.view.len(), 5);
@@ -471,9 +483,11 @@ fn accounts_with_several_families_list_them_as_scopes() {
             Scope::Family(0, Family::Device),
             Scope::Domains(0),
             Scope::Dcv(0),
+            Scope::Orgs(0),
             Scope::Account(1),
             Scope::Domains(1),
             Scope::Dcv(1),
+            Scope::Orgs(1),
         ]
     );
     let cmds = s.start();

@@ -126,7 +126,7 @@ pub fn filter_indices(
             (match scope {
                 Scope::All => true,
                 Scope::Pending => c.status.is_pending(),
-                Scope::Domains(_) | Scope::Dcv(_) => false,
+                Scope::Domains(_) | Scope::Dcv(_) | Scope::Orgs(_) => false,
                 Scope::Account(a) => c.account == a,
                 Scope::Family(a, f) => c.account == a && c.family == f,
             }) && (needle.is_empty() || finder.find(haystacks[i].as_bytes()).is_some())

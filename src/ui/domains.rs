@@ -34,8 +34,61 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect, theme: &Theme, sc
     match scope {
         Scope::Domains(a) => domains(state, frame, area, theme, a, focused),
         Scope::Dcv(a) => dcv(state, frame, area, theme, a, focused),
+        Scope::Orgs(a) => orgs(state, frame, area, theme, a, focused),
         _ => {}
     }
+}
+
+fn orgs(state: &State, frame: &mut Frame, area: Rect, theme: &Theme, a: AccountIdx, focused: bool) {
+    let rows = state.org_rows(a);
+    let title = format!("Organizations {}", group(rows.len()));
+    let block = pane_block(&title, focused, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(view) = state.orgs.get(&a).filter(|v| v.loaded) else {
+        empty(frame, inner, theme, "loading organizations…");
+        return;
+    };
+    if rows.is_empty() {
+        empty(
+            frame,
+            inner,
+            theme,
+            "no organizations (or none match the filter)",
+        );
+        return;
+    }
+    let h = inner.height.saturating_sub(1) as usize;
+    let (start, end) = window(view.sel, rows.len(), h);
+    let name_w = inner.width.saturating_sub(8 + 12 + 2) as usize;
+    let body: Vec<Row> = rows[start..end]
+        .iter()
+        .map(|&i| {
+            let o = &view.rows[i];
+            Row::new(vec![
+                Cell::from(fit(&o.name, name_w)),
+                Cell::from(o.id.to_string()),
+                Cell::from(o.departments.len().to_string()),
+            ])
+        })
+        .collect();
+    let table = Table::new(
+        body,
+        [
+            Constraint::Fill(1),
+            Constraint::Length(8),
+            Constraint::Length(12),
+        ],
+    )
+    .header(Row::new(["Organization", "Id", "Departments"]).style(theme.title))
+    .column_spacing(1)
+    .row_highlight_style(if focused {
+        theme.selection
+    } else {
+        Style::new()
+    });
+    let mut ts = TableState::default().with_selected(Some(view.sel - start));
+    frame.render_stateful_widget(table, inner, &mut ts);
 }
 
 fn empty(frame: &mut Frame, area: Rect, theme: &Theme, msg: &str) {
@@ -238,6 +291,23 @@ pub fn detail_lines(state: &State, scope: Scope, theme: &Theme) -> Vec<Line<'sta
                 "a approves, d rejects a pending delegation",
                 theme.muted,
             ));
+        }
+        Scope::Orgs(a) => {
+            let Some(o) = state.selected_org(a) else {
+                return vec![Line::styled("no organization selected", theme.muted)];
+            };
+            out.push(Line::styled(o.name.clone(), theme.title));
+            out.push(row("Id", o.id.to_string()));
+            if !o.cert_types.is_empty() {
+                out.push(row("Certificate types", o.cert_types.join(", ")));
+            }
+            out.push(Line::styled("── Departments ", theme.accent));
+            if o.departments.is_empty() {
+                out.push(Line::styled("none", theme.muted));
+            }
+            for d in &o.departments {
+                out.push(row(&d.id.to_string(), d.name.clone()));
+            }
         }
         Scope::Dcv(a) => {
             let Some(d) = state.selected_validation(a) else {

@@ -128,6 +128,7 @@ fn draw_title(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
         Scope::Pending => "pending requests, all accounts".to_string(),
         Scope::Domains(a) => format!("{} · domains", name(a)),
         Scope::Dcv(a) => format!("{} · domain validation", name(a)),
+        Scope::Orgs(a) => format!("{} · organizations", name(a)),
         Scope::Account(a) => name(a),
         Scope::Family(a, f) => format!("{} · {}", name(a), f.label()),
     };
@@ -137,7 +138,7 @@ fn draw_title(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
         Span::raw(scope),
         Span::styled(" │ ", theme.muted),
         Span::raw(match state.scope() {
-            Scope::Domains(_) | Scope::Dcv(_) => {
+            Scope::Domains(_) | Scope::Dcv(_) | Scope::Orgs(_) => {
                 format!("{} certificates", group(state.certs.len()))
             }
             _ => format!(
@@ -286,12 +287,20 @@ fn draw_accounts(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
                 };
                 lines.push(Line::styled(fit(&text, w), style));
             }
-            Scope::Domains(a) | Scope::Dcv(a) => {
+            Scope::Domains(a) | Scope::Dcv(a) | Scope::Orgs(a) => {
                 let (label, count) = match scope {
                     Scope::Domains(_) => (
                         "Domains",
                         state
                             .domains
+                            .get(&a)
+                            .filter(|v| v.loaded)
+                            .map(|v| v.rows.len()),
+                    ),
+                    Scope::Orgs(_) => (
+                        "Organizations",
+                        state
+                            .orgs
                             .get(&a)
                             .filter(|v| v.loaded)
                             .map(|v| v.rows.len()),
@@ -390,7 +399,7 @@ pub fn days_cell(c: &Cert, now: i64, theme: &Theme) -> (String, Style) {
 }
 
 fn draw_list(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
-    if let scope @ (Scope::Domains(_) | Scope::Dcv(_)) = state.scope() {
+    if let scope @ (Scope::Domains(_) | Scope::Dcv(_) | Scope::Orgs(_)) = state.scope() {
         domains::draw_list(state, frame, area, theme, scope);
         return;
     }
@@ -586,7 +595,7 @@ fn field(label: &str, value: String, width: usize, theme: &Theme) -> Vec<Line<'s
 
 /// The lines of the detail pane (also used by tests).
 pub fn detail_lines(state: &State, width: usize, theme: &Theme) -> Vec<Line<'static>> {
-    if let scope @ (Scope::Domains(_) | Scope::Dcv(_)) = state.scope() {
+    if let scope @ (Scope::Domains(_) | Scope::Dcv(_) | Scope::Orgs(_)) = state.scope() {
         return domains::detail_lines(state, scope, theme);
     }
     let Some((i, c)) = state.selected_cert() else {
