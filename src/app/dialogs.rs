@@ -1118,23 +1118,31 @@ impl DialogKind {
     }
 }
 
+/// What to publish for one DCV instruction: DNS record and value, file URL and content, or
+/// the approver's address.
+fn instruction_lines(i: &crate::provider::actions::DcvInstruction) -> Vec<String> {
+    let mut out = Vec::new();
+    if let (Some(h), Some(p)) = (&i.host, &i.point) {
+        out.push(format!("  DNS record  {h}"));
+        out.push(format!("  points to   {p}"));
+    }
+    if let Some(u) = &i.url {
+        out.push(format!("  file URL    {u}"));
+    }
+    if let Some(c) = &i.file_content {
+        out.push(format!("  content     {c}"));
+    }
+    if let Some(e) = &i.email {
+        out.push(format!("  approver    {e}"));
+    }
+    out
+}
+
 /// What a domain's DCV state says, for dialogs and the detail pane.
 pub fn dcv_state_lines(st: &crate::provider::actions::DcvState) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(i) = &st.instruction {
-        if let (Some(h), Some(p)) = (&i.host, &i.point) {
-            out.push(format!("  DNS record  {h}"));
-            out.push(format!("  value       {p}"));
-        }
-        if let Some(u) = &i.url {
-            out.push(format!("  file URL    {u}"));
-        }
-        if let Some(c) = &i.file_content {
-            out.push(format!("  content     {c}"));
-        }
-        if let Some(e) = &i.email {
-            out.push(format!("  approver    {e}"));
-        }
+        out.extend(instruction_lines(i));
     }
     for (k, v) in &st.fields {
         if !out.iter().any(|l| l.contains(v.as_str())) {
@@ -1167,19 +1175,7 @@ fn dcv_lines(v: &CertDcv) -> Vec<String> {
     for i in &v.instructions {
         out.push(String::new());
         out.push(format!("{} — {}", i.domain, i.mode));
-        if let (Some(h), Some(p)) = (&i.host, &i.point) {
-            out.push(format!("  DNS record  {h}"));
-            out.push(format!("  points to   {p}"));
-        }
-        if let Some(u) = &i.url {
-            out.push(format!("  file URL    {u}"));
-        }
-        if let Some(c) = &i.file_content {
-            out.push(format!("  content     {c}"));
-        }
-        if let Some(e) = &i.email {
-            out.push(format!("  approver    {e}"));
-        }
+        out.extend(instruction_lines(i));
     }
     if v.log.is_empty() && v.instructions.is_empty() {
         out.push("no DCV information for this certificate".into());
@@ -1393,36 +1389,7 @@ fn validate(d: &mut Dialog, state: &State) {
         }
         Purpose::Replace(_) => {
             check_len(f, "reason", "A reason", MESSAGE_MAX, true);
-            let cn = f.value("cn");
-            if cn.is_empty() || cn.chars().count() > 64 {
-                f.set_error("cn", "the common name is required (1–64 characters)");
-            } else if !valid_name(&cn) {
-                f.set_error("cn", format!("{cn:?} is not a valid host name"));
-            }
-            let bad: Vec<String> = split_list(&f.value("sans"))
-                .into_iter()
-                .filter(|s| !valid_name(s))
-                .collect();
-            if !bad.is_empty() {
-                f.set_error("sans", format!("not valid host names: {}", bad.join(", ")));
-            }
-            if f.value("key") == "CSR from a file" {
-                if f.value("csr_path").is_empty() {
-                    f.set_error("csr_path", "name the CSR file (PEM)");
-                }
-            } else if f.value("key_path").is_empty() {
-                f.set_error(
-                    "key_path",
-                    "name the file the new private key is written to",
-                );
-            }
-            let email = f.value("dcv_email");
-            if f.value("dcv") == "EMAIL" && !looks_like_email(&email) {
-                f.set_error(
-                    "dcv_email",
-                    "EMAIL validation needs the approver's e-mail address",
-                );
-            }
+            check_names_key_and_dcv(f);
         }
         Purpose::MarkRenewed(_) => {
             let s = f.value("successor");
@@ -1459,39 +1426,7 @@ fn validate(d: &mut Dialog, state: &State) {
                 f.note = Some("still loading".into());
                 return;
             }
-            let cn = f.value("cn");
-            if cn.is_empty() {
-                f.set_error("cn", "the common name is required");
-            } else if cn.chars().count() > 64 {
-                f.set_error("cn", "the common name is at most 64 characters");
-            } else if !valid_name(&cn) {
-                f.set_error("cn", format!("{cn:?} is not a valid host name"));
-            }
-            let bad: Vec<String> = split_list(&f.value("sans"))
-                .into_iter()
-                .filter(|s| !valid_name(s))
-                .collect();
-            if !bad.is_empty() {
-                f.set_error("sans", format!("not valid host names: {}", bad.join(", ")));
-            }
-            let csr_file = f.value("key") == "CSR from a file";
-            if csr_file {
-                if f.value("csr_path").is_empty() {
-                    f.set_error("csr_path", "name the CSR file (PEM)");
-                }
-            } else if f.value("key_path").is_empty() {
-                f.set_error("key_path", "name the file the private key is written to");
-            }
-            let dcv = f.value("dcv");
-            let email = f.value("dcv_email");
-            if dcv == "EMAIL" && !looks_like_email(&email) {
-                f.set_error(
-                    "dcv_email",
-                    "EMAIL validation needs the approver's e-mail address",
-                );
-            } else if !email.is_empty() && !looks_like_email(&email) {
-                f.set_error("dcv_email", format!("{email:?} is not an e-mail address"));
-            }
+            check_names_key_and_dcv(f);
             check_len(f, "comments", "Comments", 1024, false);
             let req = f.value("requester");
             if req.chars().count() > 512 {
@@ -1511,6 +1446,42 @@ fn validate(d: &mut Dialog, state: &State) {
         }
     }
     let _ = state;
+}
+
+/// The checks enrol and replace share: common name, other names, where the key or CSR is,
+/// and the DCV e-mail.
+fn check_names_key_and_dcv(f: &mut Form) {
+    let cn = f.value("cn");
+    if cn.is_empty() {
+        f.set_error("cn", "the common name is required");
+    } else if cn.chars().count() > 64 {
+        f.set_error("cn", "the common name is at most 64 characters");
+    } else if !valid_name(&cn) {
+        f.set_error("cn", format!("{cn:?} is not a valid host name"));
+    }
+    let bad: Vec<String> = split_list(&f.value("sans"))
+        .into_iter()
+        .filter(|s| !valid_name(s))
+        .collect();
+    if !bad.is_empty() {
+        f.set_error("sans", format!("not valid host names: {}", bad.join(", ")));
+    }
+    if f.value("key") == "CSR from a file" {
+        if f.value("csr_path").is_empty() {
+            f.set_error("csr_path", "name the CSR file (PEM)");
+        }
+    } else if f.value("key_path").is_empty() {
+        f.set_error("key_path", "name the file the private key is written to");
+    }
+    let email = f.value("dcv_email");
+    if f.value("dcv") == "EMAIL" && !looks_like_email(&email) {
+        f.set_error(
+            "dcv_email",
+            "EMAIL validation needs the approver's e-mail address",
+        );
+    } else if !email.is_empty() && !looks_like_email(&email) {
+        f.set_error("dcv_email", format!("{email:?} is not an e-mail address"));
+    }
 }
 
 fn looks_like_email(s: &str) -> bool {
