@@ -865,3 +865,12 @@ fn organizations_view_is_a_read_only_list() {
     assert!(s.dialog.is_none());
     assert!(s.status.as_ref().unwrap().0.contains("read-only"));
 }
+
+#[test]
+fn read_only_is_shown_first_in_the_title() {
+    let mut s = loaded((80, 24));
+    s.read_only = true;
+    let screen = render(&s);
+    let title = screen.lines().next().unwrap();
+    assert!(title.contains(" certdeck READ-ONLY │"), "{title}");
+}

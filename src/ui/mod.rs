@@ -158,8 +158,8 @@ fn draw_title(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
         ));
     }
     if state.read_only {
-        spans.push(Span::styled(" │ ", theme.muted));
-        spans.push(Span::styled("READ-ONLY", theme.warning));
+        // First, so a narrow terminal never cuts it off.
+        spans.insert(1, Span::styled("READ-ONLY ", theme.warning));
     }
     frame.render_widget(Line::from(spans), area);
 }
