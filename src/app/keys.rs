@@ -606,9 +606,23 @@ impl KeyMap {
                     None => continue,
                 }
             };
-            out.push((key, label));
+            out.push((b.action, key, label));
         }
-        out
+        // The status bar is narrow: the hints that matter most come first, so a cut
+        // never hides help or the action menu.
+        const ORDER: [Action; 8] = [
+            Action::Down,
+            Action::Open,
+            Action::Help,
+            Action::Menu,
+            Action::Filter,
+            Action::Pending,
+            Action::Close,
+            Action::Quit,
+        ];
+        let rank = |a: &Action| ORDER.iter().position(|o| o == a).unwrap_or(ORDER.len());
+        out.sort_by_key(|(a, _, _)| rank(a));
+        out.into_iter().map(|(_, k, l)| (k, l)).collect()
     }
 }
 
