@@ -58,36 +58,58 @@ fn orgs(state: &State, frame: &mut Frame, area: Rect, theme: &Theme, a: AccountI
         );
         return;
     }
-    let h = inner.height.saturating_sub(1) as usize;
-    let (start, end) = window(view.sel, rows.len(), h);
-    let name_w = inner.width.saturating_sub(8 + 12 + 2) as usize;
-    let body: Vec<Row> = rows[start..end]
-        .iter()
-        .map(|&i| {
+    let widths = [8, 12];
+    rows_table(
+        frame,
+        inner,
+        theme,
+        focused,
+        view.sel,
+        &rows,
+        &["Organization", "Id", "Departments"],
+        &widths,
+        |i, name_w| {
             let o = &view.rows[i];
             Row::new(vec![
                 Cell::from(fit(&o.name, name_w)),
                 Cell::from(o.id.to_string()),
                 Cell::from(o.departments.len().to_string()),
             ])
-        })
-        .collect();
-    let table = Table::new(
-        body,
-        [
-            Constraint::Fill(1),
-            Constraint::Length(8),
-            Constraint::Length(12),
-        ],
-    )
-    .header(Row::new(["Organization", "Id", "Departments"]).style(theme.title))
-    .column_spacing(1)
-    .row_highlight_style(if focused {
-        theme.selection
-    } else {
-        Style::new()
-    });
-    let mut ts = TableState::default().with_selected(Some(view.sel - start));
+        },
+    );
+}
+
+/// The visible window of a domain-view table: a name column that takes what the fixed-width
+/// columns leave, a header, and the selected row highlighted. `row(i, name_width)` builds the
+/// row for `rows[..]` entry `i`.
+#[allow(clippy::too_many_arguments)]
+fn rows_table<'a>(
+    frame: &mut Frame,
+    inner: Rect,
+    theme: &Theme,
+    focused: bool,
+    sel: usize,
+    rows: &[usize],
+    header: &[&'a str],
+    fixed: &[u16],
+    row: impl Fn(usize, usize) -> Row<'a>,
+) {
+    let h = inner.height.saturating_sub(1) as usize;
+    let (start, end) = window(sel, rows.len(), h);
+    let used: u16 = fixed.iter().sum::<u16>() + fixed.len() as u16;
+    let name_w = inner.width.saturating_sub(used) as usize;
+    let body: Vec<Row> = rows[start..end].iter().map(|&i| row(i, name_w)).collect();
+    let mut widths = vec![Constraint::Fill(1)];
+    widths.extend(fixed.iter().map(|w| Constraint::Length(*w)));
+    let table = Table::new(body, widths)
+        .header(Row::new(header.to_vec()).style(theme.title))
+        .column_spacing(1)
+        .row_highlight_style(if focused {
+            theme.selection
+        } else {
+            Style::new()
+        });
+    let mut ts = TableState::default().with_selected(Some(sel - start));
     frame.render_stateful_widget(table, inner, &mut ts);
 }
 
@@ -120,12 +142,17 @@ fn domains(
         empty(frame, inner, theme, "no domains (or none match the filter)");
         return;
     }
-    let h = inner.height.saturating_sub(1) as usize;
-    let (start, end) = window(view.sel, rows.len(), h);
-    let name_w = inner.width.saturating_sub(10 + 13 + 11 + 3) as usize;
-    let body: Vec<Row> = rows[start..end]
-        .iter()
-        .map(|&i| {
+    let widths = [10, 13, 11];
+    rows_table(
+        frame,
+        inner,
+        theme,
+        focused,
+        view.sel,
+        &rows,
+        &["Domain", "Delegation", "Validation", "DCV expires"],
+        &widths,
+        |i, name_w| {
             let d = &view.rows[i];
             let pending = d
                 .delegations
@@ -148,26 +175,8 @@ fn domains(
                 Cell::from(Span::styled(fit(&val, 13), status_style(&val, theme))),
                 Cell::from(d.dcv_expires.clone().unwrap_or_default()),
             ])
-        })
-        .collect();
-    let table = Table::new(
-        body,
-        [
-            Constraint::Fill(1),
-            Constraint::Length(10),
-            Constraint::Length(13),
-            Constraint::Length(11),
-        ],
-    )
-    .header(Row::new(["Domain", "Delegation", "Validation", "DCV expires"]).style(theme.title))
-    .column_spacing(1)
-    .row_highlight_style(if focused {
-        theme.selection
-    } else {
-        Style::new()
-    });
-    let mut ts = TableState::default().with_selected(Some(view.sel - start));
-    frame.render_stateful_widget(table, inner, &mut ts);
+        },
+    );
 }
 
 fn dcv(state: &State, frame: &mut Frame, area: Rect, theme: &Theme, a: AccountIdx, focused: bool) {
@@ -198,12 +207,17 @@ fn dcv(state: &State, frame: &mut Frame, area: Rect, theme: &Theme, a: AccountId
         );
         return;
     }
-    let h = inner.height.saturating_sub(1) as usize;
-    let (start, end) = window(view.sel, rows.len(), h);
-    let name_w = inner.width.saturating_sub(13 + 14 + 11 + 3) as usize;
-    let body: Vec<Row> = rows[start..end]
-        .iter()
-        .map(|&i| {
+    let widths = [13, 14, 11];
+    rows_table(
+        frame,
+        inner,
+        theme,
+        focused,
+        view.sel,
+        &rows,
+        &["Domain", "Status", "Method", "Expires"],
+        &widths,
+        |i, name_w| {
             let d = &view.rows[i];
             Row::new(vec![
                 Cell::from(fit(&d.domain, name_w)),
@@ -214,26 +228,8 @@ fn dcv(state: &State, frame: &mut Frame, area: Rect, theme: &Theme, a: AccountId
                 Cell::from(fit(d.method.as_deref().unwrap_or("—"), 14)),
                 Cell::from(d.expires.clone().unwrap_or_default()),
             ])
-        })
-        .collect();
-    let table = Table::new(
-        body,
-        [
-            Constraint::Fill(1),
-            Constraint::Length(13),
-            Constraint::Length(14),
-            Constraint::Length(11),
-        ],
-    )
-    .header(Row::new(["Domain", "Status", "Method", "Expires"]).style(theme.title))
-    .column_spacing(1)
-    .row_highlight_style(if focused {
-        theme.selection
-    } else {
-        Style::new()
-    });
-    let mut ts = TableState::default().with_selected(Some(view.sel - start));
-    frame.render_stateful_widget(table, inner, &mut ts);
+        },
+    );
 }
 
 /// The detail pane of a domain view.
