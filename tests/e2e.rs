@@ -86,6 +86,15 @@ impl Console {
         }
     }
 
+    /// Wait until every family of the demo account has loaded: the accounts pane then says
+    /// "N certs" and the SSL family shows its full count. Waiting for a particular status
+    /// word instead is racy, since which rows are on screen depends on how far loading got.
+    fn wait_loaded(&self) -> String {
+        self.wait_for("the certificate list", Duration::from_secs(120), |s| {
+            s.contains(" certs") && s.contains("2,000") && s.contains("Expired")
+        })
+    }
+
     fn send(&mut self, bytes: &str) {
         self.writer
             .write_all(bytes.as_bytes())
@@ -113,9 +122,7 @@ fn demo_console_lists_filters_and_quits() {
     let mut c = Console::start(&["--demo"], 100, 30);
     // The demo's certificates arrive page by page; the accounts pane says "N certs" once
     // every family has loaded.
-    let screen = c.wait_for("the certificate list", Duration::from_secs(90), |s| {
-        s.contains(" certs") && s.contains("SSL        2,000") && s.contains("Expired")
-    });
+    let screen = c.wait_loaded();
     assert!(screen.contains("demo-scm"), "{screen}");
     c.send("/");
     c.wait_for("the filter prompt", Duration::from_secs(5), |s| {
@@ -155,9 +162,7 @@ fn demo_console_lists_filters_and_quits() {
 #[test]
 fn demo_console_opens_detail_and_help() {
     let mut c = Console::start(&["--demo"], 120, 40);
-    c.wait_for("the certificate list", Duration::from_secs(60), |s| {
-        s.contains("Issued")
-    });
+    c.wait_loaded();
     // Filter to an issued certificate and open it: the parsed X.509 view shows.
     c.send("/www");
     std::thread::sleep(Duration::from_millis(300));
