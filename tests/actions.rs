@@ -194,7 +194,7 @@ impl Rig {
 
     /// Poll the detail until the certificate has `want` (the emulator issues after a delay).
     async fn wait_for(&mut self, id: &str, want: CertStatus) {
-        let deadline = Instant::now() + Duration::from_secs(15);
+        let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let s = self.status(id).await;
             if s == want {
