@@ -103,6 +103,16 @@ async fn paging_delivers_every_row_once_and_completes_it() {
         })
         .collect();
     assert_eq!(totals, vec![45], "Total announced once");
+    // The total came from a HEAD count, before the first page was asked for.
+    let calls = emu.requests();
+    let head = calls.iter().position(|r| r == "HEAD /api/ssl/v1");
+    let first_page = calls.iter().position(|r| r == "GET /api/ssl/v1");
+    assert!(head.is_some() && head < first_page, "{calls:?}");
+    assert!(
+        matches!(log.first(), Some(ListUpdate::Total(45))),
+        "{:?}",
+        log.first()
+    );
     let (rows, bare) = upsert(&log);
     assert_eq!(rows.len(), 45);
     assert_eq!(bare.len(), 45, "every id arrives as a bare row");
@@ -224,8 +234,8 @@ async fn failed_details_are_counted_and_the_rest_delivered() {
     let log = Arc::new(Mutex::new(Vec::new()));
     let (l2, e2) = (log.clone(), emu.clone());
     let sink: ListSink = Arc::new(move |u: ListUpdate| {
-        if matches!(u, ListUpdate::Total(_)) {
-            // The next request after the page is the report (or a detail), then a detail:
+        if matches!(&u, ListUpdate::Progress { label, .. } if label == "loading") {
+            // The next request after the (only) page is the report (or a detail), then a detail:
             // both fail, so exactly one detail request fails.
             e2.inject(Fault::Status(500));
             e2.inject(Fault::Status(500));
@@ -943,7 +953,7 @@ async fn a_forbidden_report_falls_back_to_detail_requests() {
     let log = Arc::new(Mutex::new(Vec::new()));
     let (l2, e2) = (log.clone(), emu.clone());
     let sink: ListSink = Arc::new(move |u: ListUpdate| {
-        if matches!(u, ListUpdate::Total(_)) {
+        if matches!(&u, ListUpdate::Progress { label, .. } if label == "loading") {
             // The request after the last page is the report.
             e2.inject(Fault::Status(403));
         }
@@ -1137,7 +1147,7 @@ async fn an_auth_failure_during_details_stops_the_list() {
     let calls = Arc::new(Mutex::new(0usize));
     let c2 = calls.clone();
     let sink: ListSink = Arc::new(move |u: ListUpdate| {
-        if matches!(u, ListUpdate::Total(_)) {
+        if matches!(&u, ListUpdate::Progress { label, .. } if label == "loading") {
             e2.inject(Fault::Status(403)); // the report
             e2.inject(Fault::Status(401)); // the first detail
         }
@@ -1366,7 +1376,7 @@ async fn recording_server(
 #[tokio::test]
 async fn client_certificate_login_sends_no_password_and_uses_private_paths() {
     let (url, log) = recording_server(|head| {
-        if head.contains(" /private/api/ssl/v1?") {
+        if head.contains(" /private/api/ssl/v1?") || head.starts_with("HEAD /private/api/ssl/v1 ") {
             (200, "0", "[]")
         } else if head.contains(" /private/api/ssl/v1/7?") {
             (
@@ -1392,11 +1402,17 @@ async fn client_certificate_login_sends_no_password_and_uses_private_paths() {
         let (cert, _) = c.detail(Family::Ssl, "7").await.unwrap();
         assert_eq!(cert.common_name, "a.example");
         let heads = log.lock().unwrap().clone();
-        assert!(heads.len() >= 2, "{heads:?}");
+        assert!(heads.len() >= 3, "{heads:?}");
+        // The HEAD count, then the first page.
         assert!(
-            heads[0].starts_with("GET /private/api/ssl/v1?size=200&position=0&"),
+            heads[0].starts_with("HEAD /private/api/ssl/v1 HTTP/1.1"),
             "{}",
             heads[0]
+        );
+        assert!(
+            heads[1].starts_with("GET /private/api/ssl/v1?size=200&position=0&"),
+            "{}",
+            heads[1]
         );
         for head in &heads {
             let lower = head.to_ascii_lowercase();
@@ -1426,9 +1442,13 @@ async fn a_password_client_still_sends_the_password_without_private() {
     .unwrap();
     let (sink, _) = recorder();
     c.list(Family::Ssl, sink).await.unwrap();
-    let head = log.lock().unwrap()[0].to_ascii_lowercase();
-    assert!(head.starts_with("get /api/ssl/v1?"), "{head}");
-    assert!(head.contains("\r\npassword: pw-1\r\n"), "{head}");
+    let heads = log.lock().unwrap().clone();
+    assert!(heads.len() >= 2, "{heads:?}");
+    for (head, start) in heads.iter().zip(["head /api/ssl/v1 ", "get /api/ssl/v1?"]) {
+        let head = head.to_ascii_lowercase();
+        assert!(head.starts_with(start), "{head}");
+        assert!(head.contains("\r\npassword: pw-1\r\n"), "{head}");
+    }
 }
 
 fn config_err(text: &str) -> certdeck::config::ConfigError {

@@ -146,9 +146,14 @@ pub(crate) struct Shared {
     started: Instant,
     now0: i64,
     faults: Mutex<VecDeque<Fault>>,
+    /// The most recent requests, "METHOD /path" (no query), oldest first; capped.
+    seen: Mutex<VecDeque<String>>,
     db: Mutex<Db>,
     ca: DemoCa,
 }
+
+/// How many requests `SectigoEmulator::requests` remembers.
+const SEEN_CAP: usize = 10_000;
 
 impl Shared {
     /// Emulator clock: the options' `now` plus the time since start.
@@ -219,6 +224,7 @@ impl SectigoEmulator {
             started: Instant::now(),
             now0: opts.now,
             faults: Mutex::new(VecDeque::new()),
+            seen: Mutex::new(VecDeque::new()),
             db: Mutex::new(db),
             ca,
         });
@@ -249,6 +255,13 @@ impl SectigoEmulator {
     /// Queues a fault for the next matching request.
     pub fn inject(&self, fault: Fault) {
         self.shared.faults().push_back(fault);
+    }
+
+    /// The most recent requests (up to 10,000), oldest first, as "METHOD /path" without the
+    /// query string: lets tests check which calls a client made.
+    pub fn requests(&self) -> Vec<String> {
+        let seen = self.shared.seen.lock().unwrap_or_else(|e| e.into_inner());
+        seen.iter().cloned().collect()
     }
 
     /// Removes all queued faults.
@@ -326,6 +339,13 @@ async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    {
+        let mut seen = sh.seen.lock().unwrap_or_else(|e| e.into_inner());
+        if seen.len() >= SEEN_CAP {
+            seen.pop_front();
+        }
+        seen.push_back(format!("{method} {}", uri.path()));
+    }
     if !sh.latency.is_zero() {
         tokio::time::sleep(sh.latency).await;
     }

@@ -537,12 +537,13 @@ impl SectigoClient {
 
     /// Page through a list endpoint (`size`/`position` offsets, `X-Total-Count`), sending
     /// each page's rows and the progress through `sink`. Returns the rows in server order,
-    /// each id once.
+    /// each id once. `counted` is the total already announced (from a HEAD count); a page
+    /// whose `X-Total-Count` differs announces the new one.
     pub(super) async fn page_all<T: DeserializeOwned>(
         &self,
         path: &str,
         op: &str,
-        filters: &[(String, String)],
+        counted: Option<usize>,
         sink: &ListSink,
         to_row: impl Fn(&T) -> Option<Cert>,
     ) -> Result<Vec<Cert>, ProviderError> {
@@ -550,13 +551,12 @@ impl SectigoClient {
         let mut rows: Vec<Cert> = Vec::new();
         let mut seen: HashSet<String> = HashSet::new();
         let mut position = 0usize;
-        let mut announced: Option<usize> = None;
+        let mut announced: Option<usize> = counted;
         loop {
-            let mut req = Request::get(path, op)
+            let req = Request::get(path, op)
                 .query("size", size)
                 .query("position", position)
                 .query("dateFormat", DATE_FORMAT);
-            req.query.extend(filters.iter().cloned());
             let resp = self.http.send(&req).await?;
             let total = self.http.total_count(&req, &resp)?;
             let items: Vec<T> = self.http.decode(&req, &resp)?;
@@ -895,10 +895,31 @@ impl Provider for SectigoClient {
     async fn list(&self, family: Family, sink: ListSink) -> Result<usize, ProviderError> {
         let op = format!("list {} certificates", family_noun(family));
         let account = self.settings.account;
+        // The count first (HEAD, no body): the accounts tree shows the family's size at once,
+        // before the first page (which can be large) arrives. A failed count does not stop the
+        // list; the first page's X-Total-Count gives the same number.
+        let counted = match family {
+            Family::CodeSigning => None,
+            _ => match self.count(family).await {
+                Ok(n) => {
+                    sink(ListUpdate::Total(n));
+                    Some(n)
+                }
+                Err(e) => {
+                    tracing::info!(
+                        account = %self.settings.name,
+                        operation = %op,
+                        error = %e,
+                        "the HEAD count failed; the list goes on without it"
+                    );
+                    None
+                }
+            },
+        };
         match family {
             Family::Ssl => {
                 let rows = self
-                    .page_all::<wire::SslListItem>("/api/ssl/v1", &op, &[], &sink, |i| {
+                    .page_all::<wire::SslListItem>("/api/ssl/v1", &op, counted, &sink, |i| {
                         map::ssl_row(account, i)
                     })
                     .await?;
@@ -909,7 +930,7 @@ impl Provider for SectigoClient {
             }
             Family::Client => {
                 let rows = self
-                    .page_all::<wire::SmimeListItem>("/api/smime/v2", &op, &[], &sink, |i| {
+                    .page_all::<wire::SmimeListItem>("/api/smime/v2", &op, counted, &sink, |i| {
                         map::smime_row(account, i)
                     })
                     .await?;
@@ -917,7 +938,7 @@ impl Provider for SectigoClient {
             }
             Family::Device => {
                 let rows = self
-                    .page_all::<wire::DeviceListItem>("/api/device/v1", &op, &[], &sink, |i| {
+                    .page_all::<wire::DeviceListItem>("/api/device/v1", &op, counted, &sink, |i| {
                         map::device_row(account, i)
                     })
                     .await?;
@@ -1122,14 +1143,21 @@ mod tests {
     #[tokio::test]
     async fn missing_or_garbled_total_count_is_a_protocol_error() {
         let page = r#"[{"sslId":1,"commonName":"a"}]"#;
-        let (url, log) = canned(vec![http_resp("200 OK", &[], page)]).await;
+        // The HEAD count fails the same way; the list goes on and its first page fails.
+        let (url, log) = canned(vec![
+            http_resp("200 OK", &[], ""),
+            http_resp("200 OK", &[], page),
+        ])
+        .await;
         let e = quick(&url)
             .list(Family::Ssl, noop_sink())
             .await
             .unwrap_err();
         assert_eq!(e.kind, ErrorKind::Protocol);
         assert!(e.message.contains("X-Total-Count"), "{}", e.message);
-        let head = log.lock().unwrap()[0].clone();
+        let heads = log.lock().unwrap().clone();
+        assert!(heads[0].starts_with("HEAD /api/ssl/v1 "), "{}", heads[0]);
+        let head = heads[1].clone();
         assert!(
             head.starts_with("GET /api/ssl/v1?size=2&position=0&dateFormat=ISO_HMS "),
             "{head}"
@@ -1140,11 +1168,10 @@ mod tests {
         assert!(lower.contains("\r\ncustomeruri: acme\r\n"));
         assert!(lower.contains("user-agent: certdeck/"));
 
-        let (url, _) = canned(vec![http_resp(
-            "200 OK",
-            &[("X-Total-Count", "many")],
-            page,
-        )])
+        let (url, _) = canned(vec![
+            http_resp("200 OK", &[("X-Total-Count", "many")], ""),
+            http_resp("200 OK", &[("X-Total-Count", "many")], page),
+        ])
         .await;
         let e = quick(&url)
             .list(Family::Ssl, noop_sink())
@@ -1158,7 +1185,8 @@ mod tests {
     async fn a_server_that_ignores_position_is_caught() {
         let page = r#"[{"sslId":1},{"sslId":2}]"#;
         let r = http_resp("200 OK", &[("X-Total-Count", "6")], page);
-        let (url, _) = canned(vec![r.clone(), r]).await;
+        let count = http_resp("200 OK", &[("X-Total-Count", "6")], "");
+        let (url, _) = canned(vec![count, r.clone(), r]).await;
         let e = quick(&url)
             .list(Family::Ssl, noop_sink())
             .await
@@ -1170,6 +1198,7 @@ mod tests {
     #[tokio::test]
     async fn a_short_page_ends_the_list_and_offsets_advance_by_rows() {
         let (url, log) = canned(vec![
+            http_resp("200 OK", &[("X-Total-Count", "9")], ""),
             http_resp(
                 "200 OK",
                 &[("X-Total-Count", "9")],
@@ -1211,14 +1240,14 @@ mod tests {
         assert_eq!(*rows.lock().unwrap(), 3);
         let heads = log.lock().unwrap().clone();
         assert!(
-            heads[1].starts_with("GET /api/ssl/v1?size=2&position=2&"),
-            "{}",
-            heads[1]
-        );
-        assert!(
-            heads[2].starts_with("POST /api/report/v1/ssl-certificates"),
+            heads[2].starts_with("GET /api/ssl/v1?size=2&position=2&"),
             "{}",
             heads[2]
+        );
+        assert!(
+            heads[3].starts_with("POST /api/report/v1/ssl-certificates"),
+            "{}",
+            heads[3]
         );
     }
 
