@@ -56,6 +56,23 @@ pub struct AccountConfig {
     pub page_size: usize,
     /// Request timeout in seconds (default 30, 1..=3600).
     pub timeout_secs: u64,
+    /// How the server's TLS certificate is checked.
+    pub tls: TlsSetting,
+}
+
+/// An account's TLS trust as configured (the CA file is read when the session starts).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum TlsSetting {
+    /// The system's roots, host names checked.
+    #[default]
+    System,
+    /// `tls_ca_file`: only the CA certificates in this PEM file (relative paths in a loaded
+    /// file are resolved against the config file's directory).
+    CaFile(PathBuf),
+    /// `tls_pin_sha256`: exactly the server certificate with this SHA-256.
+    Pin([u8; 32]),
+    /// `tls_skip_verify = true`: no check at all (loudly marked).
+    SkipVerify,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -158,6 +175,9 @@ impl Config {
                     .into_iter()
                     .flatten()
                 {
+                    *p = relative_to(dir, p);
+                }
+                if let TlsSetting::CaFile(p) = &mut acc.tls {
                     *p = relative_to(dir, p);
                 }
             }
@@ -316,6 +336,12 @@ struct RawAccount {
     page_size: Option<Spanned<i64>>,
     #[serde(default)]
     timeout_secs: Option<Spanned<i64>>,
+    #[serde(default)]
+    tls_ca_file: Option<Spanned<String>>,
+    #[serde(default)]
+    tls_pin_sha256: Option<Spanned<String>>,
+    #[serde(default)]
+    tls_skip_verify: Option<Spanned<bool>>,
 }
 
 fn validate(raw: RawConfig, text: &str, problems: &mut Vec<ConfigProblem>) -> Config {
@@ -377,6 +403,54 @@ fn validate(raw: RawConfig, text: &str, problems: &mut Vec<ConfigProblem>) -> Co
                 "url",
                 format!("{url:?} is not an http(s) URL"),
             ),
+        }
+
+        // TLS trust: at most one of the three, and only where there is TLS
+        let https = reqwest::Url::parse(&url).is_ok_and(|u| u.scheme() == "https");
+        let mut tls_fields = Vec::new();
+        let tls = {
+            let mut tls = TlsSetting::System;
+            if let Some(v) = &acc.tls_ca_file {
+                tls_fields.push(("tls_ca_file", v.span()));
+                if v.get_ref().trim().is_empty() {
+                    report(v.span(), "tls_ca_file", "tls_ca_file is empty".into());
+                } else {
+                    tls = TlsSetting::CaFile(PathBuf::from(v.get_ref().trim()));
+                }
+            }
+            if let Some(v) = &acc.tls_pin_sha256 {
+                tls_fields.push(("tls_pin_sha256", v.span()));
+                match crate::provider::tls::TlsTrust::parse_pin(v.get_ref()) {
+                    Ok(pin) => tls = TlsSetting::Pin(pin),
+                    Err(e) => report(v.span(), "tls_pin_sha256", e),
+                }
+            }
+            if let Some(v) = &acc.tls_skip_verify
+                && *v.get_ref()
+            {
+                tls_fields.push(("tls_skip_verify", v.span()));
+                tls = TlsSetting::SkipVerify;
+            }
+            tls
+        };
+        if let [(_, _), (second, span), ..] = tls_fields.as_slice() {
+            let names: Vec<&str> = tls_fields.iter().map(|(n, _)| *n).collect();
+            report(
+                span.clone(),
+                second,
+                format!(
+                    "{} are {} set; choose one way to trust the server",
+                    names.join(" and "),
+                    if names.len() == 2 { "both" } else { "all" }
+                ),
+            );
+        }
+        if let (false, Some((field, span))) = (https, tls_fields.first()) {
+            report(
+                span.clone(),
+                field,
+                format!("{field} applies to https:// URLs; {url:?} is not one"),
+            );
         }
 
         // Sectigo fields
@@ -559,6 +633,7 @@ fn validate(raw: RawConfig, text: &str, problems: &mut Vec<ConfigProblem>) -> Co
             concurrency,
             page_size,
             timeout_secs,
+            tls,
         });
     }
     Config {
@@ -705,6 +780,71 @@ concurrency = 2
 page_size = 50
 timeout_secs = 10
 "#;
+
+    #[test]
+    fn tls_trust_settings_parse_and_clash() {
+        let base = GOOD.replace(
+            "password_env = \"CERTDECK_CORP_SCM_PASSWORD\"\n",
+            "password_env = \"CERTDECK_CORP_SCM_PASSWORD\"\nTLS\n",
+        );
+        let with = |tls: &str| base.replace("TLS", tls);
+        let c = Config::from_str_named(&with("tls_pin_sha256 = \"AB:CD\""), "t").unwrap_err();
+        let p = &c.problems[0];
+        assert_eq!(p.key.as_deref(), Some("accounts[0].tls_pin_sha256"), "{c}");
+        assert_eq!(p.line, Some(13), "{c}");
+        assert!(p.message.contains("32"), "{c}");
+
+        let pin = "ab".repeat(32);
+        let c = Config::from_str_named(&with(&format!("tls_pin_sha256 = \"{pin}\"")), "t").unwrap();
+        assert_eq!(c.accounts[0].tls, TlsSetting::Pin([0xab; 32]));
+        let c = Config::from_str_named(&with("tls_skip_verify = true"), "t").unwrap();
+        assert_eq!(c.accounts[0].tls, TlsSetting::SkipVerify);
+        let c = Config::from_str_named(&with("tls_skip_verify = false"), "t").unwrap();
+        assert_eq!(c.accounts[0].tls, TlsSetting::System);
+
+        let e = Config::from_str_named(
+            &with("tls_ca_file = \"ca.pem\"\ntls_skip_verify = true"),
+            "t",
+        )
+        .unwrap_err();
+        assert_eq!(e.problems.len(), 1, "{e}");
+        assert!(
+            e.problems[0]
+                .message
+                .contains("tls_ca_file and tls_skip_verify are both set"),
+            "{e}"
+        );
+        assert_eq!(
+            e.problems[0].key.as_deref(),
+            Some("accounts[0].tls_skip_verify")
+        );
+
+        let e = Config::from_str_named(
+            &with("tls_ca_file = \"ca.pem\"").replace("https://cert-manager.com", "http://scm.lan"),
+            "t",
+        )
+        .unwrap_err();
+        assert!(
+            e.problems[0].message.contains("applies to https:// URLs"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_relative_ca_file_is_found_next_to_the_config() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let text = GOOD.replace(
+            "password_env = \"CERTDECK_CORP_SCM_PASSWORD\"\n",
+            "password_env = \"CERTDECK_CORP_SCM_PASSWORD\"\ntls_ca_file = \"certs/corp-ca.pem\"\n",
+        );
+        std::fs::write(&path, text).unwrap();
+        let c = Config::load(&path).unwrap();
+        assert_eq!(
+            c.accounts[0].tls,
+            TlsSetting::CaFile(dir.path().join("certs/corp-ca.pem"))
+        );
+    }
 
     #[test]
     fn good_config_parses_with_defaults() {

@@ -488,6 +488,7 @@ mod tests {
             concurrency: 8,
             page_size: 200,
             timeout_secs: 30,
+            tls: Default::default(),
         }
     }
 

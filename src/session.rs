@@ -8,11 +8,12 @@ use std::time::Duration;
 use secrecy::SecretString;
 
 use crate::app::AccountView;
-use crate::config::{AccountConfig, Config};
+use crate::config::{AccountConfig, Config, TlsSetting};
 use crate::model::{AccountIdx, Family, ProviderKind};
 use crate::provider::Provider;
 use crate::provider::sectigo::client::{ClientIdentity, SectigoAuth};
 use crate::provider::sectigo::{SectigoClient, SectigoSettings};
+use crate::provider::tls::TlsTrust;
 use crate::worker::AccountSlot;
 use crate::{files, secrets};
 
@@ -81,6 +82,20 @@ fn sectigo_auth(
     }
 }
 
+/// The account's TLS trust; a CA file is read now, so a bad one is reported before the
+/// screen is taken over.
+fn tls_trust(acc: &AccountConfig) -> Result<TlsTrust, String> {
+    Ok(match &acc.tls {
+        TlsSetting::System => TlsTrust::System,
+        TlsSetting::CaFile(p) => {
+            let p = files::expand_path(p).map_err(|e| format!("tls_ca_file: {e}"))?;
+            TlsTrust::ca_file(&p)?
+        }
+        TlsSetting::Pin(pin) => TlsTrust::Pin(*pin),
+        TlsSetting::SkipVerify => TlsTrust::Insecure,
+    })
+}
+
 fn prepare_one(
     index: AccountIdx,
     acc: &AccountConfig,
@@ -95,6 +110,11 @@ fn prepare_one(
         Ok(a) => a,
         Err(why) => return unavailable(acc, read_only, why),
     };
+    let tls = match tls_trust(acc) {
+        Ok(t) => t,
+        Err(why) => return unavailable(acc, read_only, why),
+    };
+    let tls_unverified = tls.is_insecure();
     let provider: Result<Arc<dyn Provider>, String> = match acc.kind {
         ProviderKind::Sectigo => SectigoClient::new(SectigoSettings {
             account: index,
@@ -107,6 +127,7 @@ fn prepare_one(
             page_size: acc.page_size,
             timeout: Duration::from_secs(acc.timeout_secs),
             read_only,
+            tls,
         })
         .map(|c| Arc::new(c) as Arc<dyn Provider>)
         .map_err(|e| e.to_string()),
@@ -118,6 +139,7 @@ fn prepare_one(
             Prepared {
                 view: AccountView {
                     read_only,
+                    tls_unverified,
                     ..AccountView::new(acc.name.clone(), acc.kind, &families)
                 },
                 slot: AccountSlot {

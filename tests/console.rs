@@ -142,6 +142,22 @@ fn main_screen() {
 }
 
 #[test]
+fn an_account_without_tls_checks_is_marked_in_the_accounts_pane() {
+    let mut accs = accounts();
+    accs[1].tls_unverified = true;
+    let s = State::new(accs, KeyMap::default(), NOW, (80, 24));
+    let screen = render(&s);
+    let lines: Vec<&str> = screen.lines().collect();
+    let lab = lines.iter().position(|l| l.contains("lab-scm")).unwrap();
+    let mark = lines
+        .iter()
+        .position(|l| l.contains("! TLS UNVERIFIED"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(mark > lab && mark <= lab + 3, "{screen}");
+    assert_eq!(screen.matches("TLS UNVERIFIED").count(), 1, "{screen}");
+}
+
+#[test]
 fn main_screen_while_loading_shows_progress() {
     for size in SIZES {
         let mut s = State::new(accounts(), KeyMap::default(), NOW, size);

@@ -12,6 +12,7 @@ use certdeck::provider::actions::{
 };
 use certdeck::provider::sectigo::client::{ClientIdentity, SectigoAuth};
 use certdeck::provider::sectigo::{RetryPolicy, SectigoClient, SectigoSettings};
+use certdeck::provider::tls::TlsTrust;
 use certdeck::provider::{CollectFormat, ErrorKind, ListSink, ListUpdate, Provider};
 use secrecy::SecretString;
 
@@ -1718,4 +1719,209 @@ async fn session_reads_the_certificate_files_per_account_and_resolves_no_secret(
     let why = bad.unavailable.clone().unwrap();
     assert!(why.contains(&bad_cert.display().to_string()), "{why}");
     assert!(why.contains("holds no PEM certificate"), "{why}");
+}
+
+// --- TLS trust (tls_ca_file, tls_pin_sha256, tls_skip_verify) ---------------------------------
+
+/// A loopback HTTPS server whose certificate (for 127.0.0.1 and localhost) is signed by a
+/// fresh private CA. Every request gets an empty list. It records, per connection, whether
+/// the client presented a certificate.
+struct TlsSite {
+    url: String,
+    ca_pem: String,
+    leaf_sha256: [u8; 32],
+    client_certs: Arc<Mutex<Vec<bool>>>,
+}
+
+/// Asks for a client certificate but does not require one, and accepts any.
+#[derive(Debug)]
+struct AnyClientCert(rustls::crypto::WebPkiSupportedAlgorithms);
+
+impl rustls::server::danger::ClientCertVerifier for AnyClientCert {
+    fn root_hint_subjects(&self) -> &[rustls::DistinguishedName] {
+        &[]
+    }
+    fn client_auth_mandatory(&self) -> bool {
+        false
+    }
+    fn verify_client_cert(
+        &self,
+        _end_entity: &rustls::pki_types::CertificateDer<'_>,
+        _intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        _now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::server::danger::ClientCertVerified, rustls::Error> {
+        Ok(rustls::server::danger::ClientCertVerified::assertion())
+    }
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0)
+    }
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0)
+    }
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.supported_schemes()
+    }
+}
+
+async fn tls_site() -> TlsSite {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+    use sha2::Digest;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(ca_params, ca_key);
+    let leaf_key = KeyPair::generate().unwrap();
+    let leaf_params =
+        CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()]).unwrap();
+    let leaf = leaf_params.signed_by(&leaf_key, &issuer).unwrap();
+    let leaf_sha256: [u8; 32] = sha2::Sha256::digest(leaf.der()).into();
+
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let verifier = Arc::new(AnyClientCert(provider.signature_verification_algorithms));
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_client_cert_verifier(verifier)
+        .with_single_cert(
+            vec![CertificateDer::from(leaf.der().to_vec())],
+            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der())),
+        )
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let client_certs = Arc::new(Mutex::new(Vec::new()));
+    let seen = client_certs.clone();
+    tokio::spawn(async move {
+        while let Ok((sock, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            let seen = seen.clone();
+            tokio::spawn(async move {
+                let Ok(mut tls) = acceptor.accept(sock).await else {
+                    return;
+                };
+                seen.lock()
+                    .unwrap()
+                    .push(tls.get_ref().1.peer_certificates().is_some());
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 4096];
+                while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match tls.read(&mut chunk).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                let resp = "HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-type: application/json\r\n\
+                            x-total-count: 0\r\ncontent-length: 2\r\n\r\n[]";
+                let _ = tls.write_all(resp.as_bytes()).await;
+                let _ = tls.shutdown().await;
+            });
+        }
+    });
+    TlsSite {
+        url: format!("https://127.0.0.1:{}", addr.port()),
+        ca_pem: ca_cert.pem(),
+        leaf_sha256,
+        client_certs,
+    }
+}
+
+fn tls_client(url: &str, tls: TlsTrust) -> SectigoClient {
+    let mut s = SectigoSettings::new(
+        "scm-tls",
+        url,
+        "admin",
+        SecretString::from("pw".to_string()),
+        "acme",
+    );
+    s.timeout = Duration::from_secs(10);
+    s.tls = tls;
+    SectigoClient::new(s).unwrap().with_retry(fast_retry(1))
+}
+
+#[tokio::test]
+async fn a_private_ca_is_refused_by_default_and_trusted_from_a_ca_file() {
+    let site = tls_site().await;
+    let e = tls_client(&site.url, TlsTrust::System)
+        .count(Family::Ssl)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Network, "{e}");
+    assert!(
+        e.message.to_ascii_lowercase().contains("certificate"),
+        "{e}"
+    );
+    assert!(e.message.contains("set tls_ca_file"), "{e}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, &site.ca_pem).unwrap();
+    let trust = TlsTrust::ca_file(&ca).unwrap();
+    assert_eq!(
+        tls_client(&site.url, trust)
+            .count(Family::Ssl)
+            .await
+            .unwrap(),
+        0
+    );
+}
+
+#[tokio::test]
+async fn a_pin_accepts_exactly_that_certificate_and_names_the_one_it_saw() {
+    let site = tls_site().await;
+    let ok = tls_client(&site.url, TlsTrust::Pin(site.leaf_sha256));
+    assert_eq!(ok.count(Family::Ssl).await.unwrap(), 0);
+
+    let e = tls_client(&site.url, TlsTrust::Pin([7; 32]))
+        .count(Family::Ssl)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Network, "{e}");
+    assert!(e.message.contains("tls_pin_sha256"), "{e}");
+    let seen = certdeck::provider::tls::fingerprint(&site.leaf_sha256);
+    assert!(e.message.contains(&seen), "{e}");
+}
+
+#[tokio::test]
+async fn skip_verify_accepts_any_certificate() {
+    let site = tls_site().await;
+    let c = tls_client(&site.url, TlsTrust::Insecure);
+    assert_eq!(c.count(Family::Ssl).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_pinned_server_still_gets_the_client_certificate() {
+    let site = tls_site().await;
+    let f = cert_files();
+    let id = ClientIdentity::from_files(&f.cert, &f.key).unwrap();
+    let mut s = cert_settings(&site.url, "cert-user", "acme", id);
+    s.tls = TlsTrust::Pin(site.leaf_sha256);
+    let c = SectigoClient::new(s).unwrap().with_retry(fast_retry(1));
+    assert_eq!(c.count(Family::Ssl).await.unwrap(), 0);
+    assert_eq!(*site.client_certs.lock().unwrap(), vec![true]);
+
+    // And with a CA file.
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, &site.ca_pem).unwrap();
+    let id = ClientIdentity::from_files(&f.cert, &f.key).unwrap();
+    let mut s = cert_settings(&site.url, "cert-user", "acme", id);
+    s.tls = TlsTrust::ca_file(&ca).unwrap();
+    let c = SectigoClient::new(s).unwrap().with_retry(fast_retry(1));
+    assert_eq!(c.count(Family::Ssl).await.unwrap(), 0);
+    assert_eq!(*site.client_certs.lock().unwrap(), vec![true, true]);
 }

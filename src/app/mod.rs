@@ -120,6 +120,8 @@ pub struct AccountView {
     pub families: Vec<FamilyView>,
     /// Why the account cannot be used at all (kind not supported yet, no secret …).
     pub unavailable: Option<String>,
+    /// `tls_skip_verify`: the server's certificate is not checked; the pane says so.
+    pub tls_unverified: bool,
 }
 
 impl AccountView {
@@ -130,6 +132,7 @@ impl AccountView {
             read_only: false,
             families: families.iter().map(|f| FamilyView::new(*f)).collect(),
             unavailable: None,
+            tls_unverified: false,
         }
     }
 
@@ -140,6 +143,7 @@ impl AccountView {
             read_only: false,
             families: vec![],
             unavailable: Some(why),
+            tls_unverified: false,
         }
     }
 

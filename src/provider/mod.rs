@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod request;
 pub mod sectigo;
+pub mod tls;
 
 use std::fmt;
 use std::sync::Arc;

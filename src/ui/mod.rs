@@ -286,6 +286,9 @@ fn draw_accounts(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
                     format!(" {status}{ro}")
                 };
                 lines.push(Line::styled(fit(&text, w), style));
+                if acc.tls_unverified {
+                    lines.push(Line::styled(fit(" ! TLS UNVERIFIED", w), theme.danger));
+                }
             }
             Scope::Domains(a) | Scope::Dcv(a) | Scope::Orgs(a) => {
                 let (label, count) = match scope {

@@ -15,6 +15,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 
 use crate::model::{AccountIdx, Capabilities, Cert, CertDetail, CertStatus, Family};
+use crate::provider::tls::TlsTrust;
 use crate::provider::{CollectFormat, ErrorKind, ListSink, ListUpdate, Provider, ProviderError};
 
 use super::http::{self, Http, Request, RetryPolicy};
@@ -37,6 +38,8 @@ pub struct SectigoSettings {
     pub page_size: usize,
     pub timeout: Duration,
     pub read_only: bool,
+    /// How the server's certificate is checked (system roots by default).
+    pub tls: TlsTrust,
 }
 
 /// How an SCM account logs in (digest §1.2). Debug output never shows the secret parts.
@@ -364,6 +367,7 @@ impl SectigoSettings {
             page_size: SectigoSettings::DEFAULT_PAGE_SIZE,
             timeout: SectigoSettings::DEFAULT_TIMEOUT,
             read_only: false,
+            tls: TlsTrust::System,
         }
     }
 }
@@ -442,13 +446,14 @@ impl SectigoClient {
                     let p = p.to_string();
                     base.set_path(&p);
                 }
-                let identity = reqwest::Identity::from_pem(id.pem.expose_secret().as_bytes())
+                // Parsed here for a message that names the files; `TlsTrust::apply` installs it.
+                reqwest::Identity::from_pem(id.pem.expose_secret().as_bytes())
                     .map_err(|e| local(identity_error(id, &e)))?;
                 (
                     http::login_headers(&settings.login, &settings.customer_uri)
                         .map_err(header_err)?,
                     http::PRIVATE_PREFIX,
-                    Some(identity),
+                    Some(id.pem.expose_secret().as_bytes()),
                 )
             }
         };
@@ -466,9 +471,13 @@ impl SectigoClient {
         if is_loopback(&base) {
             builder = builder.no_proxy();
         }
-        if let Some(identity) = identity {
-            builder = builder.identity(identity);
+        if settings.tls.is_insecure() {
+            tracing::warn!(
+                account = %settings.name,
+                "TLS certificates are NOT verified for this account (tls_skip_verify = true)"
+            );
         }
+        builder = settings.tls.apply(builder, identity).map_err(local)?;
         let client = builder.build().map_err(|e| match &settings.auth {
             // With an identity, this is where rustls parses the key and checks that it
             // belongs to the certificate.

@@ -229,7 +229,11 @@ impl Http {
             return self.error(
                 req,
                 ErrorKind::Network,
-                format!("cannot connect to {}: {chain}", self.host()),
+                format!(
+                    "cannot connect to {}: {chain}{}",
+                    self.host(),
+                    crate::provider::tls::hint(&chain)
+                ),
             );
         }
         let what = if e.is_timeout() {
