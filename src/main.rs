@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand};
 use secrecy::SecretString;
 
 use certdeck::app::{KeyMap, State};
-use certdeck::config::Config;
+use certdeck::config::{Config, SecretSource};
 use certdeck::demo::Demo;
 use certdeck::emulator::sectigo::{SectigoEmulator, SectigoOptions};
 use certdeck::logging::{self, Paths};
@@ -207,6 +207,25 @@ fn secret_set(cli: &Cli, account: &str) -> anyhow::Result<()> {
             "no account named {account:?} in {file} (accounts: {})",
             names.join(", ")
         );
+    }
+    if let Some(acc) = config.accounts.iter().find(|a| a.name == account) {
+        if acc.client_cert.is_some() {
+            bail!(
+                "account {account:?} logs in with a client certificate (client_cert/client_key), \
+                 which uses no password; nothing to store"
+            );
+        }
+        match &acc.secret {
+            SecretSource::Env(var) => bail!(
+                "account {account:?} takes its secret from the environment variable {var} \
+                 (password_env), not the keyring; remove password_env to use the keyring"
+            ),
+            SecretSource::Command(_) => bail!(
+                "account {account:?} takes its secret from password_command, not the keyring; \
+                 remove password_command to use the keyring"
+            ),
+            SecretSource::Keyring => {}
+        }
     }
     let secret = secrets::prompt_secret(&format!("Secret for {account}: "))?;
     secrets::store(account, &secret)

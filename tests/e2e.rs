@@ -278,3 +278,30 @@ fn secret_set_for_an_unknown_account_names_the_accounts() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("nope") && err.contains("corp"), "{err}");
 }
+
+#[test]
+fn secret_set_refuses_accounts_that_take_no_keyring_secret() {
+    let home = sandbox();
+    let base = "[[accounts]]\nname = \"corp\"\nkind = \"sectigo\"\nurl = \"https://cert-manager.com\"\nlogin = \"a\"\ncustomer_uri = \"b\"\n";
+    for (extra, says) in [
+        (
+            "client_cert = \"c.pem\"\nclient_key = \"k.pem\"\n",
+            "client certificate",
+        ),
+        ("password_env = \"CORP_PW\"\n", "CORP_PW"),
+        (
+            "password_command = \"pass show corp\"\n",
+            "password_command",
+        ),
+    ] {
+        let path = write_config(home.path(), &format!("{base}{extra}"));
+        // Refused before any prompt: stdin is not a terminal and nothing waits for it.
+        let out = run(
+            &["--config", path.to_str().unwrap(), "secret", "set", "corp"],
+            home.path(),
+        );
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("corp") && err.contains(says), "{err}");
+    }
+}

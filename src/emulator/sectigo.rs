@@ -304,6 +304,16 @@ impl SectigoEmulator {
             .insert(domain.trim().to_ascii_lowercase());
     }
 
+    /// Demo: DCV instructions count as followed `delay` after they were first shown (or
+    /// checked), as if the admin had published the record; `None` turns this off (default).
+    pub fn set_dcv_auto_publish(&self, delay: Option<Duration>) {
+        let mut db = self.shared.db();
+        db.auto_publish = delay;
+        if delay.is_none() {
+            db.instructed.clear();
+        }
+    }
+
     /// Stops the server and waits (up to 5 s) for it to finish.
     pub async fn shutdown(mut self) {
         if let Some(tx) = self.stop.take() {

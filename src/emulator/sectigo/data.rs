@@ -367,6 +367,11 @@ pub(crate) struct Db {
     pub next_domain_id: i64,
     /// Domains whose DCV instructions "were followed" (record published, e-mail link clicked).
     pub published: std::collections::HashSet<String>,
+    /// Demo: instructions count as followed this long after they were first handed out or
+    /// checked (None: only `published` counts).
+    pub auto_publish: Option<std::time::Duration>,
+    /// When each domain's instructions were first handed out or checked (for `auto_publish`).
+    pub instructed: std::collections::HashMap<String, i64>,
     /// Approved → Issued takes this long (Applied half-way).
     pub issue_delay: std::time::Duration,
     /// New SSL enrollments skip the Requested state.
@@ -513,6 +518,28 @@ fn host_name(rng: &mut StdRng, domain: &str) -> String {
 }
 
 impl Db {
+    /// The instructions for the domain at `i` were shown now (starts the demo clock).
+    pub fn note_instructed(&mut self, i: usize, now: i64) {
+        if self.auto_publish.is_some() {
+            let name = self.domains[i].name.clone();
+            self.instructed.entry(name).or_insert(now);
+        }
+    }
+
+    /// Whether the instructions for the domain at `i` were followed: published through the
+    /// knob, or (demo) handed out long enough ago.
+    pub fn dcv_followed(&mut self, i: usize, now: i64) -> bool {
+        let name = self.domains[i].name.clone();
+        if self.published.contains(&name) {
+            return true;
+        }
+        let Some(delay) = self.auto_publish else {
+            return false;
+        };
+        let since = *self.instructed.entry(name).or_insert(now);
+        now >= since + delay.as_secs() as i64
+    }
+
     /// Builds the seeded data: `ssl_count` SSL certificates around `now`.
     pub(crate) fn seed(ca: &DemoCa, seed: u64, now: i64, ssl_count: usize) -> anyhow::Result<Db> {
         let mut db = Db {
@@ -527,6 +554,8 @@ impl Db {
             domains: seed_domains(now),
             next_domain_id: 2101,
             published: Default::default(),
+            auto_publish: None,
+            instructed: Default::default(),
             issue_delay: std::time::Duration::from_secs(3),
             auto_approve: false,
             fam: super::family::Families {

@@ -53,13 +53,14 @@ fn order_status(d: &Dcv) -> &'static str {
 
 /// A submitted order whose instructions were followed validates on the next look.
 fn settle(db: &mut Db, i: usize, now: i64) {
-    let published = db.published.contains(&db.domains[i].name);
+    if !db.domains[i].dcv.order_submitted {
+        return;
+    }
+    let published = db.dcv_followed(i, now);
     let d = &mut db.domains[i].dcv;
-    if d.order_submitted {
-        d.last_check = Some(now);
-        if published && d.status != DcvStatus::Validated {
-            validate(d, now);
-        }
+    d.last_check = Some(now);
+    if published && d.status != DcvStatus::Validated {
+        validate(d, now);
     }
 }
 
@@ -261,7 +262,9 @@ pub(crate) fn dcv_delete(db: &mut Db, ctx: &Ctx) -> Res {
         email_ref: None,
         txt_value: None,
     };
-    db.published.remove(&db.domains[i].name.clone());
+    let name = db.domains[i].name.clone();
+    db.published.remove(&name);
+    db.instructed.remove(&name);
     Ok(util::empty(StatusCode::OK))
 }
 
@@ -315,6 +318,7 @@ pub(crate) fn dcv_start(db: &mut Db, ctx: &Ctx, method: &str) -> Res {
         return ok_json(json!({"emails": common.unwrap_or_default(), "dcvEmails": per}));
     }
     let i = domain_idx_of(db, &b)?;
+    db.note_instructed(i, ctx.now);
     let (mode, v) = match m.as_str() {
         "http" => ("HTTP", http_instructions(&db.domains[i], "http")),
         "https" => ("HTTPS", http_instructions(&db.domains[i], "https")),
@@ -336,7 +340,7 @@ pub(crate) fn dcv_start(db: &mut Db, ctx: &Ctx, method: &str) -> Res {
 
 fn submit_common(db: &mut Db, i: usize, mode: &'static str, now: i64) -> String {
     let backend = format!("{}", 100_400 + db.domains[i].id);
-    let published = db.published.contains(&db.domains[i].name);
+    let published = db.dcv_followed(i, now);
     let d = &mut db.domains[i].dcv;
     d.order_submitted = true;
     d.order_mode = Some(mode);

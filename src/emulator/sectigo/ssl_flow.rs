@@ -840,8 +840,16 @@ fn cert_domains(db: &Db, c: &SslCert) -> Vec<usize> {
 }
 
 /// GET `/api/ssl/v1/{sslId}/dcv`.
-pub(crate) fn dcv(db: &Db, ctx: &Ctx, raw_id: &str) -> Res {
+pub(crate) fn dcv(db: &mut Db, ctx: &Ctx, raw_id: &str) -> Res {
     let id = parse_id(raw_id)?;
+    if let Some(c) = db.ssl.get(&id).cloned() {
+        for i in cert_domains(db, &c) {
+            if !db.domains[i].dcv_ok(ctx.now) {
+                db.note_instructed(i, ctx.now);
+            }
+        }
+    }
+    let db = &*db;
     let c = db.ssl.get(&id).ok_or_else(|| wrong_id(raw_id))?;
     let mode = c.dcv_mode.clone().unwrap_or_else(|| "CNAME".into());
     let fmt = ctx.date_fmt(DateFmt::IsoSpace);
@@ -925,7 +933,7 @@ pub(crate) fn dcv_recheck(db: &mut Db, ctx: &Ctx, raw_id: &str) -> Res {
     let mode = c.dcv_mode.clone().unwrap_or_else(|| "CNAME".into());
     for i in cert_domains(db, &c) {
         let now = ctx.now;
-        let published = db.published.contains(&db.domains[i].name);
+        let published = db.dcv_followed(i, now);
         let d = &mut db.domains[i];
         d.dcv.last_check = Some(now);
         if !d.dcv_ok(now) && published {

@@ -1106,6 +1106,27 @@ async fn auto_approve_issues_without_a_human() {
 // ---- DCV, domains, organizations ------------------------------------------------------------
 
 #[tokio::test]
+async fn demo_auto_publish_validates_a_while_after_the_instructions() {
+    let t = T::new().await;
+    t.emu
+        .set_dcv_auto_publish(Some(std::time::Duration::from_secs(2)));
+    let status = || async {
+        let (_, v) = t
+            .post_json(
+                "/api/dcv/v2/validation/status",
+                serde_json::json!({"domain": "kestrel-labs.example"}),
+            )
+            .await;
+        v["status"].as_str().unwrap_or_default().to_string()
+    };
+    // The first look starts the clock; right away nothing is validated.
+    assert_eq!(status().await, "NOT_VALIDATED");
+    assert_eq!(status().await, "NOT_VALIDATED");
+    tokio::time::sleep(std::time::Duration::from_millis(3100)).await;
+    assert_eq!(status().await, "VALIDATED");
+}
+
+#[tokio::test]
 async fn dcv_list_filters_and_status() {
     let t = T::new().await;
     let r = t
