@@ -2,8 +2,10 @@
 //!
 //! [`generate`] makes a private key (ECDSA P-256/P-384 or RSA 2048/3072/4096, through rcgen
 //! on aws-lc-rs) and a PKCS#10 CSR whose subject is `CN=<common name>` and whose subject
-//! alternative names are the given DNS names (IP addresses become IP SANs). The private key is
-//! returned as PKCS#8 PEM inside a [`SecretString`] so it cannot be printed by accident.
+//! alternative names are the given DNS names (IP addresses become IP SANs);
+//! [`generate_for_email`] does the same for S/MIME, with e-mail addresses as rfc822Name SANs.
+//! The private key is returned as PKCS#8 PEM inside a [`SecretString`] so it cannot be
+//! printed by accident.
 //!
 //! [`read_csr`] checks a CSR file the user brings (PEM, or DER which is converted): it must
 //! parse and its signature must verify. What is sent on is re-encoded from the parsed request,
@@ -33,6 +35,10 @@ pub enum KeygenError {
     CommonNameTooLong,
     #[error("{0:?} is not a DNS name or an IP address")]
     BadName(String),
+    #[error("{0:?} is not an e-mail address")]
+    BadEmail(String),
+    #[error("an S/MIME request needs at least one e-mail address")]
+    NoEmail,
     #[error("cannot generate a {alg} key: {reason}")]
     Generate { alg: &'static str, reason: String },
     #[error("cannot make the certificate request: {0}")]
@@ -60,7 +66,72 @@ pub fn generate(
         return Err(KeygenError::CommonNameTooLong);
     }
     let names = subject_alt_names(cn, sans)?;
+    make_request(alg, cn, names)
+}
 
+/// A new private key (PKCS#8 PEM) and a CSR (PEM) for a person's S/MIME certificate: the
+/// subject is `CN=<common name>` (the person's name, say) and every address in `emails` is an
+/// rfc822Name subject alternative name, the first one first.
+///
+/// Addresses are trimmed, de-duplicated (case-insensitively) and checked; at least one is
+/// needed. CPU-bound like [`generate`].
+pub fn generate_for_email(
+    alg: KeyAlg,
+    common_name: &str,
+    emails: &[String],
+) -> Result<(SecretString, String), KeygenError> {
+    let cn = common_name.trim();
+    if cn.is_empty() {
+        return Err(KeygenError::EmptyCommonName);
+    }
+    if cn.chars().count() > MAX_CN {
+        return Err(KeygenError::CommonNameTooLong);
+    }
+    let mut seen: Vec<String> = Vec::new();
+    let mut names = Vec::new();
+    for e in emails.iter().map(|e| e.trim()).filter(|e| !e.is_empty()) {
+        let key = e.to_ascii_lowercase();
+        if seen.contains(&key) {
+            continue;
+        }
+        if !is_email(e) {
+            return Err(KeygenError::BadEmail(e.to_string()));
+        }
+        let ia5 = e
+            .try_into()
+            .map_err(|_| KeygenError::BadEmail(e.to_string()))?;
+        names.push(SanType::Rfc822Name(ia5));
+        seen.push(key);
+    }
+    if names.is_empty() {
+        return Err(KeygenError::NoEmail);
+    }
+    make_request(alg, cn, names)
+}
+
+/// An e-mail address as it can go into an rfc822Name: ASCII, one `@`, a local part, and a
+/// domain that is a DNS name with at least one dot.
+pub fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && local.len() <= 64
+        && s.len() <= 254
+        && local
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && !b"@<>()[]\\,;:\"".contains(&b))
+        && domain.contains('.')
+        && !domain.starts_with("*.")
+        && is_dns_name(domain)
+}
+
+/// The key, then the CSR with subject `CN=<cn>` and `names`, signed with it.
+fn make_request(
+    alg: KeyAlg,
+    cn: &str,
+    names: Vec<SanType>,
+) -> Result<(SecretString, String), KeygenError> {
     let key = make_key(alg)?;
     let mut params = CertificateParams::default();
     let mut dn = DistinguishedName::new();
@@ -229,6 +300,7 @@ fn check_csr(der: &[u8]) -> Result<(String, Vec<String>), String> {
         .transpose()?
         .unwrap_or_default();
     let mut sans = Vec::new();
+    let mut emails = 0usize;
     if let Some(exts) = csr.requested_extensions() {
         for ext in exts {
             if let ParsedExtension::SubjectAlternativeName(san) = ext {
@@ -240,13 +312,15 @@ fn check_csr(der: &[u8]) -> Result<(String, Vec<String>), String> {
                                 sans.push(ip.to_string());
                             }
                         }
+                        // An S/MIME request may name its person by e-mail only.
+                        GeneralName::RFC822Name(_) => emails += 1,
                         _ => {}
                     }
                 }
             }
         }
     }
-    if cn.trim().is_empty() && sans.is_empty() {
+    if cn.trim().is_empty() && sans.is_empty() && emails == 0 {
         return Err("the request names no common name and no subject alternative names".into());
     }
     Ok((cn, sans))
@@ -427,6 +501,93 @@ mod tests {
         assert!(
             e.contains("missing.csr") && e.contains("cannot read"),
             "{e}"
+        );
+    }
+}
+
+#[cfg(test)]
+mod email_tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+
+    /// (common name, rfc822 names) of a PEM CSR.
+    fn subject_and_emails(pem: &str) -> (String, Vec<String>) {
+        let der = csr_der(pem.as_bytes()).unwrap();
+        let (_, csr) =
+            x509_parser::certification_request::X509CertificationRequest::from_der(&der).unwrap();
+        csr.verify_signature().unwrap();
+        let cn = csr
+            .certification_request_info
+            .subject
+            .iter_common_name()
+            .next()
+            .map(|a| a.as_str().unwrap().to_string())
+            .unwrap_or_default();
+        let mut emails = Vec::new();
+        for ext in csr.requested_extensions().into_iter().flatten() {
+            if let ParsedExtension::SubjectAlternativeName(san) = ext {
+                for g in &san.general_names {
+                    match g {
+                        GeneralName::RFC822Name(e) => emails.push(e.to_string()),
+                        other => panic!("only e-mail SANs expected, got {other:?}"),
+                    }
+                }
+            }
+        }
+        (cn, emails)
+    }
+
+    #[test]
+    fn smime_requests_carry_the_addresses_as_rfc822_names() {
+        let (key, csr) = generate_for_email(
+            KeyAlg::EcdsaP256,
+            "Ada Q. Lovelace",
+            &[
+                " ada@example.com ".into(),
+                "a.lovelace@lab.example.org".into(),
+                "ADA@example.com".into(),
+            ],
+        )
+        .unwrap();
+        assert!(
+            key.expose_secret()
+                .starts_with("-----BEGIN PRIVATE KEY-----")
+        );
+        let (cn, emails) = subject_and_emails(&csr);
+        assert_eq!(cn, "Ada Q. Lovelace");
+        assert_eq!(emails, ["ada@example.com", "a.lovelace@lab.example.org"]);
+        // A CSR file with a name and e-mail SANs only reads back with no DNS names.
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("smime.csr");
+        std::fs::write(&p, &csr).unwrap();
+        let (pem, cn, sans) = read_csr(&p).unwrap();
+        assert_eq!((pem, cn.as_str()), (csr, "Ada Q. Lovelace"));
+        assert!(sans.is_empty(), "{sans:?}");
+    }
+
+    #[test]
+    fn smime_addresses_are_checked() {
+        let gen_with = |emails: &[&str]| {
+            let v: Vec<String> = emails.iter().map(|e| e.to_string()).collect();
+            generate_for_email(KeyAlg::EcdsaP256, "Ada", &v)
+        };
+        assert_eq!(gen_with(&[]).unwrap_err(), KeygenError::NoEmail);
+        assert_eq!(gen_with(&["  "]).unwrap_err(), KeygenError::NoEmail);
+        for bad in [
+            "ada",
+            "ada@localhost",
+            "@example.com",
+            "a b@example.com",
+            "ada@ex ample.com",
+            "åsa@example.com",
+        ] {
+            let e = gen_with(&["ok@example.com", bad]).unwrap_err();
+            assert_eq!(e, KeygenError::BadEmail(bad.to_string()), "{bad}");
+            assert!(e.to_string().contains(bad), "{e}");
+        }
+        assert_eq!(
+            generate_for_email(KeyAlg::EcdsaP256, " ", &["a@example.com".into()]).unwrap_err(),
+            KeygenError::EmptyCommonName
         );
     }
 }

@@ -12,7 +12,9 @@ use crate::audit::{AuditEntry, AuditLog};
 use crate::files;
 use crate::keygen;
 use crate::model::{AccountIdx, ActionKind, Capabilities, Cert, CertDetail, Family};
-use crate::provider::actions::{EnrollRequest, Enrolled, ReplaceRequest};
+use crate::provider::actions::{
+    ClientEnrollRequest, DeviceEnrollRequest, EnrollRequest, Enrolled, ReplaceRequest,
+};
 use crate::provider::request::{ActionOutput, ActionRequest};
 use crate::provider::{CollectFormat, ErrorKind, ListSink, ListUpdate, Provider, ProviderError};
 use crate::x509::{self, CertView};
@@ -130,12 +132,70 @@ pub enum KeySource {
     CsrFile(PathBuf),
 }
 
-/// An enrolment as the dialog produced it; the worker fills in `request.csr`.
+/// Which family's request an enrolment makes. The dialog fills in everything but the CSR;
+/// the worker makes (or reads) the CSR and puts it in before sending.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EnrollKind {
+    /// SSL: the CSR names the common name and the DNS/IP names in `sans`.
+    Ssl(EnrollRequest),
+    /// Client (S/MIME): the CSR names the person (`EnrollSpec::common_name`, else the
+    /// e-mail) and carries the e-mail addresses as rfc822Name SANs.
+    Client(ClientEnrollRequest),
+    /// Device: the CSR names the device (`EnrollSpec::common_name`).
+    Device(DeviceEnrollRequest),
+}
+
+impl EnrollKind {
+    pub fn family(&self) -> Family {
+        match self {
+            EnrollKind::Ssl(_) => Family::Ssl,
+            EnrollKind::Client(_) => Family::Client,
+            EnrollKind::Device(_) => Family::Device,
+        }
+    }
+
+    fn set_csr(&mut self, csr: String) {
+        match self {
+            EnrollKind::Ssl(r) => r.csr = csr,
+            EnrollKind::Client(r) => r.csr = csr,
+            EnrollKind::Device(r) => r.csr = csr,
+        }
+    }
+
+    fn into_action(self) -> ActionRequest {
+        match self {
+            EnrollKind::Ssl(r) => ActionRequest::Enroll(r),
+            EnrollKind::Client(r) => ActionRequest::EnrollClient(r),
+            EnrollKind::Device(r) => ActionRequest::EnrollDevice(r),
+        }
+    }
+}
+
+impl From<EnrollRequest> for EnrollKind {
+    fn from(r: EnrollRequest) -> EnrollKind {
+        EnrollKind::Ssl(r)
+    }
+}
+
+impl From<ClientEnrollRequest> for EnrollKind {
+    fn from(r: ClientEnrollRequest) -> EnrollKind {
+        EnrollKind::Client(r)
+    }
+}
+
+impl From<DeviceEnrollRequest> for EnrollKind {
+    fn from(r: DeviceEnrollRequest) -> EnrollKind {
+        EnrollKind::Device(r)
+    }
+}
+
+/// An enrolment as the dialog produced it; the worker fills in the request's CSR.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnrollSpec {
+    /// The CSR's common name: the host (SSL), the person's name (S/MIME) or the device.
     pub common_name: String,
     pub key: KeySource,
-    pub request: EnrollRequest,
+    pub request: EnrollKind,
     /// Instead of a new enrolment, replace this certificate with the new CSR (SCM `replace`):
     /// (family, id, reason and names; its `csr` is filled in by the worker).
     pub replace: Option<(Family, String, ReplaceRequest)>,
@@ -172,6 +232,8 @@ pub enum JobOutput {
     },
     Enrolled {
         account: AccountIdx,
+        /// The family the new request belongs to.
+        family: Family,
         enrolled: Enrolled,
         /// Where the private key was written (None for a CSR from a file).
         key_path: Option<PathBuf>,
@@ -634,11 +696,19 @@ async fn enroll(
     let Some(log) = ctx.audit.clone() else {
         return Err(no_audit_log(&name, action));
     };
-    let cn = common_name.trim().to_string();
-    let first_id = match &replace {
-        Some((_, id, _)) => vec![id.clone()],
-        None if cn.is_empty() => request.sans.first().cloned().into_iter().collect(),
-        None => vec![cn.clone()],
+    let family = request.family();
+    let cn = match (&request, common_name.trim()) {
+        // An S/MIME request with no name is named by its address.
+        (EnrollKind::Client(r), "") => r.email.trim().to_string(),
+        (_, cn) => cn.to_string(),
+    };
+    let first_id = match (&replace, &request) {
+        (Some((_, id, _)), _) => vec![id.clone()],
+        (None, EnrollKind::Client(r)) => vec![r.email.trim().to_string()],
+        (None, EnrollKind::Ssl(r)) if cn.is_empty() => {
+            r.sans.first().cloned().into_iter().collect()
+        }
+        (None, _) => vec![cn.clone()],
     };
     let mut entry = AuditEntry::new(&name, action, first_id);
     if let Some((_, _, r)) = &replace {
@@ -663,9 +733,26 @@ async fn enroll(
             };
             entry = entry.with_detail(format!("{} key {}", alg.label(), path.display()));
             progress(tx, job, 1, &format!("generating a {} key", alg.label()));
-            let (cn2, sans) = (cn.clone(), request.sans.clone());
-            let made =
-                tokio::task::spawn_blocking(move || keygen::generate(alg, &cn2, &sans)).await;
+            let cn2 = cn.clone();
+            let made = match &request {
+                // S/MIME: the person's addresses as rfc822Name SANs, the primary one first.
+                EnrollKind::Client(r) => {
+                    let emails: Vec<String> = std::iter::once(r.email.clone())
+                        .chain(r.secondary_emails.iter().cloned())
+                        .collect();
+                    tokio::task::spawn_blocking(move || {
+                        keygen::generate_for_email(alg, &cn2, &emails)
+                    })
+                    .await
+                }
+                EnrollKind::Ssl(r) => {
+                    let sans = r.sans.clone();
+                    tokio::task::spawn_blocking(move || keygen::generate(alg, &cn2, &sans)).await
+                }
+                // A device is named by its common name (one that is a host name also
+                // becomes a DNS SAN).
+                _ => tokio::task::spawn_blocking(move || keygen::generate(alg, &cn2, &[])).await,
+            };
             let (secret, csr) = match made {
                 Ok(Ok(pair)) => pair,
                 Ok(Err(e)) => {
@@ -710,7 +797,9 @@ async fn enroll(
                 .and_then(|r| r.map_err(|e| e.to_string()));
             match read {
                 Ok((pem, csr_cn, _sans)) => {
-                    if replace.is_none() && !csr_cn.is_empty() {
+                    // An SSL request is named by what its CSR names; S/MIME and device ones
+                    // keep the address or device name the user gave.
+                    if replace.is_none() && family == Family::Ssl && !csr_cn.is_empty() {
                         entry.ids = vec![csr_cn];
                     }
                     (pem, None)
@@ -749,9 +838,13 @@ async fn enroll(
             key_path,
         });
     }
-    request.csr = csr;
+    let named = match &request {
+        EnrollKind::Client(r) => format!("e-mail {}, CN {cn}", r.email.trim()),
+        _ => format!("CN {cn}"),
+    };
+    request.set_csr(csr);
     progress(tx, job, 3, "sending the request");
-    let result = match provider.act(&ActionRequest::Enroll(request)).await {
+    let result = match provider.act(&request.into_action()).await {
         Ok(ActionOutput::Enrolled(e)) => Ok(e),
         Ok(other) => Err(ProviderError::new(
             &name,
@@ -764,7 +857,7 @@ async fn enroll(
     if let Ok(e) = &result {
         entry.ids = vec![e.id.clone()];
         let detail = entry.detail.take().unwrap_or_default();
-        entry = entry.with_detail(format!("CN {cn}; {detail}"));
+        entry = entry.with_detail(format!("{named}; {detail}"));
     }
     let result = result.map_err(|mut e| {
         if let Some(p) = &key_path {
@@ -779,6 +872,7 @@ async fn enroll(
     let enrolled = finish(log, entry, result).await?;
     Ok(JobOutput::Enrolled {
         account,
+        family,
         enrolled,
         key_path,
     })

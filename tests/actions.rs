@@ -218,7 +218,7 @@ impl Rig {
         let spec = Box::new(EnrollSpec {
             common_name: common_name.to_string(),
             key,
-            request,
+            request: request.into(),
             replace: None,
         });
         self.run(move |job| Command::Enroll { job, account, spec })
@@ -1015,7 +1015,7 @@ async fn replace_with_a_new_local_key_reissues_from_that_key() {
             alg: KeyAlg::EcdsaP384,
             key_path: new_key.clone(),
         },
-        request: EnrollRequest::default(),
+        request: EnrollRequest::default().into(),
         replace: Some((
             Family::Ssl,
             en.id.clone(),
@@ -1057,4 +1057,288 @@ async fn replace_with_a_new_local_key_reissues_from_that_key() {
     );
     assert_eq!(last.ids, vec![en.id.clone()]);
     assert_eq!(last.reason.as_deref(), Some("key rotation"));
+}
+
+// ---- client (S/MIME) and device enrolment ----------------------------------------------------
+
+use certdeck::provider::actions::{ClientEnrollRequest, DeviceEnrollRequest, Profile};
+use certdeck::worker::EnrollKind;
+
+impl Rig {
+    /// A family's first profile, the first organization and the mandatory custom fields
+    /// (filled in), as the enrol dialog would load them.
+    async fn family_inputs(&mut self, family: Family) -> (Profile, i64, Vec<(String, String)>) {
+        let profile = match self
+            .act(
+                RW,
+                ActionRequest::Profiles {
+                    family,
+                    org_id: None,
+                },
+            )
+            .await
+            .unwrap()
+        {
+            ActionOutput::Profiles(p) => p.into_iter().next().expect("a profile"),
+            other => panic!("{other:?}"),
+        };
+        let org = match self.act(RW, ActionRequest::Organizations).await.unwrap() {
+            ActionOutput::Organizations(o) => o.first().expect("an organization").id,
+            other => panic!("{other:?}"),
+        };
+        let custom = match self
+            .act(RW, ActionRequest::CustomFields { family })
+            .await
+            .unwrap()
+        {
+            ActionOutput::CustomFields(c) => c
+                .into_iter()
+                .filter(|f| f.mandatory)
+                .map(|f| (f.name, "from-actions-test".to_string()))
+                .collect(),
+            other => panic!("{other:?}"),
+        };
+        (profile, org, custom)
+    }
+
+    async fn enroll_kind(
+        &mut self,
+        common_name: &str,
+        key: KeySource,
+        request: EnrollKind,
+    ) -> Result<JobOutput, ProviderError> {
+        let spec = Box::new(EnrollSpec {
+            common_name: common_name.to_string(),
+            key,
+            request,
+            replace: None,
+        });
+        self.run(move |job| Command::Enroll {
+            job,
+            account: RW,
+            spec,
+        })
+        .await
+    }
+
+    /// A certificate of any family, with the key-match check against `key`.
+    async fn family_detail(
+        &mut self,
+        family: Family,
+        id: &str,
+        key: Option<PathBuf>,
+    ) -> (Cert, Box<worker::DetailView>) {
+        let id = id.to_string();
+        match self
+            .run(move |job| Command::Detail {
+                job,
+                account: RW,
+                family,
+                id,
+                key,
+            })
+            .await
+        {
+            Ok(JobOutput::Detail { cert, view, .. }) => (cert, view),
+            other => panic!("detail failed: {other:?}"),
+        }
+    }
+}
+
+fn enrolled_in(family: Family, r: Result<JobOutput, ProviderError>) -> (Enrolled, Option<PathBuf>) {
+    match r {
+        Ok(JobOutput::Enrolled {
+            family: f,
+            enrolled,
+            key_path,
+            ..
+        }) => {
+            assert_eq!(f, family, "the new request's family");
+            (enrolled, key_path)
+        }
+        other => panic!("enrolment failed: {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn smime_enrolment_with_a_local_key_is_issued_for_that_key_and_audited() {
+    let mut rig = Rig::start(5).await;
+    let (profile, org_id, custom) = rig.family_inputs(Family::Client).await;
+    let key_path = rig.path("ada.key");
+    let request = ClientEnrollRequest {
+        org_id,
+        profile_id: profile.id,
+        term_days: profile.terms.first().copied(),
+        email: "ada.lovelace@analytical.example".into(),
+        first_name: "Ada".into(),
+        middle_name: None,
+        last_name: "Lovelace".into(),
+        common_name: Some("Ada Lovelace".into()),
+        phone: Some("+44 (20) 7946-0000".into()),
+        secondary_emails: vec!["countess@analytical.example".into()],
+        custom_fields: custom,
+        comments: Some("enrolled by the actions test".into()),
+        ..Default::default()
+    };
+    let (en, kp) = enrolled_in(
+        Family::Client,
+        rig.enroll_kind(
+            "Ada Lovelace",
+            KeySource::Generate {
+                alg: KeyAlg::EcdsaP256,
+                key_path: key_path.clone(),
+            },
+            EnrollKind::Client(request),
+        )
+        .await,
+    );
+    assert_eq!(kp.as_deref(), Some(key_path.as_path()));
+    let key_pem = std::fs::read_to_string(&key_path).expect("the key was written");
+    rcgen::KeyPair::from_pem(&key_pem).expect("the key parses");
+    #[cfg(unix)]
+    assert_eq!(mode(&key_path), 0o600);
+
+    // The request is in SCM under the client family; once issued it is for this key and
+    // names both addresses.
+    let (cert, _) = rig.family_detail(Family::Client, &en.id, None).await;
+    assert_eq!(cert.family, Family::Client);
+    assert_eq!(cert.common_name, "Ada Lovelace");
+    assert_eq!(
+        cert.sans,
+        [
+            "ada.lovelace@analytical.example",
+            "countess@analytical.example"
+        ]
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let view = loop {
+        let (cert, view) = rig
+            .family_detail(Family::Client, &en.id, Some(key_path.clone()))
+            .await;
+        if cert.status == CertStatus::Issued {
+            break view;
+        }
+        assert_eq!(
+            cert.status,
+            CertStatus::Requested,
+            "S/MIME needs no approval"
+        );
+        assert!(Instant::now() < deadline, "not issued in time");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(
+        view.key_match
+            .as_ref()
+            .map(|(p, r)| (p.as_path(), r.clone())),
+        Some((key_path.as_path(), Ok(true)))
+    );
+    let leaf = &view.x509.as_ref().expect("the body parses")[0];
+    assert_eq!(leaf.common_name.as_deref(), Some("Ada Lovelace"));
+    assert_eq!(
+        leaf.sans,
+        [
+            x509::San::Email("ada.lovelace@analytical.example".into()),
+            x509::San::Email("countess@analytical.example".into()),
+        ]
+    );
+
+    let log = rig.audit();
+    assert_eq!(log.len(), 1, "{log:#?}");
+    let line = &log[0];
+    assert_eq!(
+        (line.action.as_str(), line.outcome.as_str()),
+        ("enroll", "ok")
+    );
+    assert_eq!(line.ids, vec![en.id.clone()]);
+    let d = line.detail.as_deref().unwrap();
+    assert!(
+        d.contains("ada.lovelace@analytical.example")
+            && d.contains("Ada Lovelace")
+            && d.contains("ada.key")
+            && d.contains("ECDSA P-256"),
+        "{d}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn device_enrolment_with_a_local_key_waits_for_approval_and_is_audited() {
+    let mut rig = Rig::start(5).await;
+    let (profile, org_id, custom) = rig.family_inputs(Family::Device).await;
+    assert!(
+        !custom.is_empty(),
+        "the device family has a mandatory field"
+    );
+    let cn = "door-cam-7.devices.example";
+    let request = |custom: Vec<(String, String)>| DeviceEnrollRequest {
+        org_id,
+        profile_id: profile.id,
+        term_days: profile.terms.first().copied(),
+        custom_fields: custom,
+        optional_fields: vec![("commonName".into(), cn.into())],
+        comments: Some("enrolled by the actions test".into()),
+        ..Default::default()
+    };
+
+    // Without the mandatory custom field SCM refuses; the key made for it is kept.
+    let kept = rig.path("refused.key");
+    let e = rig
+        .enroll_kind(
+            cn,
+            KeySource::Generate {
+                alg: KeyAlg::EcdsaP256,
+                key_path: kept.clone(),
+            },
+            EnrollKind::Device(request(vec![])),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!((e.kind, e.code), (ErrorKind::Rejected, Some(-62)), "{e}");
+    assert!(e.message.contains("refused.key"), "{e}");
+    assert!(kept.exists());
+
+    let key_path = rig.path("door-cam-7.key");
+    let (en, kp) = enrolled_in(
+        Family::Device,
+        rig.enroll_kind(
+            cn,
+            KeySource::Generate {
+                alg: KeyAlg::EcdsaP384,
+                key_path: key_path.clone(),
+            },
+            EnrollKind::Device(request(custom)),
+        )
+        .await,
+    );
+    assert_eq!(kp.as_deref(), Some(key_path.as_path()));
+    rcgen::KeyPair::from_pem(&std::fs::read_to_string(&key_path).unwrap()).expect("the key parses");
+    #[cfg(unix)]
+    assert_eq!(mode(&key_path), 0o600);
+    let (cert, _) = rig.family_detail(Family::Device, &en.id, None).await;
+    assert_eq!(cert.family, Family::Device);
+    assert_eq!(cert.common_name, cn);
+    assert_eq!(
+        cert.status,
+        CertStatus::Requested,
+        "devices wait for approval"
+    );
+
+    let log = rig.audit();
+    let summary: Vec<(&str, &str)> = log
+        .iter()
+        .map(|e| (e.action.as_str(), e.outcome.as_str()))
+        .collect();
+    assert_eq!(summary.len(), 2, "{log:#?}");
+    assert_eq!(summary[1], ("enroll", "ok"));
+    assert!(summary[0].1.starts_with("error: "), "{:?}", log[0]);
+    assert_eq!(
+        log[0].ids,
+        vec![cn.to_string()],
+        "a refused one is named by its CN"
+    );
+    assert_eq!(log[1].ids, vec![en.id.clone()]);
+    let d = log[1].detail.as_deref().unwrap();
+    assert!(
+        d.contains(cn) && d.contains("door-cam-7.key") && d.contains("ECDSA P-384"),
+        "{d}"
+    );
 }

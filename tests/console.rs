@@ -890,3 +890,164 @@ fn read_only_is_shown_first_in_the_title() {
     let title = screen.lines().next().unwrap();
     assert!(title.contains(" certdeck READ-ONLY │"), "{title}");
 }
+
+// ---- enrolment of client (S/MIME) and device certificates --------------------------------
+
+/// One Sectigo account with SSL, client and device certificates, loaded.
+fn families_console() -> State {
+    let accounts = vec![AccountView::new(
+        "corp-scm",
+        ProviderKind::Sectigo,
+        &[Family::Ssl, Family::Client, Family::Device],
+    )];
+    let mut s = State::new(accounts, KeyMap::default(), NOW, (80, 24));
+    let cmds = s.start();
+    for c in &cmds {
+        let Command::List {
+            job,
+            account,
+            family,
+        } = c
+        else {
+            panic!("{c:?}")
+        };
+        let names: &[(&str, CertStatus, Option<i64>)] = match family {
+            Family::Client => &[
+                ("Grace Hopper", CertStatus::Issued, Some(210)),
+                ("Alan Turing", CertStatus::Requested, None),
+            ],
+            Family::Device => &[
+                (
+                    "door-cam-1.devices.example.test",
+                    CertStatus::Issued,
+                    Some(300),
+                ),
+                ("Lobby printer", CertStatus::Requested, None),
+            ],
+            _ => &[("www.example.test", CertStatus::Issued, Some(137))],
+        };
+        let rows: Vec<Cert> = names
+            .iter()
+            .enumerate()
+            .map(|(i, (cn, status, days))| Cert {
+                account: *account,
+                family: *family,
+                id: format!("{}{i}", 61 + *family as usize),
+                common_name: cn.to_string(),
+                sans: vec![],
+                serial: None,
+                status: *status,
+                status_text: status.label().to_string(),
+                profile: Some(format!("{} profile", family.label())),
+                expires: days.map(|d| NOW + d * 86_400),
+                complete: true,
+            })
+            .collect();
+        let n = rows.len();
+        update(&mut s, Msg::Worker(WorkerEvent::Rows { job: *job, rows }));
+        update(
+            &mut s,
+            Msg::Worker(WorkerEvent::Done {
+                job: *job,
+                result: Ok(JobOutput::Listed {
+                    account: *account,
+                    family: *family,
+                    count: n,
+                }),
+            }),
+        );
+    }
+    assert!(!s.busy());
+    s
+}
+
+fn family_enroll_data(r: &ActionRequest) -> ActionOutput {
+    match r {
+        ActionRequest::Profiles {
+            family: Family::Client,
+            ..
+        } => ActionOutput::Profiles(vec![Profile {
+            id: 6101,
+            name: "Standard S/MIME".into(),
+            description: None,
+            terms: vec![365, 730],
+            key_types: vec![
+                ("RSA".into(), vec!["2048".into(), "3072".into()]),
+                ("EC".into(), vec!["P-256".into()]),
+            ],
+        }]),
+        ActionRequest::Profiles {
+            family: Family::Device,
+            ..
+        } => ActionOutput::Profiles(vec![Profile {
+            id: 6201,
+            name: "Device Identity".into(),
+            description: None,
+            terms: vec![365, 730],
+            key_types: vec![("EC".into(), vec!["P-256".into(), "P-384".into()])],
+        }]),
+        ActionRequest::CustomFields { family } => {
+            ActionOutput::CustomFields(vec![if *family == Family::Device {
+                CustomFieldDef {
+                    id: Some(436),
+                    name: "Asset Tag".into(),
+                    mandatory: true,
+                }
+            } else {
+                CustomFieldDef {
+                    id: Some(357),
+                    name: "Employee ID".into(),
+                    mandatory: false,
+                }
+            }])
+        }
+        _ => enroll_data(r),
+    }
+}
+
+#[test]
+fn enroll_dialogs_of_the_client_and_device_families_at_80x24() {
+    let mut s = families_console();
+    to_scope(&mut s, Scope::Family(0, Family::Client));
+    let cmds = update(&mut s, key(KeyCode::Char('n')));
+    assert!(
+        cmds.iter().any(|c| matches!(
+            c,
+            Command::Act {
+                request: ActionRequest::Profiles {
+                    family: Family::Client,
+                    ..
+                },
+                ..
+            }
+        )),
+        "{cmds:?}"
+    );
+    answer(&mut s, &cmds, family_enroll_data);
+    insta::assert_snapshot!("dialog_enroll_smime_80x24", render(&s));
+
+    // Filled in and OK: the confirmation says what is sent and where the key goes.
+    type_str(&mut s, "grace.hopper@example.test");
+    update(&mut s, key(KeyCode::Tab));
+    type_str(&mut s, "Grace");
+    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Tab));
+    type_str(&mut s, "Hopper");
+    update(&mut s, key(KeyCode::Tab));
+    type_str(&mut s, "gmh@navy.example.test");
+    while s
+        .dialog
+        .as_ref()
+        .is_some_and(|d| d.form.focus != certdeck::app::form::Focus::Ok)
+    {
+        update(&mut s, key(KeyCode::Tab));
+    }
+    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
+    insta::assert_snapshot!("dialog_enroll_smime_confirm_80x24", render(&s));
+
+    let mut s = families_console();
+    to_scope(&mut s, Scope::Family(0, Family::Device));
+    let cmds = update(&mut s, key(KeyCode::Char('n')));
+    answer(&mut s, &cmds, family_enroll_data);
+    insta::assert_snapshot!("dialog_enroll_device_80x24", render(&s));
+}

@@ -5,16 +5,16 @@
 use std::path::PathBuf;
 
 use super::form::{Field, Form, FormEvent};
-use super::{JobKind, Severity, State};
+use super::{JobKind, Scope, Severity, State};
 use crate::audit::AuditEntry;
 use crate::model::{AccountIdx, ActionKind, CertStatus, Family};
 use crate::provider::CollectFormat;
 use crate::provider::actions::{
-    CertDcv, CustomFieldDef, DcvMethod, EnrollRequest, Organization, Profile, ReplaceRequest,
-    RevokeReason,
+    CertDcv, ClientEnrollRequest, CustomFieldDef, DcvMethod, DeviceEnrollRequest, EnrollRequest,
+    Organization, Profile, ReplaceRequest, RevokeReason,
 };
 use crate::provider::request::{ActionOutput, ActionRequest};
-use crate::worker::{Command, EnrollSpec, KeyAlg, KeySource};
+use crate::worker::{Command, EnrollKind, EnrollSpec, KeyAlg, KeySource};
 
 /// A certificate an action applies to.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,7 +34,8 @@ pub struct EnrollData {
     pub profiles: Option<Vec<Profile>>,
     pub orgs: Option<Vec<Organization>>,
     pub custom: Option<Vec<CustomFieldDef>>,
-    /// Whether the key-file path still follows the common name (not edited by hand).
+    /// Whether the key-file path still follows the common name (the e-mail address for
+    /// S/MIME) — it does until it is edited by hand.
     pub key_path_auto: bool,
 }
 
@@ -54,8 +55,10 @@ pub enum Purpose {
         target: Target,
         path_auto: bool,
     },
+    /// A new certificate request of `family` (SSL, client/S/MIME or device).
     Enroll {
         account: AccountIdx,
+        family: Family,
         data: EnrollData,
     },
     Dcv {
@@ -256,6 +259,20 @@ impl State {
         self.selected_account()
             .or_else(|| self.selected_cert().map(|(_, c)| c.account))
             .or_else(|| self.accounts.iter().position(|a| a.unavailable.is_none()))
+    }
+
+    /// The family a new certificate of `account` is enrolled in: the family selected in the
+    /// accounts pane, else the selected certificate's, else SSL.
+    pub fn enroll_family(&self, account: AccountIdx) -> Family {
+        match self.scope() {
+            Scope::Family(a, f) if a == account => f,
+            Scope::All | Scope::Pending | Scope::Account(_) => self
+                .selected_cert()
+                .filter(|(_, c)| c.account == account)
+                .map(|(_, c)| c.family)
+                .unwrap_or(Family::Ssl),
+            _ => Family::Ssl,
+        }
     }
 
     /// Open the dialog for an action key. Returns commands (refusal audits, data loads).
@@ -626,20 +643,29 @@ impl State {
                 let Some(account) = accounts.first().copied() else {
                     return cmds;
                 };
-                let mut form = Form::new("Enroll SSL certificate", "Enroll", true)
+                let family = self.enroll_family(account);
+                let Some(title) = enroll_title(family) else {
+                    refuse(
+                        self,
+                        format!(
+                            "certdeck enrols SSL, client (S/MIME) and device certificates; not {}",
+                            family.label().to_lowercase()
+                        ),
+                    );
+                    return cmds;
+                };
+                let mut form = Form::new(title, "Enroll", true)
                     .with_intro(vec![format!("Account {}", self.accounts[account].name)])
                     .with_fields(vec![]);
                 form.ready = false;
                 form.note = Some("loading profiles, organizations and custom fields…".into());
                 for request in [
                     ActionRequest::Profiles {
-                        family: Family::Ssl,
+                        family,
                         org_id: None,
                     },
                     ActionRequest::Organizations,
-                    ActionRequest::CustomFields {
-                        family: Family::Ssl,
-                    },
+                    ActionRequest::CustomFields { family },
                 ] {
                     let job = self.new_job(JobKind::DialogData, request.audit_name().into());
                     cmds.push(Command::Act {
@@ -652,6 +678,7 @@ impl State {
                     form,
                     purpose: Purpose::Enroll {
                         account,
+                        family,
                         data: EnrollData {
                             key_path_auto: true,
                             ..EnrollData::default()
@@ -664,11 +691,33 @@ impl State {
         cmds
     }
 
-    /// Data a dialog asked for arrived.
-    pub(super) fn dialog_data(&mut self, output: &ActionOutput) {
+    /// Data a dialog asked for arrived (for `request` to `account`). An answer meant for a
+    /// dialog that has since been closed — another account's, another family's — is dropped.
+    pub(super) fn dialog_data(
+        &mut self,
+        account: AccountIdx,
+        request: &ActionRequest,
+        output: &ActionOutput,
+    ) {
         let Some(d) = self.dialog.as_mut() else {
             return;
         };
+        if let Purpose::Enroll {
+            account: want_account,
+            family: want_family,
+            ..
+        } = &d.purpose
+        {
+            let family = match request {
+                ActionRequest::Profiles { family, .. } | ActionRequest::CustomFields { family } => {
+                    Some(*family)
+                }
+                _ => None,
+            };
+            if account != *want_account || family.is_some_and(|f| f != *want_family) {
+                return;
+            }
+        }
         match (&mut d.purpose, output) {
             (Purpose::Enroll { data, .. }, ActionOutput::Profiles(p)) => {
                 data.profiles = Some(p.clone())
@@ -707,14 +756,14 @@ impl State {
             }
             _ => return,
         }
-        if let Purpose::Enroll { data, .. } = &d.purpose
+        if let Purpose::Enroll { data, family, .. } = &d.purpose
             && data.profiles.is_some()
             && data.orgs.is_some()
             && data.custom.is_some()
             && d.form.fields.is_empty()
         {
-            let data = data.clone();
-            build_enroll_fields(&mut d.form, &data);
+            let (data, family) = (data.clone(), *family);
+            build_enroll_fields(&mut d.form, family, &data);
         }
     }
 
@@ -1038,8 +1087,12 @@ impl State {
                 cmds.extend(self.load_scope(super::Scope::Dcv(*account), true));
                 return cmds;
             }
-            Purpose::Enroll { account, data } => {
-                if let Some(spec) = enroll_spec(f, data) {
+            Purpose::Enroll {
+                account,
+                family,
+                data,
+            } => {
+                if let Some(spec) = enroll_spec(f, *family, data) {
                     let job = self.new_job(JobKind::Enroll, format!("enroll {}", spec.common_name));
                     cmds.push(Command::Enroll {
                         job,
@@ -1217,7 +1270,39 @@ fn profile_keys(data: &EnrollData, profile: usize) -> Vec<String> {
     v
 }
 
-fn build_enroll_fields(form: &mut Form, data: &EnrollData) {
+/// The enrol dialog's title for a family; `None` for families certdeck does not enrol.
+fn enroll_title(family: Family) -> Option<&'static str> {
+    match family {
+        Family::Ssl => Some("Enroll SSL certificate"),
+        Family::Client => Some("Enroll client (S/MIME) certificate"),
+        Family::Device => Some("Enroll device certificate"),
+        Family::CodeSigning => None,
+    }
+}
+
+/// How the family's profiles are named in messages.
+fn profile_noun(family: Family) -> &'static str {
+    match family {
+        Family::Ssl => "SSL certificate",
+        Family::Client => "client (S/MIME) certificate",
+        Family::Device => "device certificate",
+        Family::CodeSigning => "code signing",
+    }
+}
+
+/// The field the key-file name follows until it is edited.
+fn key_path_source(family: Family) -> &'static str {
+    if family == Family::Client {
+        "email"
+    } else {
+        "cn"
+    }
+}
+
+const KEY_FILE_HINT: &str = "written here (mode 0600) before the CSR is sent";
+const CSR_FILE_HINT: &str = "only with \"CSR from a file\"";
+
+fn build_enroll_fields(form: &mut Form, family: Family, data: &EnrollData) {
     let profiles: Vec<String> = data
         .profiles
         .as_ref()
@@ -1230,7 +1315,10 @@ fn build_enroll_fields(form: &mut Form, data: &EnrollData) {
         .unwrap_or_default();
     if profiles.is_empty() || orgs.is_empty() {
         form.note = Some(if profiles.is_empty() {
-            "this account has no SSL certificate profiles (Esc closes)".into()
+            format!(
+                "this account has no {} profiles (Esc closes)",
+                profile_noun(family)
+            )
         } else {
             "this account has no organizations (Esc closes)".into()
         });
@@ -1240,23 +1328,60 @@ fn build_enroll_fields(form: &mut Form, data: &EnrollData) {
         Field::choice("profile", "Profile", profiles, 0),
         Field::choice("org", "Organization", orgs, 0),
         Field::choice("term", "Term", profile_terms(data, 0), 0),
-        Field::text("cn", "Common name", "").with_hint("e.g. www.example.com or *.example.com"),
-        Field::text("sans", "Other names", "").with_hint("comma-separated DNS names or IPs"),
-        Field::choice("key", "Key", profile_keys(data, 0), 0),
-        Field::text("key_path", "Key file", "")
-            .with_hint("written here (mode 0600) before the CSR is sent"),
-        Field::text("csr_path", "CSR file", "").with_hint("only with \"CSR from a file\""),
-        Field::choice(
-            "dcv",
-            "DCV method",
-            DCV_MODES.iter().map(|s| s.to_string()).collect(),
-            0,
-        ),
-        Field::text("dcv_email", "DCV e-mail", "").with_hint("required for EMAIL"),
-        Field::text("comments", "Comments", ""),
-        Field::text("requester", "External requester", "")
-            .with_hint("e-mail addresses, comma-separated"),
     ];
+    let key_fields = || {
+        vec![
+            Field::choice("key", "Key", profile_keys(data, 0), 0),
+            Field::text("key_path", "Key file", "").with_hint(KEY_FILE_HINT),
+            Field::text("csr_path", "CSR file", "").with_hint(CSR_FILE_HINT),
+        ]
+    };
+    match family {
+        Family::Client => {
+            fields.extend([
+                Field::text("email", "E-mail", "")
+                    .with_hint("the person's address; it goes into the certificate"),
+                Field::text("first", "First name", ""),
+                Field::text("middle", "Middle name", "").with_hint("optional"),
+                Field::text("last", "Last name", ""),
+                Field::text("secondary", "Other e-mails", "")
+                    .with_hint("optional; comma-separated, also in the certificate"),
+                Field::text("phone", "Phone", "")
+                    .with_hint("optional; digits, spaces and + - ( ) # x"),
+            ]);
+            fields.extend(key_fields());
+            fields.push(Field::text("comments", "Comments", ""));
+        }
+        Family::Device => {
+            fields.push(
+                Field::text("cn", "Common name", "")
+                    .with_hint("the device's name, e.g. door-cam-7.example.com"),
+            );
+            fields.extend(key_fields());
+            fields.push(Field::text("comments", "Comments", ""));
+        }
+        _ => {
+            fields.extend([
+                Field::text("cn", "Common name", "")
+                    .with_hint("e.g. www.example.com or *.example.com"),
+                Field::text("sans", "Other names", "")
+                    .with_hint("comma-separated DNS names or IPs"),
+            ]);
+            fields.extend(key_fields());
+            fields.extend([
+                Field::choice(
+                    "dcv",
+                    "DCV method",
+                    DCV_MODES.iter().map(|s| s.to_string()).collect(),
+                    0,
+                ),
+                Field::text("dcv_email", "DCV e-mail", "").with_hint("required for EMAIL"),
+                Field::text("comments", "Comments", ""),
+                Field::text("requester", "External requester", "")
+                    .with_hint("e-mail addresses, comma-separated"),
+            ]);
+        }
+    }
     for (n, c) in data.custom.iter().flatten().enumerate() {
         let key: &'static str = CUSTOM_KEYS.get(n).copied().unwrap_or("custom_x");
         let label = if c.mandatory {
@@ -1271,6 +1396,7 @@ fn build_enroll_fields(form: &mut Form, data: &EnrollData) {
         }));
     }
     *form = std::mem::replace(form, Form::new("", "", true)).with_fields(fields);
+    // The first field to type into: the common name, or the person's e-mail.
     form.focus = super::form::Focus::Field(3);
     form.ready = true;
     form.note = None;
@@ -1305,7 +1431,7 @@ fn on_change(d: &mut Dialog, field: &'static str) {
             "path" => *path_auto = false,
             _ => {}
         },
-        Purpose::Enroll { data, .. } => match field {
+        Purpose::Enroll { data, family, .. } => match field {
             "profile" => {
                 let p = d.form.field("profile").map(|f| f.selected()).unwrap_or(0);
                 let terms = profile_terms(data, p);
@@ -1317,12 +1443,12 @@ fn on_change(d: &mut Dialog, field: &'static str) {
                     *f = Field::choice("key", "Key", keys, 0);
                 }
             }
-            "cn" if data.key_path_auto => {
-                let cn = d.form.value("cn");
-                let path = if cn.is_empty() {
+            f if f == key_path_source(*family) && data.key_path_auto => {
+                let name = d.form.value(f);
+                let path = if name.is_empty() {
                     String::new()
                 } else {
-                    format!("./{}.key", sanitize_file_stem(&cn))
+                    format!("./{}.key", sanitize_file_stem(&name))
                 };
                 if let Some(f) = d.form.field_mut("key_path") {
                     f.kind = super::form::FieldKind::Text(tui_input::Input::new(path));
@@ -1421,19 +1547,30 @@ fn validate(d: &mut Dialog, state: &State) {
                 f.set_error("path", "that is a directory; add a file name");
             }
         }
-        Purpose::Enroll { data, .. } => {
+        Purpose::Enroll { data, family, .. } => {
             if !f.ready {
                 f.note = Some("still loading".into());
                 return;
             }
-            check_names_key_and_dcv(f);
-            check_len(f, "comments", "Comments", 1024, false);
-            let req = f.value("requester");
-            if req.chars().count() > 512 {
-                f.set_error("requester", "at most 512 characters");
-            } else if let Some(bad) = split_list(&req).into_iter().find(|e| !looks_like_email(e)) {
-                f.set_error("requester", format!("{bad:?} is not an e-mail address"));
+            match family {
+                Family::Client => check_person(f),
+                Family::Device => {
+                    check_device_name(f);
+                    check_key_source(f);
+                }
+                _ => {
+                    check_names_key_and_dcv(f);
+                    let req = f.value("requester");
+                    if req.chars().count() > 512 {
+                        f.set_error("requester", "at most 512 characters");
+                    } else if let Some(bad) =
+                        split_list(&req).into_iter().find(|e| !looks_like_email(e))
+                    {
+                        f.set_error("requester", format!("{bad:?} is not an e-mail address"));
+                    }
+                }
             }
+            check_len(f, "comments", "Comments", 1024, false);
             for (n, c) in data.custom.iter().flatten().enumerate() {
                 let key = CUSTOM_KEYS.get(n).copied().unwrap_or("custom_x");
                 let v = f.value(key);
@@ -1466,13 +1603,7 @@ fn check_names_key_and_dcv(f: &mut Form) {
     if !bad.is_empty() {
         f.set_error("sans", format!("not valid host names: {}", bad.join(", ")));
     }
-    if f.value("key") == "CSR from a file" {
-        if f.value("csr_path").is_empty() {
-            f.set_error("csr_path", "name the CSR file (PEM)");
-        }
-    } else if f.value("key_path").is_empty() {
-        f.set_error("key_path", "name the file the private key is written to");
-    }
+    check_key_source(f);
     let email = f.value("dcv_email");
     if f.value("dcv") == "EMAIL" && !looks_like_email(&email) {
         f.set_error(
@@ -1482,6 +1613,104 @@ fn check_names_key_and_dcv(f: &mut Form) {
     } else if !email.is_empty() && !looks_like_email(&email) {
         f.set_error("dcv_email", format!("{email:?} is not an e-mail address"));
     }
+}
+
+/// Where the key goes, or where the CSR comes from.
+fn check_key_source(f: &mut Form) {
+    if f.value("key") == "CSR from a file" {
+        if f.value("csr_path").is_empty() {
+            f.set_error("csr_path", "name the CSR file (PEM)");
+        }
+    } else if f.value("key_path").is_empty() {
+        f.set_error("key_path", "name the file the private key is written to");
+    }
+}
+
+/// SCM's limits for a person (S/MIME enrol): e-mail (≤128), first and last name, the full
+/// name (≤64 together), other addresses, the phone number; then the key.
+fn check_person(f: &mut Form) {
+    let email = f.value("email");
+    if email.is_empty() {
+        f.set_error("email", "the e-mail address is required");
+    } else if email.chars().count() > 128 {
+        f.set_error(
+            "email",
+            format!(
+                "the e-mail address is too long: {} characters, at most 128",
+                email.chars().count()
+            ),
+        );
+    } else if !crate::keygen::is_email(&email) {
+        f.set_error("email", format!("{email:?} is not an e-mail address"));
+    }
+    let (first, middle, last) = (f.value("first"), f.value("middle"), f.value("last"));
+    if first.is_empty() {
+        f.set_error("first", "the first name is required");
+    }
+    if last.is_empty() {
+        f.set_error("last", "the last name is required");
+    }
+    let full = full_name(&first, &middle, &last);
+    let n = full.chars().count();
+    if !first.is_empty() && !last.is_empty() && n > 64 {
+        f.set_error(
+            "last",
+            format!("the full name is {n} characters; SCM allows at most 64"),
+        );
+    }
+    let bad: Vec<String> = split_list(&f.value("secondary"))
+        .into_iter()
+        .filter(|e| !crate::keygen::is_email(e))
+        .collect();
+    if !bad.is_empty() {
+        f.set_error(
+            "secondary",
+            format!("not e-mail addresses: {}", bad.join(", ")),
+        );
+    }
+    let phone = f.value("phone");
+    if phone.chars().count() > 32 {
+        f.set_error(
+            "phone",
+            format!(
+                "the phone number is too long: {} characters, at most 32",
+                phone.chars().count()
+            ),
+        );
+    } else if let Some(c) = phone
+        .chars()
+        .find(|c| !(c.is_ascii_digit() || "+-()# x".contains(*c)))
+    {
+        f.set_error(
+            "phone",
+            format!("{c:?} is not allowed in a phone number (digits, spaces and + - ( ) # x)"),
+        );
+    }
+    check_key_source(f);
+}
+
+/// A device's common name: required, at most 64 characters.
+fn check_device_name(f: &mut Form) {
+    let cn = f.value("cn");
+    let n = cn.chars().count();
+    if n == 0 {
+        f.set_error("cn", "the device's common name is required");
+    } else if n > 64 {
+        f.set_error(
+            "cn",
+            format!("the common name is too long: {n} characters, at most 64"),
+        );
+    }
+}
+
+/// "First Middle Last" as SCM builds it (an empty middle name is left out).
+fn full_name(first: &str, middle: &str, last: &str) -> String {
+    [first, middle, last]
+        .into_iter()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn looks_like_email(s: &str) -> bool {
@@ -1566,6 +1795,48 @@ fn summary(d: &Dialog) -> Vec<String> {
             format!("Delete {} (id {}) from SCM.", t.cn, t.id),
             "This cannot be undone.".into(),
         ],
+        Purpose::Enroll {
+            family: Family::Client,
+            ..
+        } => {
+            let name = full_name(&f.value("first"), &f.value("middle"), &f.value("last"));
+            let mut v = vec![
+                format!(
+                    "Enroll a client (S/MIME) certificate for {name} <{}>",
+                    f.value("email")
+                ),
+                format!(
+                    "profile {}, term {}, organization {}",
+                    f.value("profile"),
+                    f.value("term"),
+                    f.value("org")
+                ),
+            ];
+            let others = secondary_emails(f);
+            if !others.is_empty() {
+                v.push(format!("other e-mails: {}", others.join(", ")));
+            }
+            if !f.value("phone").is_empty() {
+                v.push(format!("phone: {}", f.value("phone")));
+            }
+            v.extend(enroll_extra_lines(d));
+            v
+        }
+        Purpose::Enroll {
+            family: Family::Device,
+            ..
+        } => {
+            let mut v = vec![
+                format!(
+                    "Enroll a device certificate for {} with profile {}",
+                    f.value("cn"),
+                    f.value("profile")
+                ),
+                format!("term {}, organization {}", f.value("term"), f.value("org")),
+            ];
+            v.extend(enroll_extra_lines(d));
+            v
+        }
         Purpose::Enroll { .. } => {
             let key = f.value("key");
             let mut v = vec![
@@ -1604,35 +1875,47 @@ fn summary(d: &Dialog) -> Vec<String> {
     }
 }
 
-fn enroll_spec(f: &Form, data: &EnrollData) -> Option<EnrollSpec> {
-    let profile = data
-        .profiles
-        .as_ref()?
-        .get(f.field("profile")?.selected())?;
-    let org = data.orgs.as_ref()?.get(f.field("org")?.selected())?;
-    let term = profile
-        .terms
-        .get(f.field("term").map(|t| t.selected()).unwrap_or(0))
-        .copied()
-        .unwrap_or(365);
-    let cn = f.value("cn");
-    let mut sans = vec![cn.clone()];
-    for s in split_list(&f.value("sans")) {
-        if !sans.iter().any(|x| x.eq_ignore_ascii_case(&s)) {
-            sans.push(s);
+/// The S/MIME and device summaries' last lines: the key (where it goes) or the CSR file,
+/// then the comments and custom fields that will be sent.
+fn enroll_extra_lines(d: &Dialog) -> Vec<String> {
+    let f = &d.form;
+    let key = f.value("key");
+    let mut v = vec![if key == "CSR from a file" {
+        format!("CSR from {}", f.value("csr_path"))
+    } else {
+        format!(
+            "new {key} key, written to {} (0600) first",
+            f.value("key_path")
+        )
+    }];
+    if !f.value("comments").is_empty() {
+        v.push(format!("comments: {}", f.value("comments")));
+    }
+    if let Purpose::Enroll { data, .. } = &d.purpose {
+        let custom = custom_values(f, data);
+        if !custom.is_empty() {
+            let shown: Vec<String> = custom.iter().map(|(n, v)| format!("{n}={v}")).collect();
+            v.push(format!("custom fields: {}", shown.join(", ")));
         }
     }
-    let key_label = f.value("key");
-    let key = match KeyAlg::ALL.into_iter().find(|k| k.label() == key_label) {
-        Some(alg) => KeySource::Generate {
-            alg,
-            key_path: PathBuf::from(f.value("key_path")),
-        },
-        None => KeySource::CsrFile(PathBuf::from(f.value("csr_path"))),
-    };
-    let dcv = f.value("dcv");
-    let custom_fields = data
-        .custom
+    v
+}
+
+/// The S/MIME form's other addresses, without repeats or the primary one.
+fn secondary_emails(f: &Form) -> Vec<String> {
+    let email = f.value("email");
+    let mut out: Vec<String> = Vec::new();
+    for e in split_list(&f.value("secondary")) {
+        if !e.eq_ignore_ascii_case(&email) && !out.iter().any(|x| x.eq_ignore_ascii_case(&e)) {
+            out.push(e);
+        }
+    }
+    out
+}
+
+/// The custom fields with a value, as (name, value).
+fn custom_values(f: &Form, data: &EnrollData) -> Vec<(String, String)> {
+    data.custom
         .iter()
         .flatten()
         .enumerate()
@@ -1640,23 +1923,86 @@ fn enroll_spec(f: &Form, data: &EnrollData) -> Option<EnrollSpec> {
             let v = f.value(CUSTOM_KEYS.get(n)?);
             (!v.is_empty()).then(|| (c.name.clone(), v))
         })
-        .collect();
+        .collect()
+}
+
+fn enroll_spec(f: &Form, family: Family, data: &EnrollData) -> Option<EnrollSpec> {
+    let profile = data
+        .profiles
+        .as_ref()?
+        .get(f.field("profile")?.selected())?;
+    let org = data.orgs.as_ref()?.get(f.field("org")?.selected())?;
+    let chosen_term = profile
+        .terms
+        .get(f.field("term").map(|t| t.selected()).unwrap_or(0))
+        .copied();
+    let comments = Some(f.value("comments")).filter(|s| !s.is_empty());
+    let custom_fields = custom_values(f, data);
+    let (common_name, request) = match family {
+        Family::Client => {
+            let (first, middle, last) = (f.value("first"), f.value("middle"), f.value("last"));
+            let name = full_name(&first, &middle, &last);
+            let email = f.value("email");
+            let secondary = secondary_emails(f);
+            let request = ClientEnrollRequest {
+                org_id: org.id,
+                profile_id: profile.id,
+                term_days: chosen_term,
+                csr: String::new(),
+                email,
+                first_name: first,
+                middle_name: Some(middle).filter(|m| !m.is_empty()),
+                last_name: last,
+                common_name: Some(name.clone()).filter(|n| !n.is_empty()),
+                phone: Some(f.value("phone")).filter(|p| !p.is_empty()),
+                secondary_emails: secondary,
+                custom_fields,
+                comments,
+            };
+            (name, EnrollKind::Client(request))
+        }
+        Family::Device => {
+            let cn = f.value("cn");
+            let request = DeviceEnrollRequest {
+                org_id: org.id,
+                profile_id: profile.id,
+                term_days: chosen_term,
+                csr: String::new(),
+                custom_fields,
+                optional_fields: vec![("commonName".into(), cn.clone())],
+                comments,
+            };
+            (cn, EnrollKind::Device(request))
+        }
+        _ => {
+            let cn = f.value("cn");
+            let mut sans = vec![cn.clone()];
+            for s in split_list(&f.value("sans")) {
+                if !sans.iter().any(|x| x.eq_ignore_ascii_case(&s)) {
+                    sans.push(s);
+                }
+            }
+            let dcv = f.value("dcv");
+            let request = EnrollRequest {
+                org_id: org.id,
+                profile_id: profile.id,
+                term_days: chosen_term.unwrap_or(365),
+                csr: String::new(),
+                sans,
+                comments,
+                external_requester: Some(split_list(&f.value("requester")).join(", "))
+                    .filter(|s| !s.is_empty()),
+                custom_fields,
+                dcv_mode: (dcv != DCV_MODES[0]).then_some(dcv),
+                dcv_email: Some(f.value("dcv_email")).filter(|s| !s.is_empty()),
+            };
+            (cn, EnrollKind::Ssl(request))
+        }
+    };
     Some(EnrollSpec {
-        common_name: cn,
-        key,
-        request: EnrollRequest {
-            org_id: org.id,
-            profile_id: profile.id,
-            term_days: term,
-            csr: String::new(),
-            sans,
-            comments: Some(f.value("comments")).filter(|s| !s.is_empty()),
-            external_requester: Some(split_list(&f.value("requester")).join(", "))
-                .filter(|s| !s.is_empty()),
-            custom_fields,
-            dcv_mode: (dcv != DCV_MODES[0]).then_some(dcv),
-            dcv_email: Some(f.value("dcv_email")).filter(|s| !s.is_empty()),
-        },
+        common_name,
+        key: key_source(f),
+        request,
         replace: None,
     })
 }
@@ -1685,7 +2031,7 @@ fn replace_spec(f: &Form, t: &Target) -> EnrollSpec {
     EnrollSpec {
         common_name: cn.clone(),
         key: key_source(f),
-        request: EnrollRequest::default(),
+        request: EnrollKind::Ssl(EnrollRequest::default()),
         replace: Some((
             t.family,
             t.id.clone(),

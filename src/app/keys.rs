@@ -453,7 +453,7 @@ impl Default for KeyMap {
                     Action::Enroll,
                     "enroll",
                     vec![c('n')],
-                    "enroll a new SSL certificate (key made here)",
+                    "enroll a certificate of the selected family",
                     None,
                     LISTS_DETAIL,
                 ),

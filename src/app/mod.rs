@@ -773,16 +773,27 @@ fn on_action_done(state: &mut State, kind: Option<JobKind>, output: JobOutput) -
     match output {
         JobOutput::Enrolled {
             account,
+            family,
             enrolled,
             key_path,
         } => {
+            let what = match family {
+                Family::Client => "new S/MIME request",
+                Family::Device => "new device request",
+                _ => "new request",
+            };
+            // S/MIME requests go to the CA without an approval step.
+            let next = match family {
+                Family::Client => "; it needs no approval",
+                _ => "; it waits in the pending view (p)",
+            };
             let text = match &key_path {
                 Some(p) => format!(
-                    "enrolled: new request {} (private key in {}); it waits in the pending view (p)",
+                    "enrolled: {what} {} (private key in {}){next}",
                     enrolled.id,
                     p.display()
                 ),
-                None => format!("enrolled: new request {}", enrolled.id),
+                None => format!("enrolled: {what} {}", enrolled.id),
             };
             if let Some(t) = &enrolled.renew_id {
                 state
@@ -793,7 +804,7 @@ fn on_action_done(state: &mut State, kind: Option<JobKind>, output: JobOutput) -
                 state.key_paths.insert((account, enrolled.id.clone()), p);
             }
             // The new request appears in the list at once.
-            cmds.extend(state.load_detail(account, Family::Ssl, enrolled.id.clone()));
+            cmds.extend(state.load_detail(account, family, enrolled.id.clone()));
             state.set_status(text, Severity::Info);
         }
         JobOutput::Replaced {
@@ -824,7 +835,7 @@ fn on_action_done(state: &mut State, kind: Option<JobKind>, output: JobOutput) -
             output,
         } => {
             if kind == Some(JobKind::DialogData) {
-                state.dialog_data(&output);
+                state.dialog_data(account, &request, &output);
                 return cmds;
             }
             if let Some(JobKind::Scope(scope)) = kind {

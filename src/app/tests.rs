@@ -874,6 +874,7 @@ fn an_enrolment_loads_the_new_row_with_its_key_file_for_the_match_check() {
             job,
             result: Ok(JobOutput::Enrolled {
                 account: 0,
+                family: Family::Ssl,
                 enrolled: crate::provider::actions::Enrolled {
                     id: "777".into(),
                     renew_id: Some("tok".into()),
@@ -968,4 +969,564 @@ fn replace_sends_an_enrolment_that_replaces_with_a_local_key() {
         spec.key,
         crate::worker::KeySource::Generate { .. }
     ));
+}
+
+// ---- enrolment of client (S/MIME) and device certificates --------------------------------
+
+use crate::provider::actions::{
+    ClientEnrollRequest, CustomFieldDef, DeviceEnrollRequest, Organization, Profile,
+};
+use crate::provider::request::ActionOutput;
+use crate::worker::{EnrollKind, KeyAlg, KeySource};
+
+/// One Sectigo account with SSL, client and device certificates, and one of each loaded.
+fn families_state() -> State {
+    let mut s = State::new(
+        vec![AccountView::new(
+            "corp",
+            ProviderKind::Sectigo,
+            &[Family::Ssl, Family::Client, Family::Device],
+        )],
+        KeyMap::default(),
+        NOW,
+        (100, 30),
+    );
+    let mut rows = vec![cert(0, 1, "www.example.com", CertStatus::Issued, Some(90))];
+    for (id, family, cn) in [
+        (2, Family::Client, "Grace Hopper"),
+        (3, Family::Device, "door-cam-1"),
+    ] {
+        let mut c = cert(0, id, cn, CertStatus::Issued, Some(90));
+        c.family = family;
+        rows.push(c);
+    }
+    update(&mut s, Msg::Worker(WorkerEvent::Rows { job: 0, rows }));
+    s
+}
+
+fn select_scope(s: &mut State, want: Scope) {
+    s.account_sel = s.scopes().iter().position(|x| *x == want).expect("scope");
+    s.refilter();
+}
+
+/// What the emulator-like account answers to the enrol dialog's three loads.
+fn family_data(request: &ActionRequest) -> ActionOutput {
+    match request {
+        ActionRequest::Profiles { family, .. } => ActionOutput::Profiles(vec![Profile {
+            id: if *family == Family::Client {
+                6101
+            } else {
+                6201
+            },
+            name: format!("{} profile", family.label()),
+            description: None,
+            terms: vec![365, 730],
+            key_types: vec![("EC".into(), vec!["P-256".into()])],
+        }]),
+        ActionRequest::Organizations => ActionOutput::Organizations(vec![Organization {
+            id: 1101,
+            name: "Acme".into(),
+            ..Default::default()
+        }]),
+        ActionRequest::CustomFields { family } => {
+            ActionOutput::CustomFields(vec![CustomFieldDef {
+                id: Some(1),
+                name: if *family == Family::Device {
+                    "Asset Tag".into()
+                } else {
+                    "Employee ID".into()
+                },
+                mandatory: *family == Family::Device,
+            }])
+        }
+        other => panic!("unexpected load {other:?}"),
+    }
+}
+
+fn answer_loads(s: &mut State, cmds: &[Command], output: impl Fn(&ActionRequest) -> ActionOutput) {
+    for c in cmds {
+        let Command::Act {
+            job,
+            account,
+            request,
+        } = c
+        else {
+            panic!("{c:?}")
+        };
+        update(
+            s,
+            Msg::Worker(WorkerEvent::Done {
+                job: *job,
+                result: Ok(JobOutput::Acted {
+                    account: *account,
+                    request: Box::new(request.clone()),
+                    output: Box::new(output(request)),
+                }),
+            }),
+        );
+    }
+}
+
+/// Focus a field of the open dialog by key and type into it.
+fn fill(s: &mut State, field: &str, text: &str) {
+    let d = s.dialog.as_mut().unwrap();
+    let i = d
+        .form
+        .fields
+        .iter()
+        .position(|f| f.key == field)
+        .unwrap_or_else(|| panic!("no field {field}"));
+    d.form.focus = form::Focus::Field(i);
+    update(
+        s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+    );
+    typed(s, text);
+}
+
+fn error_of(s: &State, field: &str) -> Option<String> {
+    s.dialog.as_ref()?.form.field(field)?.error.clone()
+}
+
+#[test]
+fn n_on_the_client_family_opens_the_smime_dialog_with_its_own_loads() {
+    let mut s = families_state();
+    select_scope(&mut s, Scope::Family(0, Family::Client));
+    let cmds = update(&mut s, ch('n'));
+    let requests: Vec<ActionRequest> = cmds
+        .iter()
+        .map(|c| match c {
+            Command::Act { request, .. } => request.clone(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        requests,
+        vec![
+            ActionRequest::Profiles {
+                family: Family::Client,
+                org_id: None
+            },
+            ActionRequest::Organizations,
+            ActionRequest::CustomFields {
+                family: Family::Client
+            },
+        ]
+    );
+    let d = s.dialog.as_ref().unwrap();
+    assert_eq!(d.form.title, "Enroll client (S/MIME) certificate");
+    assert!(matches!(
+        d.purpose,
+        Purpose::Enroll {
+            family: Family::Client,
+            ..
+        }
+    ));
+    answer_loads(&mut s, &cmds, family_data);
+    let d = s.dialog.as_ref().unwrap();
+    let keys: Vec<&str> = d.form.fields.iter().map(|f| f.key).collect();
+    assert_eq!(
+        keys,
+        [
+            "profile",
+            "org",
+            "term",
+            "email",
+            "first",
+            "middle",
+            "last",
+            "secondary",
+            "phone",
+            "key",
+            "key_path",
+            "csr_path",
+            "comments",
+            "custom_0"
+        ]
+    );
+    assert_eq!(
+        d.form.focus,
+        form::Focus::Field(3),
+        "typing starts at the e-mail"
+    );
+    assert_eq!(
+        d.form.value("key"),
+        "ECDSA P-256",
+        "the profile's key types"
+    );
+    let Some(form::FieldKind::Choice { options, .. }) = d.form.field("key").map(|f| &f.kind) else {
+        panic!()
+    };
+    assert_eq!(options, &["ECDSA P-256", "CSR from a file"]);
+
+    // The device family's dialog, from a selected device certificate in the account scope.
+    let mut s = families_state();
+    select_scope(&mut s, Scope::Account(0));
+    select_id(&mut s, "3");
+    let cmds = update(&mut s, ch('n'));
+    assert_eq!(
+        s.dialog.as_ref().unwrap().form.title,
+        "Enroll device certificate"
+    );
+    assert!(cmds.iter().any(|c| matches!(
+        c,
+        Command::Act {
+            request: ActionRequest::CustomFields {
+                family: Family::Device
+            },
+            ..
+        }
+    )));
+    // An SSL certificate selected: the SSL dialog, as before.
+    let mut s = families_state();
+    select_scope(&mut s, Scope::Account(0));
+    select_id(&mut s, "1");
+    update(&mut s, ch('n'));
+    assert_eq!(
+        s.dialog.as_ref().unwrap().form.title,
+        "Enroll SSL certificate"
+    );
+}
+
+#[test]
+fn an_answer_for_another_family_does_not_fill_the_dialog() {
+    let mut s = families_state();
+    select_scope(&mut s, Scope::Family(0, Family::Client));
+    let cmds = update(&mut s, ch('n'));
+    // A late answer to an SSL dialog closed a moment ago.
+    s.jobs.insert(
+        900,
+        Job {
+            kind: JobKind::DialogData,
+            label: "profiles".into(),
+            progress: None,
+        },
+    );
+    let ssl = vec![Command::Act {
+        job: 900,
+        account: 0,
+        request: ActionRequest::Profiles {
+            family: Family::Ssl,
+            org_id: None,
+        },
+    }];
+    answer_loads(&mut s, &ssl, |_| {
+        ActionOutput::Profiles(vec![Profile {
+            id: 1,
+            name: "OV SSL".into(),
+            ..Default::default()
+        }])
+    });
+    let Purpose::Enroll { data, .. } = &s.dialog.as_ref().unwrap().purpose else {
+        panic!()
+    };
+    assert_eq!(data.profiles, None, "the SSL profiles were dropped");
+    answer_loads(&mut s, &cmds, family_data);
+    assert_eq!(
+        s.dialog.as_ref().unwrap().form.value("profile"),
+        "Client profile"
+    );
+}
+
+#[test]
+fn the_smime_dialog_says_what_is_wrong_and_sends_a_client_spec() {
+    let mut s = families_state();
+    select_scope(&mut s, Scope::Family(0, Family::Client));
+    let cmds = update(&mut s, ch('n'));
+    answer_loads(&mut s, &cmds, family_data);
+
+    assert!(ok_and_confirm(&mut s).is_empty());
+    assert_eq!(
+        error_of(&s, "email").as_deref(),
+        Some("the e-mail address is required")
+    );
+    assert_eq!(
+        error_of(&s, "first").as_deref(),
+        Some("the first name is required")
+    );
+    assert_eq!(
+        error_of(&s, "last").as_deref(),
+        Some("the last name is required")
+    );
+    assert_eq!(
+        error_of(&s, "key_path").as_deref(),
+        Some("name the file the private key is written to")
+    );
+    assert_eq!(
+        s.dialog.as_ref().unwrap().form.focus,
+        form::Focus::Field(3),
+        "focus goes to the first field in error"
+    );
+
+    fill(&mut s, "email", "ada@localhost");
+    fill(&mut s, "first", "Ada");
+    fill(&mut s, "last", &"L".repeat(61));
+    fill(&mut s, "secondary", "a.lovelace@example.org, nope");
+    fill(&mut s, "phone", "+44 20 call me");
+    assert!(ok_and_confirm(&mut s).is_empty());
+    assert_eq!(
+        error_of(&s, "email").as_deref(),
+        Some("\"ada@localhost\" is not an e-mail address")
+    );
+    assert_eq!(
+        error_of(&s, "last").as_deref(),
+        Some("the full name is 65 characters; SCM allows at most 64")
+    );
+    assert_eq!(
+        error_of(&s, "secondary").as_deref(),
+        Some("not e-mail addresses: nope")
+    );
+    assert_eq!(
+        error_of(&s, "phone").as_deref(),
+        Some("'c' is not allowed in a phone number (digits, spaces and + - ( ) # x)")
+    );
+    assert_eq!(error_of(&s, "first"), None);
+
+    // The key file follows the e-mail address until it is edited.
+    fill(&mut s, "email", "ada@example.com");
+    assert_eq!(
+        s.dialog.as_ref().unwrap().form.value("key_path"),
+        "./ada_example.com.key"
+    );
+    fill(&mut s, "last", "Lovelace");
+    fill(&mut s, "middle", "King");
+    fill(
+        &mut s,
+        "secondary",
+        "a.lovelace@example.org, ADA@example.com",
+    );
+    fill(&mut s, "phone", "+44 (20) 7946-0000");
+    fill(&mut s, "comments", "lab notebook signing");
+    fill(&mut s, "custom_0", "E-1815");
+    let sent = {
+        // OK: the confirmation lists what is sent and where the key goes.
+        while s
+            .dialog
+            .as_ref()
+            .is_some_and(|d| d.form.focus != form::Focus::Ok)
+        {
+            update(&mut s, key(KeyCode::Tab));
+        }
+        assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
+        let d = s.dialog.as_ref().unwrap();
+        assert_eq!(d.form.stage, form::Stage::Confirm);
+        assert_eq!(d.form.focus, form::Focus::Cancel);
+        assert_eq!(
+            d.form.summary,
+            [
+                "Enroll a client (S/MIME) certificate for Ada King Lovelace <ada@example.com>",
+                "profile Client profile, term 365 days, organization Acme (1101)",
+                "other e-mails: a.lovelace@example.org",
+                "phone: +44 (20) 7946-0000",
+                "new ECDSA P-256 key, written to ./ada_example.com.key (0600) first",
+                "comments: lab notebook signing",
+                "custom fields: Employee ID=E-1815",
+            ]
+        );
+        update(&mut s, key(KeyCode::Right));
+        update(&mut s, key(KeyCode::Enter))
+    };
+    let [Command::Enroll { spec, account, .. }] = sent.as_slice() else {
+        panic!("{sent:?}")
+    };
+    assert_eq!(*account, 0);
+    assert_eq!(spec.common_name, "Ada King Lovelace");
+    assert_eq!(
+        spec.key,
+        KeySource::Generate {
+            alg: KeyAlg::EcdsaP256,
+            key_path: "./ada_example.com.key".into()
+        }
+    );
+    assert_eq!(spec.replace, None);
+    assert_eq!(
+        spec.request,
+        EnrollKind::Client(ClientEnrollRequest {
+            org_id: 1101,
+            profile_id: 6101,
+            term_days: Some(365),
+            csr: String::new(),
+            email: "ada@example.com".into(),
+            first_name: "Ada".into(),
+            middle_name: Some("King".into()),
+            last_name: "Lovelace".into(),
+            common_name: Some("Ada King Lovelace".into()),
+            phone: Some("+44 (20) 7946-0000".into()),
+            // The primary address is not repeated among the others.
+            secondary_emails: vec!["a.lovelace@example.org".into()],
+            custom_fields: vec![("Employee ID".into(), "E-1815".into())],
+            comments: Some("lab notebook signing".into()),
+        })
+    );
+    assert!(s.dialog.is_none());
+    assert!(s.jobs.values().any(|j| j.kind == JobKind::Enroll));
+}
+
+#[test]
+fn the_device_dialog_needs_a_name_and_the_mandatory_field_and_sends_a_device_spec() {
+    let mut s = families_state();
+    select_scope(&mut s, Scope::Family(0, Family::Device));
+    let cmds = update(&mut s, ch('n'));
+    answer_loads(&mut s, &cmds, family_data);
+    let keys: Vec<&str> = s
+        .dialog
+        .as_ref()
+        .unwrap()
+        .form
+        .fields
+        .iter()
+        .map(|f| f.key)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "profile", "org", "term", "cn", "key", "key_path", "csr_path", "comments", "custom_0"
+        ]
+    );
+    assert!(ok_and_confirm(&mut s).is_empty());
+    assert_eq!(
+        error_of(&s, "cn").as_deref(),
+        Some("the device's common name is required")
+    );
+    assert_eq!(
+        error_of(&s, "custom_0").as_deref(),
+        Some("Asset Tag is mandatory in this account")
+    );
+    fill(&mut s, "cn", &"d".repeat(65));
+    fill(&mut s, "custom_0", "AT-7");
+    assert!(ok_and_confirm(&mut s).is_empty());
+    assert_eq!(
+        error_of(&s, "cn").as_deref(),
+        Some("the common name is too long: 65 characters, at most 64")
+    );
+    fill(&mut s, "cn", "Lobby printer");
+    assert_eq!(
+        s.dialog.as_ref().unwrap().form.value("key_path"),
+        "./Lobby_printer.key",
+        "the key file follows the common name"
+    );
+    // Choose the second term, and a CSR from a file (then the CSR path is required).
+    let d = s.dialog.as_mut().unwrap();
+    d.form.focus = form::Focus::Field(2);
+    update(&mut s, key(KeyCode::Right));
+    let d = s.dialog.as_mut().unwrap();
+    d.form.focus = form::Focus::Field(4);
+    update(&mut s, key(KeyCode::Right));
+    assert!(ok_and_confirm(&mut s).is_empty());
+    assert_eq!(
+        error_of(&s, "csr_path").as_deref(),
+        Some("name the CSR file (PEM)")
+    );
+    fill(&mut s, "csr_path", "/tmp/printer.csr");
+    let sent = ok_and_confirm(&mut s);
+    let [Command::Enroll { spec, .. }] = sent.as_slice() else {
+        panic!("{sent:?}")
+    };
+    assert_eq!(spec.common_name, "Lobby printer");
+    assert_eq!(spec.key, KeySource::CsrFile("/tmp/printer.csr".into()));
+    assert_eq!(
+        spec.request,
+        EnrollKind::Device(DeviceEnrollRequest {
+            org_id: 1101,
+            profile_id: 6201,
+            term_days: Some(730),
+            csr: String::new(),
+            custom_fields: vec![("Asset Tag".into(), "AT-7".into())],
+            optional_fields: vec![("commonName".into(), "Lobby printer".into())],
+            comments: None,
+        })
+    );
+}
+
+#[test]
+fn a_new_client_request_is_loaded_into_its_own_family() {
+    let mut s = families_state();
+    s.jobs.insert(
+        77,
+        Job {
+            kind: JobKind::Enroll,
+            label: "enroll".into(),
+            progress: None,
+        },
+    );
+    let cmds = update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Done {
+            job: 77,
+            result: Ok(JobOutput::Enrolled {
+                account: 0,
+                family: Family::Client,
+                enrolled: crate::provider::actions::Enrolled {
+                    id: "1207".into(),
+                    renew_id: None,
+                },
+                key_path: Some("/tmp/ada.key".into()),
+            }),
+        }),
+    );
+    let [
+        Command::Detail {
+            id, family, key, ..
+        },
+    ] = cmds.as_slice()
+    else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!((id.as_str(), *family), ("1207", Family::Client));
+    assert_eq!(key.as_deref(), Some(std::path::Path::new("/tmp/ada.key")));
+    let (msg, sev) = s.status.clone().unwrap();
+    assert_eq!(sev, Severity::Info);
+    assert!(
+        msg.contains("new S/MIME request 1207") && msg.contains("/tmp/ada.key"),
+        "{msg}"
+    );
+    // The detail arrives: the row is in the client family's list, counted there.
+    let mut row = cert(0, 1207, "Ada Lovelace", CertStatus::Requested, None);
+    row.family = Family::Client;
+    let Command::Detail { job, .. } = cmds[0].clone() else {
+        panic!()
+    };
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Done {
+            job,
+            result: Ok(JobOutput::Detail {
+                account: 0,
+                family: Family::Client,
+                cert: row,
+                view: Box::new(DetailView {
+                    detail: CertDetail::default(),
+                    x509: Ok(vec![]),
+                    key_match: None,
+                }),
+            }),
+        }),
+    );
+    select_scope(&mut s, Scope::Family(0, Family::Client));
+    assert_eq!(s.view.len(), 2);
+    assert!(
+        s.view
+            .iter()
+            .any(|&i| s.certs[i as usize].common_name == "Ada Lovelace")
+    );
+    assert_eq!(s.accounts[0].families[1].loaded, 2);
+}
+
+#[test]
+fn code_signing_is_not_enrolled_here() {
+    let mut s = State::new(
+        vec![AccountView::new(
+            "corp",
+            ProviderKind::Sectigo,
+            &[Family::Ssl, Family::CodeSigning],
+        )],
+        KeyMap::default(),
+        NOW,
+        (100, 30),
+    );
+    select_scope(&mut s, Scope::Family(0, Family::CodeSigning));
+    assert!(update(&mut s, ch('n')).is_empty());
+    assert!(s.dialog.is_none());
+    let (msg, _) = s.status.clone().unwrap();
+    assert!(msg.contains("not code signing"), "{msg}");
 }

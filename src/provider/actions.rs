@@ -110,6 +110,17 @@ pub struct DeviceEnrollRequest {
     pub comments: Option<String>,
 }
 
+impl DeviceEnrollRequest {
+    /// The device's name: the `commonName` optional field, when given.
+    pub fn common_name(&self) -> Option<&str> {
+        self.optional_fields
+            .iter()
+            .find(|(n, _)| n == "commonName")
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+}
+
 /// What an enrolment or renewal created.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Enrolled {

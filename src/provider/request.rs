@@ -4,8 +4,9 @@
 
 use crate::model::{ActionKind, Family};
 use crate::provider::actions::{
-    CertDcv, CustomFieldDef, DcvEmailOptions, DcvFilter, DcvMethod, DcvState, DomainDetail,
-    DomainValidation, EnrollRequest, Enrolled, Organization, Profile, ReplaceRequest, RevokeReason,
+    CertDcv, ClientEnrollRequest, CustomFieldDef, DcvEmailOptions, DcvFilter, DcvMethod, DcvState,
+    DeviceEnrollRequest, DomainDetail, DomainValidation, EnrollRequest, Enrolled, Organization,
+    Profile, ReplaceRequest, RevokeReason,
 };
 
 #[derive(Debug, Clone, PartialEq)]
@@ -39,7 +40,12 @@ pub enum ActionRequest {
     Domains,
 
     // ---- mutations (confirmed, audited, never retried blindly) ---------------------------
+    /// An SSL certificate request.
     Enroll(EnrollRequest),
+    /// A client (S/MIME) certificate request for a person.
+    EnrollClient(ClientEnrollRequest),
+    /// A device certificate request.
+    EnrollDevice(DeviceEnrollRequest),
     Approve {
         family: Family,
         id: String,
@@ -121,7 +127,7 @@ impl ActionRequest {
             | DcvStatus { .. }
             | DcvEmailOptions { .. }
             | Domains => ActionKind::Detail,
-            Enroll(_) => ActionKind::Enroll,
+            Enroll(_) | EnrollClient(_) | EnrollDevice(_) => ActionKind::Enroll,
             Approve { .. } | ApproveDelegation { .. } => ActionKind::Approve,
             Decline { .. } | RejectDelegation { .. } => ActionKind::Decline,
             Revoke { .. } | RevokeBySerial { .. } => ActionKind::Revoke,
@@ -151,7 +157,7 @@ impl ActionRequest {
             DcvStatus { .. } => "dcv-domain-status",
             DcvEmailOptions { .. } => "dcv-email-options",
             Domains => "domains",
-            Enroll(_) => "enroll",
+            Enroll(_) | EnrollClient(_) | EnrollDevice(_) => "enroll",
             Approve { .. } => "approve",
             Decline { .. } => "decline",
             Revoke { .. } => "revoke",
@@ -192,6 +198,9 @@ impl ActionRequest {
                 vec![format!("domain:{domain_id}"), format!("org:{org_id}")]
             }
             Enroll(r) => r.sans.first().cloned().into_iter().collect(),
+            // The person's address; the device's name.
+            EnrollClient(r) => vec![r.email.trim().to_string()],
+            EnrollDevice(r) => r.common_name().map(str::to_string).into_iter().collect(),
             Count { .. }
             | Profiles { .. }
             | CustomFields { .. }
@@ -231,4 +240,34 @@ pub enum ActionOutput {
     Enrolled(Enrolled),
     /// Renew by id: the new certificate's id when the provider tells it.
     Renewed(Option<Enrolled>),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_and_device_enrolments_are_audited_as_enrolments() {
+        let client = ActionRequest::EnrollClient(ClientEnrollRequest {
+            email: " ada@example.com ".into(),
+            ..Default::default()
+        });
+        let device = ActionRequest::EnrollDevice(DeviceEnrollRequest {
+            optional_fields: vec![
+                ("organizationName".into(), "Acme".into()),
+                ("commonName".into(), "door-cam-7".into()),
+            ],
+            ..Default::default()
+        });
+        for r in [&client, &device] {
+            assert_eq!(r.kind(), ActionKind::Enroll);
+            assert!(r.is_mutating());
+            assert_eq!(r.audit_name(), "enroll");
+            assert_eq!(r.audit_reason(), None);
+        }
+        assert_eq!(client.audit_ids(), ["ada@example.com"]);
+        assert_eq!(device.audit_ids(), ["door-cam-7"]);
+        let nameless = ActionRequest::EnrollDevice(DeviceEnrollRequest::default());
+        assert!(nameless.audit_ids().is_empty());
+    }
 }

@@ -916,13 +916,34 @@ pub(crate) fn types(db: &Db, ctx: &Ctx, fam: Family) -> Res {
     Ok(util::json(StatusCode::OK, &Value::Array(v), CT_JSON))
 }
 
-/// GET customFields.
-pub(crate) fn custom_fields(fam: Family) -> Res {
-    let v = match fam {
+/// The family's custom field definitions.
+fn custom_field_defs(fam: Family) -> Value {
+    match fam {
         Family::Client => json!([{"id": 357, "name": "Employee ID", "mandatory": false}]),
         Family::Device => json!([{"id": 436, "name": "Asset Tag", "mandatory": true}]),
-    };
-    Ok(util::json(StatusCode::OK, &v, CT_JSON))
+    }
+}
+
+/// GET customFields.
+pub(crate) fn custom_fields(fam: Family) -> Res {
+    Ok(util::json(StatusCode::OK, &custom_field_defs(fam), CT_JSON))
+}
+
+/// −62 unless every mandatory custom field of the family has a value.
+fn check_mandatory_custom(fam: Family, given: &[(String, String)]) -> Result<(), ApiError> {
+    let defs = custom_field_defs(fam);
+    let missing_one = defs.as_array().into_iter().flatten().any(|d| {
+        d["mandatory"].as_bool() == Some(true)
+            && d["name"].as_str().is_some_and(|name| {
+                !given
+                    .iter()
+                    .any(|(n, v)| n.eq_ignore_ascii_case(name) && !v.trim().is_empty())
+            })
+    });
+    if missing_one {
+        return Err(bad(-62, "Missing mandatory custom field!"));
+    }
+    Ok(())
 }
 
 /// GET collect (by id, or by `order`).
@@ -974,6 +995,94 @@ fn new_id(db: &mut Db) -> (i64, i64) {
     (id, order)
 }
 
+/// `local@domain`, no spaces, a dot in the domain.
+fn looks_like_email(s: &str) -> bool {
+    s.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains('@')
+            && !s.contains(char::is_whitespace)
+    })
+}
+
+/// S/MIME `secondaryEmails`: an array of addresses (absent or null is none).
+fn secondary_emails(b: &Value) -> Result<Vec<String>, ApiError> {
+    match b.get("secondaryEmails") {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|v| match v.as_str().map(str::trim) {
+                Some(e) if looks_like_email(e) && e.chars().count() <= 128 => Ok(e.to_string()),
+                _ => Err(invalid_field("secondaryEmails")),
+            })
+            .collect(),
+        Some(_) => Err(invalid_field("secondaryEmails")),
+    }
+}
+
+/// Device `optionalFields[]{name,value}`: subject attributes by the names §4 lists.
+const OPTIONAL_FIELD_NAMES: &[&str] = &[
+    "commonName",
+    "surname",
+    "countryName",
+    "localityName",
+    "stateOrProvinceName",
+    "streetAddress",
+    "organizationName",
+    "organizationalUnitName",
+    "title",
+    "description",
+    "postalCode",
+    "postOfficeBox",
+    "telephoneNumber",
+    "givenName",
+    "initials",
+    "emailAddress",
+    "DocumentoNacionaldeIdentidad",
+    "serialNumber",
+    "SIRENE",
+    "collectionEmailAddress",
+    "rfc822Name",
+    "subjectUniqueIdentifier",
+    "uniqueIdentifier",
+    "PermIdAscentMediaNetSecDept",
+    "PermIdAscentMediaEngHomeNet",
+    "sAMAccountName",
+    "userId",
+    "userPrincipalName",
+    "unstructuredName",
+    "domainComponent",
+    "dnsName",
+    "servicePrincipalName",
+    "eeSID",
+];
+
+fn optional_fields(b: &Value) -> Result<Vec<(String, String)>, ApiError> {
+    match b.get("optionalFields") {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|f| {
+                let name = f.get("name").and_then(Value::as_str).map(str::trim);
+                let value = match f.get("value") {
+                    None | Some(Value::Null) => "",
+                    Some(Value::String(v)) => v.trim(),
+                    Some(_) => return Err(invalid_field("optionalFields.value")),
+                };
+                match name {
+                    Some(n) if OPTIONAL_FIELD_NAMES.contains(&n) => {
+                        Ok((n.to_string(), value.to_string()))
+                    }
+                    _ => Err(invalid_field("optionalFields.name")),
+                }
+            })
+            .collect(),
+        Some(_) => Err(invalid_field("optionalFields")),
+    }
+}
+
 /// POST `/api/smime/v1/enroll` and `/api/device/v1/enroll`.
 pub(crate) fn enroll(db: &mut Db, ctx: &Ctx, fam: Family) -> Res {
     let b = body_json(ctx.body)?;
@@ -1005,16 +1114,28 @@ pub(crate) fn enroll(db: &mut Db, ctx: &Ctx, fam: Family) -> Res {
     let comments = opt_str(&b, "comments")?;
     check_len(&comments, "comments", 1024)?;
     let custom = custom_fields_of(&b)?;
+    check_mandatory_custom(fam, &custom)?;
     let (cn, email, sans, person) = match fam {
         Family::Client => {
             let email = req_str(&b, "email")?;
             check_len(&Some(email.clone()), "email", 128)?;
-            if !email.contains('@') {
+            if !looks_like_email(&email) {
                 return Err(invalid_field("email"));
             }
             let first = req_str(&b, "firstName")?;
             let last = req_str(&b, "lastName")?;
             let middle = opt_str(&b, "middleName")?;
+            // §3: phone `[#|0-9|(|)|-|+| x]*`, at most 32; eppn ≤128; upn ≤256.
+            let phone = opt_str(&b, "phone")?;
+            check_len(&phone, "phone", 32)?;
+            if phone.as_deref().is_some_and(|p| {
+                !p.chars()
+                    .all(|c| c.is_ascii_digit() || "#|()-+ x".contains(c))
+            }) {
+                return Err(invalid_field("phone"));
+            }
+            check_len(&opt_str(&b, "eppn")?, "eppn", 128)?;
+            check_len(&opt_str(&b, "upn")?, "upn", 256)?;
             let full = [Some(first), middle, Some(last)]
                 .into_iter()
                 .flatten()
@@ -1026,8 +1147,10 @@ pub(crate) fn enroll(db: &mut Db, ctx: &Ctx, fam: Family) -> Res {
             let cn = opt_str(&b, "commonName")?.unwrap_or(full);
             check_len(&Some(cn.clone()), "commonName", 64)?;
             let mut sans = vec![email.clone()];
-            if let Some(Value::Array(a)) = b.get("secondaryEmails") {
-                sans.extend(a.iter().filter_map(Value::as_str).map(String::from));
+            for e in secondary_emails(&b)? {
+                if !sans.iter().any(|s| s.eq_ignore_ascii_case(&e)) {
+                    sans.push(e);
+                }
             }
             let person = db
                 .fam
@@ -1038,24 +1161,22 @@ pub(crate) fn enroll(db: &mut Db, ctx: &Ctx, fam: Family) -> Res {
             (cn, email, sans, person)
         }
         Family::Device => {
-            if !custom
-                .iter()
-                .any(|(n, v)| n.eq_ignore_ascii_case("Asset Tag") && !v.trim().is_empty())
-            {
-                return Err(bad(-62, "Missing mandatory custom field!"));
-            }
+            let optional = optional_fields(&b)?;
             let mut cn = info.common_name.clone();
-            if let Some(Value::Array(a)) = b.get("optionalFields") {
-                for f in a {
-                    if f.get("name").and_then(Value::as_str) == Some("commonName")
-                        && let Some(v) = f.get("value").and_then(Value::as_str)
-                    {
-                        cn = Some(v.to_string());
+            let mut sans = info.dns_names.clone();
+            for (name, value) in &optional {
+                match name.as_str() {
+                    "commonName" => cn = Some(value.clone()),
+                    "dnsName" if !sans.iter().any(|s| s.eq_ignore_ascii_case(value)) => {
+                        sans.push(value.clone())
                     }
+                    _ => {}
                 }
             }
-            let cn = cn.ok_or_else(|| missing("commonName"))?;
-            let mut sans = info.dns_names.clone();
+            let cn = cn
+                .filter(|c| !c.trim().is_empty())
+                .ok_or_else(|| missing("commonName"))?;
+            check_len(&Some(cn.clone()), "commonName", 64)?;
             if sans.is_empty() && cn.contains('.') && !cn.contains(' ') {
                 sans.push(cn.clone());
             }
@@ -1346,4 +1467,122 @@ pub(crate) fn delete(db: &mut Db, fam: Family, raw: &str) -> Res {
     }
     db.fam.map_mut(fam).remove(&id);
     Ok(util::empty(StatusCode::NO_CONTENT))
+}
+
+#[cfg(test)]
+mod tests {
+    //! The S/MIME and device enrol handlers against §3/§4, through a loopback server.
+
+    use super::super::{SectigoEmulator, SectigoOptions};
+    use serde_json::{Value, json};
+
+    async fn post(emu: &SectigoEmulator, path: &str, body: &Value) -> (u16, Value) {
+        let r = reqwest::Client::new()
+            .post(format!("{}{path}", emu.base_url))
+            .header("login", &emu.login)
+            .header("password", &emu.password)
+            .header("customerUri", &emu.customer_uri)
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn get(emu: &SectigoEmulator, path: &str) -> Value {
+        reqwest::Client::new()
+            .get(format!("{}{path}", emu.base_url))
+            .header("login", &emu.login)
+            .header("password", &emu.password)
+            .header("customerUri", &emu.customer_uri)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    fn csr(cn: &str) -> String {
+        let key = rcgen::KeyPair::generate().unwrap();
+        crate::emulator::ca::make_csr_pem(&key, cn, &[]).unwrap()
+    }
+
+    #[tokio::test]
+    async fn smime_enrol_checks_phone_and_secondary_addresses() {
+        let emu = SectigoEmulator::start(SectigoOptions::for_tests())
+            .await
+            .unwrap();
+        let body = json!({"orgId": 1201, "firstName": "Ada", "middleName": "",
+            "lastName": "Lovelace", "email": "ada@bluefin-bank.example", "phone": "+44 (20) 7946-0000 x12",
+            "secondaryEmails": ["a.lovelace@bluefin-bank.example", "ADA@bluefin-bank.example"],
+            "csr": csr("Ada Lovelace"), "certType": 6101, "term": 365, "customFields": []});
+        let (s, v) = post(&emu, "/api/smime/v1/enroll", &body).await;
+        assert_eq!(s, 200, "{v}");
+        let id = v["id"].as_i64().unwrap();
+        let d = get(&emu, &format!("/api/smime/v1/{id}")).await;
+        assert_eq!(d["commonName"], "Ada Lovelace", "built from the full name");
+        assert_eq!(
+            d["subjectAlternativeNames"],
+            json!([
+                "ada@bluefin-bank.example",
+                "a.lovelace@bluefin-bank.example"
+            ])
+        );
+        for (field, value) in [
+            ("phone", json!("call me")),
+            ("phone", json!("1".repeat(33))),
+            ("secondaryEmails", json!(["not-an-address"])),
+            ("secondaryEmails", json!("a@b.example")),
+            ("email", json!("ada@localhost")),
+            ("upn", json!("u".repeat(257))),
+        ] {
+            let mut bad = body.clone();
+            bad[field] = value.clone();
+            let (s, v) = post(&emu, "/api/smime/v1/enroll", &bad).await;
+            assert_eq!(
+                (s, v["code"].as_i64()),
+                (400, Some(-1601)),
+                "{field}={value}: {v}"
+            );
+            assert!(v["description"].as_str().unwrap().contains(field), "{v}");
+        }
+    }
+
+    #[tokio::test]
+    async fn device_enrol_takes_known_optional_fields_only() {
+        let emu = SectigoEmulator::start(SectigoOptions::for_tests())
+            .await
+            .unwrap();
+        let body = json!({"orgId": 1101, "term": 365, "csr": csr("ignored-by-the-field"),
+            "certType": 6201, "customFields": [{"name": "Asset Tag", "value": "AT-7"}],
+            "optionalFields": [{"name": "commonName", "value": "Lobby printer"},
+                               {"name": "dnsName", "value": "printer.lobby.example"}]});
+        let (s, v) = post(&emu, "/api/device/v1/enroll", &body).await;
+        assert_eq!(s, 200, "{v}");
+        let id = v["deviceCertId"].as_i64().unwrap();
+        let d = get(&emu, &format!("/api/device/v1/{id}")).await;
+        assert_eq!(d["commonName"], "Lobby printer");
+        assert_eq!(d["customFields"][0]["value"], "AT-7");
+
+        let mut bad = body.clone();
+        bad["optionalFields"] = json!([{"name": "favouriteColour", "value": "blue"}]);
+        let (s, v) = post(&emu, "/api/device/v1/enroll", &bad).await;
+        assert_eq!((s, v["code"].as_i64()), (400, Some(-1601)), "{v}");
+        assert!(
+            v["description"]
+                .as_str()
+                .unwrap()
+                .contains("optionalFields.name")
+        );
+        let mut bad = body.clone();
+        bad["optionalFields"] = json!([{"name": "commonName", "value": "x".repeat(65)}]);
+        let (s, v) = post(&emu, "/api/device/v1/enroll", &bad).await;
+        assert_eq!((s, v["code"].as_i64()), (400, Some(-1601)), "{v}");
+        let mut bad = body;
+        bad["customFields"] = json!([{"name": "Asset Tag", "value": " "}]);
+        let (s, v) = post(&emu, "/api/device/v1/enroll", &bad).await;
+        assert_eq!((s, v["code"].as_i64()), (400, Some(-62)), "{v}");
+    }
 }

@@ -56,6 +56,8 @@ impl SectigoClient {
 
             // ---- mutations
             R::Enroll(req) => self.enroll_ssl(req).await.map(ActionOutput::Enrolled),
+            R::EnrollClient(req) => self.enroll_client(req).await.map(ActionOutput::Enrolled),
+            R::EnrollDevice(req) => self.enroll_device(req).await.map(ActionOutput::Enrolled),
             R::Approve {
                 family,
                 id,
