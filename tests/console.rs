@@ -700,8 +700,7 @@ fn domains_view_and_delegation_approval() {
     update(&mut s, key(KeyCode::Esc));
     update(&mut s, key(KeyCode::Char('a')));
     insta::assert_snapshot!("dialog_delegation_80x24", render(&s));
-    update(&mut s, key(KeyCode::Tab));
-    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Tab)); // from the only field to OK
     update(&mut s, key(KeyCode::Enter)); // confirmation stage
     update(&mut s, key(KeyCode::Right));
     let sent = update(&mut s, key(KeyCode::Enter));
@@ -728,9 +727,11 @@ fn dcv_view_start_submit_and_filter() {
     update(&mut s, key(KeyCode::Char('j'))); // shop.test
     update(&mut s, key(KeyCode::Char('v')));
     insta::assert_snapshot!("dialog_dcv_domain_80x24", render(&s));
-    // Start (CNAME is preselected): Shift-Tab from the first field wraps to OK
-    update(&mut s, key(KeyCode::BackTab));
-    let sent = update(&mut s, key(KeyCode::Enter));
+    // Start (CNAME is preselected): Ctrl-S sends from any field
+    let sent = update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+    );
     let [
         Command::Act {
             request: ActionRequest::DcvStart { domain, method },
@@ -777,8 +778,7 @@ fn dcv_view_start_submit_and_filter() {
     update(&mut s, key(KeyCode::Right)); // VALIDATED
     update(&mut s, key(KeyCode::Tab));
     type_str(&mut s, "30");
-    update(&mut s, key(KeyCode::Tab));
-    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Enter)); // the last field leads to OK
     let sent = update(&mut s, key(KeyCode::Enter));
     let [
         Command::Act {

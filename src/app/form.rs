@@ -198,14 +198,17 @@ impl Form {
         self.focus = Focus::Cancel;
     }
 
+    /// Tab order. While editing, the fields lead to OK and then Cancel, so moving on from the
+    /// last field never lands on Cancel (one Enter too many must not throw the form away).
+    /// The confirmation has only Cancel (where it starts) and OK.
     fn order(&self) -> Vec<Focus> {
-        let mut v: Vec<Focus> = match self.stage {
-            Stage::Edit => (0..self.fields.len()).map(Focus::Field).collect(),
-            Stage::Confirm => vec![],
-        };
-        v.push(Focus::Cancel);
-        v.push(Focus::Ok);
-        v
+        match self.stage {
+            Stage::Edit => (0..self.fields.len())
+                .map(Focus::Field)
+                .chain([Focus::Ok, Focus::Cancel])
+                .collect(),
+            Stage::Confirm => vec![Focus::Cancel, Focus::Ok],
+        }
     }
 
     fn step(&mut self, dir: isize) {
@@ -234,6 +237,16 @@ impl Form {
             KeyCode::BackTab | KeyCode::Up => {
                 self.step(-1);
                 return FormEvent::None;
+            }
+            // Send from any field (the checks and, for changes, the confirmation still come).
+            KeyCode::Char('s')
+                if key.modifiers.contains(KeyModifiers::CONTROL) && self.stage == Stage::Edit =>
+            {
+                if !self.ready {
+                    return FormEvent::None;
+                }
+                self.focus = Focus::Ok;
+                return FormEvent::Submit;
             }
             _ => {}
         }
@@ -360,10 +373,35 @@ mod tests {
         f.on_key(k(KeyCode::Right));
         assert_eq!(f.value("mode"), "a", "wraps");
         f.on_key(k(KeyCode::Tab));
+        assert_eq!(f.focus, Focus::Ok, "the last field leads to OK, not Cancel");
+        f.on_key(k(KeyCode::Tab));
         assert_eq!(f.focus, Focus::Cancel);
         f.on_key(k(KeyCode::Tab));
+        assert_eq!(f.focus, Focus::Field(0), "wraps");
+        f.on_key(k(KeyCode::BackTab));
+        assert_eq!(f.focus, Focus::Cancel);
+    }
+
+    #[test]
+    fn enter_walks_the_fields_to_ok_and_ctrl_s_sends_from_anywhere() {
+        let mut f = form();
+        f.on_key(k(KeyCode::Enter));
+        assert_eq!(f.focus, Focus::Field(1));
+        f.on_key(k(KeyCode::Enter));
         assert_eq!(f.focus, Focus::Ok);
         assert_eq!(f.on_key(k(KeyCode::Enter)), FormEvent::Submit);
+
+        let mut f = form();
+        let ctrl_s = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL);
+        assert_eq!(f.on_key(ctrl_s), FormEvent::Submit);
+        assert_eq!(f.value("message"), "", "not typed into the field");
+        f.ready = false;
+        assert_eq!(f.on_key(ctrl_s), FormEvent::None);
+        // In the confirmation it does not confirm: that takes moving to OK on purpose.
+        f.ready = true;
+        f.to_confirm(vec!["Approve 1 request".into()]);
+        assert_eq!(f.on_key(ctrl_s), FormEvent::None);
+        assert_eq!(f.focus, Focus::Cancel);
     }
 
     #[test]

@@ -203,7 +203,7 @@ pub fn form(frame: &mut Frame, area: Rect, theme: &Theme, form: &Form) {
     let scroll = (focus_line + 1 + extra).saturating_sub(inner_h);
     frame.render_widget(Clear, rect);
     let footer = match form.stage {
-        Stage::Edit => " Tab/↑↓ move · ←→ choose · Enter next/OK · Esc cancel ",
+        Stage::Edit => " Tab/↑↓ move · ←→ choose · Enter next · ^S send · Esc cancel ",
         Stage::Confirm => " confirm: → then Enter sends · Esc back ",
     };
     frame.render_widget(
