@@ -135,6 +135,14 @@ impl CertStatus {
     }
 }
 
+impl Family {
+    /// Whether requests of this family wait for an admin's approval (SCM has approve and
+    /// decline for SSL and device certificates; S/MIME requests go to the CA on their own).
+    pub fn needs_approval(self) -> bool {
+        matches!(self, Family::Ssl | Family::Device)
+    }
+}
+
 /// One certificate as the list shows it. Kept small: 100,000 of these must fit and sort fast.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cert {

@@ -581,6 +581,25 @@ fn every_dialog_at_80x24() {
     insta::assert_snapshot!("dialog_enroll_loading_80x24", render(&s));
     answer(&mut s, &cmds, enroll_data);
     insta::assert_snapshot!("dialog_enroll_80x24", render(&s));
+    // The confirmation lists everything that will be sent.
+    type_str(&mut s, "api.example.test");
+    for _ in 0..5 {
+        update(&mut s, key(KeyCode::Down)); // to the DCV method
+    }
+    update(&mut s, key(KeyCode::Right)); // CNAME
+    for _ in 0..4 {
+        update(&mut s, key(KeyCode::Down)); // to the first custom field
+    }
+    type_str(&mut s, "IT-42");
+    let ctrl_s = Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    assert!(
+        update(&mut s, ctrl_s).is_empty(),
+        "nothing sent before confirming"
+    );
+    let screen = render(&s);
+    assert!(screen.contains("domain validation by CNAME"), "{screen}");
+    assert!(screen.contains("Cost centre=IT-42"), "{screen}");
+    insta::assert_snapshot!("dialog_enroll_confirm_80x24", screen);
 
     let mut s = writable();
     update(&mut s, key(KeyCode::Char('m')));

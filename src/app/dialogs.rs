@@ -1838,7 +1838,6 @@ fn summary(d: &Dialog) -> Vec<String> {
             v
         }
         Purpose::Enroll { .. } => {
-            let key = f.value("key");
             let mut v = vec![
                 format!(
                     "Enroll {} with profile {}",
@@ -1851,14 +1850,20 @@ fn summary(d: &Dialog) -> Vec<String> {
             if !sans.is_empty() {
                 v.push(format!("other names: {}", sans.join(", ")));
             }
-            if key == "CSR from a file" {
-                v.push(format!("CSR from {}", f.value("csr_path")));
-            } else {
-                v.push(format!(
-                    "new {key} key, written to {} (0600) first",
-                    f.value("key_path")
-                ));
+            let dcv = f.value("dcv");
+            if dcv != DCV_MODES[0] {
+                let email = f.value("dcv_email");
+                v.push(if email.is_empty() {
+                    format!("domain validation by {dcv}")
+                } else {
+                    format!("domain validation by {dcv} to {email}")
+                });
             }
+            let requester = split_list(&f.value("requester"));
+            if !requester.is_empty() {
+                v.push(format!("external requester: {}", requester.join(", ")));
+            }
+            v.extend(enroll_extra_lines(d));
             v
         }
         Purpose::Delegation {

@@ -275,6 +275,9 @@ pub struct State {
     /// Certificates being watched after an approval until they leave Approved/Applied:
     /// cert index → time of the next refresh (Unix seconds).
     pub watch: HashMap<usize, i64>,
+    /// Requests to watch as soon as their first detail arrives (new S/MIME requests, which
+    /// the CA issues without an approval): (account, family, id).
+    pub watch_new: HashSet<(AccountIdx, Family, String)>,
     pending: usize,
     /// Domain views per account.
     pub domains: HashMap<AccountIdx, domains::DomainsView>,
@@ -349,6 +352,7 @@ impl State {
             renew_ids: HashMap::new(),
             key_paths: HashMap::new(),
             watch: HashMap::new(),
+            watch_new: HashSet::new(),
             pending: 0,
             domains: HashMap::new(),
             dcv_views: HashMap::new(),
@@ -553,7 +557,9 @@ impl State {
             .certs
             .iter()
             .enumerate()
-            .filter(|(i, c)| c.status.is_pending() && !self.hidden.contains(i))
+            .filter(|(i, c)| {
+                c.status.is_pending() && c.family.needs_approval() && !self.hidden.contains(i)
+            })
             .count();
         let keep = self.view.get(self.sel).copied();
         let needle = self.filter.value().to_lowercase();
@@ -725,6 +731,9 @@ fn on_worker(state: &mut State, ev: WorkerEvent) -> Vec<Command> {
                     state.upsert(vec![cert]);
                     if let Some(&i) = state.index.get(&key) {
                         state.details.insert(i, DetailState::Loaded(view));
+                        if state.watch_new.remove(&key) {
+                            state.watch.insert(i, state.now + 2);
+                        }
                     }
                 }
                 Ok(other) => return on_action_done(state, kind, other),
@@ -783,9 +792,10 @@ fn on_action_done(state: &mut State, kind: Option<JobKind>, output: JobOutput) -
                 _ => "new request",
             };
             // S/MIME requests go to the CA without an approval step.
-            let next = match family {
-                Family::Client => "; it needs no approval",
-                _ => "; it waits in the pending view (p)",
+            let next = if family.needs_approval() {
+                "; it waits in the pending view (p)"
+            } else {
+                "; it needs no approval, watching until it is issued"
             };
             let text = match &key_path {
                 Some(p) => format!(
@@ -803,7 +813,13 @@ fn on_action_done(state: &mut State, kind: Option<JobKind>, output: JobOutput) -
             if let Some(p) = key_path {
                 state.key_paths.insert((account, enrolled.id.clone()), p);
             }
-            // The new request appears in the list at once.
+            // The new request appears in the list at once; one that needs no approval is
+            // watched until the CA has issued it.
+            if !family.needs_approval() {
+                state
+                    .watch_new
+                    .insert((account, family, enrolled.id.clone()));
+            }
             cmds.extend(state.load_detail(account, family, enrolled.id.clone()));
             state.set_status(text, Severity::Info);
         }

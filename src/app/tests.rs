@@ -1510,6 +1510,26 @@ fn a_new_client_request_is_loaded_into_its_own_family() {
             .any(|&i| s.certs[i as usize].common_name == "Ada Lovelace")
     );
     assert_eq!(s.accounts[0].families[1].loaded, 2);
+    // S/MIME needs no approval: not in the pending view or count, but watched until issued.
+    let i = s
+        .certs
+        .iter()
+        .position(|c| c.common_name == "Ada Lovelace")
+        .unwrap();
+    assert!(s.watch.contains_key(&i), "{:?}", s.watch);
+    assert!(s.watch_new.is_empty());
+    select_scope(&mut s, Scope::Pending);
+    assert!(
+        s.view.iter().all(|&j| j as usize != i),
+        "an S/MIME request is not pending approval"
+    );
+    assert_eq!(
+        s.pending_count(),
+        s.certs
+            .iter()
+            .filter(|c| c.status == CertStatus::Requested && c.family != Family::Client)
+            .count()
+    );
 }
 
 #[test]

@@ -125,7 +125,7 @@ pub fn filter_indices(
             }
             (match scope {
                 Scope::All => true,
-                Scope::Pending => c.status.is_pending(),
+                Scope::Pending => c.status.is_pending() && c.family.needs_approval(),
                 Scope::Domains(_) | Scope::Dcv(_) | Scope::Orgs(_) => false,
                 Scope::Account(a) => c.account == a,
                 Scope::Family(a, f) => c.account == a && c.family == f,
