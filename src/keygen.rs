@@ -47,6 +47,18 @@ pub enum KeygenError {
     CsrFile { path: PathBuf, reason: String },
 }
 
+/// The trimmed common name, if it is neither empty nor longer than a certificate allows.
+fn checked_cn(common_name: &str) -> Result<&str, KeygenError> {
+    let cn = common_name.trim();
+    if cn.is_empty() {
+        Err(KeygenError::EmptyCommonName)
+    } else if cn.chars().count() > MAX_CN {
+        Err(KeygenError::CommonNameTooLong)
+    } else {
+        Ok(cn)
+    }
+}
+
 /// A new private key (PKCS#8 PEM) and a CSR (PEM) for `common_name` and `sans`.
 ///
 /// `sans` are trimmed, de-duplicated (case-insensitively) and validated; when the common name
@@ -58,13 +70,7 @@ pub fn generate(
     common_name: &str,
     sans: &[String],
 ) -> Result<(SecretString, String), KeygenError> {
-    let cn = common_name.trim();
-    if cn.is_empty() {
-        return Err(KeygenError::EmptyCommonName);
-    }
-    if cn.chars().count() > MAX_CN {
-        return Err(KeygenError::CommonNameTooLong);
-    }
+    let cn = checked_cn(common_name)?;
     let names = subject_alt_names(cn, sans)?;
     make_request(alg, cn, names)
 }
@@ -80,13 +86,7 @@ pub fn generate_for_email(
     common_name: &str,
     emails: &[String],
 ) -> Result<(SecretString, String), KeygenError> {
-    let cn = common_name.trim();
-    if cn.is_empty() {
-        return Err(KeygenError::EmptyCommonName);
-    }
-    if cn.chars().count() > MAX_CN {
-        return Err(KeygenError::CommonNameTooLong);
-    }
+    let cn = checked_cn(common_name)?;
     let mut seen: Vec<String> = Vec::new();
     let mut names = Vec::new();
     for e in emails.iter().map(|e| e.trim()).filter(|e| !e.is_empty()) {

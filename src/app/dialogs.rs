@@ -1980,13 +1980,7 @@ fn enroll_spec(f: &Form, family: Family, data: &EnrollData) -> Option<EnrollSpec
             (cn, EnrollKind::Device(request))
         }
         _ => {
-            let cn = f.value("cn");
-            let mut sans = vec![cn.clone()];
-            for s in split_list(&f.value("sans")) {
-                if !sans.iter().any(|x| x.eq_ignore_ascii_case(&s)) {
-                    sans.push(s);
-                }
-            }
+            let (cn, sans) = names_of(f);
             let dcv = f.value("dcv");
             let request = EnrollRequest {
                 org_id: org.id,
@@ -2024,7 +2018,9 @@ fn key_source(f: &Form) -> KeySource {
     }
 }
 
-fn replace_spec(f: &Form, t: &Target) -> EnrollSpec {
+/// The common name and every name for the certificate (the CN first, no repeats) of a form
+/// with `cn` and `sans` fields.
+fn names_of(f: &Form) -> (String, Vec<String>) {
     let cn = f.value("cn");
     let mut sans = vec![cn.clone()];
     for s in split_list(&f.value("sans")) {
@@ -2032,6 +2028,11 @@ fn replace_spec(f: &Form, t: &Target) -> EnrollSpec {
             sans.push(s);
         }
     }
+    (cn, sans)
+}
+
+fn replace_spec(f: &Form, t: &Target) -> EnrollSpec {
+    let (cn, sans) = names_of(f);
     let dcv = f.value("dcv");
     EnrollSpec {
         common_name: cn.clone(),
