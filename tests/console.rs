@@ -570,6 +570,16 @@ fn every_dialog_at_80x24() {
         })
     });
     insta::assert_snapshot!("dialog_dcv_80x24", render(&s));
+    // On a wider screen the dialog widens so the CNAME target stays on one line (copyable).
+    update(&mut s, Msg::Resize(120, 40));
+    let wide = render(&s);
+    let target = "7a16100aae509fe98ce5ac6d6f04ac81.151a1eb4b2324f07d2bdcdb6d02452d2.sectigo.com.";
+    assert!(
+        wide.lines()
+            .any(|l| l.contains(&format!("points to   {target}"))),
+        "{wide}"
+    );
+    update(&mut s, Msg::Resize(80, 24));
 
     let mut s = writable();
     let cmds = update(&mut s, key(KeyCode::Char('n')));

@@ -67,7 +67,15 @@ pub fn menu(state: &State, frame: &mut Frame, area: Rect, theme: &Theme, selecte
 
 /// A dialog: intro, fields (or the confirmation summary), a note, and the buttons.
 pub fn form(frame: &mut Frame, area: Rect, theme: &Theme, form: &Form) {
-    let w = area.width.saturating_sub(4).clamp(40, 76);
+    // 76 columns normally; wider (as far as the screen allows) when an intro line such as a
+    // DCV record would otherwise wrap, so it can be copied in one piece.
+    let longest = form
+        .intro
+        .iter()
+        .map(|l| l.chars().count() as u16 + 2)
+        .max()
+        .unwrap_or(0);
+    let w = area.width.saturating_sub(4).min(longest.max(76)).max(40);
     let inner_w = w.saturating_sub(2) as usize;
     let label_w = form
         .fields
