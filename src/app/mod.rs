@@ -111,6 +111,36 @@ impl FamilyView {
     }
 }
 
+/// A certificate watched until the CA has issued it: refreshed every 2 s for the first
+/// minute, then every 15 s; after 15 minutes the watch ends with a note (`r` refreshes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Watch {
+    /// When the watch began (Unix seconds).
+    pub since: i64,
+    /// When to refresh next.
+    pub next: i64,
+}
+
+impl Watch {
+    pub const GIVE_UP_SECS: i64 = 15 * 60;
+
+    pub fn new(now: i64) -> Watch {
+        Watch {
+            since: now,
+            next: now + 2,
+        }
+    }
+
+    /// The watch after a refresh at `now`, or `None` once it has gone on long enough.
+    fn after_refresh(self, now: i64) -> Option<Watch> {
+        let age = now - self.since;
+        (age < Self::GIVE_UP_SECS).then(|| Watch {
+            next: now + if age < 60 { 2 } else { 15 },
+            ..self
+        })
+    }
+}
+
 /// One account as the accounts pane shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountView {
@@ -274,7 +304,7 @@ pub struct State {
     pub key_paths: HashMap<(AccountIdx, String), PathBuf>,
     /// Certificates being watched after an approval until they leave Approved/Applied:
     /// cert index → time of the next refresh (Unix seconds).
-    pub watch: HashMap<usize, i64>,
+    pub watch: HashMap<usize, Watch>,
     /// Requests to watch as soon as their first detail arrives (new S/MIME requests, which
     /// the CA issues without an approval): (account, family, id).
     pub watch_new: HashSet<(AccountIdx, Family, String)>,
@@ -732,7 +762,7 @@ fn on_worker(state: &mut State, ev: WorkerEvent) -> Vec<Command> {
                     if let Some(&i) = state.index.get(&key) {
                         state.details.insert(i, DetailState::Loaded(view));
                         if state.watch_new.remove(&key) {
-                            state.watch.insert(i, state.now + 2);
+                            state.watch.insert(i, Watch::new(state.now));
                         }
                     }
                 }
@@ -869,7 +899,7 @@ fn on_action_done(state: &mut State, kind: Option<JobKind>, output: JobOutput) -
             let text = match (&*request, &*output) {
                 (ActionRequest::Approve { .. }, _) => {
                     if let Some(i) = cert {
-                        state.watch.insert(i, state.now + 2);
+                        state.watch.insert(i, Watch::new(state.now));
                     }
                     format!("approved {name}; watching until it is issued")
                 }
@@ -910,7 +940,7 @@ fn on_action_done(state: &mut State, kind: Option<JobKind>, output: JobOutput) -
                         });
                     }
                     if let Some(i) = cert {
-                        state.watch.insert(i, state.now + 2);
+                        state.watch.insert(i, Watch::new(state.now));
                     }
                     format!("DCV recheck of {name} requested")
                 }
@@ -1411,13 +1441,13 @@ impl State {
     fn poll_watched(&mut self) -> Vec<Command> {
         let now = self.now;
         let mut cmds = Vec::new();
-        let due: Vec<usize> = self
+        let due: Vec<(usize, Watch)> = self
             .watch
             .iter()
-            .filter(|(_, t)| **t <= now)
-            .map(|(i, _)| *i)
+            .filter(|(_, w)| w.next <= now)
+            .map(|(i, w)| (*i, *w))
             .collect();
-        for i in due {
+        for (i, w) in due {
             let Some(c) = self.certs.get(i) else {
                 self.watch.remove(&i);
                 continue;
@@ -1429,9 +1459,24 @@ impl State {
                 self.watch.remove(&i);
                 continue;
             }
-            self.watch.insert(i, now + 2);
-            let (a, f, id) = (c.account, c.family, c.id.clone());
-            cmds.extend(self.load_detail(a, f, id));
+            let (a, f, id, cn) = (c.account, c.family, c.id.clone(), c.common_name.clone());
+            match w.after_refresh(now) {
+                Some(next) => {
+                    self.watch.insert(i, next);
+                    cmds.extend(self.load_detail(a, f, id));
+                }
+                None => {
+                    self.watch.remove(&i);
+                    let status = c.status_text.clone();
+                    self.set_status(
+                        format!(
+                            "{cn} is still {status} after {} minutes; stopped watching (r refreshes)",
+                            Watch::GIVE_UP_SECS / 60
+                        ),
+                        Severity::Warning,
+                    );
+                }
+            }
         }
         cmds
     }

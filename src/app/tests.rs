@@ -857,6 +857,42 @@ fn an_approval_is_watched_until_the_certificate_is_issued() {
 }
 
 #[test]
+fn a_watch_backs_off_after_a_minute_and_gives_up_after_fifteen() {
+    let mut s = state_with(3);
+    let idx = 0;
+    s.certs[idx].status = CertStatus::Approved;
+    s.certs[idx].status_text = "Approved".into();
+    s.watch.insert(idx, Watch::new(NOW));
+    let polls = |s: &mut State, t: i64| {
+        update(s, Msg::Tick(t))
+            .iter()
+            .filter(|c| matches!(c, Command::Detail { .. }))
+            .count()
+    };
+    assert_eq!(polls(&mut s, NOW + 1), 0, "not due yet");
+    assert_eq!(polls(&mut s, NOW + 2), 1);
+    // (Each refresh is taken as finished before the next tick.)
+    s.details.remove(&idx);
+    assert_eq!(polls(&mut s, NOW + 4), 1);
+    s.details.remove(&idx);
+    // After the first minute: every 15 s.
+    assert_eq!(polls(&mut s, NOW + 61), 1);
+    s.details.remove(&idx);
+    assert_eq!(polls(&mut s, NOW + 70), 0);
+    assert_eq!(polls(&mut s, NOW + 76), 1);
+    s.details.remove(&idx);
+    // After 15 minutes the watch ends, with a note.
+    assert_eq!(polls(&mut s, NOW + 15 * 60 + 1), 0);
+    assert!(!s.watch.contains_key(&idx));
+    let (msg, sev) = s.status.clone().unwrap();
+    assert_eq!(sev, Severity::Warning);
+    assert!(
+        msg.contains("still Approved after 15 minutes") && msg.contains("r refreshes"),
+        "{msg}"
+    );
+}
+
+#[test]
 fn an_enrolment_loads_the_new_row_with_its_key_file_for_the_match_check() {
     let mut s = state_with(3);
     let job = 99;
