@@ -85,6 +85,13 @@ async fn event_loop(
             }
             dirty = true;
         }
+        if let Some(text) = state.clipboard.take() {
+            // OSC 52: the terminal (through SSH and tmux) puts it on the local clipboard.
+            let _ = crossterm::execute!(
+                std::io::stdout(),
+                crossterm::clipboard::CopyToClipboard::to_clipboard_from(text)
+            );
+        }
     }
     Ok(())
 }

@@ -580,6 +580,17 @@ fn every_dialog_at_80x24() {
         "{wide}"
     );
     update(&mut s, Msg::Resize(80, 24));
+    // `y` offers the records for copying, over the dialog; a number copies one.
+    update(&mut s, key(KeyCode::Char('y')));
+    insta::assert_snapshot!("copy_dcv_80x24", render(&s));
+    update(&mut s, key(KeyCode::Char('2')));
+    assert_eq!(s.clipboard.as_deref(), Some(target));
+    assert!(
+        s.overlay.is_none() && s.dialog.is_some(),
+        "back in the DCV view"
+    );
+    let (msg, _) = s.status.clone().unwrap();
+    assert!(msg.contains("copied the CNAME target"), "{msg}");
 
     let mut s = writable();
     let cmds = update(&mut s, key(KeyCode::Char('n')));

@@ -78,6 +78,8 @@ pub enum Purpose {
         account: AccountIdx,
         domain: String,
         started: bool,
+        /// What to publish, once started (offered by `y` for copying).
+        instruction: Option<crate::provider::actions::DcvInstruction>,
     },
     /// Server-side filters of the DCV list.
     DcvFilter {
@@ -730,18 +732,22 @@ impl State {
             }
             (
                 Purpose::DcvDomain {
-                    started, domain, ..
+                    started,
+                    domain,
+                    instruction,
+                    ..
                 },
                 ActionOutput::DcvState(st),
             ) => {
                 *started = true;
+                *instruction = st.instruction.clone();
                 d.form.ok_label = "Submit".into();
                 d.form.intro = vec![format!("Domain {domain}")];
                 d.form.intro.extend(dcv_state_lines(st));
                 d.form.intro.push(String::new());
-                d.form
-                    .intro
-                    .push("Publish this, then Submit asks the CA to check it.".into());
+                d.form.intro.push(
+                    "Publish this (y copies it), then Submit asks the CA to check it.".into(),
+                );
                 d.form.ready = true;
                 d.form.note = None;
                 return;
@@ -779,6 +785,18 @@ impl State {
         let Some(mut d) = self.dialog.take() else {
             return vec![];
         };
+        // `y` in a DCV view (not while typing in a field) offers its records for copying.
+        if key.code == crossterm::event::KeyCode::Char('y')
+            && key.modifiers.is_empty()
+            && !d.form.typing()
+        {
+            let items = dcv_copy_items(&d.purpose);
+            if !items.is_empty() {
+                self.overlay = Some(super::Overlay::Copy { items, selected: 0 });
+                self.dialog = Some(d);
+                return vec![];
+            }
+        }
         let ev = d.form.on_key(key);
         let mut cmds = Vec::new();
         match ev {
@@ -1049,6 +1067,7 @@ impl State {
                 account,
                 domain,
                 started,
+                ..
             } => {
                 let method = DcvMethod::ALL[f.field("method").map(|x| x.selected()).unwrap_or(2)];
                 if !*started && !submits_directly(method.label()) {
@@ -1191,6 +1210,47 @@ fn instruction_lines(i: &crate::provider::actions::DcvInstruction) -> Vec<String
     out
 }
 
+/// The values of a DCV view worth copying (to paste into a DNS console, say).
+fn dcv_copy_items(purpose: &Purpose) -> Vec<(String, String)> {
+    let instructions: Vec<&crate::provider::actions::DcvInstruction> = match purpose {
+        Purpose::Dcv { dcv: Some(v), .. } => v.instructions.iter().collect(),
+        Purpose::DcvDomain {
+            instruction: Some(i),
+            ..
+        } => vec![i],
+        _ => vec![],
+    };
+    let several = instructions.len() > 1;
+    let mut out = Vec::new();
+    for i in instructions {
+        let of = if several {
+            format!(" of {}", i.domain)
+        } else {
+            String::new()
+        };
+        let txt = i.mode.eq_ignore_ascii_case("TXT");
+        for (label, value) in [
+            ("DNS record name", &i.host),
+            (
+                if txt {
+                    "TXT record value"
+                } else {
+                    "CNAME target"
+                },
+                &i.point,
+            ),
+            ("file URL", &i.url),
+            ("file content", &i.file_content),
+            ("approver e-mail", &i.email),
+        ] {
+            if let Some(v) = value.as_ref().filter(|v| !v.is_empty()) {
+                out.push((format!("{label}{of}"), v.clone()));
+            }
+        }
+    }
+    out
+}
+
 /// What a domain's DCV state says, for dialogs and the detail pane.
 pub fn dcv_state_lines(st: &crate::provider::actions::DcvState) -> Vec<String> {
     let mut out = Vec::new();
@@ -1229,6 +1289,10 @@ fn dcv_lines(v: &CertDcv) -> Vec<String> {
         out.push(String::new());
         out.push(format!("{} — {}", i.domain, i.mode));
         out.extend(instruction_lines(i));
+    }
+    if !v.instructions.is_empty() {
+        out.push(String::new());
+        out.push("y copies a record to the clipboard".into());
     }
     if v.log.is_empty() && v.instructions.is_empty() {
         out.push("no DCV information for this certificate".into());

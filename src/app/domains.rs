@@ -374,6 +374,7 @@ impl State {
                 account,
                 domain,
                 started: false,
+                instruction: None,
             },
         });
         cmds

@@ -198,6 +198,12 @@ impl Form {
         self.focus = Focus::Cancel;
     }
 
+    /// Whether keys go into a text field (so letters are text, not commands).
+    pub fn typing(&self) -> bool {
+        matches!(self.focus, Focus::Field(i)
+            if matches!(self.fields.get(i).map(|f| &f.kind), Some(FieldKind::Text(_))))
+    }
+
     /// Tab order. While editing, the fields lead to OK and then Cancel, so moving on from the
     /// last field never lands on Cancel (one Enter too many must not throw the form away).
     /// The confirmation has only Cancel (where it starts) and OK.

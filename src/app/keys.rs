@@ -64,6 +64,7 @@ pub enum Action {
     Enroll,
     ServerFilter,
     AuditLog,
+    Copy,
 }
 
 /// One row of the key table.
@@ -438,6 +439,14 @@ impl Default for KeyMap {
                     "download",
                     vec![c('c')],
                     "download the certificate to a file",
+                    None,
+                    LISTS_DETAIL,
+                ),
+                b(
+                    Action::Copy,
+                    "copy",
+                    vec![c('y')],
+                    "copy a value (name, serial, fingerprint, DCV record) to the clipboard",
                     None,
                     LISTS_DETAIL,
                 ),

@@ -58,6 +58,11 @@ pub enum Overlay {
     Menu {
         selected: usize,
     },
+    /// Values to copy to the clipboard, as (label, value); Enter or the number copies.
+    Copy {
+        items: Vec<(String, String)>,
+        selected: usize,
+    },
     /// The audit log as read back from its file (newest last).
     Audit {
         path: std::path::PathBuf,
@@ -305,6 +310,8 @@ pub struct State {
     /// Certificates being watched after an approval until they leave Approved/Applied:
     /// cert index → time of the next refresh (Unix seconds).
     pub watch: HashMap<usize, Watch>,
+    /// Text for the terminal's clipboard (OSC 52), taken by the main loop after `update`.
+    pub clipboard: Option<String>,
     /// Requests to watch as soon as their first detail arrives (new S/MIME requests, which
     /// the CA issues without an approval): (account, family, id).
     pub watch_new: HashSet<(AccountIdx, Family, String)>,
@@ -383,6 +390,7 @@ impl State {
             key_paths: HashMap::new(),
             watch: HashMap::new(),
             watch_new: HashSet::new(),
+            clipboard: None,
             pending: 0,
             domains: HashMap::new(),
             dcv_views: HashMap::new(),
@@ -1003,6 +1011,10 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
         state.quit = true;
         return vec![];
     }
+    // The copy picker can sit over a dialog (DCV records); it takes the keys first.
+    if let Some(overlay @ Overlay::Copy { .. }) = state.overlay.clone() {
+        return on_overlay_key(state, overlay, key);
+    }
     if state.dialog.is_some() {
         return state.dialog_key(key);
     }
@@ -1124,6 +1136,40 @@ fn on_overlay_key(state: &mut State, overlay: Overlay, key: KeyEvent) -> Vec<Com
             return on_action(state, MENU[selected.min(MENU.len() - 1)].0);
         }
         (Overlay::Menu { .. }, Some(Action::Menu)) => state.overlay = None,
+        (Overlay::Copy { items, selected }, _) => {
+            let pick = match (key.code, action) {
+                (KeyCode::Char(d @ '1'..='9'), _) => Some(d as usize - '1' as usize),
+                (KeyCode::Enter, _) | (_, Some(Action::Copy)) => Some(selected),
+                _ => None,
+            };
+            match (pick, action) {
+                (Some(i), _) if i < items.len() => {
+                    let (label, value) = items[i].clone();
+                    state.overlay = None;
+                    state.clipboard = Some(value);
+                    state.set_status(
+                        format!(
+                            "copied the {label} to the clipboard (OSC 52: the terminal must allow it; in tmux, set-clipboard on)"
+                        ),
+                        Severity::Info,
+                    );
+                }
+                (_, Some(Action::Down)) => {
+                    state.overlay = Some(Overlay::Copy {
+                        selected: (selected + 1).min(items.len().saturating_sub(1)),
+                        items,
+                    })
+                }
+                (_, Some(Action::Up)) => {
+                    state.overlay = Some(Overlay::Copy {
+                        selected: selected.saturating_sub(1),
+                        items,
+                    })
+                }
+                _ if key.code == KeyCode::Esc => state.overlay = None,
+                _ => state.overlay = Some(Overlay::Copy { items, selected }),
+            }
+        }
         (Overlay::Audit { .. }, Some(Action::AuditLog)) => state.overlay = None,
         (
             Overlay::Audit {
@@ -1281,6 +1327,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         Action::Replace => return state.open_dialog(DialogKind::Replace),
         Action::Delete => return state.open_dialog(DialogKind::Delete),
         Action::Collect => return state.open_dialog(DialogKind::Collect),
+        Action::Copy => state.open_copy(),
         Action::Dcv => return state.open_dialog(DialogKind::Dcv),
         Action::Enroll => return state.open_dialog(DialogKind::Enroll),
         Action::Refresh => {
@@ -1435,6 +1482,32 @@ impl State {
             id,
             key,
         }]
+    }
+
+    /// Offer the selected certificate's values for copying.
+    fn open_copy(&mut self) {
+        let Some((i, c)) = self.selected_cert() else {
+            self.set_status("nothing selected to copy", Severity::Info);
+            return;
+        };
+        let mut items = vec![("common name".to_string(), c.common_name.clone())];
+        items.push(("id".into(), c.id.clone()));
+        if let Some(serial) = c.serial.clone().filter(|s| !s.is_empty()) {
+            items.push(("serial number".into(), serial));
+        }
+        if c.sans.len() > 1 {
+            items.push(("names (SANs)".into(), c.sans.join(", ")));
+        }
+        if let Some(DetailState::Loaded(v)) = self.details.get(&i)
+            && let Ok(certs) = &v.x509
+            && let Some(leaf) = certs.first()
+        {
+            items.push(("SHA-256 fingerprint".into(), leaf.sha256.clone()));
+            if let Some(pem) = &v.detail.body_pem {
+                items.push(("certificate (PEM)".into(), pem.clone()));
+            }
+        }
+        self.overlay = Some(Overlay::Copy { items, selected: 0 });
     }
 
     /// Refresh watched certificates (approved, waiting to be issued) that are due.

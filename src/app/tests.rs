@@ -1586,3 +1586,26 @@ fn code_signing_is_not_enrolled_here() {
     let (msg, _) = s.status.clone().unwrap();
     assert!(msg.contains("not code signing"), "{msg}");
 }
+
+#[test]
+fn y_offers_the_selected_certificates_values_and_enter_copies_one() {
+    let mut s = state_with(3);
+    let (_, c) = s.selected_cert().unwrap();
+    let (cn, id) = (c.common_name.clone(), c.id.clone());
+    update(&mut s, ch('y'));
+    let Some(Overlay::Copy { items, selected: 0 }) = s.overlay.clone() else {
+        panic!("{:?}", s.overlay)
+    };
+    assert_eq!(items[0], ("common name".to_string(), cn.clone()));
+    assert_eq!(items[1], ("id".to_string(), id.clone()));
+    // Down then Enter copies the id; nothing goes to the worker.
+    assert!(update(&mut s, key(KeyCode::Down)).is_empty());
+    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
+    assert_eq!(s.clipboard.as_deref(), Some(id.as_str()));
+    assert!(s.overlay.is_none());
+    // Esc closes without copying.
+    s.clipboard = None;
+    update(&mut s, ch('y'));
+    update(&mut s, key(KeyCode::Esc));
+    assert!(s.overlay.is_none() && s.clipboard.is_none());
+}

@@ -65,6 +65,62 @@ pub fn menu(state: &State, frame: &mut Frame, area: Rect, theme: &Theme, selecte
     );
 }
 
+/// The copy picker: numbered values, each shortened to one line.
+pub fn copy(
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+    items: &[(String, String)],
+    selected: usize,
+) {
+    let w = area.width.saturating_sub(4).min(76);
+    let inner = w.saturating_sub(2) as usize;
+    let label_w = items
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(22);
+    let lines: Vec<Line> = items
+        .iter()
+        .enumerate()
+        .map(|(i, (label, value))| {
+            let style = if i == selected {
+                theme.selection
+            } else {
+                Style::new()
+            };
+            let first = value.lines().next().unwrap_or_default();
+            let shown = if value.lines().count() > 1 {
+                format!("{first} …")
+            } else {
+                first.to_string()
+            };
+            let head = format!(" {} {label:<label_w$}  ", i + 1);
+            let rest = inner.saturating_sub(head.chars().count());
+            Line::from(vec![
+                Span::styled(head, if i == selected { style } else { theme.key }),
+                Span::styled(
+                    fit(&shown, rest),
+                    if i == selected { style } else { theme.muted },
+                ),
+            ])
+        })
+        .collect();
+    let rect = popup(area, w, lines.len() as u16 + 2);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.border_focus)
+                .title(Line::styled(" Copy to the clipboard ", theme.title))
+                .title_bottom(Line::styled(" Enter or 1-9 copy · Esc close ", theme.muted)),
+        ),
+        rect,
+    );
+}
+
 /// A dialog: intro, fields (or the confirmation summary), a note, and the buttons.
 pub fn form(frame: &mut Frame, area: Rect, theme: &Theme, form: &Form) {
     // 76 columns normally; wider (as far as the screen allows) when an intro line such as a

@@ -24,9 +24,14 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
             entries,
             scroll,
         }) => audit(frame, area, theme, path, entries, *scroll),
+        // Drawn last: it can sit over a dialog.
+        Some(Overlay::Copy { .. }) => {}
     }
     if let Some(d) = &state.dialog {
         super::dialog::form(frame, area, theme, &d.form);
+    }
+    if let Some(Overlay::Copy { items, selected }) = &state.overlay {
+        super::dialog::copy(frame, area, theme, items, *selected);
     }
 }
 
