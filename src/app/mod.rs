@@ -1149,7 +1149,7 @@ fn on_overlay_key(state: &mut State, overlay: Overlay, key: KeyEvent) -> Vec<Com
                     state.clipboard = Some(value);
                     state.set_status(
                         format!(
-                            "copied the {label} to the clipboard (OSC 52: the terminal must allow it; in tmux, set-clipboard on)"
+                            "copied the {label} to the clipboard (OSC 52)"
                         ),
                         Severity::Info,
                     );
