@@ -1148,9 +1148,7 @@ fn on_overlay_key(state: &mut State, overlay: Overlay, key: KeyEvent) -> Vec<Com
                     state.overlay = None;
                     state.clipboard = Some(value);
                     state.set_status(
-                        format!(
-                            "copied the {label} to the clipboard (OSC 52)"
-                        ),
+                        format!("copied the {label} to the clipboard (OSC 52)"),
                         Severity::Info,
                     );
                 }
