@@ -99,22 +99,30 @@ pub enum LoadState {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FamilyView {
     pub family: Family,
-    /// Rows loaded so far / total reported by the provider.
+    /// Rows seen by the current (or last) load / total reported by the provider.
     pub loaded: usize,
     pub total: Option<usize>,
     pub load: LoadState,
+    /// Which load this is (1 for the first, +1 per refresh): rows not seen again by a
+    /// finished refresh are gone from the server and leave the list.
+    pub generation: u32,
 }
 
 impl FamilyView {
     pub fn new(family: Family) -> FamilyView {
         FamilyView {
             family,
+            // Certificates start unseen (0), so the first rows of any load count.
+            generation: 1,
             loaded: 0,
             total: None,
             load: LoadState::Idle,
         }
     }
 }
+
+/// The status line while a refresh runs (replaced when the last list job ends).
+const REFRESHING: &str = "refreshing…";
 
 /// A certificate watched until the CA has issued it: refreshed every 2 s for the first
 /// minute, then every 15 s; after 15 minutes the watch ends with a note (`r` refreshes).
@@ -286,6 +294,9 @@ pub struct State {
     index: HashMap<(AccountIdx, Family, String), usize>,
     /// Lower-case search text per cert (CN, SANs, serial with and without colons).
     haystack: Vec<String>,
+    /// Per certificate (parallel to `certs`): the generation of its family's load that last
+    /// delivered it.
+    seen: Vec<u32>,
     /// All cert indices in sort order.
     sorted: Vec<u32>,
     /// The visible rows: `sorted` filtered by account and filter text.
@@ -368,6 +379,7 @@ impl State {
             certs: Vec::new(),
             index: HashMap::new(),
             haystack: Vec::new(),
+            seen: Vec::new(),
             sorted: Vec::new(),
             view: Vec::new(),
             sel: 0,
@@ -524,23 +536,77 @@ impl State {
                 f.load = LoadState::Loading;
                 f.loaded = 0;
                 f.total = None;
+                f.generation += 1;
             }
         }
         cmds
     }
 
-    /// A list job ended.
+    /// A list job ended. After a complete load, rows of the family it did not deliver are
+    /// gone from the server: they leave the list.
     fn finish_list(&mut self, account: AccountIdx, family: Family, failure: Option<String>) {
-        if let Some(f) = self
+        let ok = failure.is_none();
+        let Some(f) = self
             .accounts
             .get_mut(account)
             .and_then(|acc| acc.family_mut(family))
-        {
-            f.load = match failure {
-                Some(why) => LoadState::Failed(why),
-                None => LoadState::Loaded,
-            };
+        else {
+            return;
+        };
+        f.load = match failure {
+            Some(why) => LoadState::Failed(why),
+            None => LoadState::Loaded,
+        };
+        let generation = f.generation;
+        if ok {
+            let before = self.hidden.len();
+            for (i, c) in self.certs.iter().enumerate() {
+                if c.account == account && c.family == family && self.seen[i] != generation {
+                    self.hidden.insert(i);
+                    self.marked.remove(&i);
+                }
+            }
+            if self.hidden.len() != before {
+                self.refilter();
+            }
         }
+        if !self
+            .jobs
+            .values()
+            .any(|j| matches!(j.kind, JobKind::List { .. }))
+            && self
+                .status
+                .as_ref()
+                .is_some_and(|(text, _)| text == REFRESHING)
+        {
+            self.set_status(
+                format!(
+                    "refreshed: {} certificates",
+                    crate::ui::group(self.certs.len().saturating_sub(self.hidden.len()))
+                ),
+                Severity::Info,
+            );
+        }
+    }
+
+    /// Note that a load of the certificate's family delivered it (counts it once per load).
+    fn mark_seen(&mut self, i: usize) {
+        let Some(c) = self.certs.get(i) else {
+            return;
+        };
+        let (account, family) = (c.account, c.family);
+        let Some(f) = self
+            .accounts
+            .get_mut(account)
+            .and_then(|acc| acc.family_mut(family))
+        else {
+            return;
+        };
+        if self.seen[i] != f.generation {
+            self.seen[i] = f.generation;
+            f.loaded += 1;
+        }
+        self.hidden.remove(&i);
     }
 
     fn push_error(&mut self, error: ProviderError, popup: bool) {
@@ -575,6 +641,7 @@ impl State {
                 None => {
                     let i = self.certs.len();
                     self.haystack.push(view::haystack(&row));
+                    self.seen.push(0);
                     self.certs.push(row);
                     self.index.insert(key, i);
                     self.sorted.push(i as u32);
@@ -709,30 +776,25 @@ fn on_worker(state: &mut State, ev: WorkerEvent) -> Vec<Command> {
             }
         }
         WorkerEvent::Rows { rows, .. } => {
-            let mut new_rows: HashMap<(AccountIdx, Family), usize> = HashMap::new();
-            for r in &rows {
-                if !state
-                    .index
-                    .contains_key(&(r.account, r.family, r.id.clone()))
-                {
-                    *new_rows.entry((r.account, r.family)).or_default() += 1;
-                }
-            }
+            let keys: Vec<(AccountIdx, Family, String)> = rows
+                .iter()
+                .map(|r| (r.account, r.family, r.id.clone()))
+                .collect();
             // While the user has not moved, the list stays at its top as rows fill in.
             let at_top = state.sel == 0 && !state.detail_open;
+            let hidden_before = state.hidden.len();
             state.upsert(rows);
+            for key in &keys {
+                if let Some(&i) = state.index.get(key) {
+                    state.mark_seen(i);
+                }
+            }
+            if state.hidden.len() != hidden_before {
+                state.refilter();
+            }
             if at_top {
                 state.sel = 0;
                 state.list_offset = 0;
-            }
-            for ((a, family), n) in new_rows {
-                if let Some(f) = state
-                    .accounts
-                    .get_mut(a)
-                    .and_then(|acc| acc.family_mut(family))
-                {
-                    f.loaded += n;
-                }
             }
         }
         WorkerEvent::Total {
@@ -757,17 +819,13 @@ fn on_worker(state: &mut State, ev: WorkerEvent) -> Vec<Command> {
                 }) => state.finish_list(account, family, None),
                 Ok(JobOutput::Detail { cert, view, .. }) => {
                     let key = (cert.account, cert.family, cert.id.clone());
-                    if !state.index.contains_key(&key)
-                        && let Some(f) = state
-                            .accounts
-                            .get_mut(cert.account)
-                            .and_then(|acc| acc.family_mut(cert.family))
-                    {
-                        // A certificate new to the list (enrolled or renewed here).
-                        f.loaded += 1;
-                    }
+                    let new = !state.index.contains_key(&key);
                     state.upsert(vec![cert]);
                     if let Some(&i) = state.index.get(&key) {
+                        if new {
+                            // A certificate new to the list (enrolled or renewed here).
+                            state.mark_seen(i);
+                        }
                         state.details.insert(i, DetailState::Loaded(view));
                         if state.watch_new.remove(&key) {
                             state.watch.insert(i, Watch::new(state.now));
@@ -1342,7 +1400,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             if cmds.is_empty() {
                 state.set_status("nothing to refresh", Severity::Info);
             } else {
-                state.set_status("refreshing…", Severity::Info);
+                state.set_status(REFRESHING, Severity::Info);
             }
             return cmds;
         }

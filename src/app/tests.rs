@@ -1609,3 +1609,70 @@ fn y_offers_the_selected_certificates_values_and_enter_copies_one() {
     update(&mut s, key(KeyCode::Esc));
     assert!(s.overlay.is_none() && s.clipboard.is_none());
 }
+
+#[test]
+fn a_refresh_recounts_drops_vanished_rows_and_says_when_it_is_done() {
+    let mut s = state_with(6); // corp: ids 0, 2, 4; lab: ids 1, 3, 5
+    let cmds = update(&mut s, ch('r'));
+    assert_eq!(cmds.len(), 2, "{cmds:?}");
+    assert_eq!(
+        s.status.as_ref().map(|(t, _)| t.as_str()),
+        Some("refreshing…")
+    );
+    assert_eq!(s.accounts[0].families[0].loaded, 0, "counting starts again");
+    let rows_of = |ids: &[u32]| -> Vec<Cert> {
+        ids.iter()
+            .map(|&i| {
+                cert(
+                    (i % 2) as usize,
+                    i,
+                    &format!("host{i:04}.example.com"),
+                    CertStatus::Issued,
+                    Some(30),
+                )
+            })
+            .collect()
+    };
+    for (cmd, ids) in cmds.iter().zip([&[0u32, 2][..], &[1, 3, 5][..]]) {
+        let Command::List {
+            job,
+            account,
+            family,
+        } = cmd.clone()
+        else {
+            panic!("{cmd:?}")
+        };
+        update(
+            &mut s,
+            Msg::Worker(WorkerEvent::Rows {
+                job,
+                rows: rows_of(ids),
+            }),
+        );
+        update(
+            &mut s,
+            Msg::Worker(WorkerEvent::Done {
+                job,
+                result: Ok(JobOutput::Listed {
+                    account,
+                    family,
+                    count: ids.len(),
+                }),
+            }),
+        );
+    }
+    assert_eq!(s.accounts[0].families[0].loaded, 2);
+    assert_eq!(s.accounts[1].families[0].loaded, 3);
+    assert_eq!(s.accounts[0].families[0].load, LoadState::Loaded);
+    // id 4 is gone from the server: gone from the list too.
+    let shown: Vec<String> = s
+        .view
+        .iter()
+        .map(|&i| s.certs[i as usize].common_name.clone())
+        .collect();
+    assert_eq!(shown.len(), 5, "{shown:?}");
+    assert!(!shown.contains(&"host0004.example.com".to_string()));
+    let (msg, _) = s.status.clone().unwrap();
+    assert_eq!(msg, "refreshed: 5 certificates");
+    assert!(!s.busy());
+}
