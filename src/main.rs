@@ -94,7 +94,9 @@ fn main() -> ExitCode {
     match rt.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("certdeck: {e:#}");
+            // Not eprintln!: it panics when stderr is gone (a closed SSH session).
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "certdeck: {e:#}");
             ExitCode::from(2)
         }
     }
@@ -134,8 +136,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             config.read_only |= cli.read_only;
             let paths = Paths::discover()?;
             let note = config.accounts.is_empty().then(|| {
-                "no accounts configured: see config.example.toml, or try certdeck --demo"
-                    .to_string()
+                let place = match (&config.path, Config::default_path()) {
+                    (Some(p), _) => format!("{} has no accounts", p.display()),
+                    (None, Some(p)) => format!("no config file: create {}", p.display()),
+                    (None, None) => "no config file: use --config PATH".to_string(),
+                };
+                format!("{place} (see config.example.toml), or try certdeck --demo")
             });
             console(config, &paths, &HashMap::new(), note).await
         }
@@ -149,6 +155,13 @@ async fn console(
     note: Option<String>,
 ) -> anyhow::Result<()> {
     // Everything that can fail or prompt happens before the screen is taken over.
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        anyhow::bail!(
+            "the console needs a terminal (stdin and stdout are not both a TTY); in scripts \
+             use `certdeck info`, and in cron or CI there is nothing to show"
+        );
+    }
     let keymap = KeyMap::with_overrides(&config.ui.keys).map_err(|e| {
         let file = config
             .path

@@ -23,11 +23,29 @@ pub async fn run(
     cmd_tx: mpsc::UnboundedSender<Command>,
     evt_rx: mpsc::UnboundedReceiver<WorkerEvent>,
 ) -> anyhow::Result<()> {
-    let mut terminal = ratatui::init();
+    let default_hook = std::panic::take_hook();
+    let mut terminal =
+        ratatui::try_init().map_err(|e| anyhow::anyhow!("cannot take over the terminal: {e}"))?;
+    // Our own panic hook instead of ratatui's: its restore() reports a failure with
+    // eprintln!, which panics again (and aborts) when the terminal is gone.
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = ratatui::try_restore();
+        default_hook(info);
+    }));
     let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
     let result = event_loop(&mut terminal, state, cmd_tx, evt_rx).await;
     let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
-    ratatui::restore();
+    // Not `ratatui::restore`: after a hang-up the terminal is gone, and its eprintln! of the
+    // failure would panic (stderr is that terminal) and abort before temp dirs are removed.
+    if let Err(e) = ratatui::try_restore() {
+        tracing::info!("the terminal could not be restored (gone?): {e}");
+    }
+    // Dropping a Terminal whose cursor is hidden shows it again, and reports a failure with
+    // eprintln! — a panic, then an abort, when the terminal has hung up. Show the cursor
+    // here; if that fails the terminal is gone and there is nothing left to tidy.
+    if terminal.show_cursor().is_err() {
+        std::mem::forget(terminal);
+    }
     result
 }
 
@@ -76,8 +94,15 @@ async fn event_loop(
             },
             _ = spinner.tick(), if state.wants_ticks() => msgs.push(Msg::Tick(now())),
             _ = clock.tick() => msgs.push(Msg::Tick(now())),
-            _ = hangup.recv() => break,
-            _ = terminate.recv() => break,
+            _ = hangup.recv() => {
+                tracing::info!("hang-up: closing");
+
+                break;
+            }
+            _ = terminate.recv() => {
+                tracing::info!("terminated: closing");
+                break;
+            }
         }
         for msg in msgs {
             for cmd in app::update(&mut state, msg) {

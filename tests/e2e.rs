@@ -305,3 +305,82 @@ fn secret_set_refuses_accounts_that_take_no_keyring_secret() {
         assert!(err.contains("corp") && err.contains(says), "{err}");
     }
 }
+
+#[test]
+fn without_a_terminal_the_console_says_so_instead_of_panicking() {
+    let home = sandbox();
+    // `run` gives the child no terminal (stdin null, stdout a pipe), like cron.
+    let out = run(&["--demo"], home.path());
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("needs a terminal"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn a_hang_up_removes_the_demo_temp_dir() {
+    // Like an SSH session dropping: the pseudo-terminal goes away under the running console.
+    let home = sandbox();
+    let tmp = home.path().join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let pty = native_pty_system();
+    let pair = pty
+        .openpty(PtySize {
+            rows: 30,
+            cols: 100,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(BIN);
+    cmd.arg("--demo");
+    cmd.env("HOME", home.path());
+    cmd.env("TMPDIR", &tmp);
+    cmd.env("TERM", "xterm-256color");
+    let mut child = pair.slave.spawn_command(cmd).unwrap();
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().unwrap();
+    let mut writer = pair.master.take_writer().unwrap();
+    let screen = Arc::new(Mutex::new(vt100::Parser::new(30, 100, 0)));
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (sink, stop2) = (Arc::clone(&screen), Arc::clone(&stop));
+    // The reader holds a copy of the master side; it must be gone too for the hang-up.
+    let read = std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while !stop2.load(std::sync::atomic::Ordering::SeqCst) {
+            match reader.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => sink.lock().unwrap().process(&buf[..n]),
+            }
+        }
+    });
+    let start = Instant::now();
+    while !screen
+        .lock()
+        .unwrap()
+        .screen()
+        .contents()
+        .contains(" certs")
+    {
+        assert!(start.elapsed() < Duration::from_secs(120), "never loaded");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let entries = || std::fs::read_dir(&tmp).unwrap().count();
+    assert_eq!(entries(), 1, "the demo made its temp dir");
+    // Let the reader finish: one more key makes the console draw, the reader sees the flag.
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    writer.write_all(b"j").unwrap();
+    writer.flush().unwrap();
+    read.join().unwrap();
+    drop(writer);
+    drop(pair.master); // hang up
+    let start = Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(20), "still running");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(entries(), 0, "the temp dir is gone");
+}
