@@ -210,6 +210,19 @@ pub fn read_all(path: &Path) -> anyhow::Result<Vec<AuditEntry>> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn the_family_is_kept_and_old_lines_without_it_still_read() {
+        let e = sample().with_family(crate::model::Family::Device);
+        let line = serde_json::to_string(&e).unwrap();
+        assert!(line.contains("\"family\":\"device\""), "{line}");
+        let back: AuditEntry = serde_json::from_str(&line).unwrap();
+        assert_eq!(back, e);
+        let old = r#"{"time":"2026-11-22T03:12:09.518Z","account":"a","action":"approve","ids":["1"],"reason":null,"outcome":"ok","detail":null}"#;
+        let back: AuditEntry = serde_json::from_str(old).unwrap();
+        assert_eq!(back.family, None);
+        assert!(!serde_json::to_string(&back).unwrap().contains("family"));
+    }
+
     fn sample() -> AuditEntry {
         AuditEntry::at(
             "2026-11-22T03:12:09.518Z".parse().unwrap(),
