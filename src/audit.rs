@@ -33,6 +33,11 @@ pub struct AuditEntry {
     pub action: String,
     /// The provider's ids of the objects acted on.
     pub ids: Vec<String>,
+    /// The certificate family the ids belong to ("ssl", "client", "device", "code-signing"),
+    /// so an SSL id and a device id can be told apart. Absent for actions on no certificate
+    /// (domains, delegations) and in lines written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
     /// The reason the user typed, if the action asks for one.
     #[serde(default)]
     pub reason: Option<String>,
@@ -57,10 +62,17 @@ impl AuditEntry {
             account: account.to_string(),
             action: action.to_string(),
             ids,
+            family: None,
             reason: None,
             outcome: "unknown: pending".to_string(),
             detail: None,
         }
+    }
+
+    /// The certificate family of the ids.
+    pub fn with_family(mut self, family: crate::model::Family) -> AuditEntry {
+        self.family = Some(family_key(family).to_string());
+        self
     }
 
     pub fn with_reason(mut self, reason: impl Into<String>) -> AuditEntry {
@@ -95,6 +107,17 @@ impl AuditEntry {
     pub fn refused(mut self, message: impl std::fmt::Display) -> AuditEntry {
         self.outcome = format!("refused: {message}");
         self
+    }
+}
+
+/// How a family is named in the audit log.
+pub fn family_key(family: crate::model::Family) -> &'static str {
+    use crate::model::Family;
+    match family {
+        Family::Ssl => "ssl",
+        Family::Client => "client",
+        Family::Device => "device",
+        Family::CodeSigning => "code-signing",
     }
 }
 
@@ -186,6 +209,19 @@ pub fn read_all(path: &Path) -> anyhow::Result<Vec<AuditEntry>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_family_is_kept_and_old_lines_without_it_still_read() {
+        let e = sample().with_family(crate::model::Family::Device);
+        let line = serde_json::to_string(&e).unwrap();
+        assert!(line.contains("\"family\":\"device\""), "{line}");
+        let back: AuditEntry = serde_json::from_str(&line).unwrap();
+        assert_eq!(back, e);
+        let old = r#"{"time":"2026-11-22T03:12:09.518Z","account":"a","action":"approve","ids":["1"],"reason":null,"outcome":"ok","detail":null}"#;
+        let back: AuditEntry = serde_json::from_str(old).unwrap();
+        assert_eq!(back.family, None);
+        assert!(!serde_json::to_string(&back).unwrap().contains("family"));
+    }
 
     fn sample() -> AuditEntry {
         AuditEntry::at(

@@ -615,6 +615,18 @@ fn settle<T>(
     })
 }
 
+/// The audit line of an audited read (a download): written when there is a log.
+async fn audit_read<T>(
+    log: Option<Arc<AuditLog>>,
+    entry: AuditEntry,
+    result: Result<T, ProviderError>,
+) -> Result<T, ProviderError> {
+    match log {
+        Some(log) => finish(log, entry, result).await,
+        None => result,
+    }
+}
+
 /// A mutation stopped before anything was sent: audit it as refused, return the error.
 async fn refuse<T>(
     log: Arc<AuditLog>,
@@ -649,6 +661,12 @@ async fn act(
     if let Some(reason) = request.audit_reason() {
         entry = entry.with_reason(reason);
     }
+    if let Some(family) = request.audit_family() {
+        entry = entry.with_family(family);
+    }
+    if let Some(detail) = request.audit_detail() {
+        entry = entry.with_detail(detail);
+    }
     let provider = match provider_for(&ctx.accounts, account, action) {
         Ok(p) => p,
         Err(e) => return refuse(log, entry, e).await,
@@ -658,8 +676,26 @@ async fn act(
     }
     // Sent once: the clients never retry a mutation that may have reached the server.
     let result = provider.act(&request).await;
-    if let Ok(ActionOutput::Enrolled(e) | ActionOutput::Renewed(Some(e))) = &result {
-        entry = entry.with_detail(format!("new id {}", e.id));
+    let noted = match &result {
+        Ok(ActionOutput::Enrolled(e) | ActionOutput::Renewed(Some(e))) => {
+            Some(format!("new id {}", e.id))
+        }
+        // What the CA asked to be published (a TXT record is public DNS data, no secret).
+        Ok(ActionOutput::DcvState(st)) => st.instruction.as_ref().and_then(|i| {
+            let (h, p) = (i.host.as_deref()?, i.point.as_deref()?);
+            Some(if i.mode.eq_ignore_ascii_case("TXT") {
+                format!("TXT record {h} value {p} to publish")
+            } else {
+                format!("DNS record {h} pointing to {p} to publish")
+            })
+        }),
+        _ => None,
+    };
+    if let Some(n) = noted {
+        entry.detail = Some(match entry.detail.take() {
+            Some(d) => format!("{d}; {n}"),
+            None => n,
+        });
     }
     let out = finish(log, entry, result).await?;
     Ok(output(out, request))
@@ -710,7 +746,7 @@ async fn enroll(
         }
         (None, _) => vec![cn.clone()],
     };
-    let mut entry = AuditEntry::new(&name, action, first_id);
+    let mut entry = AuditEntry::new(&name, action, first_id).with_family(family);
     if let Some((_, _, r)) = &replace {
         entry = entry.with_reason(r.reason.clone());
     }
@@ -888,18 +924,45 @@ async fn collect(
 ) -> Result<JobOutput, ProviderError> {
     let name = account_name(&ctx.accounts, account);
     let op = format!("save certificate {id}");
-    let provider = provider_for(&ctx.accounts, account, "download certificate")?;
+    // A download is a read, but it is audited (the issue lists Collect among the audited
+    // actions): one line with the format, the file and the outcome, refusals included.
+    let entry = AuditEntry::new(&name, "download", vec![id.clone()])
+        .with_family(family)
+        .with_detail(format!(
+            "format {}, file {}",
+            format.as_str(),
+            path.display()
+        ));
+    // A read: without an audit log it still works, unaudited.
+    let log = ctx.audit.clone();
+    let provider = match provider_for(&ctx.accounts, account, "download certificate") {
+        Ok(p) => p,
+        Err(e) => return audit_read(log, entry, Err(e)).await,
+    };
     // Refuse a taken name or a missing folder before downloading anything.
-    let path = files::expand_path(&path)
-        .and_then(|p| files::check_new_path(&p).map(|()| p))
-        .map_err(|e| local(&name, &op, e.to_string()))?;
-    let bytes = provider.collect(family, &id, format).await?;
-    let n = bytes.len();
-    let p2 = path.clone();
-    tokio::task::spawn_blocking(move || files::write_new_file(&p2, &bytes, files::CERT_MODE))
-        .await
-        .map_err(|e| local(&name, &op, format!("the file writer failed ({e})")))?
-        .map_err(|e| local(&name, &op, e.to_string()))?;
+    let path = match files::expand_path(&path).and_then(|p| files::check_new_path(&p).map(|()| p)) {
+        Ok(p) => p,
+        Err(e) => {
+            return audit_read(log, entry, Err(local(&name, &op, e.to_string()))).await;
+        }
+    };
+    let entry = entry.with_detail(format!(
+        "format {}, file {}",
+        format.as_str(),
+        path.display()
+    ));
+    let result = async {
+        let bytes = provider.collect(family, &id, format).await?;
+        let n = bytes.len();
+        let p2 = path.clone();
+        tokio::task::spawn_blocking(move || files::write_new_file(&p2, &bytes, files::CERT_MODE))
+            .await
+            .map_err(|e| local(&name, &op, format!("the file writer failed ({e})")))?
+            .map_err(|e| local(&name, &op, e.to_string()))?;
+        Ok::<usize, ProviderError>(n)
+    }
+    .await;
+    let n = audit_read(log, entry, result).await?;
     Ok(JobOutput::Collected {
         account,
         family,

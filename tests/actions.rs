@@ -515,8 +515,31 @@ async fn generated_key_enrol_approve_collect_and_revoke() {
             .contains("PRIVATE KEY")
     );
 
-    // One line per mutating attempt; downloads and reads are not audited.
-    let log = rig.audit();
+    // One line per mutating attempt and per download (refusals included); other reads are
+    // not audited.
+    let (downloads, log): (Vec<AuditEntry>, Vec<AuditEntry>) = rig
+        .audit()
+        .into_iter()
+        .partition(|e| e.action == "download");
+    let outcomes: Vec<&str> = downloads
+        .iter()
+        .map(|e| e.outcome.split(':').next().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["error", "ok", "refused"], "{downloads:#?}");
+    for d in &downloads {
+        assert_eq!(d.ids, vec![en.id.clone()]);
+        assert_eq!(d.family.as_deref(), Some("ssl"));
+    }
+    let d1 = downloads[1].detail.as_deref().unwrap();
+    assert!(
+        d1.contains("format x509CO") && d1.contains("issued.pem"),
+        "{d1}"
+    );
+    assert!(downloads[2].outcome.contains("already exists"));
+    assert!(
+        log.iter().all(|e| e.family.as_deref() == Some("ssl")),
+        "{log:#?}"
+    );
     let summary: Vec<(&str, &str)> = log
         .iter()
         .map(|e| (e.action.as_str(), e.outcome.as_str()))
@@ -838,7 +861,11 @@ async fn rsa_2048_key_enrols_and_matches_its_certificate() {
     assert!(views[0].key_type.contains("RSA"), "{}", views[0].key_type);
     assert_eq!(views[0].key_bits, Some(2048));
     assert_eq!(views[0].common_name.as_deref(), Some(host.as_str()));
-    let log = rig.audit();
+    let log: Vec<AuditEntry> = rig
+        .audit()
+        .into_iter()
+        .filter(|e| e.action != "download")
+        .collect();
     assert_eq!(log.len(), 1, "{log:#?}");
     assert_eq!(
         (log[0].action.as_str(), log[0].outcome.as_str()),
@@ -1050,7 +1077,8 @@ async fn replace_with_a_new_local_key_reissues_from_that_key() {
     assert_eq!(x509::key_matches(&views[0], &new_pem), Ok(true));
     assert_eq!(x509::key_matches(&views[0], &old_pem), Ok(false));
     let log = rig.audit();
-    let last = log.last().unwrap();
+    assert_eq!(log.last().unwrap().action, "download");
+    let last = log.iter().rev().find(|e| e.action != "download").unwrap();
     assert_eq!(
         (last.action.as_str(), last.outcome.as_str()),
         ("replace", "ok")
@@ -1242,7 +1270,11 @@ async fn smime_enrolment_with_a_local_key_is_issued_for_that_key_and_audited() {
         ]
     );
 
-    let log = rig.audit();
+    let log: Vec<AuditEntry> = rig
+        .audit()
+        .into_iter()
+        .filter(|e| e.action != "download")
+        .collect();
     assert_eq!(log.len(), 1, "{log:#?}");
     let line = &log[0];
     assert_eq!(

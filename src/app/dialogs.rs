@@ -53,6 +53,8 @@ pub enum Purpose {
     Delete(Target),
     Collect {
         target: Target,
+        /// What the default file name is made of (CN, or the e-mail address for S/MIME).
+        stem: String,
         path_auto: bool,
     },
     /// A new certificate request of `family` (SSL, client/S/MIME or device).
@@ -78,6 +80,8 @@ pub enum Purpose {
         account: AccountIdx,
         domain: String,
         started: bool,
+        /// The answer is shown (the TXT record to publish): OK closes.
+        done: bool,
         /// What to publish, once started (offered by `y` for copying).
         instruction: Option<crate::provider::actions::DcvInstruction>,
     },
@@ -112,15 +116,16 @@ fn describe(targets: &[Target], verb: &str) -> Vec<String> {
     lines
 }
 
+/// A length check on a text field; `what` is the noun without an article ("message").
 fn check_len(form: &mut Form, key: &'static str, what: &str, max: usize, required: bool) {
     let v = form.value(key);
     let n = v.chars().count();
     if required && n == 0 {
-        form.set_error(key, format!("{what} is required (1–{max} characters)"));
+        form.set_error(key, format!("a {what} is required (1–{max} characters)"));
     } else if n > max {
         form.set_error(
             key,
-            format!("{what} is too long: {n} characters, at most {max}"),
+            format!("the {what} is too long: {n} characters, at most {max}"),
         );
     }
 }
@@ -168,17 +173,38 @@ fn sanitize_file_stem(cn: &str) -> String {
     }
 }
 
+/// The file name ending of a download: a different one per format, so downloading several
+/// formats of one certificate never collides on the default names.
 fn collect_ext(format: CollectFormat) -> &'static str {
     match format {
-        CollectFormat::X509 | CollectFormat::X509IO | CollectFormat::X509IOR => "chain.pem",
+        CollectFormat::X509 => "chain.pem",
+        CollectFormat::X509IO => "ca.pem",
+        CollectFormat::X509IOR => "ca-reversed.pem",
         CollectFormat::X509CO => "crt.pem",
         CollectFormat::Base64 => "p7b.pem",
         CollectFormat::Bin => "p7b",
     }
 }
 
-fn collect_path(cn: &str, format: CollectFormat) -> String {
-    format!("./{}.{}", sanitize_file_stem(cn), collect_ext(format))
+fn collect_path(stem: &str, format: CollectFormat) -> String {
+    format!("./{}.{}", sanitize_file_stem(stem), collect_ext(format))
+}
+
+/// What a download's default file name is made of: the common name, or for S/MIME the
+/// person's e-mail address (as the enrolment's key file is).
+fn file_stem_of(state: &State, t: &Target) -> String {
+    if t.family == Family::Client
+        && let Some(email) = state
+            .certs
+            .get(t.cert)
+            .and_then(|c| c.sans.iter().find(|s| s.contains('@')).cloned())
+    {
+        return email;
+    }
+    if t.family == Family::Client && t.cn.contains('@') {
+        return t.cn.clone();
+    }
+    t.cn.clone()
 }
 
 fn reason_options() -> Vec<String> {
@@ -224,6 +250,7 @@ impl State {
         kind: ActionKind,
         action: &str,
         ids: Vec<String>,
+        family: Option<Family>,
         cmds: &mut Vec<Command>,
     ) -> bool {
         if !kind.is_mutating() {
@@ -246,7 +273,10 @@ impl State {
         let name = acc.name.clone();
         self.set_status(format!("{action} refused: {why}"), Severity::Error);
         let job = self.new_job(JobKind::Audit, format!("audit {action}"));
-        let entry = AuditEntry::at(self.clock(), &name, action, ids).refused(why);
+        let mut entry = AuditEntry::at(self.clock(), &name, action, ids).refused(why);
+        if let Some(f) = family {
+            entry = entry.with_family(f);
+        }
         cmds.push(Command::Audit { job, entry });
         true
     }
@@ -313,12 +343,22 @@ impl State {
             return cmds;
         }
         for a in &accounts {
-            let ids: Vec<String> = targets
-                .iter()
-                .filter(|t| t.account == *a)
-                .map(|t| t.id.clone())
-                .collect();
-            if self.refuse_if_read_only(*a, action_kind, name, ids, &mut cmds) {
+            // Enrol and revoke-by-serial act on no listed certificate: the selected one (if
+            // any) has nothing to do with them and is not named.
+            let mine: Vec<&Target> = if need_targets {
+                targets.iter().filter(|t| t.account == *a).collect()
+            } else {
+                Vec::new()
+            };
+            let ids: Vec<String> = mine.iter().map(|t| t.id.clone()).collect();
+            let family = match kind {
+                DialogKind::Enroll => Some(self.enroll_family(*a)),
+                _ => mine
+                    .first()
+                    .map(|t| t.family)
+                    .filter(|f| mine.iter().all(|t| t.family == *f)),
+            };
+            if self.refuse_if_read_only(*a, action_kind, name, ids, family, &mut cmds) {
                 return cmds;
             }
         }
@@ -502,11 +542,11 @@ impl State {
                     Field::text(
                         "key_path",
                         "Key file",
-                        format!("./{}.key", sanitize_file_stem(&t.cn)),
+                        // Not the enrolment's key file: that one exists and is never overwritten.
+                        format!("./{}.new.key", sanitize_file_stem(&t.cn)),
                     )
-                    .with_hint("the new key is written here (0600) before the CSR is sent"),
-                    Field::text("csr_path", "CSR file", "")
-                        .with_hint("only with \"CSR from a file\""),
+                    .with_hint(KEY_FILE_HINT),
+                    Field::text("csr_path", "CSR file", "").with_hint(CSR_FILE_HINT),
                     Field::choice(
                         "dcv",
                         "DCV method",
@@ -591,6 +631,7 @@ impl State {
                     .iter()
                     .map(|f| format!("{} — {}", f.as_str(), f.description()))
                     .collect();
+                let stem = file_stem_of(self, &t);
                 let form = Form::new("Download certificate", "Download", false)
                     .with_intro(vec![format!("{} (id {})", t.cn, t.id)])
                     .with_fields(vec![
@@ -598,7 +639,7 @@ impl State {
                         Field::text(
                             "path",
                             "Save to",
-                            collect_path(&t.cn, CollectFormat::X509CO),
+                            collect_path(&stem, CollectFormat::X509CO),
                         )
                         .with_hint("a new file; an existing one is never overwritten"),
                     ]);
@@ -606,6 +647,7 @@ impl State {
                     form,
                     purpose: Purpose::Collect {
                         target: t,
+                        stem,
                         path_auto: true,
                     },
                 }
@@ -773,6 +815,48 @@ impl State {
         }
     }
 
+    /// A DCV submit was answered. The dialog that sent it (still open for TXT) shows what
+    /// to publish — the TXT record SCM returns with the submit — and OK then closes it.
+    pub(super) fn dcv_submitted(
+        &mut self,
+        account: AccountIdx,
+        domain: &str,
+        st: &crate::provider::actions::DcvState,
+    ) {
+        let Some(d) = self.dialog.as_mut() else {
+            return;
+        };
+        let Purpose::DcvDomain {
+            account: a,
+            domain: dom,
+            started,
+            done,
+            instruction,
+        } = &mut d.purpose
+        else {
+            return;
+        };
+        if *a != account || dom != domain {
+            return;
+        }
+        *started = true;
+        *done = true;
+        *instruction = st.instruction.clone();
+        d.form.intro = vec![format!("Domain {domain} — submitted")];
+        d.form.intro.extend(dcv_state_lines(st));
+        d.form.intro.push(String::new());
+        d.form.intro.push(if instruction.is_some() {
+            "Publish this TXT record (y copies it); the CA checks it until it finds it.".into()
+        } else {
+            "SCM returned no record to publish; Enter on the domain shows its status.".into()
+        });
+        d.form.fields.clear();
+        d.form.focus = super::form::Focus::Ok;
+        d.form.ok_label = "Done".into();
+        d.form.ready = true;
+        d.form.note = None;
+    }
+
     /// A dialog's data load failed: say so in the dialog.
     pub(super) fn dialog_data_failed(&mut self, message: String) {
         if let Some(d) = self.dialog.as_mut() {
@@ -820,12 +904,19 @@ impl State {
                 } else if d.form.confirm {
                     let summary = summary(&d);
                     d.form.to_confirm(summary);
+                } else if matches!(d.purpose, Purpose::DcvDomain { done: true, .. }) {
+                    // The TXT record is shown; OK just closes.
+                    return cmds;
                 } else {
                     cmds = self.submit(&d);
+                    self.remember_form(&d, &cmds);
                     let stays_open = match &d.purpose {
                         Purpose::Dcv { .. } => true,
+                        // Start shows what to publish; a TXT submit shows the record.
                         Purpose::DcvDomain { started, .. } => {
-                            !*started && !submits_directly(&d.form.value("method"))
+                            let method = d.form.value("method");
+                            (!*started && !submits_directly(&method))
+                                || method == DcvMethod::Txt.label()
                         }
                         _ => false,
                     };
@@ -837,11 +928,60 @@ impl State {
                 }
             }
             FormEvent::Confirmed => {
-                return self.submit(&d);
+                let cmds = self.submit(&d);
+                self.remember_form(&d, &cmds);
+                return cmds;
             }
         }
         self.dialog = Some(d);
         cmds
+    }
+
+    /// Several jobs of one bulk action: report them together when the last one ends.
+    fn start_batch(&mut self, cmds: &[Command], verb: &'static str, noun: &'static str) {
+        if cmds.len() < 2 {
+            return;
+        }
+        let jobs: Vec<super::JobId> = cmds.iter().map(Command::job).collect();
+        let key = jobs[0];
+        for j in &jobs {
+            self.batch_of.insert(*j, key);
+        }
+        self.batches.insert(
+            key,
+            super::Batch {
+                verb,
+                noun,
+                total: jobs.len(),
+                ok: 0,
+                failed: 0,
+            },
+        );
+    }
+
+    /// Keep the form a single job was sent from, to reopen it if that job fails in a way the
+    /// form can fix (see `reopen_form`). Bulk actions are not reopened.
+    fn remember_form(&mut self, d: &Dialog, cmds: &[Command]) {
+        let jobs: Vec<super::JobId> = cmds
+            .iter()
+            .filter(|c| {
+                matches!(
+                    c,
+                    Command::Act { .. } | Command::Enroll { .. } | Command::Collect { .. }
+                )
+            })
+            .map(Command::job)
+            .filter(|j| {
+                self.jobs
+                    .get(j)
+                    .is_some_and(|x| matches!(x.kind, JobKind::Action { .. } | JobKind::Enroll))
+            })
+            .collect();
+        if let [job] = jobs.as_slice() {
+            let mut d = d.clone();
+            d.form.stage = super::form::Stage::Edit;
+            self.resubmit.insert(*job, d);
+        }
     }
 
     pub(super) fn dialog_paste(&mut self, text: &str) {
@@ -897,6 +1037,8 @@ impl State {
                     );
                 }
                 self.marked.clear();
+                let verb = if approve { "approved" } else { "declined" };
+                self.start_batch(&cmds, verb, "requests");
             }
             Purpose::Revoke(targets) => {
                 let reason = RevokeReason::ALL[f.field("code").map(|x| x.selected()).unwrap_or(0)];
@@ -926,6 +1068,7 @@ impl State {
                     );
                 }
                 self.marked.clear();
+                self.start_batch(&cmds, "revoked", "certificates");
             }
             Purpose::RevokeSerial { account } => {
                 let family = [Family::Ssl, Family::Device, Family::Client]
@@ -1195,19 +1338,38 @@ impl DialogKind {
 fn instruction_lines(i: &crate::provider::actions::DcvInstruction) -> Vec<String> {
     let mut out = Vec::new();
     if let (Some(h), Some(p)) = (&i.host, &i.point) {
-        out.push(format!("  DNS record  {h}"));
-        out.push(format!("  points to   {p}"));
+        if is_txt(i) {
+            out.push(format!("  TXT record  {h}"));
+            out.push(format!("  value       {p}"));
+        } else {
+            out.push(format!("  DNS record  {h}"));
+            out.push(format!("  points to   {p}"));
+        }
     }
     if let Some(u) = &i.url {
         out.push(format!("  file URL    {u}"));
     }
     if let Some(c) = &i.file_content {
-        out.push(format!("  content     {c}"));
+        // The file holds these lines, one per line (first line, then second line).
+        for (n, line) in c.lines().enumerate() {
+            let label = if n == 0 { "content" } else { "" };
+            out.push(format!("  {label:<11} {line}"));
+        }
     }
     if let Some(e) = &i.email {
         out.push(format!("  approver    {e}"));
     }
     out
+}
+
+/// Whether an instruction is a DNS TXT record (by its mode, or the `_pki-validation` name).
+fn is_txt(i: &crate::provider::actions::DcvInstruction) -> bool {
+    i.mode.eq_ignore_ascii_case("TXT")
+        || i.mode.eq_ignore_ascii_case("DNSTXT_RANDOM_VALUE")
+        || (i.mode.is_empty()
+            && i.host
+                .as_deref()
+                .is_some_and(|h| h.starts_with("_pki-validation.")))
 }
 
 /// The values of a DCV view worth copying (to paste into a DNS console, say).
@@ -1228,7 +1390,7 @@ fn dcv_copy_items(purpose: &Purpose) -> Vec<(String, String)> {
         } else {
             String::new()
         };
-        let txt = i.mode.eq_ignore_ascii_case("TXT");
+        let txt = is_txt(i);
         for (label, value) in [
             ("DNS record name", &i.host),
             (
@@ -1365,6 +1527,33 @@ fn key_path_source(family: Family) -> &'static str {
 
 const KEY_FILE_HINT: &str = "written here (mode 0600) before the CSR is sent";
 const CSR_FILE_HINT: &str = "only with \"CSR from a file\"";
+const KEY_FILE_UNUSED_HINT: &str = "not used: no key is made with \"CSR from a file\"";
+const CSR_FILE_USED_HINT: &str = "the CSR (PEM) to send; its key stays where it is";
+
+/// The key-file and CSR-file hints follow the key choice: each says whether it is used.
+fn key_hints(form: &mut Form) {
+    let from_file = form.value("key") == "CSR from a file";
+    if let Some(f) = form.field_mut("key_path") {
+        f.hint = Some(
+            if from_file {
+                KEY_FILE_UNUSED_HINT
+            } else {
+                KEY_FILE_HINT
+            }
+            .into(),
+        );
+    }
+    if let Some(f) = form.field_mut("csr_path") {
+        f.hint = Some(
+            if from_file {
+                CSR_FILE_USED_HINT
+            } else {
+                CSR_FILE_HINT
+            }
+            .into(),
+        );
+    }
+}
 
 fn build_enroll_fields(form: &mut Form, family: Family, data: &EnrollData) {
     let profiles: Vec<String> = data
@@ -1483,11 +1672,13 @@ const CUSTOM_KEYS: [&str; 12] = [
 
 fn on_change(d: &mut Dialog, field: &'static str) {
     match &mut d.purpose {
-        Purpose::Collect { target, path_auto } => match field {
+        Purpose::Collect {
+            stem, path_auto, ..
+        } => match field {
             "format" if *path_auto => {
                 let fmt =
                     CollectFormat::ALL[d.form.field("format").map(|f| f.selected()).unwrap_or(1)];
-                let path = collect_path(&target.cn, fmt);
+                let path = collect_path(stem, fmt);
                 if let Some(f) = d.form.field_mut("path") {
                     f.kind = super::form::FieldKind::Text(tui_input::Input::new(path));
                 }
@@ -1506,6 +1697,7 @@ fn on_change(d: &mut Dialog, field: &'static str) {
                 if let Some(f) = d.form.field_mut("key") {
                     *f = Field::choice("key", "Key", keys, 0);
                 }
+                key_hints(&mut d.form);
             }
             f if f == key_path_source(*family) && data.key_path_auto => {
                 let name = d.form.value(f);
@@ -1520,8 +1712,22 @@ fn on_change(d: &mut Dialog, field: &'static str) {
                 }
             }
             "key_path" => data.key_path_auto = false,
+            "key" => key_hints(&mut d.form),
             _ => {}
         },
+        Purpose::Replace(_) if field == "key" => key_hints(&mut d.form),
+        Purpose::DcvDomain { started: false, .. } if field == "method" => {
+            let method = DcvMethod::ALL[d.form.field("method").map(|f| f.selected()).unwrap_or(2)];
+            d.form.ok_label = if submits_directly(method.label()) {
+                "Submit"
+            } else {
+                "Start"
+            }
+            .into();
+            if let Some(line) = d.form.intro.get_mut(1) {
+                *line = super::domains::dcv_method_intro(method);
+            }
+        }
         _ => {}
     }
 }
@@ -1538,10 +1744,10 @@ fn validate(d: &mut Dialog, state: &State) {
     let f = &mut d.form;
     match &d.purpose {
         Purpose::Approve(_) | Purpose::Decline(_) => {
-            check_len(f, "message", "A message", MESSAGE_MAX, true)
+            check_len(f, "message", "message", MESSAGE_MAX, true)
         }
         Purpose::Revoke(targets) => {
-            check_len(f, "reason", "A reason", MESSAGE_MAX, true);
+            check_len(f, "reason", "reason", MESSAGE_MAX, true);
             let want = if targets.len() == 1 {
                 targets[0].cn.clone()
             } else {
@@ -1562,8 +1768,9 @@ fn validate(d: &mut Dialog, state: &State) {
                     format!("{serial:?} is not a hexadecimal serial number"),
                 );
             }
-            check_len(f, "reason", "A reason", MESSAGE_MAX, true);
-            if f.value("confirm") != serial || serial.is_empty() {
+            check_len(f, "reason", "reason", MESSAGE_MAX, true);
+            // The same serial however it is written (colons, case, leading zeros).
+            if serial.is_empty() || !same_serial(&f.value("confirm"), &serial) {
                 f.set_error("confirm", "type the same serial number to confirm");
             }
         }
@@ -1578,7 +1785,7 @@ fn validate(d: &mut Dialog, state: &State) {
             }
         }
         Purpose::Replace(_) => {
-            check_len(f, "reason", "A reason", MESSAGE_MAX, true);
+            check_len(f, "reason", "reason", MESSAGE_MAX, true);
             check_names_key_and_dcv(f);
         }
         Purpose::MarkRenewed(_) => {
@@ -1634,7 +1841,7 @@ fn validate(d: &mut Dialog, state: &State) {
                     }
                 }
             }
-            check_len(f, "comments", "Comments", 1024, false);
+            check_len(f, "comments", "comment", 1024, false);
             for (n, c) in data.custom.iter().flatten().enumerate() {
                 let key = CUSTOM_KEYS.get(n).copied().unwrap_or("custom_x");
                 let v = f.value(key);
@@ -2121,6 +2328,63 @@ fn replace_spec(f: &Form, t: &Target) -> EnrollSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn http_file_content_keeps_its_two_lines_shown_and_copied() {
+        let i = crate::provider::actions::DcvInstruction {
+            domain: "hanbit-iot.example".into(),
+            mode: "HTTP".into(),
+            url: Some("http://hanbit-iot.example/.well-known/pki-validation/AB.txt".into()),
+            file_content: Some("2154777fe7f1\nsectigo.com".into()),
+            ..Default::default()
+        };
+        let lines = instruction_lines(&i);
+        assert!(lines.iter().all(|l| !l.contains('\n')), "{lines:?}");
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.ends_with("content     2154777fe7f1")),
+            "{lines:?}"
+        );
+        assert!(lines.iter().any(|l| l.trim() == "sectigo.com"), "{lines:?}");
+        let purpose = Purpose::Dcv {
+            target: Target {
+                cert: 0,
+                account: 0,
+                family: Family::Ssl,
+                id: "1".into(),
+                cn: "hanbit-iot.example".into(),
+                serial: None,
+                status: CertStatus::Requested,
+            },
+            dcv: Some(CertDcv {
+                instructions: vec![i],
+                ..Default::default()
+            }),
+        };
+        let items = dcv_copy_items(&purpose);
+        let content = items.iter().find(|(l, _)| l == "file content").unwrap();
+        assert_eq!(content.1, "2154777fe7f1\nsectigo.com");
+    }
+
+    #[test]
+    fn a_txt_record_is_labelled_as_one() {
+        let i = crate::provider::actions::DcvInstruction {
+            domain: "kestrel-labs.example".into(),
+            mode: "TXT".into(),
+            host: Some("_pki-validation.kestrel-labs.example.".into()),
+            point: Some("k9ejX".into()),
+            ..Default::default()
+        };
+        let lines = instruction_lines(&i);
+        assert_eq!(
+            lines,
+            [
+                "  TXT record  _pki-validation.kestrel-labs.example.",
+                "  value       k9ejX"
+            ]
+        );
+    }
 
     #[test]
     fn host_names() {

@@ -46,6 +46,18 @@ pub struct OrgsView {
 /// DCV status filter values offered (the list's `dcvStatus`).
 pub const DCV_STATUS_FILTERS: [&str; 4] = ["(any)", "VALIDATED", "NOT_VALIDATED", "EXPIRED"];
 
+/// What the OK button of the domain validation dialog does for a method (before it started):
+/// HTTP(S) and CNAME start (show what to publish), TXT and e-mail are submitted directly.
+pub(super) fn dcv_method_intro(method: DcvMethod) -> String {
+    match method {
+        DcvMethod::Txt => {
+            "SCM has no start for TXT: Submit asks it for the TXT record to publish, then it checks the record.".into()
+        }
+        DcvMethod::Email => "Submit sends the validation e-mail to the approver.".into(),
+        _ => "Start shows what to publish; Submit asks the CA to check it.".into(),
+    }
+}
+
 impl State {
     /// "Name (id)" of an organization or department, from the organizations list.
     pub fn org_name(&self, account: AccountIdx, org_id: i64) -> String {
@@ -181,7 +193,137 @@ impl State {
     }
 
     /// A domain-view read finished.
-    pub(super) fn scope_data(&mut self, scope: Scope, output: ActionOutput) {
+    /// `s` in a domain view: the next sort order (shared with the certificate list: expiry,
+    /// name, status), applied to the view's rows; the selected row stays selected.
+    pub(super) fn sort_scope_key(&mut self, scope: Scope) {
+        let what = match scope {
+            Scope::Domains(_) => "domains",
+            Scope::Dcv(_) => "domain validations",
+            Scope::Orgs(_) => {
+                self.sort_scope(scope);
+                self.set_status(
+                    "organizations are listed by name (they have no expiry or status)",
+                    Severity::Info,
+                );
+                return;
+            }
+            _ => return,
+        };
+        self.sort = self.sort.next();
+        self.resort();
+        self.sort_scope(scope);
+        let by = match self.sort {
+            super::SortKey::CommonName => "name",
+            k => k.label(),
+        };
+        self.set_status(format!("{what} sorted by {by}"), Severity::Info);
+    }
+
+    /// Put a domain view's rows in the current sort order, keeping the selection.
+    pub(super) fn sort_scope(&mut self, scope: Scope) {
+        use super::SortKey;
+        use std::cmp::Ordering;
+        let key = self.sort;
+        // Unknown dates last; dates are `YYYY-MM-DD`, so text order is date order.
+        let by_date = |a: &Option<String>, b: &Option<String>| match (a, b) {
+            (Some(x), Some(y)) => x.cmp(y),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        };
+        let by_name = |a: &str, b: &str| a.to_lowercase().cmp(&b.to_lowercase());
+        match scope {
+            Scope::Domains(a) => {
+                let keep = self.selected_domain(a).map(|d| d.id);
+                let Some(v) = self.domains.get_mut(&a) else {
+                    return;
+                };
+                v.rows.sort_by(|x, y| {
+                    let first = match key {
+                        SortKey::CommonName => Ordering::Equal,
+                        SortKey::Expiry => by_date(&x.dcv_expires, &y.dcv_expires),
+                        SortKey::Status => x.validation_status.cmp(&y.validation_status),
+                    };
+                    first.then_with(|| by_name(&x.name, &y.name))
+                });
+                if let Some(id) = keep {
+                    let rows = self.domain_rows(a);
+                    if let Some(v) = self.domains.get_mut(&a)
+                        && let Some(p) = rows.iter().position(|&i| v.rows[i].id == id)
+                    {
+                        v.sel = p;
+                    }
+                }
+            }
+            Scope::Dcv(a) => {
+                let keep = self.selected_validation(a).map(|d| d.domain.clone());
+                let Some(v) = self.dcv_views.get_mut(&a) else {
+                    return;
+                };
+                v.rows.sort_by(|x, y| {
+                    let first = match key {
+                        SortKey::CommonName => Ordering::Equal,
+                        SortKey::Expiry => by_date(&x.expires, &y.expires),
+                        SortKey::Status => x.status.cmp(&y.status),
+                    };
+                    first.then_with(|| by_name(&x.domain, &y.domain))
+                });
+                if let Some(name) = keep {
+                    let rows = self.dcv_rows(a);
+                    if let Some(v) = self.dcv_views.get_mut(&a)
+                        && let Some(p) = rows.iter().position(|&i| v.rows[i].domain == name)
+                    {
+                        v.sel = p;
+                    }
+                }
+            }
+            Scope::Orgs(a) => {
+                if let Some(v) = self.orgs.get_mut(&a) {
+                    v.rows.sort_by(|x, y| by_name(&x.name, &y.name));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A DCV answer (status, start, submit) for `domain`: its row in the DCV list (and the
+    /// domains list) shows the new state at once, without waiting for a reload.
+    pub(super) fn apply_dcv_state(&mut self, account: AccountIdx, domain: &str, st: &DcvState) {
+        let same = |d: &str| d.trim_end_matches('.').eq_ignore_ascii_case(domain);
+        if let Some(v) = self.dcv_views.get_mut(&account) {
+            for row in v.rows.iter_mut().filter(|r| same(&r.domain)) {
+                if let Some(s) = &st.status {
+                    row.status = s.clone();
+                }
+                if st.order_status.is_some() {
+                    row.order_status = st.order_status.clone();
+                }
+                if st.order_mode.is_some() {
+                    row.order_method = st.order_mode.clone();
+                }
+                if st.expires.is_some() {
+                    row.expires = st.expires.clone();
+                }
+            }
+        }
+        if let Some(v) = self.domains.get_mut(&account) {
+            for row in v.rows.iter_mut().filter(|r| same(&r.name)) {
+                if st.status.is_some() {
+                    row.validation_status = st.status.clone();
+                }
+                if st.expires.is_some() {
+                    row.dcv_expires = st.expires.clone();
+                }
+            }
+        }
+    }
+
+    pub(super) fn scope_data(
+        &mut self,
+        scope: Scope,
+        request: &ActionRequest,
+        output: ActionOutput,
+    ) {
         match (scope, output) {
             (Scope::Domains(a), ActionOutput::Domains(rows)) => {
                 let v = self.domains.entry(a).or_default();
@@ -189,6 +331,7 @@ impl State {
                 v.loading = false;
                 v.loaded = true;
                 v.sel = v.sel.min(v.rows.len().saturating_sub(1));
+                self.sort_scope(scope);
             }
             (Scope::Domains(a), ActionOutput::Organizations(orgs)) => {
                 self.domains.entry(a).or_default().orgs = orgs;
@@ -199,6 +342,7 @@ impl State {
                 v.loading = false;
                 v.loaded = true;
                 v.sel = v.sel.min(v.rows.len().saturating_sub(1));
+                self.sort_scope(scope);
             }
             (Scope::Dcv(a), ActionOutput::DcvList(rows)) => {
                 let v = self.dcv_views.entry(a).or_default();
@@ -206,12 +350,17 @@ impl State {
                 v.loading = false;
                 v.loaded = true;
                 v.sel = v.sel.min(v.rows.len().saturating_sub(1));
+                self.sort_scope(scope);
             }
             (Scope::Dcv(a), ActionOutput::DcvState(st)) => {
-                let domain = self
-                    .selected_validation(a)
-                    .map(|d| d.domain.clone())
-                    .unwrap_or_default();
+                let domain = match request {
+                    ActionRequest::DcvStatus { domain } => domain.clone(),
+                    _ => self
+                        .selected_validation(a)
+                        .map(|d| d.domain.clone())
+                        .unwrap_or_default(),
+                };
+                self.apply_dcv_state(a, &domain, &st);
                 self.dcv_views.entry(a).or_default().status = Some((domain, *st));
             }
             _ => {}
@@ -311,6 +460,7 @@ impl State {
             kind,
             action,
             vec![format!("domain:{}", d.id)],
+            None,
             &mut cmds,
         ) {
             return cmds;
@@ -351,6 +501,7 @@ impl State {
             ActionKind::Approve,
             "dcv-start",
             vec![domain.clone()],
+            None,
             &mut cmds,
         ) {
             return cmds;
@@ -362,7 +513,7 @@ impl State {
         let form = Form::new("Validate domain", "Start", false)
             .with_intro(vec![
                 format!("Domain {domain}"),
-                "Start shows what to publish; Submit asks the CA to check it.".into(),
+                dcv_method_intro(DcvMethod::Cname),
             ])
             .with_fields(vec![
                 Field::choice("method", "Method", methods, 2),
@@ -374,6 +525,7 @@ impl State {
                 account,
                 domain,
                 started: false,
+                done: false,
                 instruction: None,
             },
         });

@@ -242,6 +242,45 @@ pub enum JobKind {
     Scope(Scope),
 }
 
+/// A bulk action (one job per certificate), reported as one when its last job ends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Batch {
+    /// "approved", "declined", "revoked".
+    pub verb: &'static str,
+    /// "requests", "certificates".
+    pub noun: &'static str,
+    pub total: usize,
+    pub ok: usize,
+    pub failed: usize,
+}
+
+impl Batch {
+    /// What the whole batch did, once every job has ended.
+    fn summary(&self) -> (String, Severity) {
+        let mut text = if self.failed == 0 {
+            format!("{} {} {}", self.verb, self.total, self.noun)
+        } else {
+            format!(
+                "{} {} of {} {}; {} failed (e shows the errors)",
+                self.verb, self.ok, self.total, self.noun, self.failed
+            )
+        };
+        if self.verb == "approved" && self.ok > 0 {
+            text.push_str(if self.ok == 1 {
+                "; watching until it is issued"
+            } else {
+                "; watching until they are issued"
+            });
+        }
+        let sev = if self.failed == 0 {
+            Severity::Info
+        } else {
+            Severity::Warning
+        };
+        (text, sev)
+    }
+}
+
 /// A job the worker is running for us.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Job {
@@ -327,6 +366,13 @@ pub struct State {
     /// the CA issues without an approval): (account, family, id).
     pub watch_new: HashSet<(AccountIdx, Family, String)>,
     pending: usize,
+    /// The form each job sent from a dialog came from, so a job that fails locally (a file
+    /// problem) or is rejected by the server reopens it with every value kept.
+    pub resubmit: HashMap<JobId, dialogs::Dialog>,
+    /// Bulk actions in flight, by their first job: how many are done, failed, in all.
+    pub batches: HashMap<JobId, Batch>,
+    /// Job → the batch it belongs to.
+    pub batch_of: HashMap<JobId, JobId>,
     /// Domain views per account.
     pub domains: HashMap<AccountIdx, domains::DomainsView>,
     pub dcv_views: HashMap<AccountIdx, domains::DcvView>,
@@ -404,6 +450,9 @@ impl State {
             watch_new: HashSet::new(),
             clipboard: None,
             pending: 0,
+            resubmit: HashMap::new(),
+            batches: HashMap::new(),
+            batch_of: HashMap::new(),
             domains: HashMap::new(),
             dcv_views: HashMap::new(),
             orgs: HashMap::new(),
@@ -813,6 +862,93 @@ fn on_worker(state: &mut State, ev: WorkerEvent) -> Vec<Command> {
         }
         WorkerEvent::Done { job, result } => {
             let kind = state.jobs.remove(&job).map(|j| j.kind);
+            let batch = state.batch_of.remove(&job);
+            let form = state.resubmit.remove(&job);
+            let ok = result.is_ok();
+            let cmds = on_done(state, kind, result, form);
+            if let Some(b) = batch {
+                state.batch_step(b, ok);
+            }
+            return cmds;
+        }
+    }
+    vec![]
+}
+
+impl State {
+    /// One job of a bulk action ended; the last one reports the whole batch.
+    fn batch_step(&mut self, key: JobId, ok: bool) {
+        let Some(b) = self.batches.get_mut(&key) else {
+            return;
+        };
+        if ok {
+            b.ok += 1;
+        } else {
+            b.failed += 1;
+        }
+        if b.ok + b.failed >= b.total {
+            let (text, sev) = b.summary();
+            self.batches.remove(&key);
+            self.set_status(text, sev);
+        }
+    }
+
+    /// A job sent from a form failed in a way the user can fix in the form (a file problem
+    /// found by the worker, a value the server rejected): reopen it, every value kept, with
+    /// the error on the field it concerns (or in its note).
+    fn reopen_form(&mut self, mut d: dialogs::Dialog, err: &ProviderError) -> bool {
+        // Another dialog is open: leave it. The same one still open (a DCV step waiting for
+        // its answer) takes the error.
+        if self
+            .dialog
+            .as_ref()
+            .is_some_and(|cur| cur.purpose != d.purpose)
+        {
+            return false;
+        }
+        let msg = match err.code {
+            Some(c) => format!("{} (code {c})", err.message),
+            None => err.message.clone(),
+        };
+        d.form.stage = form::Stage::Edit;
+        d.form.ready = true;
+        d.form.clear_errors();
+        let op = err.operation.as_str();
+        let field = if op.starts_with("write the private key") {
+            Some("key_path")
+        } else if op.starts_with("read the CSR") {
+            Some("csr_path")
+        } else if op.starts_with("save certificate") {
+            Some("path")
+        } else {
+            None
+        };
+        match field.filter(|f| d.form.field(f).is_some()) {
+            Some(f) => {
+                d.form.set_error(f, msg);
+                if let Some(i) = d.form.fields.iter().position(|x| x.key == f) {
+                    d.form.focus = form::Focus::Field(i);
+                }
+            }
+            None => {
+                d.form.note = Some(format!("not done: {msg}"));
+                d.form.focus = form::Focus::Ok;
+            }
+        }
+        self.dialog = Some(d);
+        true
+    }
+}
+
+/// A job ended: its output goes where it belongs; a failure is shown (or reopens its form).
+fn on_done(
+    state: &mut State,
+    kind: Option<JobKind>,
+    result: Result<JobOutput, ProviderError>,
+    form: Option<dialogs::Dialog>,
+) -> Vec<Command> {
+    {
+        {
             match result {
                 Ok(JobOutput::Listed {
                     account, family, ..
@@ -833,6 +969,21 @@ fn on_worker(state: &mut State, ev: WorkerEvent) -> Vec<Command> {
                     }
                 }
                 Ok(other) => return on_action_done(state, kind, other),
+                Err(err)
+                    if (matches!(err.kind, ErrorKind::Local | ErrorKind::Rejected)
+                        || state
+                            .dialog
+                            .as_ref()
+                            .zip(form.as_ref())
+                            .is_some_and(|(cur, d)| cur.purpose == d.purpose))
+                        && form.clone().is_some_and(|d| state.reopen_form(d, &err)) =>
+                {
+                    state.set_status(
+                        format!("not done: {} — the form is open again", short_error(&err)),
+                        Severity::Error,
+                    );
+                    state.push_error(err, false);
+                }
                 Err(err) => {
                     match kind {
                         Some(JobKind::List { account, family }) => {
@@ -932,6 +1083,10 @@ fn on_action_done(state: &mut State, kind: Option<JobKind>, output: JobOutput) -
             if let Some(p) = key_path {
                 state.key_paths.insert((account, id.clone()), p);
             }
+            // Like an approval: the CA processes the replacement; it is watched until it is
+            // issued from the moment its new (no longer issued) state arrives.
+            state.watch_new.insert((account, family, id.clone()));
+            let text = format!("{text}; watching until it is issued");
             cmds.extend(state.load_detail(account, family, id));
             state.set_status(text, Severity::Info);
         }
@@ -946,12 +1101,17 @@ fn on_action_done(state: &mut State, kind: Option<JobKind>, output: JobOutput) -
             request,
             output,
         } => {
+            if let (ActionRequest::DcvStart { domain, .. }, ActionOutput::DcvState(st)) =
+                (&*request, &*output)
+            {
+                state.apply_dcv_state(account, domain, st);
+            }
             if kind == Some(JobKind::DialogData) {
                 state.dialog_data(account, &request, &output);
                 return cmds;
             }
             if let Some(JobKind::Scope(scope)) = kind {
-                state.scope_data(scope, *output);
+                state.scope_data(scope, &request, *output);
                 return cmds;
             }
             let cert = match kind {
@@ -973,14 +1133,25 @@ fn on_action_done(state: &mut State, kind: Option<JobKind>, output: JobOutput) -
                 (ActionRequest::Revoke { .. } | ActionRequest::RevokeBySerial { .. }, _) => {
                     format!("revoked {name}")
                 }
-                (ActionRequest::Renew { .. }, ActionOutput::Renewed(Some(new))) => {
+                (
+                    ActionRequest::Renew { .. } | ActionRequest::RenewByToken { .. },
+                    ActionOutput::Renewed(Some(new)),
+                ) => {
                     if let Some(c) = cert.and_then(|i| state.certs.get(i)) {
                         let (a, f) = (c.account, c.family);
                         cmds.extend(state.load_detail(a, f, new.id.clone()));
                     }
                     format!("renewal requested: new request {}", new.id)
                 }
-                (ActionRequest::Renew { .. } | ActionRequest::RenewByToken { .. }, _) => {
+                (ActionRequest::RenewByToken { .. }, _) => {
+                    // SCM answers a renewal by renew id with no body: the new request's id is
+                    // not known, so the SSL list is read again to bring it in.
+                    cmds.extend(state.load_account(account));
+                    format!(
+                        "renewal of {name} requested; SCM does not say the new request's id — reloading the list to show it"
+                    )
+                }
+                (ActionRequest::Renew { .. }, _) => {
                     format!("renewal of {name} requested")
                 }
                 (ActionRequest::MarkRenewed { .. }, _) => format!("marked {name} as renewed"),
@@ -1018,17 +1189,27 @@ fn on_action_done(state: &mut State, kind: Option<JobKind>, output: JobOutput) -
                     cmds.extend(state.load_scope(Scope::Domains(account), true));
                     "delegation rejected".to_string()
                 }
-                (ActionRequest::DcvSubmit { domain, .. }, ActionOutput::DcvState(st)) => {
+                (ActionRequest::DcvSubmit { domain, method, .. }, ActionOutput::DcvState(st)) => {
+                    state.apply_dcv_state(account, domain, st);
                     state.dcv_views.entry(account).or_default().status =
                         Some((domain.clone(), (**st).clone()));
                     cmds.extend(state.load_scope(Scope::Dcv(account), true));
-                    format!(
-                        "DCV of {domain} submitted{}",
-                        st.status
-                            .as_deref()
-                            .map(|s| format!(": {s}"))
-                            .unwrap_or_default()
-                    )
+                    let record = st
+                        .instruction
+                        .as_ref()
+                        .filter(|i| i.host.is_some() && i.point.is_some());
+                    state.dcv_submitted(account, domain, st);
+                    let status = st
+                        .status
+                        .as_deref()
+                        .map(|s| format!(" (status {s})"))
+                        .unwrap_or_default();
+                    match record {
+                        Some(_) if *method == crate::provider::actions::DcvMethod::Txt => format!(
+                            "DCV of {domain} submitted{status}: publish the TXT record shown; the CA checks it"
+                        ),
+                        _ => format!("DCV of {domain} submitted{status}"),
+                    }
                 }
                 (r, _) => format!("{} done", r.audit_name()),
             };
@@ -1427,6 +1608,7 @@ fn on_scope_action(
         Action::Bottom if in_list => state.move_scope_row(scope, isize::MAX / 2),
         Action::Open | Action::FocusRight if in_list => return Some(state.open_scope_row(scope)),
         Action::Refresh => return Some(state.load_scope(scope, true)),
+        Action::Sort => state.sort_scope_key(scope),
         Action::Approve if is_domains => return Some(state.open_delegation_dialog(account, true)),
         Action::Decline if is_domains => {
             return Some(state.open_delegation_dialog(account, false));

@@ -1676,3 +1676,549 @@ fn a_refresh_recounts_drops_vanished_rows_and_says_when_it_is_done() {
     assert_eq!(msg, "refreshed: 5 certificates");
     assert!(!s.busy());
 }
+
+// ---- QA fixes: bulk counts, forms kept on failure, DCV flows, audit, sorting ----------------
+
+fn acted(job: JobId, account: usize, request: ActionRequest, output: ActionOutput) -> Msg {
+    Msg::Worker(WorkerEvent::Done {
+        job,
+        result: Ok(JobOutput::Acted {
+            account,
+            request: Box::new(request),
+            output: Box::new(output),
+        }),
+    })
+}
+
+fn failed(job: JobId, kind: ErrorKind, operation: &str, message: &str) -> Msg {
+    Msg::Worker(WorkerEvent::Done {
+        job,
+        result: Err(ProviderError::new("corp", operation, kind, message)),
+    })
+}
+
+fn status_text(s: &State) -> String {
+    s.status.clone().map(|(t, _)| t).unwrap_or_default()
+}
+
+#[test]
+fn bulk_actions_report_how_many_when_the_last_one_ends() {
+    let mut s = state_with(20);
+    update(&mut s, ch('p')); // pending: ids 0, 5, 10, 15
+    for _ in 0..3 {
+        update(&mut s, ch(' '));
+    }
+    update(&mut s, ch('d'));
+    typed(&mut s, "not needed");
+    let sent = ok_and_confirm(&mut s);
+    assert_eq!(sent.len(), 3);
+    for (n, c) in sent.iter().enumerate() {
+        let Command::Act {
+            job,
+            account,
+            request,
+        } = c
+        else {
+            panic!("{c:?}")
+        };
+        update(
+            &mut s,
+            acted(*job, *account, request.clone(), ActionOutput::Done),
+        );
+        if n < 2 {
+            assert!(!status_text(&s).contains("3 requests"));
+        }
+    }
+    assert_eq!(status_text(&s), "declined 3 requests");
+
+    // approve: the count and the watch; one failure is counted, not hidden
+    let mut s = state_with(20);
+    update(&mut s, ch('p'));
+    for _ in 0..3 {
+        update(&mut s, ch(' '));
+    }
+    update(&mut s, ch('a'));
+    typed(&mut s, "ok");
+    let sent = ok_and_confirm(&mut s);
+    for c in &sent {
+        let Command::Act {
+            job,
+            account,
+            request,
+        } = c
+        else {
+            panic!("{c:?}")
+        };
+        update(
+            &mut s,
+            acted(*job, *account, request.clone(), ActionOutput::Done),
+        );
+    }
+    assert_eq!(
+        status_text(&s),
+        "approved 3 requests; watching until they are issued"
+    );
+    let mut s = state_with(20);
+    update(&mut s, ch('p'));
+    for _ in 0..3 {
+        update(&mut s, ch(' '));
+    }
+    update(&mut s, ch('a'));
+    typed(&mut s, "ok");
+    let sent = ok_and_confirm(&mut s);
+    for (n, c) in sent.iter().enumerate() {
+        let Command::Act {
+            job,
+            account,
+            request,
+        } = c
+        else {
+            panic!("{c:?}")
+        };
+        if n == 1 {
+            update(
+                &mut s,
+                failed(*job, ErrorKind::Server, "approve", "HTTP 503"),
+            );
+        } else {
+            update(
+                &mut s,
+                acted(*job, *account, request.clone(), ActionOutput::Done),
+            );
+        }
+    }
+    assert!(
+        status_text(&s).starts_with("approved 2 of 3 requests; 1 failed"),
+        "{}",
+        status_text(&s)
+    );
+}
+
+#[test]
+fn revoke_by_serial_confirms_the_serial_however_it_is_written() {
+    let mut s = state_with(4);
+    update(&mut s, ch('X'));
+    assert!(s.dialog.is_some());
+    update(&mut s, key(KeyCode::Tab)); // family → serial
+    typed(&mut s, "19:EF:0A");
+    tab(&mut s, 2); // → reason
+    typed(&mut s, "superseded");
+    update(&mut s, key(KeyCode::Tab)); // → confirm
+    typed(&mut s, "019ef0a");
+    let sent = ok_and_confirm(&mut s);
+    assert!(
+        matches!(sent.as_slice(), [Command::Act { request: ActionRequest::RevokeBySerial { serial, .. }, .. }] if serial == "19:EF:0A"),
+        "{sent:?} {:?}",
+        s.dialog.as_ref().map(|d| d
+            .form
+            .fields
+            .iter()
+            .map(|f| (f.key, f.error.clone()))
+            .collect::<Vec<_>>())
+    );
+    // a different serial is still refused
+    let mut s = state_with(4);
+    update(&mut s, ch('X'));
+    update(&mut s, key(KeyCode::Tab));
+    typed(&mut s, "19:EF:0A");
+    tab(&mut s, 2);
+    typed(&mut s, "superseded");
+    update(&mut s, key(KeyCode::Tab));
+    typed(&mut s, "19EF0B");
+    assert!(ok_and_confirm(&mut s).is_empty());
+    assert!(error_of(&s, "confirm").is_some());
+}
+
+#[test]
+fn message_length_errors_read_well() {
+    let mut s = state_with(10);
+    select_id(&mut s, "5");
+    update(&mut s, ch('a'));
+    typed(&mut s, &"x".repeat(513));
+    assert!(ok_and_confirm(&mut s).is_empty());
+    assert_eq!(
+        error_of(&s, "message").as_deref(),
+        Some("the message is too long: 513 characters, at most 512")
+    );
+}
+
+#[test]
+fn the_replace_key_hints_follow_the_key_choice_and_the_key_file_is_new() {
+    let mut s = state_with(10);
+    select_id(&mut s, "3");
+    update(&mut s, ch('u'));
+    let d = s.dialog.as_ref().unwrap();
+    assert_eq!(d.form.value("key_path"), "./host0003.example.com.new.key");
+    let hint = |s: &State, k: &str| {
+        s.dialog
+            .as_ref()
+            .unwrap()
+            .form
+            .field(k)
+            .unwrap()
+            .hint
+            .clone()
+            .unwrap_or_default()
+    };
+    assert!(hint(&s, "key_path").contains("written here"));
+    // Key: the 6th choice is "CSR from a file"
+    let key_at = d.form.fields.iter().position(|f| f.key == "key").unwrap();
+    tab(&mut s, key_at);
+    for _ in 0..5 {
+        update(&mut s, key(KeyCode::Right));
+    }
+    assert_eq!(
+        s.dialog.as_ref().unwrap().form.value("key"),
+        "CSR from a file"
+    );
+    assert!(
+        !hint(&s, "key_path").contains("written"),
+        "{}",
+        hint(&s, "key_path")
+    );
+    assert!(hint(&s, "key_path").contains("not used"));
+    assert!(!hint(&s, "csr_path").contains("only with"));
+}
+
+#[test]
+fn download_names_differ_per_format() {
+    let mut s = state_with(10);
+    select_id(&mut s, "3");
+    update(&mut s, ch('c'));
+    let mut names = std::collections::HashSet::new();
+    update(&mut s, key(KeyCode::Left)); // x509
+    for _ in 0..crate::provider::CollectFormat::ALL.len() {
+        names.insert(s.dialog.as_ref().unwrap().form.value("path"));
+        update(&mut s, key(KeyCode::Right));
+    }
+    assert_eq!(
+        names.len(),
+        crate::provider::CollectFormat::ALL.len(),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn a_download_that_fails_on_its_file_reopens_the_form_with_the_error_on_the_field() {
+    let mut s = state_with(10);
+    select_id(&mut s, "3");
+    update(&mut s, ch('c'));
+    update(&mut s, key(KeyCode::Right)); // x509IO
+    let path = s.dialog.as_ref().unwrap().form.value("path");
+    let sent = ok_and_confirm(&mut s);
+    let [Command::Collect { job, .. }] = sent.as_slice() else {
+        panic!("{sent:?}")
+    };
+    assert!(s.dialog.is_none());
+    update(
+        &mut s,
+        failed(
+            *job,
+            ErrorKind::Local,
+            "save certificate 3",
+            "./host0003.example.com.ca.pem already exists; choose another name",
+        ),
+    );
+    let d = s.dialog.as_ref().expect("the form is back");
+    assert_eq!(d.form.stage, form::Stage::Edit);
+    assert_eq!(d.form.value("path"), path);
+    assert_eq!(d.form.value("format").split(' ').next(), Some("x509IO"));
+    assert!(error_of(&s, "path").unwrap().contains("already exists"));
+    assert!(s.overlay.is_none(), "no popup over the form");
+    // a server failure of another kind is an ordinary error (no form)
+    update(&mut s, key(KeyCode::Esc));
+    let sent = ok_and_confirm_after(&mut s, 'c');
+    let job = sent[0].job();
+    update(
+        &mut s,
+        failed(job, ErrorKind::Network, "download", "refused"),
+    );
+    assert!(s.dialog.is_none());
+}
+
+fn ok_and_confirm_after(s: &mut State, c: char) -> Vec<Command> {
+    update(s, ch(c));
+    ok_and_confirm(s)
+}
+
+#[test]
+fn a_rejected_replacement_reopens_the_confirmed_form() {
+    let mut s = state_with(10);
+    select_id(&mut s, "3");
+    update(&mut s, ch('u'));
+    typed(&mut s, "rotation");
+    let sent = ok_and_confirm(&mut s);
+    let job = sent[0].job();
+    update(
+        &mut s,
+        failed(
+            job,
+            ErrorKind::Local,
+            "write the private key for host0003.example.com",
+            "./host0003.example.com.new.key already exists; choose another name",
+        ),
+    );
+    let d = s.dialog.as_ref().expect("the form is back");
+    assert_eq!(d.form.value("reason"), "rotation");
+    assert!(error_of(&s, "key_path").unwrap().contains("already exists"));
+    let sent = ok_and_confirm(&mut s);
+    let job = sent[0].job();
+    update(
+        &mut s,
+        failed(job, ErrorKind::Rejected, "replace", "The CSR is not valid"),
+    );
+    let d = s.dialog.as_ref().expect("the form is back");
+    assert!(
+        d.form
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("The CSR is not valid")
+    );
+}
+
+#[test]
+fn a_replacement_is_watched_until_issued() {
+    let mut s = state_with(10);
+    select_id(&mut s, "3");
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Done {
+            job: 99,
+            result: Ok(JobOutput::Replaced {
+                account: 1,
+                family: Family::Ssl,
+                id: "3".into(),
+                key_path: None,
+            }),
+        }),
+    );
+    assert!(s.watch_new.contains(&(1, Family::Ssl, "3".to_string())));
+    assert!(status_text(&s).contains("watching until it is issued"));
+}
+
+#[test]
+fn renewing_by_renew_id_brings_the_new_request_in() {
+    let mut s = state_with(10);
+    select_id(&mut s, "3");
+    let req = ActionRequest::RenewByToken {
+        renew_id: "abc".into(),
+        csr: None,
+    };
+    // no id in the answer: the account's lists are read again
+    let cmds = update(
+        &mut s,
+        acted(7, 1, req.clone(), ActionOutput::Renewed(None)),
+    );
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Command::List { account: 1, .. })),
+        "{cmds:?}"
+    );
+    assert!(status_text(&s).contains("reloading"), "{}", status_text(&s));
+    // with an id: that request is loaded and named
+    let new = crate::provider::actions::Enrolled {
+        id: "4242".into(),
+        renew_id: None,
+    };
+    let s2 = &mut state_with(10);
+    select_id(s2, "3");
+    let job = s2.new_job(
+        JobKind::Action {
+            cert: s2.selected_cert().map(|(i, _)| i),
+        },
+        "renew".into(),
+    );
+    let cmds = update(s2, acted(job, 1, req, ActionOutput::Renewed(Some(new))));
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Command::Detail { id, .. } if id == "4242")),
+        "{cmds:?}"
+    );
+    assert!(status_text(s2).contains("4242"));
+}
+
+#[test]
+fn a_read_only_refusal_of_enrol_names_no_unrelated_certificate() {
+    let mut s = state_with(10);
+    s.read_only = true;
+    select_id(&mut s, "3");
+    let cmds = update(&mut s, ch('n'));
+    let [Command::Audit { entry, .. }] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(entry.action, "enroll");
+    assert!(entry.ids.is_empty(), "{:?}", entry.ids);
+    assert_eq!(entry.family.as_deref(), Some("ssl"));
+    // a refusal on a certificate names it and its family
+    let cmds = update(&mut s, ch('R'));
+    let [Command::Audit { entry, .. }] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(entry.ids, vec!["3".to_string()]);
+    assert_eq!(entry.family.as_deref(), Some("ssl"));
+}
+
+use crate::provider::actions::{DcvInstruction, DcvMethod, DcvState, DomainValidation};
+
+fn dcv_state() -> State {
+    let mut s = state_with(2);
+    select_scope(&mut s, Scope::Dcv(0));
+    let rows = ["kestrel-labs.example", "acme-shop.example", "zeta.example"]
+        .iter()
+        .zip(["2027-01-05", "2026-12-01", "2026-12-20"])
+        .map(|(d, e)| DomainValidation {
+            domain: d.to_string(),
+            status: "NOT_VALIDATED".into(),
+            expires: Some(e.to_string()),
+            ..Default::default()
+        })
+        .collect();
+    s.scope_data(
+        Scope::Dcv(0),
+        &ActionRequest::DcvList {
+            filter: Default::default(),
+        },
+        ActionOutput::DcvList(rows),
+    );
+    s.focus = Pane::List;
+    s
+}
+
+fn dcv_names(s: &State) -> Vec<String> {
+    s.dcv_rows(0)
+        .iter()
+        .map(|&i| s.dcv_views[&0].rows[i].domain.clone())
+        .collect()
+}
+
+#[test]
+fn s_sorts_the_dcv_view_for_real() {
+    let mut s = dcv_state();
+    // the list sort (expiry) applies on load
+    assert_eq!(
+        dcv_names(&s),
+        ["acme-shop.example", "zeta.example", "kestrel-labs.example"]
+    );
+    s.dcv_views.get_mut(&0).unwrap().sel = 1; // zeta
+    update(&mut s, ch('s'));
+    assert_eq!(
+        dcv_names(&s),
+        ["acme-shop.example", "kestrel-labs.example", "zeta.example"]
+    );
+    assert_eq!(status_text(&s), "domain validations sorted by name");
+    assert_eq!(
+        s.selected_validation(0).unwrap().domain,
+        "zeta.example",
+        "the selection follows its row"
+    );
+}
+
+#[test]
+fn dns_txt_validation_is_submitted_and_shows_the_record_to_publish() {
+    let mut s = dcv_state();
+    update(&mut s, ch('G')); // kestrel-labs (last by expiry)
+    let domain = s.selected_validation(0).unwrap().domain.clone();
+    assert_eq!(domain, "kestrel-labs.example");
+    update(&mut s, ch('v'));
+    assert_eq!(s.dialog.as_ref().unwrap().form.ok_label, "Start");
+    update(&mut s, key(KeyCode::Right)); // CNAME → DNS TXT
+    let d = s.dialog.as_ref().unwrap();
+    assert_eq!(d.form.value("method"), DcvMethod::Txt.label());
+    assert_eq!(d.form.ok_label, "Submit");
+    assert!(d.form.intro.iter().any(|l| l.contains("no start for TXT")));
+    let sent = ok_and_confirm(&mut s);
+    let [Command::Act { job, request, .. }] = sent.as_slice() else {
+        panic!("{sent:?}")
+    };
+    assert!(matches!(
+        request,
+        ActionRequest::DcvSubmit {
+            method: DcvMethod::Txt,
+            ..
+        }
+    ));
+    assert!(s.dialog.is_some(), "the dialog waits for the record");
+    let st = DcvState {
+        status: Some("NOT_VALIDATED".into()),
+        order_status: Some("SUBMITTED".into()),
+        order_mode: Some("TXT".into()),
+        instruction: Some(DcvInstruction {
+            domain: domain.clone(),
+            mode: "TXT".into(),
+            host: Some("_pki-validation.kestrel-labs.example.".into()),
+            point: Some("k9ejXhRrc8EY6xDboKmZ".into()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    update(
+        &mut s,
+        acted(
+            *job,
+            0,
+            request.clone(),
+            ActionOutput::DcvState(Box::new(st)),
+        ),
+    );
+    let d = s.dialog.as_ref().expect("the record is shown");
+    let text = d.form.intro.join("\n");
+    assert!(
+        text.contains("TXT record  _pki-validation.kestrel-labs.example."),
+        "{text}"
+    );
+    assert!(text.contains("k9ejXhRrc8EY6xDboKmZ"));
+    assert!(!text.contains("points to"), "{text}");
+    // the list row follows the answer
+    let row = &s.dcv_views[&0]
+        .rows
+        .iter()
+        .find(|r| r.domain == domain)
+        .unwrap();
+    assert_eq!(row.order_status.as_deref(), Some("SUBMITTED"));
+    // OK closes without sending anything again
+    let cmds = ok_and_confirm(&mut s);
+    assert!(cmds.is_empty(), "{cmds:?}");
+    assert!(s.dialog.is_none());
+}
+
+#[test]
+fn a_dcv_status_answer_updates_the_list_row() {
+    let mut s = dcv_state();
+    update(&mut s, ch('G'));
+    let cmds = update(&mut s, key(KeyCode::Enter));
+    let [Command::Act { job, request, .. }] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    // the user moves on before the answer arrives
+    update(&mut s, ch('g'));
+    let st = DcvState {
+        status: Some("VALIDATED".into()),
+        expires: Some("2027-11-17".into()),
+        ..Default::default()
+    };
+    update(
+        &mut s,
+        acted(
+            *job,
+            0,
+            request.clone(),
+            ActionOutput::DcvState(Box::new(st)),
+        ),
+    );
+    let rows = &s.dcv_views[&0].rows;
+    let k = rows
+        .iter()
+        .find(|r| r.domain == "kestrel-labs.example")
+        .unwrap();
+    assert_eq!(k.status, "VALIDATED");
+    assert!(
+        rows.iter()
+            .filter(|r| r.domain != "kestrel-labs.example")
+            .all(|r| r.status == "NOT_VALIDATED")
+    );
+    assert_eq!(
+        s.dcv_views[&0].status.as_ref().unwrap().0,
+        "kestrel-labs.example"
+    );
+}

@@ -210,6 +210,40 @@ impl ActionRequest {
         }
     }
 
+    /// The certificate family the audit line's ids belong to (none for domain actions).
+    pub fn audit_family(&self) -> Option<Family> {
+        use ActionRequest::*;
+        match self {
+            Approve { family, .. }
+            | Decline { family, .. }
+            | Revoke { family, .. }
+            | RevokeBySerial { family, .. }
+            | Renew { family, .. }
+            | Replace { family, .. }
+            | Delete { family, .. } => Some(*family),
+            RenewByToken { .. } | MarkRenewed { .. } | CertDcv { .. } | DcvRecheck { .. } => {
+                Some(Family::Ssl)
+            }
+            Enroll(_) => Some(Family::Ssl),
+            EnrollClient(_) => Some(Family::Client),
+            EnrollDevice(_) => Some(Family::Device),
+            _ => None,
+        }
+    }
+
+    /// What else the audit line keeps before the answer (the DCV method, say).
+    pub fn audit_detail(&self) -> Option<String> {
+        use ActionRequest::*;
+        match self {
+            DcvStart { method, .. } => Some(format!("method {}", method.label())),
+            DcvSubmit { method, email, .. } => Some(match email {
+                Some(e) => format!("method {}, approver {e}", method.label()),
+                None => format!("method {}", method.label()),
+            }),
+            _ => None,
+        }
+    }
+
     /// The reason or message the audit line keeps (never a secret).
     pub fn audit_reason(&self) -> Option<String> {
         use ActionRequest::*;

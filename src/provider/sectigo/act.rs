@@ -81,9 +81,10 @@ impl SectigoClient {
                 text,
             } => done(self.revoke_by_serial(*family, serial, *reason, text).await),
             R::Renew { family, id } => self.renew(*family, id).await.map(ActionOutput::Renewed),
-            R::RenewByToken { renew_id, csr } => {
-                done(self.renew_by_renew_id(renew_id, csr.as_deref()).await)
-            }
+            R::RenewByToken { renew_id, csr } => self
+                .renew_by_renew_id(renew_id, csr.as_deref())
+                .await
+                .map(ActionOutput::Renewed),
             R::Replace {
                 family,
                 id,

@@ -793,12 +793,13 @@ impl SectigoClient {
     }
 
     /// Renew an SSL certificate with the renew token from enrolment (`renew/{renewId}`), with
-    /// an optional new CSR. 204.
+    /// an optional new CSR. SCM answers 204 with no body, so the new request's id is unknown
+    /// (`None`); should a server answer `{"sslId":…}` as `renewById` does, that id is returned.
     pub async fn renew_by_renew_id(
         &self,
         renew_id: &str,
         csr: Option<&str>,
-    ) -> Result<(), ProviderError> {
+    ) -> Result<Option<Enrolled>, ProviderError> {
         let op = "renew SSL certificate by renew id";
         if renew_id.trim().is_empty() {
             return Err(self.err(op, ErrorKind::Local, "the renew id is empty"));
@@ -808,9 +809,15 @@ impl SectigoClient {
             ..Default::default()
         };
         let path = format!("/api/ssl/v1/renew/{}", encode_segment(renew_id));
-        self.mutate(Method::POST, path, op, Some(&body))
-            .await
-            .map(|_| ())
+        let resp = self.mutate(Method::POST, path, op, Some(&body)).await?;
+        // The renewal happened; an answer that is not the JSON we hope for only costs the id.
+        let id = serde_json::from_slice::<wire::OrderResponse>(&resp.body)
+            .ok()
+            .and_then(|r| r.ssl_id.or(r.id));
+        Ok(id.map(|i| Enrolled {
+            id: i.to_string(),
+            renew_id: None,
+        }))
     }
 
     /// Mark an SSL certificate as renewed, optionally naming its successor. 204.
@@ -1128,9 +1135,14 @@ impl SectigoClient {
             "/api/dcv/v1/validation/submit/domain/{}",
             method.path_segment()
         );
-        let s: wire::DcvStatus = self
+        let mut s: wire::DcvStatus = self
             .mutate_json(Method::POST, path, &op, Some(&body))
             .await?;
+        // The submit answer names no mode; what it carries to publish (the TXT record) is
+        // for the method submitted.
+        if s.order_mode.is_none() {
+            s.order_mode = Some(method.path_segment().to_ascii_uppercase());
+        }
         Ok(dcv_state(&domain, &s))
     }
 
