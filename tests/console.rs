@@ -189,7 +189,9 @@ fn main_screen_while_loading_shows_progress() {
             }),
         );
         let screen = render(&s);
-        assert!(screen.contains("loading 400/2000"), "{screen}");
+        // Progress numbers are grouped the same way everywhere.
+        assert!(screen.contains("loading 400/2,000"), "{screen}");
+        assert!(!screen.contains("2000"), "{screen}");
         snap("loading", &s);
     }
 }
@@ -1090,4 +1092,49 @@ fn enroll_dialogs_of_the_client_and_device_families_at_80x24() {
     let cmds = update(&mut s, key(KeyCode::Char('n')));
     answer(&mut s, &cmds, family_enroll_data);
     insta::assert_snapshot!("dialog_enroll_device_80x24", render(&s));
+}
+
+#[test]
+fn a_status_message_gets_the_whole_bar_and_the_error_log_shows_it_in_full() {
+    let long = "enrolled: new request 3001 (private key in ./shop.acme-shop.example.key); it waits in the pending view (p)";
+    for size in SIZES {
+        let mut s = loaded(size);
+        let hints = render(&s);
+        let bar = hints.lines().last().unwrap().to_string();
+        assert!(bar.contains("quit") || bar.contains("help"), "{bar}");
+        // A worker result sets a message; the easiest way from outside is a refused action.
+        update(
+            &mut s,
+            Msg::Worker(WorkerEvent::Done {
+                job: 999,
+                result: Err(ProviderError::new(
+                    "corp-scm",
+                    "enroll",
+                    ErrorKind::Unsupported,
+                    long,
+                )),
+            }),
+        );
+        let screen = render(&s);
+        let bar = screen.lines().last().unwrap().to_string();
+        assert!(bar.contains("enroll: enrolled: new request 3001"), "{bar}");
+        assert!(
+            !bar.contains(" help "),
+            "no key hints while a message shows: {bar}"
+        );
+        if size.0 < 120 {
+            assert!(bar.trim_end().ends_with("…\""), "{bar}");
+        }
+        update(&mut s, key(KeyCode::Char('e')));
+        let screen = render(&s);
+        assert!(screen.contains("Status messages"), "{screen}");
+        // The whole message, wrapped: the end that the bar cut is there.
+        assert!(screen.contains("example.key); it waits in the"), "{screen}");
+        assert!(screen.contains(" (p) "), "{screen}");
+        snap("status_history", &s);
+        // The hints come back when it is cleared.
+        update(&mut s, key(KeyCode::Esc));
+        let bar = render(&s).lines().last().unwrap().to_string();
+        assert!(bar.contains("help"), "{bar}");
+    }
 }

@@ -265,6 +265,21 @@ pub enum Severity {
     Error,
 }
 
+/// A status message as kept in the history (the error log popup shows it in full).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusEntry {
+    /// Unix seconds.
+    pub time: i64,
+    pub text: String,
+    pub severity: Severity,
+}
+
+/// How many status messages the history keeps.
+pub const STATUS_HISTORY: usize = 50;
+/// Info messages leave the status bar after this many seconds (warnings and errors stay
+/// until the next key).
+pub const INFO_STATUS_SECS: i64 = 15;
+
 /// Everything the console knows. `ui::draw` is a pure function of this.
 #[derive(Debug)]
 pub struct State {
@@ -324,7 +339,13 @@ pub struct State {
     next_job: JobId,
     pub errors: Vec<ErrorEntry>,
     pub overlay: Option<Overlay>,
+    /// The message in the status bar; it goes on the next key that does something (and an
+    /// Info message also after `INFO_STATUS_SECS`).
     pub status: Option<(String, Severity)>,
+    /// When the status message was set (Unix seconds).
+    pub status_since: i64,
+    /// The last `STATUS_HISTORY` status messages, oldest first.
+    pub status_log: std::collections::VecDeque<StatusEntry>,
     pub spinner: usize,
     pub quit: bool,
 }
@@ -381,6 +402,8 @@ impl State {
             errors: Vec::new(),
             overlay: None,
             status: None,
+            status_since: now,
+            status_log: std::collections::VecDeque::new(),
             spinner: 0,
             quit: false,
             dialog: None,
@@ -412,7 +435,12 @@ impl State {
 
     /// Whether the loop should send ticks (spinner, or certificates being watched).
     pub fn wants_ticks(&self) -> bool {
-        self.busy() || !self.watch.is_empty()
+        self.busy() || !self.watch.is_empty() || self.info_status_showing()
+    }
+
+    /// An Info message is in the status bar (it goes after `INFO_STATUS_SECS`).
+    fn info_status_showing(&self) -> bool {
+        matches!(self.status, Some((_, Severity::Info)))
     }
 
     /// Requests awaiting approval (the pending view's count), kept up to date by `refilter`
@@ -556,7 +584,17 @@ impl State {
     }
 
     fn set_status(&mut self, text: impl Into<String>, sev: Severity) {
-        self.status = Some((text.into(), sev));
+        let text = text.into();
+        if self.status_log.len() >= STATUS_HISTORY {
+            self.status_log.pop_front();
+        }
+        self.status_log.push_back(StatusEntry {
+            time: self.now,
+            text: text.clone(),
+            severity: sev,
+        });
+        self.status = Some((text, sev));
+        self.status_since = self.now;
     }
 
     // ---- list maintenance -------------------------------------------------------------
@@ -673,6 +711,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
         Msg::Tick(now) => {
             state.now = now;
             state.spinner = state.spinner.wrapping_add(1);
+            if state.info_status_showing() && now - state.status_since >= INFO_STATUS_SECS {
+                state.status = None;
+            }
             state.poll_watched()
         }
         Msg::Resize(w, h) => {
@@ -1013,20 +1054,27 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
     }
     // The copy picker can sit over a dialog (DCV records); it takes the keys first.
     if let Some(overlay @ Overlay::Copy { .. }) = state.overlay.clone() {
+        state.status = None;
         return on_overlay_key(state, overlay, key);
     }
     if state.dialog.is_some() {
+        state.status = None;
         return state.dialog_key(key);
     }
     if state.filter_editing {
+        state.status = None;
         return on_filter_key(state, key);
     }
     if let Some(overlay) = state.overlay.clone() {
+        state.status = None;
         return on_overlay_key(state, overlay, key);
     }
+    // A key that does nothing leaves the message; any other key clears it (the action may
+    // set a new one). The history in the error log (e) keeps every message.
     let Some(action) = state.keymap.lookup(state.ctx(), &key) else {
         return vec![];
     };
+    state.status = None;
     on_action(state, action)
 }
 
@@ -1262,8 +1310,6 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             } else if !state.filter.value().is_empty() {
                 state.filter.reset();
                 state.refilter();
-            } else if state.status.is_some() {
-                state.status = None;
             }
         }
         Action::Filter => {

@@ -740,8 +740,9 @@ fn draw_status(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
         frame.set_cursor_position((cx.min(area.right().saturating_sub(1)), area.y));
         return;
     }
-    // Right side: progress of pending jobs, or the last status message.
-    let right: Option<(String, Style)> = if let Some(job) = state.jobs.values().next() {
+    // Right side: progress of pending jobs. Left side: the status message when there is one
+    // (it gets the whole width; the key hints come back when it is cleared), else key hints.
+    let right: Option<(String, Style)> = state.jobs.values().next().map(|job| {
         let spin = SPINNER[state.spinner % SPINNER.len()];
         let p = state
             .jobs
@@ -749,7 +750,7 @@ fn draw_status(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
             .filter_map(|j| j.progress.as_ref())
             .max_by_key(|p| p.1);
         let text = match p {
-            Some((done, of, label)) => format!("{spin} {label} {done}/{of}"),
+            Some((done, of, label)) => format!("{spin} {label} {}/{}", group(*done), group(*of)),
             None => format!("{spin} {}", job.label),
         };
         let more = state.jobs.len().saturating_sub(1);
@@ -758,35 +759,45 @@ fn draw_status(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
         } else {
             text
         };
-        Some((text, theme.accent))
+        (text, theme.accent)
+    });
+    // With a message showing, progress gets at most a third of the bar.
+    let right_max = if state.status.is_some() {
+        area.width / 3
     } else {
-        state.status.as_ref().map(|(t, sev)| {
-            let style = match sev {
-                Severity::Info => theme.muted,
-                Severity::Warning => theme.warning,
-                Severity::Error => theme.danger,
-            };
-            (t.clone(), style)
-        })
+        area.width / 2
     };
     let right_w = right
         .as_ref()
-        .map(|(t, _)| (t.chars().count() as u16 + 1).min(area.width / 2))
+        .map(|(t, _)| (t.chars().count() as u16 + 1).min(right_max))
         .unwrap_or(0);
     let [left, right_area] =
         Layout::horizontal([Constraint::Fill(1), Constraint::Length(right_w)]).areas(area);
-    let mut spans = Vec::new();
-    let mut used = 0usize;
-    for (key, label) in state.keymap.hints(state.ctx()) {
-        let n = key.chars().count() + label.chars().count() + 3;
-        if used + n > left.width as usize {
-            break;
+    if let Some((t, sev)) = &state.status {
+        let style = match sev {
+            Severity::Info => theme.muted,
+            Severity::Warning => theme.warning,
+            Severity::Error => theme.danger,
+        };
+        let w = (left.width as usize).saturating_sub(1);
+        frame.render_widget(
+            Line::from(vec![Span::raw(" "), Span::styled(fit(t, w), style)]),
+            left,
+        );
+    } else {
+        let mut spans = Vec::new();
+        let mut used = 0usize;
+        for (key, label) in state.keymap.hints(state.ctx()) {
+            let n = key.chars().count() + label.chars().count() + 3;
+            if used + n > left.width as usize {
+                break;
+            }
+            used += n;
+            spans.push(Span::styled(format!(" {key}"), theme.key));
+            spans.push(Span::raw(format!(" {label} ")));
         }
-        used += n;
-        spans.push(Span::styled(format!(" {key}"), theme.key));
-        spans.push(Span::raw(format!(" {label} ")));
+        frame.render_widget(Line::from(spans), left);
     }
-    frame.render_widget(Line::from(spans), left);
     if let Some((t, style)) = right {
         frame.render_widget(
             Line::styled(fit(&t, right_w as usize), style).alignment(Alignment::Right),

@@ -1,14 +1,14 @@
 //! Popups: help (generated from the key table), the error log and one error.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::theme::Theme;
 use super::{fit, ymd};
-use crate::app::{Ctx, Overlay, State};
+use crate::app::{Ctx, Overlay, Severity, State};
 
 pub fn draw(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
     match &state.overlay {
@@ -121,49 +121,96 @@ fn errors(state: &State, frame: &mut Frame, area: Rect, theme: &Theme, selected:
     let block = frame_block("Error log", "j/k move · Enter show · Esc close", theme);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
+    // Errors on top (at most half the height), then the status messages, newest last.
+    let err_rows = (state.errors.len().max(1) as u16).min(inner.height / 2);
+    let [err_area, msg_area] =
+        Layout::vertical([Constraint::Length(err_rows), Constraint::Fill(1)]).areas(inner);
+    let w = inner.width as usize;
     if state.errors.is_empty() {
         frame.render_widget(
             Paragraph::new(Line::styled("no errors so far", theme.muted)),
-            inner,
+            err_area,
         );
+    } else {
+        let h = err_area.height as usize;
+        let start = selected.saturating_sub(h.saturating_sub(1));
+        let lines: Vec<Line> = state
+            .errors
+            .iter()
+            .enumerate()
+            .skip(start)
+            .take(h)
+            .map(|(i, e)| {
+                let code = e
+                    .error
+                    .code
+                    .map(|c| format!(" code {c}"))
+                    .unwrap_or_default();
+                let http = e
+                    .error
+                    .http_status
+                    .map(|s| format!(" HTTP {s}"))
+                    .unwrap_or_default();
+                let text = format!(
+                    "{} {} · {}{http}{code} · {}",
+                    hms(e.time),
+                    e.error.account,
+                    e.error.operation,
+                    e.error.message
+                );
+                let style = if i == selected {
+                    theme.selection
+                } else {
+                    theme.danger
+                };
+                Line::styled(fit(&text, w), style)
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines), err_area);
+    }
+    messages(state, frame, msg_area, theme);
+}
+
+/// The status-message history, in full (wrapped), newest at the bottom.
+fn messages(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
+    if area.height < 2 {
         return;
     }
-    let h = inner.height as usize;
-    let start = selected.saturating_sub(h.saturating_sub(1));
-    let w = inner.width as usize;
-    let lines: Vec<Line> = state
-        .errors
-        .iter()
-        .enumerate()
-        .skip(start)
-        .take(h)
-        .map(|(i, e)| {
-            let code = e
-                .error
-                .code
-                .map(|c| format!(" code {c}"))
-                .unwrap_or_default();
-            let http = e
-                .error
-                .http_status
-                .map(|s| format!(" HTTP {s}"))
-                .unwrap_or_default();
-            let text = format!(
-                "{} {} · {}{http}{code} · {}",
-                hms(e.time),
-                e.error.account,
-                e.error.operation,
-                e.error.message
-            );
-            let style = if i == selected {
-                theme.selection
-            } else {
-                theme.danger
-            };
-            Line::styled(fit(&text, w), style)
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+    let w = area.width as usize;
+    let mut lines = vec![Line::styled(
+        fit("── Status messages (newest last) ", w),
+        theme.accent,
+    )];
+    let room = area.height as usize - 1;
+    if state.status_log.is_empty() {
+        lines.push(Line::styled("no messages so far", theme.muted));
+        frame.render_widget(Paragraph::new(lines), area);
+        return;
+    }
+    // Walk back from the newest until the area is full; at most STATUS_HISTORY entries.
+    let mut body: Vec<Line> = Vec::new();
+    for m in state.status_log.iter().rev() {
+        let style = match m.severity {
+            Severity::Info => Style::default(),
+            Severity::Warning => theme.warning,
+            Severity::Error => theme.danger,
+        };
+        let time = hms(m.time);
+        let wrapped: Vec<Line> = super::wrap_words(&m.text, w.saturating_sub(9).max(10))
+            .into_iter()
+            .enumerate()
+            .map(|(n, l)| {
+                let head = if n == 0 { time.as_str() } else { "" };
+                Line::styled(format!("{head:<8} {l}"), style)
+            })
+            .collect();
+        if body.len() + wrapped.len() > room {
+            break;
+        }
+        body.splice(0..0, wrapped);
+    }
+    lines.extend(body);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 
 fn hms(secs: i64) -> String {
