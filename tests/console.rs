@@ -1138,3 +1138,145 @@ fn a_status_message_gets_the_whole_bar_and_the_error_log_shows_it_in_full() {
         assert!(bar.contains("help"), "{bar}");
     }
 }
+
+/// Select the n-th entry of the accounts pane (0 = All) and go back to the list.
+fn choose_scope(s: &mut State, n: usize) {
+    update(s, key(KeyCode::Char('h')));
+    update(s, key(KeyCode::Char('g')));
+    for _ in 0..n {
+        update(s, key(KeyCode::Char('j')));
+    }
+    update(s, key(KeyCode::Char('l')));
+}
+
+#[test]
+fn the_filter_count_total_is_the_scope_total() {
+    let mut s = loaded((80, 24));
+    choose_scope(&mut s, 2); // corp-scm: 6 of the 12
+    assert_eq!(s.scope(), certdeck::app::Scope::Account(0));
+    update(&mut s, key(KeyCode::Char('/')));
+    type_str(&mut s, "www");
+    update(&mut s, key(KeyCode::Enter));
+    let screen = render(&s);
+    assert!(screen.contains("Certificates 1/6 · /www"), "{screen}");
+    assert!(screen.contains("1 of 6 certificates"), "{screen}");
+    assert!(!screen.contains("/12"), "{screen}");
+}
+
+#[test]
+fn a_filter_that_matches_nothing_says_so_in_every_scope() {
+    let mut s = loaded((80, 24));
+    for scope in [0, 1, 2] {
+        choose_scope(&mut s, scope);
+        update(&mut s, key(KeyCode::Char('/')));
+        type_str(&mut s, "zzz-nothing");
+        update(&mut s, key(KeyCode::Enter));
+        let screen = render(&s);
+        assert!(
+            screen.contains("nothing matches the filter (Esc clears it)"),
+            "scope {scope}: {screen}"
+        );
+        assert!(!screen.contains("no requests are waiting"), "{screen}");
+        update(&mut s, key(KeyCode::Esc));
+    }
+}
+
+#[test]
+fn only_live_certificates_get_an_expiry_warning() {
+    let theme = certdeck::ui::theme::Theme::sixteen();
+    let mut c = rows()[0].clone();
+    c.expires = Some(NOW + 2 * 86_400 + 60);
+    c.status = CertStatus::Issued;
+    assert_eq!(certdeck::ui::days_cell(&c, NOW, &theme).0, "2d !");
+    for st in [
+        CertStatus::Revoked,
+        CertStatus::Declined,
+        CertStatus::Replaced,
+    ] {
+        c.status = st;
+        assert_eq!(certdeck::ui::days_cell(&c, NOW, &theme).0, "2d", "{st:?}");
+    }
+    c.expires = Some(NOW - 86_400);
+    c.status = CertStatus::Revoked;
+    assert_eq!(certdeck::ui::days_cell(&c, NOW, &theme).0, "—");
+}
+
+#[test]
+fn one_certificate_is_one_cert() {
+    let mut s = State::new(
+        vec![AccountView::new(
+            "solo",
+            ProviderKind::Sectigo,
+            &[Family::Ssl],
+        )],
+        KeyMap::default(),
+        NOW,
+        (80, 24),
+    );
+    let job = s.start()[0].job();
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Rows {
+            job,
+            rows: vec![Cert {
+                account: 0,
+                ..rows()[0].clone()
+            }],
+        }),
+    );
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Done {
+            job,
+            result: Ok(JobOutput::Listed {
+                account: 0,
+                family: Family::Ssl,
+                count: 1,
+            }),
+        }),
+    );
+    let screen = render(&s);
+    assert!(screen.contains("1 cert "), "{screen}");
+    assert!(!screen.contains("1 certs"), "{screen}");
+}
+
+#[test]
+fn the_detail_header_spells_the_status_like_the_list() {
+    let mut s = detail_state((120, 40));
+    let i = s.selected_cert().unwrap().0;
+    s.certs[i].status = CertStatus::Expired;
+    s.certs[i].status_text = "expired".into();
+    let screen = render(&s);
+    assert!(screen.contains("Status             Expired"), "{screen}");
+    assert!(!screen.contains("expired"), "{screen}");
+}
+
+#[test]
+fn a_row_without_a_profile_shows_a_dash() {
+    let mut s = loaded((80, 24));
+    for c in s.certs.iter_mut() {
+        c.profile = None;
+    }
+    let screen = render(&s);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("www.example.test"))
+        .unwrap();
+    assert!(row.contains(" — "), "{row}");
+}
+
+#[test]
+fn with_no_accounts_the_console_says_where_the_config_file_goes() {
+    for size in SIZES {
+        let s = State::new(vec![], KeyMap::default(), NOW, size)
+            .with_config_path(Some("/home/ops/.config/certdeck/config.toml".into()));
+        let screen = render(&s);
+        assert!(
+            screen.contains("/home/ops/.config/certdeck/config.toml"),
+            "{screen}"
+        );
+        assert!(screen.contains("config.example.toml"), "{screen}");
+        assert!(screen.contains("certdeck --demo"), "{screen}");
+        snap("no_accounts", &s);
+    }
+}

@@ -342,6 +342,10 @@ pub struct State {
     /// The message in the status bar; it goes on the next key that does something (and an
     /// Info message also after `INFO_STATUS_SECS`).
     pub status: Option<(String, Severity)>,
+    /// Where the config file is (or would be): the empty console says so.
+    pub config_path: Option<PathBuf>,
+    /// Certificates in the selected scope before the filter (the filter count's total).
+    pub scope_total: usize,
     /// When the status message was set (Unix seconds).
     pub status_since: i64,
     /// The last `STATUS_HISTORY` status messages, oldest first.
@@ -402,6 +406,8 @@ impl State {
             errors: Vec::new(),
             overlay: None,
             status: None,
+            config_path: None,
+            scope_total: 0,
             status_since: now,
             status_log: std::collections::VecDeque::new(),
             spinner: 0,
@@ -419,6 +425,17 @@ impl State {
             dcv_views: HashMap::new(),
             orgs: HashMap::new(),
         }
+    }
+
+    /// Where the config file is expected (shown when no account is configured).
+    pub fn with_config_path(mut self, path: Option<PathBuf>) -> State {
+        self.config_path = path;
+        self
+    }
+
+    /// Show a message in the status bar (and keep it in the history).
+    pub fn notify(&mut self, text: impl Into<String>, severity: Severity) {
+        self.set_status(text, severity);
     }
 
     /// Commands to run at start: list every usable account.
@@ -606,6 +623,11 @@ impl State {
                 Some(&i) => {
                     // A bare page row never overwrites a completed one.
                     if row.complete || !self.certs[i].complete {
+                        let mut row = row;
+                        // Lists without a profile (S/MIME) keep the one a detail brought.
+                        if row.profile.is_none() {
+                            row.profile = self.certs[i].profile.take();
+                        }
                         self.haystack[i] = view::haystack(&row);
                         self.certs[i] = row;
                     }
@@ -648,6 +670,11 @@ impl State {
             &needle,
             &self.hidden,
         );
+        self.scope_total = if needle.is_empty() {
+            self.view.len()
+        } else {
+            view::count_in_scope(&self.certs, scope, &self.hidden)
+        };
         self.sel = keep
             .and_then(|k| self.view.iter().position(|&v| v == k))
             .unwrap_or(0);

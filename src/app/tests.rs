@@ -1653,3 +1653,30 @@ fn status_history_keeps_the_last_50_messages_with_their_time() {
     assert_eq!((first.text.as_str(), first.time), ("message 10", NOW + 10));
     assert_eq!(s.status_log.back().unwrap().text, "message 59");
 }
+
+#[test]
+fn a_list_row_without_a_profile_keeps_the_profile_a_detail_brought() {
+    let mut s = state_with(0);
+    let mut smime = cert(0, 7, "qa@example.com", CertStatus::Issued, Some(100));
+    smime.family = Family::Client;
+    smime.profile = None;
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Rows {
+            job: 0,
+            rows: vec![smime.clone()],
+        }),
+    );
+    let mut detailed = smime.clone();
+    detailed.profile = Some("Sectigo S/MIME".into());
+    s.upsert(vec![detailed]);
+    // `r` lists it again without a profile.
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Rows {
+            job: 0,
+            rows: vec![smime],
+        }),
+    );
+    assert_eq!(s.certs[0].profile.as_deref(), Some("Sectigo S/MIME"));
+}

@@ -144,7 +144,7 @@ fn draw_title(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
             _ => format!(
                 "{} of {} certificates",
                 group(state.view.len()),
-                group(state.certs.len())
+                group(state.scope_total)
             ),
         }),
         Span::styled(" │ ", theme.muted),
@@ -220,7 +220,10 @@ fn account_status(acc: &AccountView) -> (String, bool) {
             None => ("loading…".into(), false),
         };
     }
-    let n = format!("{} certs", group(acc.loaded()));
+    let n = match acc.loaded() {
+        1 => "1 cert".to_string(),
+        n => format!("{} certs", group(n)),
+    };
     if failed {
         (format!("! {n} (e: log)"), true)
     } else {
@@ -392,7 +395,23 @@ pub fn days_cell(c: &Cert, now: i64, theme: &Theme) -> (String, Style) {
     if !c.complete && c.expires.is_none() {
         return ("…".into(), theme.muted);
     }
-    match c.days_left(now) {
+    let days = c.days_left(now);
+    // Only a live (issued) certificate gets an expiry warning; a revoked, declined or
+    // replaced one shows its days plainly.
+    if matches!(
+        c.status,
+        CertStatus::Revoked
+            | CertStatus::Declined
+            | CertStatus::Rejected
+            | CertStatus::Replaced
+            | CertStatus::Invalid
+    ) {
+        return match days {
+            Some(d) if d >= 0 => (format!("{d}d"), theme.muted),
+            _ => ("—".into(), theme.muted),
+        };
+    }
+    match days {
         None => ("—".into(), theme.muted),
         Some(d) if d < 0 => ("EXPIRED".into(), theme.danger),
         Some(d) if d <= 7 => (format!("{d}d !"), theme.danger),
@@ -411,7 +430,7 @@ fn draw_list(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
         format!(
             "Certificates {}/{} · /{}",
             group(state.view.len()),
-            group(state.certs.len()),
+            group(state.scope_total),
             state.filter_text()
         )
     } else {
@@ -462,7 +481,11 @@ fn draw_list(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
                 },
                 Cell::from(Span::styled(status, status_style(c.status, theme))),
                 Cell::from(Span::styled(days, days_style)),
-                Cell::from(fit(c.profile.as_deref().unwrap_or(""), profile_w as usize)),
+                Cell::from(match c.profile.as_deref() {
+                    Some(p) => Span::raw(fit(p, profile_w as usize)),
+                    None if c.complete => Span::styled("—", theme.muted),
+                    None => Span::styled("…", theme.muted),
+                }),
             ];
             if show_account {
                 let name = state
@@ -496,20 +519,25 @@ fn draw_list(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
             );
             return;
         }
-        let msg = if state.certs.is_empty() {
+        if state.accounts.is_empty() && !state.busy() {
+            frame.render_widget(
+                Paragraph::new(no_accounts_lines(state, theme)).wrap(Wrap { trim: false }),
+                inner,
+            );
+            return;
+        }
+        let msg = if !state.filter_text().is_empty() {
+            "nothing matches the filter (Esc clears it)"
+        } else if state.certs.is_empty() {
             if state.busy() {
                 "loading…"
-            } else if state.accounts.is_empty() {
-                "no accounts configured — see config.example.toml, or run with --demo"
             } else {
                 "no certificates"
             }
         } else if state.scope() == Scope::Pending {
             "no requests are waiting for approval"
-        } else if state.filter_text().is_empty() {
-            "no certificates here"
         } else {
-            "nothing matches the filter (Esc clears it)"
+            "no certificates here"
         };
         frame.render_widget(
             Paragraph::new(Line::styled(msg, theme.muted)).wrap(Wrap { trim: true }),
@@ -527,6 +555,30 @@ fn draw_list(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
         });
     let mut ts = TableState::default().with_selected(Some(state.sel.saturating_sub(start)));
     frame.render_stateful_widget(table, inner, &mut ts);
+}
+
+/// What the empty console says when no account is configured: where the file goes and how to
+/// make one.
+fn no_accounts_lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::styled("No accounts configured.", theme.warning)];
+    lines.push(Line::raw(""));
+    match &state.config_path {
+        Some(p) => {
+            lines.push(Line::raw("certdeck reads its accounts from:"));
+            lines.push(Line::styled(format!("  {}", p.display()), theme.accent));
+            lines.push(Line::raw(""));
+            lines.push(Line::raw(
+                "To start, copy config.example.toml (from the certdeck sources) to that path and add your accounts,",
+            ));
+        }
+        None => lines.push(Line::raw(
+            "To start, write a config file (see config.example.toml) and pass it with --config,",
+        )),
+    }
+    lines.push(Line::raw(
+        "or run `certdeck --demo` to try the console against a local emulator.",
+    ));
+    lines
 }
 
 /// "2026-11-22" from Unix seconds (UTC).
@@ -613,7 +665,15 @@ pub fn detail_lines(state: &State, width: usize, theme: &Theme) -> Vec<Line<'sta
         .unwrap_or_default();
     out.push(Line::from(vec![
         Span::styled(format!("{:<18} ", "Status"), theme.muted),
-        Span::styled(c.status_text.clone(), status_style(c.status, theme)),
+        // The same spelling as the list's Status column.
+        Span::styled(
+            if c.status == CertStatus::Unknown {
+                c.status_text.clone()
+            } else {
+                c.status.label().to_string()
+            },
+            status_style(c.status, theme),
+        ),
     ]));
     let expires = match c.expires {
         Some(e) => Line::from(vec![
