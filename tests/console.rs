@@ -1280,3 +1280,76 @@ fn with_no_accounts_the_console_says_where_the_config_file_goes() {
         snap("no_accounts", &s);
     }
 }
+
+fn with_long_names(size: (u16, u16)) -> State {
+    let mut s = loaded(size);
+    let mut long = rows()[0].clone();
+    long.id = "9999".into();
+    long.common_name = "*.acme-logistics-international.example.test".into();
+    long.expires = Some(NOW - 400 * 86_400);
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Rows {
+            job: 0,
+            rows: vec![long],
+        }),
+    );
+    s
+}
+
+/// Columns between the start of "Common name" and "Status" in the list header.
+fn cn_column(screen: &str) -> usize {
+    let l = screen
+        .lines()
+        .find(|l| l.contains("Common name"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    let a = l.find("Common name").unwrap();
+    let b = l[a..].find("Status").unwrap();
+    l[a..a + b].chars().count()
+}
+
+#[test]
+fn the_list_gives_the_common_name_the_room_there_is() {
+    for scope in [0usize, 2] {
+        let mut narrow = with_long_names((80, 24));
+        choose_scope(&mut narrow, scope);
+        let screen = render(&narrow);
+        let cn80 = cn_column(&screen);
+        assert!(cn80 > 20, "scope {scope}: {screen}");
+        // Account column only when rows of several accounts are listed together.
+        assert_eq!(screen.contains("Account "), scope == 0, "{screen}");
+        let mut wide = with_long_names((120, 40));
+        choose_scope(&mut wide, scope);
+        update(&mut wide, key(KeyCode::Char('g')));
+        update(&mut wide, key(KeyCode::Enter));
+        assert!(wide.detail_open);
+        let screen = render(&wide);
+        assert!(screen.contains("Detail"), "{screen}");
+        let cn120 = cn_column(&screen);
+        assert!(cn120 >= cn80, "scope {scope}: {cn120} < {cn80}\n{screen}");
+    }
+    // One account: no Account column in the All view either.
+    let mut s = State::new(
+        vec![AccountView::new(
+            "solo",
+            ProviderKind::Sectigo,
+            &[Family::Ssl],
+        )],
+        KeyMap::default(),
+        NOW,
+        (80, 24),
+    );
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Rows {
+            job: 0,
+            rows: rows()
+                .into_iter()
+                .map(|r| Cert { account: 0, ..r })
+                .collect(),
+        }),
+    );
+    let screen = render(&s);
+    assert!(!screen.contains("Account "), "{screen}");
+    assert!(screen.contains("intranet.corp.example.test"), "{screen}");
+}

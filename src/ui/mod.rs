@@ -420,6 +420,86 @@ pub fn days_cell(c: &Cert, now: i64, theme: &Theme) -> (String, Style) {
     }
 }
 
+/// Widths of the certificate list's columns (0 = not shown).
+struct ListColumns {
+    cn: u16,
+    profile: u16,
+    account: u16,
+}
+
+/// Share `width` among the list's columns: Status and Left are fixed; the common name comes
+/// first (up to what the visible rows need); Account (only when the rows can come from several
+/// accounts) and Profile get what their visible contents need from what is left, and are
+/// dropped when there is no room; the common name takes whatever remains. Only the visible
+/// `rows` are measured.
+///
+/// `cn_floor`: the name is never narrower than this (when room allows), so a narrow list
+/// beside the detail shows as much of the name as the list of an 80-column terminal.
+fn list_columns(state: &State, width: u16, rows: &[u32], cn_floor: u16) -> ListColumns {
+    const FIXED: u16 = 9 + 7 + 2; // Status, Left and the spaces before them
+    const MIN_OPT: u16 = 8;
+    const CN_MIN: u16 = 20;
+    let several_accounts =
+        state.accounts.len() > 1 && matches!(state.scope(), Scope::All | Scope::Pending);
+    let (mut cn_need, mut prof_need, mut acc_need) = (11u16, 7u16, 7u16);
+    for &i in rows {
+        let Some(c) = state.certs.get(i as usize) else {
+            continue;
+        };
+        let mark = if state.marked.contains(&(i as usize)) {
+            2
+        } else {
+            0
+        };
+        cn_need = cn_need.max((c.common_name.chars().count() + mark) as u16);
+        prof_need = prof_need.max(c.profile.as_deref().map_or(1, |p| p.chars().count()) as u16);
+        if several_accounts {
+            let n = state
+                .accounts
+                .get(c.account)
+                .map_or(0, |a| a.name.chars().count());
+            acc_need = acc_need.max(n as u16);
+        }
+    }
+    let prof_need = prof_need.min(24);
+    let acc_need = acc_need.min(16);
+    let avail = width.saturating_sub(FIXED);
+    // The name first, then the optional columns at their minimum, in order of importance.
+    let cn_first = cn_need
+        .min(CN_MIN.max(avail / 2))
+        .max(cn_floor.min(cn_need))
+        .min(avail);
+    let mut left = avail - cn_first;
+    let mut account = 0;
+    if several_accounts && left > MIN_OPT {
+        account = MIN_OPT;
+        left -= MIN_OPT + 1;
+    }
+    let mut profile = 0;
+    if left > MIN_OPT {
+        profile = MIN_OPT;
+        left -= MIN_OPT + 1;
+    }
+    // Then the rest: the name to its need, the others to theirs, any surplus to the name.
+    let cn_more = cn_need.saturating_sub(cn_first).min(left);
+    left -= cn_more;
+    if account > 0 {
+        let more = acc_need.saturating_sub(account).min(left);
+        account += more;
+        left -= more;
+    }
+    if profile > 0 {
+        let more = prof_need.saturating_sub(profile).min(left);
+        profile += more;
+        left -= more;
+    }
+    ListColumns {
+        cn: cn_first + cn_more + left,
+        profile,
+        account,
+    }
+}
+
 fn draw_list(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
     if let scope @ (Scope::Domains(_) | Scope::Dcv(_) | Scope::Orgs(_)) = state.scope() {
         domains::draw_list(state, frame, area, theme, scope);
@@ -439,27 +519,34 @@ fn draw_list(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
     let block = pane_block(&title, focused, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    // The account column is always there when several accounts are listed together.
-    let show_account = state.selected_account().is_none() || inner.width >= 90;
-    let profile_w: u16 = if inner.width >= 90 { 18 } else { 11 };
-    let account_w: u16 = if inner.width >= 90 { 14 } else { 10 };
+    let h = inner.height.saturating_sub(1) as usize;
+    let start = state.list_offset.min(state.view.len());
+    let end = (start + h).min(state.view.len());
+    let visible = &state.view[start..end];
+    // The list's inner width on an 80-column terminal.
+    let narrowest = MIN_WIDTH - accounts_width(MIN_WIDTH) - 2;
+    let floor = if inner.width < narrowest {
+        list_columns(state, narrowest, visible, 0).cn
+    } else {
+        0
+    };
+    let cols = list_columns(state, inner.width, visible, floor);
+    let (cn_w, profile_w, account_w) = (cols.cn as usize, cols.profile, cols.account);
+    let show_account = account_w > 0;
     let mut widths = vec![
         Constraint::Fill(1),
         Constraint::Length(9),
         Constraint::Length(7),
-        Constraint::Length(profile_w),
     ];
-    let mut header = vec!["Common name", "Status", "Left", "Profile"];
-    let mut fixed = 9 + 7 + profile_w + 3;
+    let mut header = vec!["Common name", "Status", "Left"];
+    if profile_w > 0 {
+        widths.push(Constraint::Length(profile_w));
+        header.push("Profile");
+    }
     if show_account {
         widths.push(Constraint::Length(account_w));
         header.push("Account");
-        fixed += account_w + 1;
     }
-    let cn_w = inner.width.saturating_sub(fixed) as usize;
-    let h = inner.height.saturating_sub(1) as usize;
-    let start = state.list_offset.min(state.view.len());
-    let end = (start + h).min(state.view.len());
     let rows: Vec<Row> = state.view[start..end]
         .iter()
         .map(|&i| {
@@ -481,12 +568,14 @@ fn draw_list(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
                 },
                 Cell::from(Span::styled(status, status_style(c.status, theme))),
                 Cell::from(Span::styled(days, days_style)),
-                Cell::from(match c.profile.as_deref() {
+            ];
+            if profile_w > 0 {
+                cells.push(Cell::from(match c.profile.as_deref() {
                     Some(p) => Span::raw(fit(p, profile_w as usize)),
                     None if c.complete => Span::styled("—", theme.muted),
                     None => Span::styled("…", theme.muted),
-                }),
-            ];
+                }));
+            }
             if show_account {
                 let name = state
                     .accounts
