@@ -1247,7 +1247,12 @@ fn the_detail_header_spells_the_status_like_the_list() {
     s.certs[i].status = CertStatus::Expired;
     s.certs[i].status_text = "expired".into();
     let screen = render(&s);
-    assert!(screen.contains("Status             Expired"), "{screen}");
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.contains("││Status ") && l.contains(" Expired ")),
+        "{screen}"
+    );
     assert!(!screen.contains("expired"), "{screen}");
 }
 
@@ -1352,4 +1357,50 @@ fn the_list_gives_the_common_name_the_room_there_is() {
     let screen = render(&s);
     assert!(!screen.contains("Account "), "{screen}");
     assert!(screen.contains("intranet.corp.example.test"), "{screen}");
+}
+
+#[test]
+fn text_is_not_cut_where_there_is_room() {
+    use certdeck::ui::wrap_words;
+    // Subjects break after commas, not inside a word.
+    assert_eq!(
+        wrap_words("CN=www.orchard-univ.example,O=Orchard University,C=US", 30),
+        ["CN=www.orchard-univ.example,", "O=Orchard University,C=US"]
+    );
+    assert_eq!(wrap_words("points to   x", 20), ["points to   x"]);
+    // Help: as wide as the terminal allows (up to 100), descriptions wrap, never cut.
+    for size in SIZES {
+        let mut s = loaded(size);
+        update(&mut s, key(KeyCode::Char('?')));
+        let screen = render(&s);
+        if size.0 >= 120 {
+            assert!(
+                screen.contains("the action menu for the selected or marked certificates"),
+                "{screen}"
+            );
+        }
+        assert!(!screen.contains("certifi│"), "{screen}");
+    }
+    // Detail labels are not cut.
+    for size in SIZES {
+        let mut s = detail_state(size);
+        let i = s.selected_cert().unwrap().0;
+        if let Some(certdeck::app::DetailState::Loaded(v)) = s.details.get_mut(&i) {
+            v.detail
+                .fields
+                .insert(0, ("Notifications suspended".into(), "no".into()));
+        }
+        let screen = render(&s);
+        assert!(screen.contains("Notifications suspended"), "{screen}");
+    }
+    // The title keeps sort and filter, dropping the count first.
+    let mut s = loaded((80, 24));
+    update(&mut s, key(KeyCode::Char('/')));
+    type_str(&mut s, "intranet.corp.example");
+    update(&mut s, key(KeyCode::Enter));
+    let title = render(&s).lines().next().unwrap().to_string();
+    assert!(
+        title.contains("sort: expiry │ filter: intranet.corp.example"),
+        "{title}"
+    );
 }

@@ -132,30 +132,51 @@ fn draw_title(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
         Scope::Account(a) => name(a),
         Scope::Family(a, f) => format!("{} · {}", name(a), f.label()),
     };
+    let count = match state.scope() {
+        Scope::Domains(_) | Scope::Dcv(_) | Scope::Orgs(_) => {
+            format!("{} certificates", group(state.certs.len()))
+        }
+        _ => format!(
+            "{} of {} certificates",
+            group(state.view.len()),
+            group(state.scope_total)
+        ),
+    };
+    let sort = format!("sort: {}", state.sort.label());
+    let filter = (!state.filter_text().is_empty() && !state.filter_editing)
+        .then(|| format!("filter: {}", state.filter_text()));
+    // What must stay: the name, READ-ONLY, sort and filter. The count goes first when the
+    // line is too long, then the scope is shortened.
+    let sep = 3;
+    let fixed = " certdeck ".len()
+        + 2
+        + if state.read_only { 10 } else { 0 }
+        + sep
+        + sort.chars().count()
+        + filter.as_ref().map_or(0, |f| sep + f.chars().count());
+    let width = area.width as usize;
+    let scope_n = scope.chars().count();
+    let count_n = sep + count.chars().count();
+    let show_count = fixed + scope_n + count_n <= width;
+    let scope = if fixed + scope_n <= width {
+        scope
+    } else {
+        fit(&scope, width.saturating_sub(fixed).max(8))
+    };
     let mut spans = vec![
         Span::styled(" certdeck ", theme.title),
         Span::styled("│ ", theme.muted),
         Span::raw(scope),
-        Span::styled(" │ ", theme.muted),
-        Span::raw(match state.scope() {
-            Scope::Domains(_) | Scope::Dcv(_) | Scope::Orgs(_) => {
-                format!("{} certificates", group(state.certs.len()))
-            }
-            _ => format!(
-                "{} of {} certificates",
-                group(state.view.len()),
-                group(state.scope_total)
-            ),
-        }),
-        Span::styled(" │ ", theme.muted),
-        Span::raw(format!("sort: {}", state.sort.label())),
     ];
-    if !state.filter_text().is_empty() && !state.filter_editing {
+    if show_count {
         spans.push(Span::styled(" │ ", theme.muted));
-        spans.push(Span::styled(
-            format!("filter: {}", state.filter_text()),
-            theme.accent,
-        ));
+        spans.push(Span::raw(count));
+    }
+    spans.push(Span::styled(" │ ", theme.muted));
+    spans.push(Span::raw(sort));
+    if let Some(f) = filter {
+        spans.push(Span::styled(" │ ", theme.muted));
+        spans.push(Span::styled(f, theme.accent));
     }
     if state.read_only {
         // First, so a narrow terminal never cuts it off.
@@ -681,7 +702,9 @@ fn section(title: &str, theme: &Theme) -> Line<'static> {
     Line::styled(format!("── {title} "), theme.accent)
 }
 
-/// Greedy word wrap of `text` to `width` columns; words longer than a line are split.
+/// Greedy word wrap of `text` to `width` columns. Lines break at spaces and after commas
+/// (so a subject `CN=a,O=b` breaks between its parts); only a piece longer than a whole line
+/// is split.
 pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut lines = Vec::new();
@@ -691,24 +714,32 @@ pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
     let mut cur_len = cur.len();
     let text = &text[indent..];
     for word in text.split(' ') {
-        let wlen = word.chars().count();
-        if cur_len > 0 && cur_len + 1 + wlen > width && !cur.trim().is_empty() {
-            lines.push(std::mem::take(&mut cur));
-            cur_len = 0;
+        // An empty word (a run of spaces) keeps its space.
+        let pieces: Vec<&str> = if word.is_empty() {
+            vec![""]
+        } else {
+            word.split_inclusive(',').collect()
+        };
+        for (n, piece) in pieces.into_iter().enumerate() {
+            let plen = piece.chars().count();
+            let space = n == 0 && !cur.trim().is_empty();
+            if !cur.trim().is_empty() && cur_len + usize::from(space) + plen > width {
+                lines.push(std::mem::take(&mut cur));
+                cur_len = 0;
+            } else if space {
+                cur.push(' ');
+                cur_len += 1;
+            }
+            let mut rest: Vec<char> = piece.chars().collect();
+            while cur_len + rest.len() > width {
+                let take = width - cur_len;
+                cur.extend(rest.drain(..take));
+                lines.push(std::mem::take(&mut cur));
+                cur_len = 0;
+            }
+            cur_len += rest.len();
+            cur.extend(rest);
         }
-        if cur_len > 0 && !cur.trim().is_empty() {
-            cur.push(' ');
-            cur_len += 1;
-        }
-        let mut rest: Vec<char> = word.chars().collect();
-        while cur_len + rest.len() > width {
-            let take = width - cur_len;
-            cur.extend(rest.drain(..take));
-            lines.push(std::mem::take(&mut cur));
-            cur_len = 0;
-        }
-        cur_len += rest.len();
-        cur.extend(rest);
     }
     if cur_len > 0 || lines.is_empty() {
         lines.push(cur);
@@ -716,10 +747,39 @@ pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// A label/value row with the value wrapped under itself (hanging indent).
-fn field(label: &str, value: String, width: usize, theme: &Theme) -> Vec<Line<'static>> {
-    let lw = if width >= 40 { 18 } else { width / 3 };
+/// The longest piece `wrap_words` would have to place on one line.
+fn longest_piece(text: &str) -> usize {
+    text.split(' ')
+        .flat_map(|w| w.split_inclusive(','))
+        .map(|p| p.chars().count())
+        .max()
+        .unwrap_or(0)
+}
+
+/// The label column of the detail: as wide as the longest label, at most 24 and at most
+/// half the pane (a longer label gets a line of its own).
+fn label_width<'a>(labels: impl Iterator<Item = &'a str>, width: usize) -> usize {
+    let longest = labels.map(|l| l.chars().count()).max().unwrap_or(0);
+    longest.clamp(7, 24).min((width / 2).max(7))
+}
+
+/// A label/value row with the value wrapped under itself (hanging indent). A value with a
+/// piece too long for the value column starts on its own line under the label instead, so
+/// words are not cut where the full width would hold them.
+fn field(label: &str, value: String, width: usize, lw: usize, theme: &Theme) -> Vec<Line<'static>> {
     let vw = width.saturating_sub(lw + 1).max(8);
+    let full = width.saturating_sub(2).max(8);
+    let piece = longest_piece(&value);
+    let label_n = label.chars().count();
+    if (piece > vw || label_n > lw) && label_n <= width {
+        let mut out = vec![Line::styled(label.to_string(), theme.muted)];
+        out.extend(
+            wrap_words(&value, full)
+                .into_iter()
+                .map(|chunk| Line::raw(format!("  {chunk}"))),
+        );
+        return out;
+    }
     wrap_words(&value, vw)
         .into_iter()
         .enumerate()
@@ -746,6 +806,21 @@ pub fn detail_lines(state: &State, width: usize, theme: &Theme) -> Vec<Line<'sta
         return vec![Line::styled("no certificate selected", theme.muted)];
     };
     let mut out = vec![Line::styled(c.common_name.clone(), theme.title)];
+    // Every label of this detail, for the width of the label column.
+    let mut labels: Vec<String> = ["Status", "Expires", "Account", "Id", "Key file"]
+        .iter()
+        .map(|l| l.to_string())
+        .collect();
+    if let Some(DetailState::Loaded(v)) = state.details.get(&i) {
+        labels.extend(v.detail.fields.iter().map(|(k, _)| k.clone()));
+        labels.extend(v.detail.custom_fields.iter().map(|(k, _)| k.clone()));
+        if let Ok(certs) = &v.x509 {
+            for cv in certs {
+                labels.extend(cv.lines(state.now).into_iter().map(|(k, _)| k));
+            }
+        }
+    }
+    let lw = label_width(labels.iter().map(|l| l.as_str()), width);
     let (days, dstyle) = days_cell(c, state.now, theme);
     let account = state
         .accounts
@@ -753,7 +828,7 @@ pub fn detail_lines(state: &State, width: usize, theme: &Theme) -> Vec<Line<'sta
         .map(|a| a.name.clone())
         .unwrap_or_default();
     out.push(Line::from(vec![
-        Span::styled(format!("{:<18} ", "Status"), theme.muted),
+        Span::styled(format!("{:<lw$} ", "Status"), theme.muted),
         // The same spelling as the list's Status column.
         Span::styled(
             if c.status == CertStatus::Unknown {
@@ -766,13 +841,13 @@ pub fn detail_lines(state: &State, width: usize, theme: &Theme) -> Vec<Line<'sta
     ]));
     let expires = match c.expires {
         Some(e) => Line::from(vec![
-            Span::styled(format!("{:<18} ", "Expires"), theme.muted),
+            Span::styled(format!("{:<lw$} ", "Expires"), theme.muted),
             Span::raw(format!("{} (", ymd(e))),
             Span::styled(days, dstyle),
             Span::raw(")"),
         ]),
         None => Line::from(vec![
-            Span::styled(format!("{:<18} ", "Expires"), theme.muted),
+            Span::styled(format!("{:<lw$} ", "Expires"), theme.muted),
             Span::raw("—"),
         ]),
     };
@@ -781,9 +856,10 @@ pub fn detail_lines(state: &State, width: usize, theme: &Theme) -> Vec<Line<'sta
         "Account",
         format!("{account} ({})", c.family.label()),
         width,
+        lw,
         theme,
     ));
-    out.extend(field("Id", c.id.clone(), width, theme));
+    out.extend(field("Id", c.id.clone(), width, lw, theme));
     match state.details.get(&i) {
         None => out.push(Line::styled("Enter loads the full detail", theme.muted)),
         Some(DetailState::Loading) => out.push(Line::styled(
@@ -797,12 +873,12 @@ pub fn detail_lines(state: &State, width: usize, theme: &Theme) -> Vec<Line<'sta
         Some(DetailState::Loaded(v)) => {
             out.push(section("Certificate Manager", theme));
             for (k, val) in &v.detail.fields {
-                out.extend(field(k, val.clone(), width, theme));
+                out.extend(field(k, val.clone(), width, lw, theme));
             }
             if !v.detail.custom_fields.is_empty() {
                 out.push(section("Custom fields", theme));
                 for (k, val) in &v.detail.custom_fields {
-                    out.extend(field(k, val.clone(), width, theme));
+                    out.extend(field(k, val.clone(), width, lw, theme));
                 }
             }
             match &v.x509 {
@@ -827,7 +903,7 @@ pub fn detail_lines(state: &State, width: usize, theme: &Theme) -> Vec<Line<'sta
                         };
                         out.push(section("Private key", theme));
                         out.extend(
-                            field("Key file", text, width, theme)
+                            field("Key file", text, width, lw, theme)
                                 .into_iter()
                                 .map(|l| l.style(style)),
                         );
@@ -840,7 +916,7 @@ pub fn detail_lines(state: &State, width: usize, theme: &Theme) -> Vec<Line<'sta
                         };
                         out.push(section(&t, theme));
                         for (k, val) in cv.lines(state.now) {
-                            out.extend(field(&k, val, width, theme));
+                            out.extend(field(&k, val, width, lw, theme));
                         }
                     }
                 }

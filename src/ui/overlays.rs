@@ -50,8 +50,25 @@ fn frame_block<'a>(title: &'a str, footer: &'a str, theme: &Theme) -> Block<'a> 
         .title_bottom(Line::styled(format!(" {footer} "), theme.muted))
 }
 
-/// The help text, generated from the key table: one section per context.
-pub fn help_lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
+/// The help popup's width for a terminal `width` columns wide.
+fn help_width(width: u16) -> u16 {
+    width.saturating_sub(4).min(100)
+}
+
+/// The help text, generated from the key table: one section per context; descriptions wrap
+/// under themselves to fit `inner_w` columns.
+pub fn help_lines(state: &State, theme: &Theme, inner_w: usize) -> Vec<Line<'static>> {
+    const KEY_W: usize = 20;
+    let desc_w = inner_w.saturating_sub(KEY_W).max(10);
+    let entry = |keys: String, help: &str, lines: &mut Vec<Line<'static>>| {
+        for (n, chunk) in super::wrap_words(help, desc_w).into_iter().enumerate() {
+            let k = if n == 0 { keys.as_str() } else { "" };
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {k:<w$}", w = KEY_W - 2), theme.key),
+                Span::raw(chunk),
+            ]));
+        }
+    };
     let mut lines = Vec::new();
     for ctx in [Ctx::Global, Ctx::Accounts, Ctx::List, Ctx::Detail] {
         let rows: Vec<_> = state
@@ -69,28 +86,24 @@ pub fn help_lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
         lines.push(Line::styled(ctx.title().to_string(), theme.accent));
         for b in rows {
             let keys: Vec<String> = b.keys.iter().map(|k| k.to_string()).collect();
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {:<18}", keys.join(" ")), theme.key),
-                Span::raw(b.help.to_string()),
-            ]));
+            entry(keys.join(" "), b.help, &mut lines);
         }
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled("While filtering", theme.accent));
-    lines.push(Line::from(vec![
-        Span::styled(format!("  {:<18}", "Enter ↓"), theme.key),
-        Span::raw("keep the filter and go to the list"),
-    ]));
-    lines.push(Line::from(vec![
-        Span::styled(format!("  {:<18}", "Esc"), theme.key),
-        Span::raw("clear the filter"),
-    ]));
+    entry(
+        "Enter ↓".into(),
+        "keep the filter and go to the list",
+        &mut lines,
+    );
+    entry("Esc".into(), "clear the filter", &mut lines);
     lines
 }
 
 /// How far the help overlay can scroll at the current size.
 pub fn help_max_scroll(state: &State) -> u16 {
-    let n = help_lines(state, &Theme::for_state(state.no_color)).len() as u16;
+    let inner_w = help_width(state.size.0).saturating_sub(2) as usize;
+    let n = help_lines(state, &Theme::for_state(state.no_color), inner_w).len() as u16;
     let inner_h = (n + 2)
         .min(state.size.1.saturating_sub(2))
         .saturating_sub(2);
@@ -98,8 +111,9 @@ pub fn help_max_scroll(state: &State) -> u16 {
 }
 
 fn help(state: &State, frame: &mut Frame, area: Rect, theme: &Theme, scroll: u16) {
-    let lines = help_lines(state, theme);
-    let rect = popup(area, 72, lines.len() as u16 + 2);
+    let w = help_width(area.width);
+    let lines = help_lines(state, theme, w.saturating_sub(2) as usize);
+    let rect = popup(area, w, lines.len() as u16 + 2);
     frame.render_widget(Clear, rect);
     let inner_h = rect.height.saturating_sub(2);
     let max = (lines.len() as u16).saturating_sub(inner_h);
