@@ -189,7 +189,9 @@ fn main_screen_while_loading_shows_progress() {
             }),
         );
         let screen = render(&s);
-        assert!(screen.contains("loading 400/2000"), "{screen}");
+        // Progress numbers are grouped the same way everywhere.
+        assert!(screen.contains("loading 400/2,000"), "{screen}");
+        assert!(!screen.contains("2000"), "{screen}");
         snap("loading", &s);
     }
 }
@@ -1090,4 +1092,315 @@ fn enroll_dialogs_of_the_client_and_device_families_at_80x24() {
     let cmds = update(&mut s, key(KeyCode::Char('n')));
     answer(&mut s, &cmds, family_enroll_data);
     insta::assert_snapshot!("dialog_enroll_device_80x24", render(&s));
+}
+
+#[test]
+fn a_status_message_gets_the_whole_bar_and_the_error_log_shows_it_in_full() {
+    let long = "enrolled: new request 3001 (private key in ./shop.acme-shop.example.key); it waits in the pending view (p)";
+    for size in SIZES {
+        let mut s = loaded(size);
+        let hints = render(&s);
+        let bar = hints.lines().last().unwrap().to_string();
+        assert!(bar.contains("quit") || bar.contains("help"), "{bar}");
+        // A worker result sets a message; the easiest way from outside is a refused action.
+        update(
+            &mut s,
+            Msg::Worker(WorkerEvent::Done {
+                job: 999,
+                result: Err(ProviderError::new(
+                    "corp-scm",
+                    "enroll",
+                    ErrorKind::Unsupported,
+                    long,
+                )),
+            }),
+        );
+        let screen = render(&s);
+        let bar = screen.lines().last().unwrap().to_string();
+        assert!(bar.contains("enroll: enrolled: new request 3001"), "{bar}");
+        assert!(
+            !bar.contains(" help "),
+            "no key hints while a message shows: {bar}"
+        );
+        if size.0 < 120 {
+            assert!(bar.trim_end().ends_with("…\""), "{bar}");
+        }
+        update(&mut s, key(KeyCode::Char('e')));
+        let screen = render(&s);
+        assert!(screen.contains("Status messages"), "{screen}");
+        // The whole message, wrapped: the end that the bar cut is there.
+        assert!(screen.contains("example.key); it waits in the"), "{screen}");
+        assert!(screen.contains(" (p) "), "{screen}");
+        snap("status_history", &s);
+        // The hints come back when it is cleared.
+        update(&mut s, key(KeyCode::Esc));
+        let bar = render(&s).lines().last().unwrap().to_string();
+        assert!(bar.contains("help"), "{bar}");
+    }
+}
+
+/// Select the n-th entry of the accounts pane (0 = All) and go back to the list.
+fn choose_scope(s: &mut State, n: usize) {
+    update(s, key(KeyCode::Char('h')));
+    update(s, key(KeyCode::Char('g')));
+    for _ in 0..n {
+        update(s, key(KeyCode::Char('j')));
+    }
+    update(s, key(KeyCode::Char('l')));
+}
+
+#[test]
+fn the_filter_count_total_is_the_scope_total() {
+    let mut s = loaded((80, 24));
+    choose_scope(&mut s, 2); // corp-scm: 6 of the 12
+    assert_eq!(s.scope(), certdeck::app::Scope::Account(0));
+    update(&mut s, key(KeyCode::Char('/')));
+    type_str(&mut s, "www");
+    update(&mut s, key(KeyCode::Enter));
+    let screen = render(&s);
+    assert!(screen.contains("Certificates 1/6 · /www"), "{screen}");
+    assert!(screen.contains("1 of 6 certificates"), "{screen}");
+    assert!(!screen.contains("/12"), "{screen}");
+}
+
+#[test]
+fn a_filter_that_matches_nothing_says_so_in_every_scope() {
+    let mut s = loaded((80, 24));
+    for scope in [0, 1, 2] {
+        choose_scope(&mut s, scope);
+        update(&mut s, key(KeyCode::Char('/')));
+        type_str(&mut s, "zzz-nothing");
+        update(&mut s, key(KeyCode::Enter));
+        let screen = render(&s);
+        assert!(
+            screen.contains("nothing matches the filter (Esc clears it)"),
+            "scope {scope}: {screen}"
+        );
+        assert!(!screen.contains("no requests are waiting"), "{screen}");
+        update(&mut s, key(KeyCode::Esc));
+    }
+}
+
+#[test]
+fn only_live_certificates_get_an_expiry_warning() {
+    let theme = certdeck::ui::theme::Theme::sixteen();
+    let mut c = rows()[0].clone();
+    c.expires = Some(NOW + 2 * 86_400 + 60);
+    c.status = CertStatus::Issued;
+    assert_eq!(certdeck::ui::days_cell(&c, NOW, &theme).0, "2d !");
+    for st in [
+        CertStatus::Revoked,
+        CertStatus::Declined,
+        CertStatus::Replaced,
+    ] {
+        c.status = st;
+        assert_eq!(certdeck::ui::days_cell(&c, NOW, &theme).0, "2d", "{st:?}");
+    }
+    c.expires = Some(NOW - 86_400);
+    c.status = CertStatus::Revoked;
+    assert_eq!(certdeck::ui::days_cell(&c, NOW, &theme).0, "—");
+}
+
+#[test]
+fn one_certificate_is_one_cert() {
+    let mut s = State::new(
+        vec![AccountView::new(
+            "solo",
+            ProviderKind::Sectigo,
+            &[Family::Ssl],
+        )],
+        KeyMap::default(),
+        NOW,
+        (80, 24),
+    );
+    let job = s.start()[0].job();
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Rows {
+            job,
+            rows: vec![Cert {
+                account: 0,
+                ..rows()[0].clone()
+            }],
+        }),
+    );
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Done {
+            job,
+            result: Ok(JobOutput::Listed {
+                account: 0,
+                family: Family::Ssl,
+                count: 1,
+            }),
+        }),
+    );
+    let screen = render(&s);
+    assert!(screen.contains("1 cert "), "{screen}");
+    assert!(!screen.contains("1 certs"), "{screen}");
+}
+
+#[test]
+fn the_detail_header_spells_the_status_like_the_list() {
+    let mut s = detail_state((120, 40));
+    let i = s.selected_cert().unwrap().0;
+    s.certs[i].status = CertStatus::Expired;
+    s.certs[i].status_text = "expired".into();
+    let screen = render(&s);
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.contains("││Status ") && l.contains(" Expired ")),
+        "{screen}"
+    );
+    assert!(!screen.contains("expired"), "{screen}");
+}
+
+#[test]
+fn a_row_without_a_profile_shows_a_dash() {
+    let mut s = loaded((80, 24));
+    for c in s.certs.iter_mut() {
+        c.profile = None;
+    }
+    let screen = render(&s);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("www.example.test"))
+        .unwrap();
+    assert!(row.contains(" — "), "{row}");
+}
+
+#[test]
+fn with_no_accounts_the_console_says_where_the_config_file_goes() {
+    for size in SIZES {
+        let s = State::new(vec![], KeyMap::default(), NOW, size)
+            .with_config_path(Some("/home/ops/.config/certdeck/config.toml".into()));
+        let screen = render(&s);
+        assert!(
+            screen.contains("/home/ops/.config/certdeck/config.toml"),
+            "{screen}"
+        );
+        assert!(screen.contains("config.example.toml"), "{screen}");
+        assert!(screen.contains("certdeck --demo"), "{screen}");
+        snap("no_accounts", &s);
+    }
+}
+
+fn with_long_names(size: (u16, u16)) -> State {
+    let mut s = loaded(size);
+    let mut long = rows()[0].clone();
+    long.id = "9999".into();
+    long.common_name = "*.acme-logistics-international.example.test".into();
+    long.expires = Some(NOW - 400 * 86_400);
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Rows {
+            job: 0,
+            rows: vec![long],
+        }),
+    );
+    s
+}
+
+/// Columns between the start of "Common name" and "Status" in the list header.
+fn cn_column(screen: &str) -> usize {
+    let l = screen
+        .lines()
+        .find(|l| l.contains("Common name"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    let a = l.find("Common name").unwrap();
+    let b = l[a..].find("Status").unwrap();
+    l[a..a + b].chars().count()
+}
+
+#[test]
+fn the_list_gives_the_common_name_the_room_there_is() {
+    for scope in [0usize, 2] {
+        let mut narrow = with_long_names((80, 24));
+        choose_scope(&mut narrow, scope);
+        let screen = render(&narrow);
+        let cn80 = cn_column(&screen);
+        assert!(cn80 > 20, "scope {scope}: {screen}");
+        // Account column only when rows of several accounts are listed together.
+        assert_eq!(screen.contains("Account "), scope == 0, "{screen}");
+        let mut wide = with_long_names((120, 40));
+        choose_scope(&mut wide, scope);
+        update(&mut wide, key(KeyCode::Char('g')));
+        update(&mut wide, key(KeyCode::Enter));
+        assert!(wide.detail_open);
+        let screen = render(&wide);
+        assert!(screen.contains("Detail"), "{screen}");
+        let cn120 = cn_column(&screen);
+        assert!(cn120 >= cn80, "scope {scope}: {cn120} < {cn80}\n{screen}");
+    }
+    // One account: no Account column in the All view either.
+    let mut s = State::new(
+        vec![AccountView::new(
+            "solo",
+            ProviderKind::Sectigo,
+            &[Family::Ssl],
+        )],
+        KeyMap::default(),
+        NOW,
+        (80, 24),
+    );
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Rows {
+            job: 0,
+            rows: rows()
+                .into_iter()
+                .map(|r| Cert { account: 0, ..r })
+                .collect(),
+        }),
+    );
+    let screen = render(&s);
+    assert!(!screen.contains("Account "), "{screen}");
+    assert!(screen.contains("intranet.corp.example.test"), "{screen}");
+}
+
+#[test]
+fn text_is_not_cut_where_there_is_room() {
+    use certdeck::ui::wrap_words;
+    // Subjects break after commas, not inside a word.
+    assert_eq!(
+        wrap_words("CN=www.orchard-univ.example,O=Orchard University,C=US", 30),
+        ["CN=www.orchard-univ.example,", "O=Orchard University,C=US"]
+    );
+    assert_eq!(wrap_words("points to   x", 20), ["points to   x"]);
+    // Help: as wide as the terminal allows (up to 100), descriptions wrap, never cut.
+    for size in SIZES {
+        let mut s = loaded(size);
+        update(&mut s, key(KeyCode::Char('?')));
+        let screen = render(&s);
+        if size.0 >= 120 {
+            assert!(
+                screen.contains("the action menu for the selected or marked certificates"),
+                "{screen}"
+            );
+        }
+        assert!(!screen.contains("certifi│"), "{screen}");
+    }
+    // Detail labels are not cut.
+    for size in SIZES {
+        let mut s = detail_state(size);
+        let i = s.selected_cert().unwrap().0;
+        if let Some(certdeck::app::DetailState::Loaded(v)) = s.details.get_mut(&i) {
+            v.detail
+                .fields
+                .insert(0, ("Notifications suspended".into(), "no".into()));
+        }
+        let screen = render(&s);
+        assert!(screen.contains("Notifications suspended"), "{screen}");
+    }
+    // The title keeps sort and filter, dropping the count first.
+    let mut s = loaded((80, 24));
+    update(&mut s, key(KeyCode::Char('/')));
+    type_str(&mut s, "intranet.corp.example");
+    update(&mut s, key(KeyCode::Enter));
+    let title = render(&s).lines().next().unwrap().to_string();
+    assert!(
+        title.contains("sort: expiry │ filter: intranet.corp.example"),
+        "{title}"
+    );
 }

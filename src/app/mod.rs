@@ -312,6 +312,21 @@ pub enum Severity {
     Error,
 }
 
+/// A status message as kept in the history (the error log popup shows it in full).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusEntry {
+    /// Unix seconds.
+    pub time: i64,
+    pub text: String,
+    pub severity: Severity,
+}
+
+/// How many status messages the history keeps.
+pub const STATUS_HISTORY: usize = 50;
+/// Info messages leave the status bar after this many seconds (warnings and errors stay
+/// until the next key).
+pub const INFO_STATUS_SECS: i64 = 15;
+
 /// Everything the console knows. `ui::draw` is a pure function of this.
 #[derive(Debug)]
 pub struct State {
@@ -381,7 +396,17 @@ pub struct State {
     next_job: JobId,
     pub errors: Vec<ErrorEntry>,
     pub overlay: Option<Overlay>,
+    /// The message in the status bar; it goes on the next key that does something (and an
+    /// Info message also after `INFO_STATUS_SECS`).
     pub status: Option<(String, Severity)>,
+    /// Where the config file is (or would be): the empty console says so.
+    pub config_path: Option<PathBuf>,
+    /// Certificates in the selected scope before the filter (the filter count's total).
+    pub scope_total: usize,
+    /// When the status message was set (Unix seconds).
+    pub status_since: i64,
+    /// The last `STATUS_HISTORY` status messages, oldest first.
+    pub status_log: std::collections::VecDeque<StatusEntry>,
     pub spinner: usize,
     pub quit: bool,
 }
@@ -439,6 +464,10 @@ impl State {
             errors: Vec::new(),
             overlay: None,
             status: None,
+            config_path: None,
+            scope_total: 0,
+            status_since: now,
+            status_log: std::collections::VecDeque::new(),
             spinner: 0,
             quit: false,
             dialog: None,
@@ -459,6 +488,17 @@ impl State {
         }
     }
 
+    /// Where the config file is expected (shown when no account is configured).
+    pub fn with_config_path(mut self, path: Option<PathBuf>) -> State {
+        self.config_path = path;
+        self
+    }
+
+    /// Show a message in the status bar (and keep it in the history).
+    pub fn notify(&mut self, text: impl Into<String>, severity: Severity) {
+        self.set_status(text, severity);
+    }
+
     /// Commands to run at start: list every usable account.
     pub fn start(&mut self) -> Vec<Command> {
         (0..self.accounts.len())
@@ -473,7 +513,12 @@ impl State {
 
     /// Whether the loop should send ticks (spinner, or certificates being watched).
     pub fn wants_ticks(&self) -> bool {
-        self.busy() || !self.watch.is_empty()
+        self.busy() || !self.watch.is_empty() || self.info_status_showing()
+    }
+
+    /// An Info message is in the status bar (it goes after `INFO_STATUS_SECS`).
+    fn info_status_showing(&self) -> bool {
+        matches!(self.status, Some((_, Severity::Info)))
     }
 
     /// Requests awaiting approval (the pending view's count), kept up to date by `refilter`
@@ -671,7 +716,17 @@ impl State {
     }
 
     fn set_status(&mut self, text: impl Into<String>, sev: Severity) {
-        self.status = Some((text.into(), sev));
+        let text = text.into();
+        if self.status_log.len() >= STATUS_HISTORY {
+            self.status_log.pop_front();
+        }
+        self.status_log.push_back(StatusEntry {
+            time: self.now,
+            text: text.clone(),
+            severity: sev,
+        });
+        self.status = Some((text, sev));
+        self.status_since = self.now;
     }
 
     // ---- list maintenance -------------------------------------------------------------
@@ -683,6 +738,11 @@ impl State {
                 Some(&i) => {
                     // A bare page row never overwrites a completed one.
                     if row.complete || !self.certs[i].complete {
+                        let mut row = row;
+                        // Lists without a profile (S/MIME) keep the one a detail brought.
+                        if row.profile.is_none() {
+                            row.profile = self.certs[i].profile.take();
+                        }
                         self.haystack[i] = view::haystack(&row);
                         self.certs[i] = row;
                     }
@@ -726,6 +786,11 @@ impl State {
             &needle,
             &self.hidden,
         );
+        self.scope_total = if needle.is_empty() {
+            self.view.len()
+        } else {
+            view::count_in_scope(&self.certs, scope, &self.hidden)
+        };
         self.sel = keep
             .and_then(|k| self.view.iter().position(|&v| v == k))
             .unwrap_or(0);
@@ -789,6 +854,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
         Msg::Tick(now) => {
             state.now = now;
             state.spinner = state.spinner.wrapping_add(1);
+            if state.info_status_showing() && now - state.status_since >= INFO_STATUS_SECS {
+                state.status = None;
+            }
             state.poll_watched()
         }
         Msg::Resize(w, h) => {
@@ -1252,20 +1320,27 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
     }
     // The copy picker can sit over a dialog (DCV records); it takes the keys first.
     if let Some(overlay @ Overlay::Copy { .. }) = state.overlay.clone() {
+        state.status = None;
         return on_overlay_key(state, overlay, key);
     }
     if state.dialog.is_some() {
+        state.status = None;
         return state.dialog_key(key);
     }
     if state.filter_editing {
+        state.status = None;
         return on_filter_key(state, key);
     }
     if let Some(overlay) = state.overlay.clone() {
+        state.status = None;
         return on_overlay_key(state, overlay, key);
     }
+    // A key that does nothing leaves the message; any other key clears it (the action may
+    // set a new one). The history in the error log (e) keeps every message.
     let Some(action) = state.keymap.lookup(state.ctx(), &key) else {
         return vec![];
     };
+    state.status = None;
     on_action(state, action)
 }
 
@@ -1501,8 +1576,6 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             } else if !state.filter.value().is_empty() {
                 state.filter.reset();
                 state.refilter();
-            } else if state.status.is_some() {
-                state.status = None;
             }
         }
         Action::Filter => {

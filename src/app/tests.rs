@@ -2222,3 +2222,74 @@ fn a_dcv_status_answer_updates_the_list_row() {
         "kestrel-labs.example"
     );
 }
+
+#[test]
+fn status_messages_clear_on_the_next_key_that_acts_and_info_after_15_seconds() {
+    let mut s = state_with(10);
+    update(&mut s, ch('s'));
+    assert_eq!(s.status.as_ref().unwrap().0, "sorted by CN");
+    // Time passing below the limit, a resize and an unbound key leave it.
+    update(&mut s, Msg::Tick(NOW + INFO_STATUS_SECS - 1));
+    update(&mut s, Msg::Resize(120, 40));
+    update(&mut s, key(KeyCode::F(12)));
+    assert!(s.status.is_some());
+    // A key that does something clears it.
+    update(&mut s, ch('j'));
+    assert_eq!(s.status, None);
+    // An Info message also goes after 15 s (time only through Tick) …
+    update(&mut s, ch('s'));
+    assert!(
+        s.wants_ticks(),
+        "ticks keep coming while an Info message shows"
+    );
+    let later = s.now + INFO_STATUS_SECS;
+    update(&mut s, Msg::Tick(later));
+    assert_eq!(s.status, None);
+    // … a warning stays until a key.
+    s.set_status("careful", Severity::Warning);
+    let later = s.now + 600;
+    update(&mut s, Msg::Tick(later));
+    assert_eq!(s.status.as_ref().unwrap().0, "careful");
+    update(&mut s, ch('k'));
+    assert_eq!(s.status, None);
+}
+
+#[test]
+fn status_history_keeps_the_last_50_messages_with_their_time() {
+    let mut s = state_with(3);
+    for n in 0..60 {
+        update(&mut s, Msg::Tick(NOW + n));
+        s.set_status(format!("message {n}"), Severity::Info);
+    }
+    assert_eq!(s.status_log.len(), STATUS_HISTORY);
+    let first = s.status_log.front().unwrap();
+    assert_eq!((first.text.as_str(), first.time), ("message 10", NOW + 10));
+    assert_eq!(s.status_log.back().unwrap().text, "message 59");
+}
+
+#[test]
+fn a_list_row_without_a_profile_keeps_the_profile_a_detail_brought() {
+    let mut s = state_with(0);
+    let mut smime = cert(0, 7, "qa@example.com", CertStatus::Issued, Some(100));
+    smime.family = Family::Client;
+    smime.profile = None;
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Rows {
+            job: 0,
+            rows: vec![smime.clone()],
+        }),
+    );
+    let mut detailed = smime.clone();
+    detailed.profile = Some("Sectigo S/MIME".into());
+    s.upsert(vec![detailed]);
+    // `r` lists it again without a profile.
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Rows {
+            job: 0,
+            rows: vec![smime],
+        }),
+    );
+    assert_eq!(s.certs[0].profile.as_deref(), Some("Sectigo S/MIME"));
+}

@@ -104,6 +104,29 @@ pub fn sort_indices(indices: &mut [u32], certs: &[Cert], key: SortKey) {
     });
 }
 
+fn in_scope(c: &Cert, scope: Scope) -> bool {
+    match scope {
+        Scope::All => true,
+        Scope::Pending => c.status.is_pending() && c.family.needs_approval(),
+        Scope::Domains(_) | Scope::Dcv(_) | Scope::Orgs(_) => false,
+        Scope::Account(a) => c.account == a,
+        Scope::Family(a, f) => c.account == a && c.family == f,
+    }
+}
+
+/// How many certificates `scope` holds (deleted ones left out), whatever the filter.
+pub fn count_in_scope(
+    certs: &[Cert],
+    scope: Scope,
+    hidden: &std::collections::HashSet<usize>,
+) -> usize {
+    certs
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| in_scope(c, scope) && !hidden.contains(i))
+        .count()
+}
+
 /// The subsequence of `from` that is in `scope` and contains `needle` (already lower-case) in
 /// its haystack.
 pub fn filter_indices(
@@ -123,13 +146,8 @@ pub fn filter_indices(
             if !hidden.is_empty() && hidden.contains(&i) {
                 return false;
             }
-            (match scope {
-                Scope::All => true,
-                Scope::Pending => c.status.is_pending() && c.family.needs_approval(),
-                Scope::Domains(_) | Scope::Dcv(_) | Scope::Orgs(_) => false,
-                Scope::Account(a) => c.account == a,
-                Scope::Family(a, f) => c.account == a && c.family == f,
-            }) && (needle.is_empty() || finder.find(haystacks[i].as_bytes()).is_some())
+            in_scope(c, scope)
+                && (needle.is_empty() || finder.find(haystacks[i].as_bytes()).is_some())
         })
         .collect()
 }

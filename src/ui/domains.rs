@@ -58,7 +58,6 @@ fn orgs(state: &State, frame: &mut Frame, area: Rect, theme: &Theme, a: AccountI
         );
         return;
     }
-    let widths = [8, 12];
     rows_table(
         frame,
         inner,
@@ -67,41 +66,69 @@ fn orgs(state: &State, frame: &mut Frame, area: Rect, theme: &Theme, a: AccountI
         view.sel,
         &rows,
         &["Organization", "Id", "Departments"],
-        &widths,
-        |i, name_w| {
+        &[10, 11],
+        |i| {
             let o = &view.rows[i];
-            Row::new(vec![
-                Cell::from(fit(&o.name, name_w)),
-                Cell::from(o.id.to_string()),
-                Cell::from(o.departments.len().to_string()),
-            ])
+            vec![
+                Span::raw(o.name.clone()),
+                Span::raw(o.id.to_string()),
+                Span::raw(o.departments.len().to_string()),
+            ]
         },
     );
 }
 
-/// The visible window of a domain-view table: a name column that takes what the fixed-width
-/// columns leave, a header, and the selected row highlighted. `row(i, name_width)` builds the
-/// row for `rows[..]` entry `i`.
+/// The visible window of a domain-view table: the other columns as wide as their visible
+/// contents (at most `caps`), the name column takes the rest, a header, and the selected row
+/// highlighted. `row(i)` gives the cells (name first) for `rows[..]` entry `i`.
 #[allow(clippy::too_many_arguments)]
-fn rows_table<'a>(
+fn rows_table(
     frame: &mut Frame,
     inner: Rect,
     theme: &Theme,
     focused: bool,
     sel: usize,
     rows: &[usize],
-    header: &[&'a str],
-    fixed: &[u16],
-    row: impl Fn(usize, usize) -> Row<'a>,
+    header: &[&str],
+    caps: &[u16],
+    row: impl Fn(usize) -> Vec<Span<'static>>,
 ) {
     let h = inner.height.saturating_sub(1) as usize;
     let (start, end) = window(sel, rows.len(), h);
-    let used: u16 = fixed.iter().sum::<u16>() + fixed.len() as u16;
+    let cells: Vec<Vec<Span>> = rows[start..end].iter().map(|&i| row(i)).collect();
+    // Only the visible rows are measured.
+    let widths: Vec<u16> = caps
+        .iter()
+        .enumerate()
+        .map(|(n, cap)| {
+            let head = header.get(n + 1).map(|h| h.chars().count()).unwrap_or(0);
+            let most = cells
+                .iter()
+                .filter_map(|r| r.get(n + 1))
+                .map(|c| c.content.chars().count())
+                .max()
+                .unwrap_or(0);
+            (head.max(most) as u16).min(*cap)
+        })
+        .collect();
+    let used: u16 = widths.iter().sum::<u16>() + widths.len() as u16;
     let name_w = inner.width.saturating_sub(used) as usize;
-    let body: Vec<Row> = rows[start..end].iter().map(|&i| row(i, name_w)).collect();
-    let mut widths = vec![Constraint::Fill(1)];
-    widths.extend(fixed.iter().map(|w| Constraint::Length(*w)));
-    let table = Table::new(body, widths)
+    let body: Vec<Row> = cells
+        .into_iter()
+        .map(|r| {
+            Row::new(r.into_iter().enumerate().map(|(n, c)| {
+                let w = if n == 0 {
+                    name_w
+                } else {
+                    widths.get(n - 1).copied().unwrap_or(0) as usize
+                };
+                Cell::from(Span::styled(fit(&c.content, w), c.style))
+            }))
+        })
+        .collect();
+    let mut constraints = vec![Constraint::Fill(1)];
+    constraints.extend(widths.iter().map(|w| Constraint::Length(*w)));
+    let table = Table::new(body, constraints)
         .header(Row::new(header.to_vec()).style(theme.title))
         .column_spacing(1)
         .row_highlight_style(if focused {
@@ -142,7 +169,6 @@ fn domains(
         empty(frame, inner, theme, "no domains (or none match the filter)");
         return;
     }
-    let widths = [10, 13, 11];
     rows_table(
         frame,
         inner,
@@ -151,8 +177,8 @@ fn domains(
         view.sel,
         &rows,
         &["Domain", "Delegation", "Validation", "DCV expires"],
-        &widths,
-        |i, name_w| {
+        &[10, 13, 11],
+        |i| {
             let d = &view.rows[i];
             let pending = d
                 .delegations
@@ -169,12 +195,13 @@ fn domains(
                 Span::raw(d.delegation_status.clone().unwrap_or_default())
             };
             let val = d.validation_status.clone().unwrap_or_else(|| "—".into());
-            Row::new(vec![
-                Cell::from(fit(&d.name, name_w)),
-                Cell::from(deleg),
-                Cell::from(Span::styled(fit(&val, 13), status_style(&val, theme))),
-                Cell::from(d.dcv_expires.clone().unwrap_or_default()),
-            ])
+            let style = status_style(&val, theme);
+            vec![
+                Span::raw(d.name.clone()),
+                deleg,
+                Span::styled(val, style),
+                Span::raw(d.dcv_expires.clone().unwrap_or_default()),
+            ]
         },
     );
 }
@@ -207,7 +234,6 @@ fn dcv(state: &State, frame: &mut Frame, area: Rect, theme: &Theme, a: AccountId
         );
         return;
     }
-    let widths = [13, 14, 11];
     rows_table(
         frame,
         inner,
@@ -216,18 +242,15 @@ fn dcv(state: &State, frame: &mut Frame, area: Rect, theme: &Theme, a: AccountId
         view.sel,
         &rows,
         &["Domain", "Status", "Method", "Expires"],
-        &widths,
-        |i, name_w| {
+        &[13, 14, 11],
+        |i| {
             let d = &view.rows[i];
-            Row::new(vec![
-                Cell::from(fit(&d.domain, name_w)),
-                Cell::from(Span::styled(
-                    fit(&d.status, 13),
-                    status_style(&d.status, theme),
-                )),
-                Cell::from(fit(d.method.as_deref().unwrap_or("—"), 14)),
-                Cell::from(d.expires.clone().unwrap_or_default()),
-            ])
+            vec![
+                Span::raw(d.domain.clone()),
+                Span::styled(d.status.clone(), status_style(&d.status, theme)),
+                Span::raw(d.method.clone().unwrap_or_else(|| "—".into())),
+                Span::raw(d.expires.clone().unwrap_or_default()),
+            ]
         },
     );
 }

@@ -132,30 +132,51 @@ fn draw_title(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
         Scope::Account(a) => name(a),
         Scope::Family(a, f) => format!("{} · {}", name(a), f.label()),
     };
+    let count = match state.scope() {
+        Scope::Domains(_) | Scope::Dcv(_) | Scope::Orgs(_) => {
+            format!("{} certificates", group(state.certs.len()))
+        }
+        _ => format!(
+            "{} of {} certificates",
+            group(state.view.len()),
+            group(state.scope_total)
+        ),
+    };
+    let sort = format!("sort: {}", state.sort.label());
+    let filter = (!state.filter_text().is_empty() && !state.filter_editing)
+        .then(|| format!("filter: {}", state.filter_text()));
+    // What must stay: the name, READ-ONLY, sort and filter. The count goes first when the
+    // line is too long, then the scope is shortened.
+    let sep = 3;
+    let fixed = " certdeck ".len()
+        + 2
+        + if state.read_only { 10 } else { 0 }
+        + sep
+        + sort.chars().count()
+        + filter.as_ref().map_or(0, |f| sep + f.chars().count());
+    let width = area.width as usize;
+    let scope_n = scope.chars().count();
+    let count_n = sep + count.chars().count();
+    let show_count = fixed + scope_n + count_n <= width;
+    let scope = if fixed + scope_n <= width {
+        scope
+    } else {
+        fit(&scope, width.saturating_sub(fixed).max(8))
+    };
     let mut spans = vec![
         Span::styled(" certdeck ", theme.title),
         Span::styled("│ ", theme.muted),
         Span::raw(scope),
-        Span::styled(" │ ", theme.muted),
-        Span::raw(match state.scope() {
-            Scope::Domains(_) | Scope::Dcv(_) | Scope::Orgs(_) => {
-                format!("{} certificates", group(state.certs.len()))
-            }
-            _ => format!(
-                "{} of {} certificates",
-                group(state.view.len()),
-                group(state.certs.len())
-            ),
-        }),
-        Span::styled(" │ ", theme.muted),
-        Span::raw(format!("sort: {}", state.sort.label())),
     ];
-    if !state.filter_text().is_empty() && !state.filter_editing {
+    if show_count {
         spans.push(Span::styled(" │ ", theme.muted));
-        spans.push(Span::styled(
-            format!("filter: {}", state.filter_text()),
-            theme.accent,
-        ));
+        spans.push(Span::raw(count));
+    }
+    spans.push(Span::styled(" │ ", theme.muted));
+    spans.push(Span::raw(sort));
+    if let Some(f) = filter {
+        spans.push(Span::styled(" │ ", theme.muted));
+        spans.push(Span::styled(f, theme.accent));
     }
     if state.read_only {
         // First, so a narrow terminal never cuts it off.
@@ -220,7 +241,10 @@ fn account_status(acc: &AccountView) -> (String, bool) {
             None => ("loading…".into(), false),
         };
     }
-    let n = format!("{} certs", group(acc.loaded()));
+    let n = match acc.loaded() {
+        1 => "1 cert".to_string(),
+        n => format!("{} certs", group(n)),
+    };
     if failed {
         (format!("! {n} (e: log)"), true)
     } else {
@@ -392,12 +416,108 @@ pub fn days_cell(c: &Cert, now: i64, theme: &Theme) -> (String, Style) {
     if !c.complete && c.expires.is_none() {
         return ("…".into(), theme.muted);
     }
-    match c.days_left(now) {
+    let days = c.days_left(now);
+    // Only a live (issued) certificate gets an expiry warning; a revoked, declined or
+    // replaced one shows its days plainly.
+    if matches!(
+        c.status,
+        CertStatus::Revoked
+            | CertStatus::Declined
+            | CertStatus::Rejected
+            | CertStatus::Replaced
+            | CertStatus::Invalid
+    ) {
+        return match days {
+            Some(d) if d >= 0 => (format!("{d}d"), theme.muted),
+            _ => ("—".into(), theme.muted),
+        };
+    }
+    match days {
         None => ("—".into(), theme.muted),
         Some(d) if d < 0 => ("EXPIRED".into(), theme.danger),
         Some(d) if d <= 7 => (format!("{d}d !"), theme.danger),
         Some(d) if d <= 30 => (format!("{d}d"), theme.warning),
         Some(d) => (format!("{d}d"), theme.ok),
+    }
+}
+
+/// Widths of the certificate list's columns (0 = not shown).
+struct ListColumns {
+    cn: u16,
+    profile: u16,
+    account: u16,
+}
+
+/// Share `width` among the list's columns: Status and Left are fixed; the common name comes
+/// first (up to what the visible rows need); Account (only when the rows can come from several
+/// accounts) and Profile get what their visible contents need from what is left, and are
+/// dropped when there is no room; the common name takes whatever remains. Only the visible
+/// `rows` are measured.
+///
+/// `cn_floor`: the name is never narrower than this (when room allows), so a narrow list
+/// beside the detail shows as much of the name as the list of an 80-column terminal.
+fn list_columns(state: &State, width: u16, rows: &[u32], cn_floor: u16) -> ListColumns {
+    const FIXED: u16 = 9 + 7 + 2; // Status, Left and the spaces before them
+    const MIN_OPT: u16 = 8;
+    const CN_MIN: u16 = 20;
+    let several_accounts =
+        state.accounts.len() > 1 && matches!(state.scope(), Scope::All | Scope::Pending);
+    let (mut cn_need, mut prof_need, mut acc_need) = (11u16, 7u16, 7u16);
+    for &i in rows {
+        let Some(c) = state.certs.get(i as usize) else {
+            continue;
+        };
+        let mark = if state.marked.contains(&(i as usize)) {
+            2
+        } else {
+            0
+        };
+        cn_need = cn_need.max((c.common_name.chars().count() + mark) as u16);
+        prof_need = prof_need.max(c.profile.as_deref().map_or(1, |p| p.chars().count()) as u16);
+        if several_accounts {
+            let n = state
+                .accounts
+                .get(c.account)
+                .map_or(0, |a| a.name.chars().count());
+            acc_need = acc_need.max(n as u16);
+        }
+    }
+    let prof_need = prof_need.min(24);
+    let acc_need = acc_need.min(16);
+    let avail = width.saturating_sub(FIXED);
+    // The name first, then the optional columns at their minimum, in order of importance.
+    let cn_first = cn_need
+        .min(CN_MIN.max(avail / 2))
+        .max(cn_floor.min(cn_need))
+        .min(avail);
+    let mut left = avail - cn_first;
+    let mut account = 0;
+    if several_accounts && left > MIN_OPT {
+        account = MIN_OPT;
+        left -= MIN_OPT + 1;
+    }
+    let mut profile = 0;
+    if left > MIN_OPT {
+        profile = MIN_OPT;
+        left -= MIN_OPT + 1;
+    }
+    // Then the rest: the name to its need, the others to theirs, any surplus to the name.
+    let cn_more = cn_need.saturating_sub(cn_first).min(left);
+    left -= cn_more;
+    if account > 0 {
+        let more = acc_need.saturating_sub(account).min(left);
+        account += more;
+        left -= more;
+    }
+    if profile > 0 {
+        let more = prof_need.saturating_sub(profile).min(left);
+        profile += more;
+        left -= more;
+    }
+    ListColumns {
+        cn: cn_first + cn_more + left,
+        profile,
+        account,
     }
 }
 
@@ -411,7 +531,7 @@ fn draw_list(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
         format!(
             "Certificates {}/{} · /{}",
             group(state.view.len()),
-            group(state.certs.len()),
+            group(state.scope_total),
             state.filter_text()
         )
     } else {
@@ -420,27 +540,34 @@ fn draw_list(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
     let block = pane_block(&title, focused, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    // The account column is always there when several accounts are listed together.
-    let show_account = state.selected_account().is_none() || inner.width >= 90;
-    let profile_w: u16 = if inner.width >= 90 { 18 } else { 11 };
-    let account_w: u16 = if inner.width >= 90 { 14 } else { 10 };
+    let h = inner.height.saturating_sub(1) as usize;
+    let start = state.list_offset.min(state.view.len());
+    let end = (start + h).min(state.view.len());
+    let visible = &state.view[start..end];
+    // The list's inner width on an 80-column terminal.
+    let narrowest = MIN_WIDTH - accounts_width(MIN_WIDTH) - 2;
+    let floor = if inner.width < narrowest {
+        list_columns(state, narrowest, visible, 0).cn
+    } else {
+        0
+    };
+    let cols = list_columns(state, inner.width, visible, floor);
+    let (cn_w, profile_w, account_w) = (cols.cn as usize, cols.profile, cols.account);
+    let show_account = account_w > 0;
     let mut widths = vec![
         Constraint::Fill(1),
         Constraint::Length(9),
         Constraint::Length(7),
-        Constraint::Length(profile_w),
     ];
-    let mut header = vec!["Common name", "Status", "Left", "Profile"];
-    let mut fixed = 9 + 7 + profile_w + 3;
+    let mut header = vec!["Common name", "Status", "Left"];
+    if profile_w > 0 {
+        widths.push(Constraint::Length(profile_w));
+        header.push("Profile");
+    }
     if show_account {
         widths.push(Constraint::Length(account_w));
         header.push("Account");
-        fixed += account_w + 1;
     }
-    let cn_w = inner.width.saturating_sub(fixed) as usize;
-    let h = inner.height.saturating_sub(1) as usize;
-    let start = state.list_offset.min(state.view.len());
-    let end = (start + h).min(state.view.len());
     let rows: Vec<Row> = state.view[start..end]
         .iter()
         .map(|&i| {
@@ -462,8 +589,14 @@ fn draw_list(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
                 },
                 Cell::from(Span::styled(status, status_style(c.status, theme))),
                 Cell::from(Span::styled(days, days_style)),
-                Cell::from(fit(c.profile.as_deref().unwrap_or(""), profile_w as usize)),
             ];
+            if profile_w > 0 {
+                cells.push(Cell::from(match c.profile.as_deref() {
+                    Some(p) => Span::raw(fit(p, profile_w as usize)),
+                    None if c.complete => Span::styled("—", theme.muted),
+                    None => Span::styled("…", theme.muted),
+                }));
+            }
             if show_account {
                 let name = state
                     .accounts
@@ -496,20 +629,25 @@ fn draw_list(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
             );
             return;
         }
-        let msg = if state.certs.is_empty() {
+        if state.accounts.is_empty() && !state.busy() {
+            frame.render_widget(
+                Paragraph::new(no_accounts_lines(state, theme)).wrap(Wrap { trim: false }),
+                inner,
+            );
+            return;
+        }
+        let msg = if !state.filter_text().is_empty() {
+            "nothing matches the filter (Esc clears it)"
+        } else if state.certs.is_empty() {
             if state.busy() {
                 "loading…"
-            } else if state.accounts.is_empty() {
-                "no accounts configured — see config.example.toml, or run with --demo"
             } else {
                 "no certificates"
             }
         } else if state.scope() == Scope::Pending {
             "no requests are waiting for approval"
-        } else if state.filter_text().is_empty() {
-            "no certificates here"
         } else {
-            "nothing matches the filter (Esc clears it)"
+            "no certificates here"
         };
         frame.render_widget(
             Paragraph::new(Line::styled(msg, theme.muted)).wrap(Wrap { trim: true }),
@@ -529,6 +667,30 @@ fn draw_list(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
     frame.render_stateful_widget(table, inner, &mut ts);
 }
 
+/// What the empty console says when no account is configured: where the file goes and how to
+/// make one.
+fn no_accounts_lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::styled("No accounts configured.", theme.warning)];
+    lines.push(Line::raw(""));
+    match &state.config_path {
+        Some(p) => {
+            lines.push(Line::raw("certdeck reads its accounts from:"));
+            lines.push(Line::styled(format!("  {}", p.display()), theme.accent));
+            lines.push(Line::raw(""));
+            lines.push(Line::raw(
+                "To start, copy config.example.toml (from the certdeck sources) to that path and add your accounts,",
+            ));
+        }
+        None => lines.push(Line::raw(
+            "To start, write a config file (see config.example.toml) and pass it with --config,",
+        )),
+    }
+    lines.push(Line::raw(
+        "or run `certdeck --demo` to try the console against a local emulator.",
+    ));
+    lines
+}
+
 /// "2026-11-22" from Unix seconds (UTC).
 pub fn ymd(secs: i64) -> String {
     jiff::Timestamp::from_second(secs)
@@ -540,7 +702,9 @@ fn section(title: &str, theme: &Theme) -> Line<'static> {
     Line::styled(format!("── {title} "), theme.accent)
 }
 
-/// Greedy word wrap of `text` to `width` columns; words longer than a line are split.
+/// Greedy word wrap of `text` to `width` columns. Lines break at spaces and after commas
+/// (so a subject `CN=a,O=b` breaks between its parts); only a piece longer than a whole line
+/// is split.
 pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut lines = Vec::new();
@@ -550,24 +714,32 @@ pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
     let mut cur_len = cur.len();
     let text = &text[indent..];
     for word in text.split(' ') {
-        let wlen = word.chars().count();
-        if cur_len > 0 && cur_len + 1 + wlen > width && !cur.trim().is_empty() {
-            lines.push(std::mem::take(&mut cur));
-            cur_len = 0;
+        // An empty word (a run of spaces) keeps its space.
+        let pieces: Vec<&str> = if word.is_empty() {
+            vec![""]
+        } else {
+            word.split_inclusive(',').collect()
+        };
+        for (n, piece) in pieces.into_iter().enumerate() {
+            let plen = piece.chars().count();
+            let space = n == 0 && !cur.trim().is_empty();
+            if !cur.trim().is_empty() && cur_len + usize::from(space) + plen > width {
+                lines.push(std::mem::take(&mut cur));
+                cur_len = 0;
+            } else if space {
+                cur.push(' ');
+                cur_len += 1;
+            }
+            let mut rest: Vec<char> = piece.chars().collect();
+            while cur_len + rest.len() > width {
+                let take = width - cur_len;
+                cur.extend(rest.drain(..take));
+                lines.push(std::mem::take(&mut cur));
+                cur_len = 0;
+            }
+            cur_len += rest.len();
+            cur.extend(rest);
         }
-        if cur_len > 0 && !cur.trim().is_empty() {
-            cur.push(' ');
-            cur_len += 1;
-        }
-        let mut rest: Vec<char> = word.chars().collect();
-        while cur_len + rest.len() > width {
-            let take = width - cur_len;
-            cur.extend(rest.drain(..take));
-            lines.push(std::mem::take(&mut cur));
-            cur_len = 0;
-        }
-        cur_len += rest.len();
-        cur.extend(rest);
     }
     if cur_len > 0 || lines.is_empty() {
         lines.push(cur);
@@ -575,10 +747,39 @@ pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// A label/value row with the value wrapped under itself (hanging indent).
-fn field(label: &str, value: String, width: usize, theme: &Theme) -> Vec<Line<'static>> {
-    let lw = if width >= 40 { 18 } else { width / 3 };
+/// The longest piece `wrap_words` would have to place on one line.
+fn longest_piece(text: &str) -> usize {
+    text.split(' ')
+        .flat_map(|w| w.split_inclusive(','))
+        .map(|p| p.chars().count())
+        .max()
+        .unwrap_or(0)
+}
+
+/// The label column of the detail: as wide as the longest label, at most 24 and at most
+/// half the pane (a longer label gets a line of its own).
+fn label_width<'a>(labels: impl Iterator<Item = &'a str>, width: usize) -> usize {
+    let longest = labels.map(|l| l.chars().count()).max().unwrap_or(0);
+    longest.clamp(7, 24).min((width / 2).max(7))
+}
+
+/// A label/value row with the value wrapped under itself (hanging indent). A value with a
+/// piece too long for the value column starts on its own line under the label instead, so
+/// words are not cut where the full width would hold them.
+fn field(label: &str, value: String, width: usize, lw: usize, theme: &Theme) -> Vec<Line<'static>> {
     let vw = width.saturating_sub(lw + 1).max(8);
+    let full = width.saturating_sub(2).max(8);
+    let piece = longest_piece(&value);
+    let label_n = label.chars().count();
+    if (piece > vw || label_n > lw) && label_n <= width {
+        let mut out = vec![Line::styled(label.to_string(), theme.muted)];
+        out.extend(
+            wrap_words(&value, full)
+                .into_iter()
+                .map(|chunk| Line::raw(format!("  {chunk}"))),
+        );
+        return out;
+    }
     wrap_words(&value, vw)
         .into_iter()
         .enumerate()
@@ -605,6 +806,21 @@ pub fn detail_lines(state: &State, width: usize, theme: &Theme) -> Vec<Line<'sta
         return vec![Line::styled("no certificate selected", theme.muted)];
     };
     let mut out = vec![Line::styled(c.common_name.clone(), theme.title)];
+    // Every label of this detail, for the width of the label column.
+    let mut labels: Vec<String> = ["Status", "Expires", "Account", "Id", "Key file"]
+        .iter()
+        .map(|l| l.to_string())
+        .collect();
+    if let Some(DetailState::Loaded(v)) = state.details.get(&i) {
+        labels.extend(v.detail.fields.iter().map(|(k, _)| k.clone()));
+        labels.extend(v.detail.custom_fields.iter().map(|(k, _)| k.clone()));
+        if let Ok(certs) = &v.x509 {
+            for cv in certs {
+                labels.extend(cv.lines(state.now).into_iter().map(|(k, _)| k));
+            }
+        }
+    }
+    let lw = label_width(labels.iter().map(|l| l.as_str()), width);
     let (days, dstyle) = days_cell(c, state.now, theme);
     let account = state
         .accounts
@@ -612,18 +828,26 @@ pub fn detail_lines(state: &State, width: usize, theme: &Theme) -> Vec<Line<'sta
         .map(|a| a.name.clone())
         .unwrap_or_default();
     out.push(Line::from(vec![
-        Span::styled(format!("{:<18} ", "Status"), theme.muted),
-        Span::styled(c.status_text.clone(), status_style(c.status, theme)),
+        Span::styled(format!("{:<lw$} ", "Status"), theme.muted),
+        // The same spelling as the list's Status column.
+        Span::styled(
+            if c.status == CertStatus::Unknown {
+                c.status_text.clone()
+            } else {
+                c.status.label().to_string()
+            },
+            status_style(c.status, theme),
+        ),
     ]));
     let expires = match c.expires {
         Some(e) => Line::from(vec![
-            Span::styled(format!("{:<18} ", "Expires"), theme.muted),
+            Span::styled(format!("{:<lw$} ", "Expires"), theme.muted),
             Span::raw(format!("{} (", ymd(e))),
             Span::styled(days, dstyle),
             Span::raw(")"),
         ]),
         None => Line::from(vec![
-            Span::styled(format!("{:<18} ", "Expires"), theme.muted),
+            Span::styled(format!("{:<lw$} ", "Expires"), theme.muted),
             Span::raw("—"),
         ]),
     };
@@ -632,9 +856,10 @@ pub fn detail_lines(state: &State, width: usize, theme: &Theme) -> Vec<Line<'sta
         "Account",
         format!("{account} ({})", c.family.label()),
         width,
+        lw,
         theme,
     ));
-    out.extend(field("Id", c.id.clone(), width, theme));
+    out.extend(field("Id", c.id.clone(), width, lw, theme));
     match state.details.get(&i) {
         None => out.push(Line::styled("Enter loads the full detail", theme.muted)),
         Some(DetailState::Loading) => out.push(Line::styled(
@@ -648,12 +873,12 @@ pub fn detail_lines(state: &State, width: usize, theme: &Theme) -> Vec<Line<'sta
         Some(DetailState::Loaded(v)) => {
             out.push(section("Certificate Manager", theme));
             for (k, val) in &v.detail.fields {
-                out.extend(field(k, val.clone(), width, theme));
+                out.extend(field(k, val.clone(), width, lw, theme));
             }
             if !v.detail.custom_fields.is_empty() {
                 out.push(section("Custom fields", theme));
                 for (k, val) in &v.detail.custom_fields {
-                    out.extend(field(k, val.clone(), width, theme));
+                    out.extend(field(k, val.clone(), width, lw, theme));
                 }
             }
             match &v.x509 {
@@ -678,7 +903,7 @@ pub fn detail_lines(state: &State, width: usize, theme: &Theme) -> Vec<Line<'sta
                         };
                         out.push(section("Private key", theme));
                         out.extend(
-                            field("Key file", text, width, theme)
+                            field("Key file", text, width, lw, theme)
                                 .into_iter()
                                 .map(|l| l.style(style)),
                         );
@@ -691,7 +916,7 @@ pub fn detail_lines(state: &State, width: usize, theme: &Theme) -> Vec<Line<'sta
                         };
                         out.push(section(&t, theme));
                         for (k, val) in cv.lines(state.now) {
-                            out.extend(field(&k, val, width, theme));
+                            out.extend(field(&k, val, width, lw, theme));
                         }
                     }
                 }
@@ -740,8 +965,9 @@ fn draw_status(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
         frame.set_cursor_position((cx.min(area.right().saturating_sub(1)), area.y));
         return;
     }
-    // Right side: progress of pending jobs, or the last status message.
-    let right: Option<(String, Style)> = if let Some(job) = state.jobs.values().next() {
+    // Right side: progress of pending jobs. Left side: the status message when there is one
+    // (it gets the whole width; the key hints come back when it is cleared), else key hints.
+    let right: Option<(String, Style)> = state.jobs.values().next().map(|job| {
         let spin = SPINNER[state.spinner % SPINNER.len()];
         let p = state
             .jobs
@@ -749,7 +975,7 @@ fn draw_status(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
             .filter_map(|j| j.progress.as_ref())
             .max_by_key(|p| p.1);
         let text = match p {
-            Some((done, of, label)) => format!("{spin} {label} {done}/{of}"),
+            Some((done, of, label)) => format!("{spin} {label} {}/{}", group(*done), group(*of)),
             None => format!("{spin} {}", job.label),
         };
         let more = state.jobs.len().saturating_sub(1);
@@ -758,35 +984,45 @@ fn draw_status(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
         } else {
             text
         };
-        Some((text, theme.accent))
+        (text, theme.accent)
+    });
+    // With a message showing, progress gets at most a third of the bar.
+    let right_max = if state.status.is_some() {
+        area.width / 3
     } else {
-        state.status.as_ref().map(|(t, sev)| {
-            let style = match sev {
-                Severity::Info => theme.muted,
-                Severity::Warning => theme.warning,
-                Severity::Error => theme.danger,
-            };
-            (t.clone(), style)
-        })
+        area.width / 2
     };
     let right_w = right
         .as_ref()
-        .map(|(t, _)| (t.chars().count() as u16 + 1).min(area.width / 2))
+        .map(|(t, _)| (t.chars().count() as u16 + 1).min(right_max))
         .unwrap_or(0);
     let [left, right_area] =
         Layout::horizontal([Constraint::Fill(1), Constraint::Length(right_w)]).areas(area);
-    let mut spans = Vec::new();
-    let mut used = 0usize;
-    for (key, label) in state.keymap.hints(state.ctx()) {
-        let n = key.chars().count() + label.chars().count() + 3;
-        if used + n > left.width as usize {
-            break;
+    if let Some((t, sev)) = &state.status {
+        let style = match sev {
+            Severity::Info => theme.muted,
+            Severity::Warning => theme.warning,
+            Severity::Error => theme.danger,
+        };
+        let w = (left.width as usize).saturating_sub(1);
+        frame.render_widget(
+            Line::from(vec![Span::raw(" "), Span::styled(fit(t, w), style)]),
+            left,
+        );
+    } else {
+        let mut spans = Vec::new();
+        let mut used = 0usize;
+        for (key, label) in state.keymap.hints(state.ctx()) {
+            let n = key.chars().count() + label.chars().count() + 3;
+            if used + n > left.width as usize {
+                break;
+            }
+            used += n;
+            spans.push(Span::styled(format!(" {key}"), theme.key));
+            spans.push(Span::raw(format!(" {label} ")));
         }
-        used += n;
-        spans.push(Span::styled(format!(" {key}"), theme.key));
-        spans.push(Span::raw(format!(" {label} ")));
+        frame.render_widget(Line::from(spans), left);
     }
-    frame.render_widget(Line::from(spans), left);
     if let Some((t, style)) = right {
         frame.render_widget(
             Line::styled(fit(&t, right_w as usize), style).alignment(Alignment::Right),

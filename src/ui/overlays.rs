@@ -1,14 +1,14 @@
 //! Popups: help (generated from the key table), the error log and one error.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::theme::Theme;
 use super::{fit, ymd};
-use crate::app::{Ctx, Overlay, State};
+use crate::app::{Ctx, Overlay, Severity, State};
 
 pub fn draw(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
     match &state.overlay {
@@ -50,8 +50,25 @@ fn frame_block<'a>(title: &'a str, footer: &'a str, theme: &Theme) -> Block<'a> 
         .title_bottom(Line::styled(format!(" {footer} "), theme.muted))
 }
 
-/// The help text, generated from the key table: one section per context.
-pub fn help_lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
+/// The help popup's width for a terminal `width` columns wide.
+fn help_width(width: u16) -> u16 {
+    width.saturating_sub(4).min(100)
+}
+
+/// The help text, generated from the key table: one section per context; descriptions wrap
+/// under themselves to fit `inner_w` columns.
+pub fn help_lines(state: &State, theme: &Theme, inner_w: usize) -> Vec<Line<'static>> {
+    const KEY_W: usize = 20;
+    let desc_w = inner_w.saturating_sub(KEY_W).max(10);
+    let entry = |keys: String, help: &str, lines: &mut Vec<Line<'static>>| {
+        for (n, chunk) in super::wrap_words(help, desc_w).into_iter().enumerate() {
+            let k = if n == 0 { keys.as_str() } else { "" };
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {k:<w$}", w = KEY_W - 2), theme.key),
+                Span::raw(chunk),
+            ]));
+        }
+    };
     let mut lines = Vec::new();
     for ctx in [Ctx::Global, Ctx::Accounts, Ctx::List, Ctx::Detail] {
         let rows: Vec<_> = state
@@ -69,28 +86,24 @@ pub fn help_lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
         lines.push(Line::styled(ctx.title().to_string(), theme.accent));
         for b in rows {
             let keys: Vec<String> = b.keys.iter().map(|k| k.to_string()).collect();
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {:<18}", keys.join(" ")), theme.key),
-                Span::raw(b.help.to_string()),
-            ]));
+            entry(keys.join(" "), b.help, &mut lines);
         }
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled("While filtering", theme.accent));
-    lines.push(Line::from(vec![
-        Span::styled(format!("  {:<18}", "Enter ↓"), theme.key),
-        Span::raw("keep the filter and go to the list"),
-    ]));
-    lines.push(Line::from(vec![
-        Span::styled(format!("  {:<18}", "Esc"), theme.key),
-        Span::raw("clear the filter"),
-    ]));
+    entry(
+        "Enter ↓".into(),
+        "keep the filter and go to the list",
+        &mut lines,
+    );
+    entry("Esc".into(), "clear the filter", &mut lines);
     lines
 }
 
 /// How far the help overlay can scroll at the current size.
 pub fn help_max_scroll(state: &State) -> u16 {
-    let n = help_lines(state, &Theme::for_state(state.no_color)).len() as u16;
+    let inner_w = help_width(state.size.0).saturating_sub(2) as usize;
+    let n = help_lines(state, &Theme::for_state(state.no_color), inner_w).len() as u16;
     let inner_h = (n + 2)
         .min(state.size.1.saturating_sub(2))
         .saturating_sub(2);
@@ -98,8 +111,9 @@ pub fn help_max_scroll(state: &State) -> u16 {
 }
 
 fn help(state: &State, frame: &mut Frame, area: Rect, theme: &Theme, scroll: u16) {
-    let lines = help_lines(state, theme);
-    let rect = popup(area, 72, lines.len() as u16 + 2);
+    let w = help_width(area.width);
+    let lines = help_lines(state, theme, w.saturating_sub(2) as usize);
+    let rect = popup(area, w, lines.len() as u16 + 2);
     frame.render_widget(Clear, rect);
     let inner_h = rect.height.saturating_sub(2);
     let max = (lines.len() as u16).saturating_sub(inner_h);
@@ -121,49 +135,96 @@ fn errors(state: &State, frame: &mut Frame, area: Rect, theme: &Theme, selected:
     let block = frame_block("Error log", "j/k move · Enter show · Esc close", theme);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
+    // Errors on top (at most half the height), then the status messages, newest last.
+    let err_rows = (state.errors.len().max(1) as u16).min(inner.height / 2);
+    let [err_area, msg_area] =
+        Layout::vertical([Constraint::Length(err_rows), Constraint::Fill(1)]).areas(inner);
+    let w = inner.width as usize;
     if state.errors.is_empty() {
         frame.render_widget(
             Paragraph::new(Line::styled("no errors so far", theme.muted)),
-            inner,
+            err_area,
         );
+    } else {
+        let h = err_area.height as usize;
+        let start = selected.saturating_sub(h.saturating_sub(1));
+        let lines: Vec<Line> = state
+            .errors
+            .iter()
+            .enumerate()
+            .skip(start)
+            .take(h)
+            .map(|(i, e)| {
+                let code = e
+                    .error
+                    .code
+                    .map(|c| format!(" code {c}"))
+                    .unwrap_or_default();
+                let http = e
+                    .error
+                    .http_status
+                    .map(|s| format!(" HTTP {s}"))
+                    .unwrap_or_default();
+                let text = format!(
+                    "{} {} · {}{http}{code} · {}",
+                    hms(e.time),
+                    e.error.account,
+                    e.error.operation,
+                    e.error.message
+                );
+                let style = if i == selected {
+                    theme.selection
+                } else {
+                    theme.danger
+                };
+                Line::styled(fit(&text, w), style)
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines), err_area);
+    }
+    messages(state, frame, msg_area, theme);
+}
+
+/// The status-message history, in full (wrapped), newest at the bottom.
+fn messages(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
+    if area.height < 2 {
         return;
     }
-    let h = inner.height as usize;
-    let start = selected.saturating_sub(h.saturating_sub(1));
-    let w = inner.width as usize;
-    let lines: Vec<Line> = state
-        .errors
-        .iter()
-        .enumerate()
-        .skip(start)
-        .take(h)
-        .map(|(i, e)| {
-            let code = e
-                .error
-                .code
-                .map(|c| format!(" code {c}"))
-                .unwrap_or_default();
-            let http = e
-                .error
-                .http_status
-                .map(|s| format!(" HTTP {s}"))
-                .unwrap_or_default();
-            let text = format!(
-                "{} {} · {}{http}{code} · {}",
-                hms(e.time),
-                e.error.account,
-                e.error.operation,
-                e.error.message
-            );
-            let style = if i == selected {
-                theme.selection
-            } else {
-                theme.danger
-            };
-            Line::styled(fit(&text, w), style)
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+    let w = area.width as usize;
+    let mut lines = vec![Line::styled(
+        fit("── Status messages (newest last) ", w),
+        theme.accent,
+    )];
+    let room = area.height as usize - 1;
+    if state.status_log.is_empty() {
+        lines.push(Line::styled("no messages so far", theme.muted));
+        frame.render_widget(Paragraph::new(lines), area);
+        return;
+    }
+    // Walk back from the newest until the area is full; at most STATUS_HISTORY entries.
+    let mut body: Vec<Line> = Vec::new();
+    for m in state.status_log.iter().rev() {
+        let style = match m.severity {
+            Severity::Info => Style::default(),
+            Severity::Warning => theme.warning,
+            Severity::Error => theme.danger,
+        };
+        let time = hms(m.time);
+        let wrapped: Vec<Line> = super::wrap_words(&m.text, w.saturating_sub(9).max(10))
+            .into_iter()
+            .enumerate()
+            .map(|(n, l)| {
+                let head = if n == 0 { time.as_str() } else { "" };
+                Line::styled(format!("{head:<8} {l}"), style)
+            })
+            .collect();
+        if body.len() + wrapped.len() > room {
+            break;
+        }
+        body.splice(0..0, wrapped);
+    }
+    lines.extend(body);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 
 fn hms(secs: i64) -> String {
