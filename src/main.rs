@@ -177,11 +177,12 @@ async fn console(
     let prepared = tokio::task::block_in_place(|| session::prepare(&config, given));
     let (views, slots): (Vec<_>, Vec<_>) = prepared.into_iter().map(|p| (p.view, p.slot)).unzip();
     let (cmd_tx, evt_rx) = worker::spawn(slots, Some(audit));
-    let mut state = State::new(views, keymap, tui::now(), (80, 24));
+    let mut state = State::new(views, keymap, tui::now(), (80, 24))
+        .with_config_path(config.path.clone().or_else(Config::default_path));
     state.no_color = ui::theme::no_color_from_env();
     state.read_only = config.read_only;
     if let Some(note) = note {
-        state.status = Some((note, certdeck::app::Severity::Info));
+        state.notify(note, certdeck::app::Severity::Info);
     }
     let result = tui::run(state, cmd_tx, evt_rx).await;
     tracing::info!("console closed");

@@ -510,7 +510,7 @@ impl Default for KeyMap {
                     Action::ErrorLog,
                     "errors",
                     vec![c('e')],
-                    "show the error log",
+                    "show the error log and recent status messages",
                     Some("e errors"),
                     ALL,
                 ),
