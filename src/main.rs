@@ -135,15 +135,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let mut config = load_config(&cli)?;
             config.read_only |= cli.read_only;
             let paths = Paths::discover()?;
-            let note = config.accounts.is_empty().then(|| {
-                let place = match (&config.path, Config::default_path()) {
-                    (Some(p), _) => format!("{} has no accounts", p.display()),
-                    (None, Some(p)) => format!("no config file: create {}", p.display()),
-                    (None, None) => "no config file: use --config PATH".to_string(),
-                };
-                format!("{place} (see config.example.toml), or try certdeck --demo")
-            });
-            console(config, &paths, &HashMap::new(), note).await
+            // With no accounts the list pane says where the config file goes.
+            console(config, &paths, &HashMap::new(), None).await
         }
     }
 }
