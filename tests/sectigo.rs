@@ -1925,3 +1925,60 @@ async fn a_pinned_server_still_gets_the_client_certificate() {
     assert_eq!(c.count(Family::Ssl).await.unwrap(), 0);
     assert_eq!(*site.client_certs.lock().unwrap(), vec![true, true]);
 }
+
+#[tokio::test]
+async fn a_server_that_goes_away_during_details_stops_the_list_soon() {
+    let emu = Arc::new(emulator(40).await);
+    let mut s = settings(&emu);
+    s.concurrency = 2;
+    let c = SectigoClient::new(s).unwrap().with_retry(fast_retry(1));
+    let e2 = emu.clone();
+    let sink: ListSink = Arc::new(move |u: ListUpdate| {
+        if matches!(&u, ListUpdate::Progress { label, .. } if label == "loading") {
+            // The report, then every detail: the connection breaks each time.
+            for _ in 0..60 {
+                e2.inject(Fault::Drop);
+            }
+        }
+    });
+    let e = c.list(Family::Ssl, sink).await.unwrap_err();
+    emu.clear_faults();
+    assert_eq!(e.kind, ErrorKind::Network, "{e}");
+    assert!(
+        e.message.contains("4 connection failures in a row"),
+        "{}",
+        e.message
+    );
+    let details = emu
+        .requests()
+        .iter()
+        .filter(|r| {
+            r.strip_prefix("GET /api/ssl/v1/")
+                .is_some_and(|id| id.chars().all(|c| c.is_ascii_digit()))
+        })
+        .count();
+    assert!(details <= 6, "{details} detail requests before stopping");
+}
+
+#[tokio::test]
+async fn an_unreachable_server_fails_the_list_at_the_count() {
+    // A port nothing listens on.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let c = SectigoClient::new(SectigoSettings::new(
+        "scm-down",
+        format!("http://127.0.0.1:{port}"),
+        "admin",
+        SecretString::from("pw".to_string()),
+        "acme",
+    ))
+    .unwrap()
+    .with_retry(fast_retry(1));
+    let (sink, log) = recorder();
+    let e = c.list(Family::Ssl, sink).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Network, "{e}");
+    assert_eq!(e.operation, "count SSL certificates");
+    assert!(log.lock().unwrap().is_empty(), "no page was asked for");
+}

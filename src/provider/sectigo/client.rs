@@ -626,6 +626,10 @@ impl SectigoClient {
         .buffer_unordered(self.concurrency());
         let mut done = 0usize;
         let mut failed = 0usize;
+        // Connection failures in a row: the server is down, and every further request would
+        // only wait for the same answer. Stop after a couple of rounds of the parallel ones.
+        let mut unreachable = 0usize;
+        let give_up = 2 * self.concurrency();
         let mut first_err: Option<ProviderError> = None;
         let mut batch: Vec<Cert> = Vec::new();
         let mut last_flush = tokio::time::Instant::now();
@@ -638,6 +642,7 @@ impl SectigoClient {
             done += 1;
             match res {
                 Ok(mut c) => {
+                    unreachable = 0;
                     merge_row(&mut c, &row);
                     batch.push(c);
                 }
@@ -646,6 +651,26 @@ impl SectigoClient {
                     if e.kind == ErrorKind::Auth {
                         flush(sink, &mut batch, done, of);
                         return Err(e);
+                    }
+                    if e.kind == ErrorKind::Network {
+                        unreachable += 1;
+                        if unreachable >= give_up {
+                            flush(sink, &mut batch, done, of);
+                            let mut stop = self.err(
+                                op,
+                                ErrorKind::Network,
+                                format!(
+                                    "stopped after {unreachable} connection failures in a row \
+                                     ({} of {of} details left); the last: {}",
+                                    of - done,
+                                    e.message
+                                ),
+                            );
+                            stop.http_status = e.http_status;
+                            return Err(stop);
+                        }
+                    } else {
+                        unreachable = 0;
                     }
                     first_err.get_or_insert(e);
                 }
@@ -914,6 +939,8 @@ impl Provider for SectigoClient {
                     sink(ListUpdate::Total(n));
                     Some(n)
                 }
+                // Unreachable (refused, timed out): the list would wait for the same answer.
+                Err(e) if e.kind == ErrorKind::Network => return Err(e),
                 Err(e) => {
                     tracing::info!(
                         account = %self.settings.name,
