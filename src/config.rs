@@ -80,6 +80,8 @@ pub struct UiConfig {
     /// Key overrides: action name → key ("quit" = "ctrl-q"). Kept as written; the app parses
     /// and validates them.
     pub keys: BTreeMap<String, String>,
+    /// Where each entry of `keys` is written: (line, column), 1-based.
+    pub key_positions: BTreeMap<String, (usize, usize)>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -307,7 +309,7 @@ struct RawConfig {
 #[serde(deny_unknown_fields)]
 struct RawUi {
     #[serde(default)]
-    keys: BTreeMap<String, String>,
+    keys: BTreeMap<String, Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -640,7 +642,18 @@ fn validate(raw: RawConfig, text: &str, problems: &mut Vec<ConfigProblem>) -> Co
         path: None,
         read_only: raw.read_only,
         ui: UiConfig {
-            keys: raw.ui.map(|u| u.keys).unwrap_or_default(),
+            keys: raw
+                .ui
+                .iter()
+                .flat_map(|u| u.keys.iter())
+                .map(|(k, v)| (k.clone(), v.get_ref().clone()))
+                .collect(),
+            key_positions: raw
+                .ui
+                .iter()
+                .flat_map(|u| u.keys.iter())
+                .map(|(k, v)| (k.clone(), line_col(text, v.span().start)))
+                .collect(),
         },
         accounts,
     }

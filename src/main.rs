@@ -148,6 +148,24 @@ async fn console(
     note: Option<String>,
 ) -> anyhow::Result<()> {
     // Everything that can fail or prompt happens before the screen is taken over.
+    let keymap = KeyMap::with_overrides(&config.ui.keys).map_err(|e| {
+        let file = config
+            .path
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "config".into());
+        let at = config
+            .ui
+            .key_positions
+            .get(&e.action)
+            .map(|(line, col)| format!(", line {line}, column {col}"))
+            .unwrap_or_default();
+        anyhow::anyhow!(
+            "config error in {file}{at}, key ui.keys.{}: {}",
+            e.action,
+            e.message
+        )
+    })?;
     use std::io::IsTerminal;
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         anyhow::bail!(
@@ -155,14 +173,6 @@ async fn console(
              use `certdeck info`, and in cron or CI there is nothing to show"
         );
     }
-    let keymap = KeyMap::with_overrides(&config.ui.keys).map_err(|e| {
-        let file = config
-            .path
-            .as_ref()
-            .map(|p| p.display().to_string())
-            .unwrap_or_else(|| "config".into());
-        anyhow::anyhow!("config error in {file}: {e}")
-    })?;
     let _guard = logging::init(paths)?;
     // Every mutation is audited; without the log the console would have to refuse them all.
     let audit = certdeck::audit::AuditLog::open(&paths.audit_file)?;

@@ -384,3 +384,19 @@ fn a_hang_up_removes_the_demo_temp_dir() {
     }
     assert_eq!(entries(), 0, "the temp dir is gone");
 }
+
+#[test]
+fn a_key_override_that_collides_is_refused_with_its_line() {
+    let home = sandbox();
+    let path = write_config(
+        home.path(),
+        "[ui.keys]\nhelp = \"?\"\nquit = \"s\"\n\n[[accounts]]\nname = \"corp\"\nkind = \"sectigo\"\nurl = \"https://cert-manager.com\"\nlogin = \"a\"\ncustomer_uri = \"b\"\npassword_env = \"NOPE\"\n",
+    );
+    let out = run(&["--config", path.to_str().unwrap()], home.path());
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("line 3, column 8, key ui.keys.quit") && err.contains("also the key of sort"),
+        "{err}"
+    );
+}

@@ -67,6 +67,21 @@ pub enum Action {
     Copy,
 }
 
+/// A problem in `[ui.keys]`: which entry, and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyConfigError {
+    pub action: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for KeyConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "[ui.keys] {}: {}", self.action, self.message)
+    }
+}
+
+impl std::error::Error for KeyConfigError {}
+
 /// One row of the key table.
 #[derive(Debug, Clone)]
 pub struct Binding {
@@ -546,26 +561,56 @@ impl Default for KeyMap {
 impl KeyMap {
     /// The default table with `[ui.keys]` overrides applied: `action = "key"` or
     /// `action = "key1, key2"` replaces the keys of that action. Ctrl-C always quits.
-    pub fn with_overrides(overrides: &BTreeMap<String, String>) -> Result<KeyMap, String> {
+    pub fn with_overrides(overrides: &BTreeMap<String, String>) -> Result<KeyMap, KeyConfigError> {
+        let err = |action: &str, message: String| KeyConfigError {
+            action: action.to_string(),
+            message,
+        };
         let mut map = KeyMap::default();
         for (name, spec) in overrides {
             let Some(binding) = map.bindings.iter_mut().find(|b| b.name == name) else {
                 let names: Vec<&str> = KeyMap::default().bindings.iter().map(|b| b.name).collect();
-                return Err(format!(
-                    "[ui.keys] {name}: unknown action (known: {})",
-                    names.join(", ")
+                return Err(err(
+                    name,
+                    format!("unknown action (known: {})", names.join(", ")),
                 ));
             };
             let mut keys = Vec::new();
             for part in spec.split(',') {
-                let k = KeyCombo::parse(part)
-                    .map_err(|e| format!("[ui.keys] {name} = {spec:?}: {e}"))?;
+                let k = KeyCombo::parse(part).map_err(|e| err(name, format!("{spec:?}: {e}")))?;
                 keys.push(k);
             }
             if binding.action == Action::Quit && !keys.contains(&KeyCombo::ctrl('c')) {
                 keys.push(KeyCombo::ctrl('c'));
             }
             binding.keys = keys;
+        }
+        // A changed key must not also mean something else where both apply: one of the two
+        // would silently never fire.
+        for name in overrides.keys() {
+            let Some(b) = map.bindings.iter().find(|b| b.name == name) else {
+                continue;
+            };
+            let overlaps = |o: &Binding| {
+                b.contexts.iter().any(|c| o.contexts.contains(c))
+                    || b.contexts.contains(&Ctx::Global)
+                    || o.contexts.contains(&Ctx::Global)
+            };
+            for k in &b.keys {
+                if let Some(other) = map
+                    .bindings
+                    .iter()
+                    .find(|o| o.action != b.action && o.keys.contains(k) && overlaps(o))
+                {
+                    return Err(err(
+                        name,
+                        format!(
+                            "{k} is also the key of {}; give one of them another key",
+                            other.name
+                        ),
+                    ));
+                }
+            }
         }
         Ok(map)
     }
@@ -715,11 +760,28 @@ mod tests {
         let mut o = BTreeMap::new();
         o.insert("quitt".to_string(), "q".to_string());
         let e = KeyMap::with_overrides(&o).unwrap_err();
-        assert!(e.contains("quitt") && e.contains("unknown action"), "{e}");
+        assert_eq!(e.action, "quitt");
+        assert!(e.message.contains("unknown action"), "{e}");
         let mut o = BTreeMap::new();
         o.insert("quit".to_string(), "ctrl-".to_string());
         let e = KeyMap::with_overrides(&o).unwrap_err();
-        assert!(e.contains("quit"), "{e}");
+        assert_eq!(e.action, "quit", "{e}");
+    }
+
+    #[test]
+    fn an_override_that_collides_with_another_key_is_refused() {
+        let mut o = BTreeMap::new();
+        o.insert("quit".to_string(), "s".to_string());
+        let e = KeyMap::with_overrides(&o).unwrap_err();
+        assert_eq!(e.action, "quit");
+        assert!(e.message.contains("also the key of sort"), "{e}");
+        // Moving sort away as well makes it fine.
+        o.insert("sort".to_string(), "o".to_string());
+        let m = KeyMap::with_overrides(&o).unwrap();
+        assert_eq!(
+            m.lookup(Ctx::List, &ev(KeyCode::Char('s'), KeyModifiers::NONE)),
+            Some(Action::Quit)
+        );
     }
 
     #[test]

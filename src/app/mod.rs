@@ -19,7 +19,7 @@ use crate::provider::{ErrorKind, ProviderError};
 use crate::worker::{Command, DetailView, JobId, JobOutput, WorkerEvent};
 
 pub use dialogs::{Dialog, DialogKind, Purpose, Target, dcv_state_lines};
-pub use keys::{Action, Ctx, KeyMap};
+pub use keys::{Action, Ctx, KeyConfigError, KeyMap};
 pub use view::SortKey;
 
 /// The panes, left to right.
