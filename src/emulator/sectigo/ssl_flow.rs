@@ -284,6 +284,13 @@ pub(crate) fn enroll(db: &mut Db, ctx: &Ctx) -> Res {
     let external = opt_str(&b, "externalRequester")?;
     check_len(&external, "externalRequester", 512)?;
     let (dcv_mode, dcv_email) = dcv_mode_of(&b)?;
+    // Every name must fall under a domain the account manages (SCM refuses others).
+    if let Some(n) = sans.iter().find(|n| db.domain_index(n).is_none()) {
+        return Err(bad(
+            -1010,
+            format!("Domain '{}' is not allowed.", n.trim_start_matches("*.")),
+        ));
+    }
     if dcv_mode.is_none()
         && let Some(d) = first_unvalidated(db, &sans, ctx.now)
     {

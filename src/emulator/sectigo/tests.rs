@@ -695,6 +695,21 @@ fn enroll_body(csr: &str) -> Value {
 }
 
 #[tokio::test]
+async fn enrolment_for_a_domain_the_account_does_not_manage_is_refused() {
+    let t = T::new().await;
+    let (_, csr) = csr_for("foo.notmine.example");
+    let mut body = enroll_body(&csr);
+    body["subjAltNames"] = serde_json::json!("foo.notmine.example");
+    let (s, v) = t.post_json("/api/ssl/v1/enroll", body).await;
+    assert_eq!(s, 400, "{v}");
+    assert_eq!(v["code"], -1010);
+    assert_eq!(
+        v["description"],
+        "Domain 'foo.notmine.example' is not allowed."
+    );
+}
+
+#[tokio::test]
 async fn enroll_approve_issue_collect() {
     let t = T::new().await;
     t.emu.set_issue_delay(Duration::from_millis(200));
