@@ -133,16 +133,29 @@ fn draw_title(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
         Scope::Family(a, f) => format!("{} · {}", name(a), f.label()),
     };
     let count = match state.scope() {
-        Scope::Domains(_) | Scope::Dcv(_) | Scope::Orgs(_) => {
-            format!("{} certificates", group(state.certs.len()))
-        }
+        Scope::Domains(a) => format!(
+            "{} domains",
+            group(state.domains.get(&a).map_or(0, |v| v.rows.len()))
+        ),
+        Scope::Dcv(a) => format!(
+            "{} domains",
+            group(state.dcv_views.get(&a).map_or(0, |v| v.rows.len()))
+        ),
+        Scope::Orgs(a) => format!(
+            "{} organizations",
+            group(state.orgs.get(&a).map_or(0, |v| v.rows.len()))
+        ),
         _ => format!(
             "{} of {} certificates",
             group(state.view.len()),
             group(state.scope_total)
         ),
     };
-    let sort = format!("sort: {}", state.sort.label());
+    // The organizations list is always by name.
+    let sort = match state.scope() {
+        Scope::Orgs(_) => "sort: name".to_string(),
+        _ => format!("sort: {}", state.sort.label()),
+    };
     let filter = (!state.filter_text().is_empty() && !state.filter_editing)
         .then(|| format!("filter: {}", state.filter_text()));
     // What must stay: the name, READ-ONLY, sort and filter. The count goes first when the
