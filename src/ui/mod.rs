@@ -133,17 +133,20 @@ fn draw_title(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
         Scope::Family(a, f) => format!("{} · {}", name(a), f.label()),
     };
     let count = match state.scope() {
-        Scope::Domains(a) => format!(
-            "{} domains",
-            group(state.domains.get(&a).map_or(0, |v| v.rows.len()))
+        Scope::Domains(a) => counted(
+            state.domains.get(&a).map_or(0, |v| v.rows.len()),
+            "domain",
+            "domains",
         ),
-        Scope::Dcv(a) => format!(
-            "{} domains",
-            group(state.dcv_views.get(&a).map_or(0, |v| v.rows.len()))
+        Scope::Dcv(a) => counted(
+            state.dcv_views.get(&a).map_or(0, |v| v.rows.len()),
+            "domain",
+            "domains",
         ),
-        Scope::Orgs(a) => format!(
-            "{} organizations",
-            group(state.orgs.get(&a).map_or(0, |v| v.rows.len()))
+        Scope::Orgs(a) => counted(
+            state.orgs.get(&a).map_or(0, |v| v.rows.len()),
+            "organization",
+            "organizations",
         ),
         _ => format!(
             "{} of {} certificates",
@@ -199,6 +202,11 @@ fn draw_title(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
 }
 
 /// 12345 → "12,345".
+/// "1 domain", "1,200 domains".
+fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", group(n), if n == 1 { one } else { many })
+}
+
 pub fn group(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
