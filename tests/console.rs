@@ -870,6 +870,15 @@ fn audit_log_viewer() {
         "{screen}"
     );
     insta::assert_snapshot!("audit_80x24", screen);
+    // Enter shows the selected (newest) entry in full; k goes to the one before; Esc back.
+    update(&mut s, key(KeyCode::Enter));
+    update(&mut s, key(KeyCode::Char('k')));
+    let screen = render(&s);
+    assert!(screen.contains("Audit entry"), "{screen}");
+    assert!(screen.contains("reason    ok for prod"), "{screen}");
+    insta::assert_snapshot!("audit_entry_80x24", screen);
+    update(&mut s, key(KeyCode::Esc));
+    assert!(render(&s).contains("Audit log"));
     update(&mut s, key(KeyCode::Esc));
     assert!(s.overlay.is_none());
 }

@@ -63,11 +63,13 @@ pub enum Overlay {
         items: Vec<(String, String)>,
         selected: usize,
     },
-    /// The audit log as read back from its file (newest last).
+    /// The audit log as read back from its file (newest last); `scroll` is the selected
+    /// entry, shown in full when `open`.
     Audit {
         path: std::path::PathBuf,
         entries: Vec<crate::audit::AuditEntry>,
         scroll: u16,
+        open: bool,
     },
 }
 
@@ -1297,6 +1299,7 @@ fn on_action_done(state: &mut State, kind: Option<JobKind>, output: JobOutput) -
                 path,
                 entries,
                 scroll: n.saturating_sub(1),
+                open: false,
             });
         }
         JobOutput::Audited | JobOutput::Listed { .. } | JobOutput::Detail { .. } => {}
@@ -1382,6 +1385,23 @@ fn on_overlay_key(state: &mut State, overlay: Overlay, key: KeyEvent) -> Vec<Com
     match (overlay, action) {
         (_, Some(Action::Quit)) if key.code != KeyCode::Esc => {
             state.quit = true;
+        }
+        // One audit entry in full: Enter opens it, Esc (or Enter) goes back to the list.
+        (
+            Overlay::Audit {
+                path,
+                entries,
+                scroll,
+                open,
+            },
+            Some(a @ (Action::Open | Action::Close)),
+        ) if open || a == Action::Open => {
+            state.overlay = Some(Overlay::Audit {
+                open: !open && !entries.is_empty(),
+                path,
+                entries,
+                scroll,
+            });
         }
         (_, Some(Action::Close)) => {
             state.overlay = None;
@@ -1488,6 +1508,7 @@ fn on_overlay_key(state: &mut State, overlay: Overlay, key: KeyEvent) -> Vec<Com
                 path,
                 entries,
                 scroll,
+                open,
             },
             Some(
                 a @ (Action::Up
@@ -1512,6 +1533,7 @@ fn on_overlay_key(state: &mut State, overlay: Overlay, key: KeyEvent) -> Vec<Com
                 path,
                 entries,
                 scroll,
+                open,
             });
         }
         (Overlay::Menu { .. }, Some(a)) if MENU.iter().any(|(m, _)| *m == a) => {

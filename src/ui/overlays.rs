@@ -23,7 +23,14 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
             path,
             entries,
             scroll,
+            open: false,
         }) => audit(frame, area, theme, path, entries, *scroll),
+        Some(Overlay::Audit {
+            entries,
+            scroll,
+            open: true,
+            ..
+        }) => audit_entry(frame, area, theme, entries, *scroll),
         // Drawn last: it can sit over a dialog.
         Some(Overlay::Copy { .. }) => {}
     }
@@ -291,6 +298,58 @@ fn error(state: &State, frame: &mut Frame, area: Rect, theme: &Theme, index: usi
     );
 }
 
+/// One audit entry, every field in full (wrapped).
+fn audit_entry(
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+    entries: &[crate::audit::AuditEntry],
+    selected: u16,
+) {
+    let Some(e) = entries.get(selected as usize).or(entries.last()) else {
+        return;
+    };
+    let rect = popup(
+        area,
+        area.width.saturating_sub(4).min(100),
+        area.height.saturating_sub(4),
+    );
+    frame.render_widget(Clear, rect);
+    let block = frame_block(
+        "Audit entry",
+        "j/k previous/next · Esc or Enter back",
+        theme,
+    );
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let label_w = 9usize;
+    let value_w = (inner.width as usize).saturating_sub(label_w + 1).max(10);
+    let mut lines = Vec::new();
+    let ids = e.ids.join(", ");
+    for (label, value) in [
+        ("time", Some(e.time.as_str())),
+        ("account", Some(e.account.as_str())),
+        ("action", Some(e.action.as_str())),
+        ("family", e.family.as_deref()),
+        ("ids", Some(ids.as_str())),
+        ("reason", e.reason.as_deref()),
+        ("outcome", Some(e.outcome.as_str())),
+        ("detail", e.detail.as_deref()),
+    ] {
+        let Some(value) = value.filter(|v| !v.is_empty()) else {
+            continue;
+        };
+        for (n, chunk) in super::wrap_words(value, value_w).into_iter().enumerate() {
+            let head = if n == 0 { label } else { "" };
+            lines.push(Line::from(vec![
+                Span::styled(format!("{head:<label_w$} "), theme.muted),
+                Span::raw(chunk),
+            ]));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
 fn audit(
     frame: &mut Frame,
     area: Rect,
@@ -305,7 +364,10 @@ fn audit(
         area.height.saturating_sub(4),
     );
     frame.render_widget(Clear, rect);
-    let footer = format!("{} · j/k move · L or Esc close", path.display());
+    let footer = format!(
+        "{} · j/k move · Enter full entry · L or Esc close",
+        path.display()
+    );
     let block = frame_block("Audit log", &footer, theme);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
