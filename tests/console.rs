@@ -581,6 +581,16 @@ fn every_dialog_at_80x24() {
             .any(|l| l.contains(&format!("points to   {target}"))),
         "{wide}"
     );
+    // The copy picker widens the same way.
+    update(&mut s, key(KeyCode::Char('y')));
+    let wide = render(&s);
+    assert!(
+        wide.lines()
+            .any(|l| l.contains("CNAME target") && l.contains(target)),
+        "{wide}"
+    );
+    update(&mut s, key(KeyCode::Esc));
+    assert!(s.overlay.is_none() && s.dialog.is_some());
     update(&mut s, Msg::Resize(80, 24));
     // `y` offers the records for copying, over the dialog; a number copies one.
     update(&mut s, key(KeyCode::Char('y')));

@@ -503,6 +503,22 @@ impl State {
             }
             DialogKind::Replace => {
                 let t = match single() {
+                    // SCM replaces issued certificates only (code -130 otherwise): say so
+                    // before a key is made for nothing.
+                    Ok(t)
+                        if matches!(t.family, Family::Ssl | Family::Device)
+                            && t.status != CertStatus::Issued =>
+                    {
+                        refuse(
+                            self,
+                            format!(
+                                "only issued certificates can be replaced: {} is {}",
+                                t.cn,
+                                t.status.label()
+                            ),
+                        );
+                        return cmds;
+                    }
                     Ok(t) if matches!(t.family, Family::Ssl | Family::Device) => t,
                     Ok(t) => {
                         refuse(

@@ -326,11 +326,21 @@ impl State {
     ) {
         match (scope, output) {
             (Scope::Domains(a), ActionOutput::Domains(rows)) => {
+                // The selection follows its domain across the reload, not its row number.
+                let keep = self.selected_domain(a).map(|d| d.id);
                 let v = self.domains.entry(a).or_default();
                 v.rows = rows;
                 v.loading = false;
                 v.loaded = true;
                 v.sel = v.sel.min(v.rows.len().saturating_sub(1));
+                if let Some(id) = keep {
+                    let visible = self.domain_rows(a);
+                    if let Some(v) = self.domains.get_mut(&a)
+                        && let Some(p) = visible.iter().position(|&i| v.rows[i].id == id)
+                    {
+                        v.sel = p;
+                    }
+                }
                 self.sort_scope(scope);
             }
             (Scope::Domains(a), ActionOutput::Organizations(orgs)) => {
@@ -345,16 +355,28 @@ impl State {
                 self.sort_scope(scope);
             }
             (Scope::Dcv(a), ActionOutput::DcvList(rows)) => {
+                // The selection follows its domain across the reload, not its row number.
+                let keep = self.selected_validation(a).map(|d| d.domain.clone());
                 let v = self.dcv_views.entry(a).or_default();
                 v.rows = rows;
                 v.loading = false;
                 v.loaded = true;
                 v.sel = v.sel.min(v.rows.len().saturating_sub(1));
+                if let Some(name) = keep {
+                    let visible = self.dcv_rows(a);
+                    if let Some(v) = self.dcv_views.get_mut(&a)
+                        && let Some(p) = visible.iter().position(|&i| v.rows[i].domain == name)
+                    {
+                        v.sel = p;
+                    }
+                }
                 self.sort_scope(scope);
             }
             (Scope::Dcv(a), ActionOutput::DcvState(st)) => {
                 let domain = match request {
-                    ActionRequest::DcvStatus { domain } => domain.clone(),
+                    ActionRequest::DcvStatus { domain }
+                    | ActionRequest::DcvStart { domain, .. }
+                    | ActionRequest::DcvSubmit { domain, .. } => domain.clone(),
                     _ => self
                         .selected_validation(a)
                         .map(|d| d.domain.clone())

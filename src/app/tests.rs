@@ -2093,6 +2093,48 @@ fn dcv_names(s: &State) -> Vec<String> {
 }
 
 #[test]
+fn a_reloaded_dcv_list_keeps_the_selection_on_its_domain() {
+    let mut s = dcv_state();
+    // sorted by expiry: acme-shop (12-01), zeta (12-20), kestrel-labs (2027-01-05)
+    update(&mut s, ch('G'));
+    assert_eq!(
+        s.selected_validation(0).unwrap().domain,
+        "kestrel-labs.example"
+    );
+    // The reload (after a submit, say) brings the rows in server order, and kestrel-labs
+    // now validated with an earlier expiry: it sorts first.
+    let rows = [
+        ("zeta.example", "2026-12-20"),
+        ("kestrel-labs.example", "2026-11-30"),
+        ("acme-shop.example", "2026-12-01"),
+    ]
+    .iter()
+    .map(|(d, e)| DomainValidation {
+        domain: d.to_string(),
+        status: "NOT_VALIDATED".into(),
+        expires: Some(e.to_string()),
+        ..Default::default()
+    })
+    .collect();
+    s.scope_data(
+        Scope::Dcv(0),
+        &ActionRequest::DcvList {
+            filter: Default::default(),
+        },
+        ActionOutput::DcvList(rows),
+    );
+    assert_eq!(
+        dcv_names(&s),
+        ["kestrel-labs.example", "acme-shop.example", "zeta.example"]
+    );
+    assert_eq!(
+        s.selected_validation(0).unwrap().domain,
+        "kestrel-labs.example",
+        "the next v or Enter acts on the same domain"
+    );
+}
+
+#[test]
 fn s_sorts_the_dcv_view_for_real() {
     let mut s = dcv_state();
     // the list sort (expiry) applies on load
@@ -2292,4 +2334,19 @@ fn a_list_row_without_a_profile_keeps_the_profile_a_detail_brought() {
         }),
     );
     assert_eq!(s.certs[0].profile.as_deref(), Some("Sectigo S/MIME"));
+}
+
+#[test]
+fn replace_is_refused_up_front_for_a_certificate_that_is_not_issued() {
+    let mut s = state_with(6);
+    typed(&mut s, "/host0005");
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(s.selected_cert().unwrap().1.status, CertStatus::Requested);
+    let cmds = update(&mut s, ch('u'));
+    assert!(cmds.is_empty() && s.dialog.is_none(), "{cmds:?}");
+    let (msg, _) = s.status.clone().unwrap();
+    assert!(
+        msg.contains("only issued certificates can be replaced") && msg.contains("Requested"),
+        "{msg}"
+    );
 }

@@ -73,14 +73,21 @@ pub fn copy(
     items: &[(String, String)],
     selected: usize,
 ) {
-    let w = area.width.saturating_sub(4).min(76);
-    let inner = w.saturating_sub(2) as usize;
     let label_w = items
         .iter()
         .map(|(l, _)| l.chars().count())
         .max()
         .unwrap_or(0)
         .min(22);
+    // As wide as the longest value needs (so a DCV record shows whole), within the screen:
+    // " N label  value" plus the borders.
+    let longest = items
+        .iter()
+        .map(|(_, v)| v.lines().next().unwrap_or_default().chars().count() + label_w + 7)
+        .max()
+        .unwrap_or(0) as u16;
+    let w = area.width.saturating_sub(4).min(longest.max(76));
+    let inner = w.saturating_sub(2) as usize;
     let lines: Vec<Line> = items
         .iter()
         .enumerate()
