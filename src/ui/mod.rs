@@ -157,6 +157,10 @@ fn draw_title(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
     // The organizations list is always by name.
     let sort = match state.scope() {
         Scope::Orgs(_) => "sort: name".to_string(),
+        // The domain views sort by domain name where the list sorts by CN.
+        Scope::Domains(_) | Scope::Dcv(_) if state.sort == crate::app::SortKey::CommonName => {
+            "sort: name".to_string()
+        }
         _ => format!("sort: {}", state.sort.label()),
     };
     let filter = (!state.filter_text().is_empty() && !state.filter_editing)
