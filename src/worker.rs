@@ -66,6 +66,19 @@ pub enum Command {
     Audit { job: JobId, entry: AuditEntry },
     /// Read the audit log back, for the audit viewer.
     ReadAudit { job: JobId },
+    /// Check a form's files before its confirmation: a file to be written must not exist yet
+    /// (and its folder must), a file to be read must be there.
+    CheckFiles { job: JobId, checks: Vec<FileCheck> },
+}
+
+/// One file a form names, and what it must be.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileCheck {
+    /// The form field that names it (where a problem is shown).
+    pub field: &'static str,
+    pub path: PathBuf,
+    /// True: it will be written, so it must be new. False: it will be read.
+    pub new: bool,
 }
 
 impl Command {
@@ -77,7 +90,8 @@ impl Command {
             | Command::Enroll { job, .. }
             | Command::Collect { job, .. }
             | Command::Audit { job, .. }
-            | Command::ReadAudit { job } => *job,
+            | Command::ReadAudit { job }
+            | Command::CheckFiles { job, .. } => *job,
         }
     }
 }
@@ -254,6 +268,10 @@ pub enum JobOutput {
     },
     Audited,
     /// The audit log's entries (oldest first) and its path.
+    /// The problems `Command::CheckFiles` found, as (field, message).
+    FilesChecked {
+        problems: Vec<(&'static str, String)>,
+    },
     AuditLog {
         path: PathBuf,
         entries: Vec<AuditEntry>,
@@ -454,6 +472,13 @@ async fn run(
             })?;
             Ok(JobOutput::Audited)
         }
+        Command::CheckFiles { checks, .. } => {
+            let checks = checks.clone();
+            let problems = tokio::task::spawn_blocking(move || check_files(&checks))
+                .await
+                .map_err(|e| local("certdeck", "check the files", format!("{e}")))?;
+            Ok(JobOutput::FilesChecked { problems })
+        }
         Command::ReadAudit { .. } => {
             let Some(log) = ctx.audit.clone() else {
                 return Err(no_audit_log("certdeck", "read the audit log"));
@@ -467,6 +492,34 @@ async fn run(
             Ok(JobOutput::AuditLog { path, entries })
         }
     }
+}
+
+/// The problems with a form's files, as (field, message); empty when all is well. The same
+/// checks run again when the files are really written or read.
+pub fn check_files(checks: &[FileCheck]) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    for c in checks {
+        let path = match files::expand_path(&c.path) {
+            Ok(p) => p,
+            Err(e) => {
+                out.push((c.field, e.to_string()));
+                continue;
+            }
+        };
+        let problem = if c.new {
+            files::check_new_path(&path).err().map(|e| e.to_string())
+        } else {
+            match std::fs::File::open(&path) {
+                Ok(f) if f.metadata().is_ok_and(|m| m.is_file()) => None,
+                Ok(_) => Some(format!("{} is not a file", path.display())),
+                Err(e) => Some(format!("cannot read {}: {e}", path.display())),
+            }
+        };
+        if let Some(p) = problem {
+            out.push((c.field, p));
+        }
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------------------------

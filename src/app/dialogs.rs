@@ -901,7 +901,14 @@ impl State {
         let mut cmds = Vec::new();
         match ev {
             FormEvent::None => {}
-            FormEvent::Changed(field) => on_change(&mut d, field),
+            FormEvent::Changed(field) => {
+                if self.file_check.take().is_some() {
+                    // Edited while its files were being checked: that answer is stale.
+                    d.form.ready = true;
+                    d.form.note = None;
+                }
+                on_change(&mut d, field)
+            }
             FormEvent::Cancel => {
                 // Views (DCV) just close; forms that would send something say nothing was.
                 if !matches!(
@@ -917,7 +924,64 @@ impl State {
                 validate(&mut d, self);
                 if d.form.has_errors() || d.form.note.is_some() {
                     d.form.focus = first_error(&d.form);
-                } else if d.form.confirm {
+                } else if let checks @ [_, ..] = file_checks(&d).as_slice() {
+                    // The files first (in the worker: update does no I/O); the answer
+                    // continues to the confirmation or shows the problem on its field.
+                    let job = self.new_job(JobKind::FileCheck, "check the files".into());
+                    self.file_check = Some(job);
+                    d.form.ready = false;
+                    d.form.note = Some("checking the files…".into());
+                    cmds.push(Command::CheckFiles {
+                        job,
+                        checks: checks.to_vec(),
+                    });
+                } else {
+                    return self.proceed(d);
+                }
+            }
+            FormEvent::Confirmed => {
+                let cmds = self.submit(&d);
+                self.remember_form(&d, &cmds);
+                return cmds;
+            }
+        }
+        self.dialog = Some(d);
+        cmds
+    }
+
+    /// The files of the open form were checked (`job`): show the problems on their fields,
+    /// or go on to the confirmation.
+    pub(super) fn files_checked(
+        &mut self,
+        job: crate::worker::JobId,
+        problems: Vec<(&'static str, String)>,
+    ) -> Vec<Command> {
+        if self.file_check != Some(job) {
+            return vec![];
+        }
+        self.file_check = None;
+        let Some(mut d) = self.dialog.take() else {
+            return vec![];
+        };
+        d.form.ready = true;
+        d.form.note = None;
+        if problems.is_empty() {
+            return self.proceed(d);
+        }
+        for (field, message) in problems {
+            d.form.set_error(field, message);
+        }
+        d.form.focus = first_error(&d.form);
+        self.dialog = Some(d);
+        vec![]
+    }
+
+    /// A checked form goes on: to its confirmation, or it is sent.
+    fn proceed(&mut self, mut d: Dialog) -> Vec<Command> {
+        let mut cmds = Vec::new();
+        {
+            {
+                if d.form.confirm {
                     let summary = summary(&d);
                     d.form.to_confirm(summary);
                 } else if matches!(d.purpose, Purpose::DcvDomain { done: true, .. }) {
@@ -942,11 +1006,6 @@ impl State {
                     d.form.ready = false;
                     d.form.note = Some("asking SCM…".into());
                 }
-            }
-            FormEvent::Confirmed => {
-                let cmds = self.submit(&d);
-                self.remember_form(&d, &cmds);
-                return cmds;
             }
         }
         self.dialog = Some(d);
@@ -1386,6 +1445,30 @@ fn is_txt(i: &crate::provider::actions::DcvInstruction) -> bool {
             && i.host
                 .as_deref()
                 .is_some_and(|h| h.starts_with("_pki-validation.")))
+}
+
+/// The files a form will write or read, to check before its confirmation.
+fn file_checks(d: &Dialog) -> Vec<crate::worker::FileCheck> {
+    use crate::worker::FileCheck;
+    let f = &d.form;
+    let check = |field: &'static str, new: bool| {
+        f.field(field).map(|_| FileCheck {
+            field,
+            path: PathBuf::from(f.value(field)),
+            new,
+        })
+    };
+    match &d.purpose {
+        Purpose::Enroll { .. } | Purpose::Replace(_) => {
+            if f.value("key") == "CSR from a file" {
+                check("csr_path", false).into_iter().collect()
+            } else {
+                check("key_path", true).into_iter().collect()
+            }
+        }
+        Purpose::Collect { .. } => check("path", true).into_iter().collect(),
+        _ => vec![],
+    }
 }
 
 /// The values of a DCV view worth copying (to paste into a DNS console, say).

@@ -239,6 +239,8 @@ pub enum JobKind {
     Enroll,
     /// Data an open dialog is waiting for.
     DialogData,
+    /// The files a form names, checked before its confirmation.
+    FileCheck,
     Audit,
     /// Data of a domain view.
     Scope(Scope),
@@ -377,6 +379,8 @@ pub struct State {
     /// Certificates being watched after an approval until they leave Approved/Applied:
     /// cert index → time of the next refresh (Unix seconds).
     pub watch: HashMap<usize, Watch>,
+    /// The file check the open form waits for before its confirmation.
+    pub file_check: Option<JobId>,
     /// Text for the terminal's clipboard (OSC 52), taken by the main loop after `update`.
     pub clipboard: Option<String>,
     /// Requests to watch as soon as their first detail arrives (new S/MIME requests, which
@@ -480,6 +484,7 @@ impl State {
             watch: HashMap::new(),
             watch_new: HashSet::new(),
             clipboard: None,
+            file_check: None,
             pending: 0,
             resubmit: HashMap::new(),
             batches: HashMap::new(),
@@ -935,6 +940,9 @@ fn on_worker(state: &mut State, ev: WorkerEvent) -> Vec<Command> {
             let batch = state.batch_of.remove(&job);
             let form = state.resubmit.remove(&job);
             let ok = result.is_ok();
+            if let Ok(JobOutput::FilesChecked { problems }) = &result {
+                return state.files_checked(job, problems.clone());
+            }
             let cmds = on_done(state, kind, result, form);
             if let Some(b) = batch {
                 state.batch_step(b, ok);
@@ -1064,6 +1072,13 @@ fn on_done(
                             state.details.insert(cert, DetailState::Failed(err.clone()));
                         }
                         Some(JobKind::DialogData) => state.dialog_data_failed(short_error(&err)),
+                        Some(JobKind::FileCheck) => {
+                            state.file_check = None;
+                            if let Some(d) = state.dialog.as_mut() {
+                                d.form.ready = true;
+                                d.form.note = Some(short_error(&err));
+                            }
+                        }
                         Some(JobKind::Scope(scope)) => state.scope_failed(scope),
                         Some(JobKind::Action { .. } | JobKind::Enroll | JobKind::Audit) | None => {}
                     }
@@ -1302,7 +1317,10 @@ fn on_action_done(state: &mut State, kind: Option<JobKind>, output: JobOutput) -
                 open: false,
             });
         }
-        JobOutput::Audited | JobOutput::Listed { .. } | JobOutput::Detail { .. } => {}
+        JobOutput::Audited
+        | JobOutput::Listed { .. }
+        | JobOutput::Detail { .. }
+        | JobOutput::FilesChecked { .. } => {}
     }
     cmds
 }

@@ -543,6 +543,26 @@ fn tab(s: &mut State, n: usize) {
 }
 
 /// Move from the edit stage to OK and press it (validation), then confirm if asked.
+/// Play the worker for file checks: every file is fine. Other commands pass through.
+fn files_fine(s: &mut State, cmds: Vec<Command>) -> Vec<Command> {
+    let mut out = Vec::new();
+    for c in cmds {
+        if let Command::CheckFiles { job, .. } = c {
+            let next = update(
+                s,
+                Msg::Worker(WorkerEvent::Done {
+                    job,
+                    result: Ok(JobOutput::FilesChecked { problems: vec![] }),
+                }),
+            );
+            out.extend(files_fine(s, next));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn ok_and_confirm(s: &mut State) -> Vec<Command> {
     let mut cmds = Vec::new();
     // Shift-Tab from the first field reaches OK (fields … Cancel OK wraps).
@@ -553,7 +573,8 @@ fn ok_and_confirm(s: &mut State) -> Vec<Command> {
     {
         update(s, key(KeyCode::BackTab));
     }
-    cmds.extend(update(s, key(KeyCode::Enter)));
+    let sent = update(s, key(KeyCode::Enter));
+    cmds.extend(files_fine(s, sent));
     if s.dialog
         .as_ref()
         .is_some_and(|d| d.form.stage == form::Stage::Confirm)
@@ -1343,7 +1364,18 @@ fn the_smime_dialog_says_what_is_wrong_and_sends_a_client_spec() {
         {
             update(&mut s, key(KeyCode::Tab));
         }
-        assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
+        // The key file is checked first (the worker answers), then the confirmation.
+        let check = update(&mut s, key(KeyCode::Enter));
+        let [Command::CheckFiles { checks, .. }] = check.as_slice() else {
+            panic!("{check:?}")
+        };
+        assert_eq!(checks.len(), 1);
+        assert_eq!(
+            (checks[0].field, checks[0].new),
+            ("key_path", true),
+            "{checks:?}"
+        );
+        assert!(files_fine(&mut s, check).is_empty());
         let d = s.dialog.as_ref().unwrap();
         assert_eq!(d.form.stage, form::Stage::Confirm);
         assert_eq!(d.form.focus, form::Focus::Cancel);
@@ -2349,4 +2381,90 @@ fn replace_is_refused_up_front_for_a_certificate_that_is_not_issued() {
         msg.contains("only issued certificates can be replaced") && msg.contains("Requested"),
         "{msg}"
     );
+}
+
+#[test]
+fn a_key_file_that_exists_is_reported_on_its_field_before_the_confirmation() {
+    let mut s = state_with(10);
+    select_id(&mut s, "3");
+    update(&mut s, ch('u'));
+    typed(&mut s, "rotation");
+    while s
+        .dialog
+        .as_ref()
+        .is_some_and(|d| d.form.focus != form::Focus::Ok)
+    {
+        update(&mut s, key(KeyCode::BackTab));
+    }
+    let check = update(&mut s, key(KeyCode::Enter));
+    let [Command::CheckFiles { job, checks }] = check.as_slice() else {
+        panic!("{check:?}")
+    };
+    assert_eq!(checks[0].field, "key_path");
+    {
+        let d = s.dialog.as_ref().unwrap();
+        assert!(!d.form.ready, "OK waits for the check");
+        assert_eq!(d.form.note.as_deref(), Some("checking the files…"));
+    }
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Done {
+            job: *job,
+            result: Ok(JobOutput::FilesChecked {
+                problems: vec![(
+                    "key_path",
+                    "./x.key already exists; choose another name".into(),
+                )],
+            }),
+        }),
+    );
+    let d = s.dialog.as_ref().unwrap();
+    assert_eq!(
+        d.form.stage,
+        form::Stage::Edit,
+        "no confirmation with a bad file"
+    );
+    assert!(d.form.ready && d.form.note.is_none());
+    assert_eq!(
+        d.form
+            .field("key_path")
+            .and_then(|f| f.error.clone())
+            .as_deref(),
+        Some("./x.key already exists; choose another name")
+    );
+    assert_eq!(d.form.value("reason"), "rotation", "nothing typed is lost");
+}
+
+#[test]
+fn the_worker_checks_new_and_existing_files() {
+    use crate::worker::{FileCheck, check_files};
+    let dir = tempfile::tempdir().unwrap();
+    let there = dir.path().join("there.pem");
+    std::fs::write(&there, "x").unwrap();
+    let problems = check_files(&[
+        FileCheck {
+            field: "key_path",
+            path: there.clone(),
+            new: true,
+        },
+        FileCheck {
+            field: "csr_path",
+            path: dir.path().join("missing.csr"),
+            new: false,
+        },
+        FileCheck {
+            field: "path",
+            path: dir.path().join("new.pem"),
+            new: true,
+        },
+        FileCheck {
+            field: "csr2",
+            path: there,
+            new: false,
+        },
+    ]);
+    let fields: Vec<&str> = problems.iter().map(|(f, _)| *f).collect();
+    assert_eq!(fields, ["key_path", "csr_path"], "{problems:?}");
+    assert!(problems[0].1.contains("already exists"), "{problems:?}");
+    assert!(problems[1].1.contains("missing.csr"), "{problems:?}");
 }
