@@ -978,37 +978,32 @@ impl State {
 
     /// A checked form goes on: to its confirmation, or it is sent.
     fn proceed(&mut self, mut d: Dialog) -> Vec<Command> {
-        let mut cmds = Vec::new();
-        {
-            {
-                if d.form.confirm {
-                    let summary = summary(&d);
-                    d.form.to_confirm(summary);
-                } else if matches!(d.purpose, Purpose::DcvDomain { done: true, .. }) {
-                    // The TXT record is shown; OK just closes.
-                    return cmds;
-                } else {
-                    cmds = self.submit(&d);
-                    self.remember_form(&d, &cmds);
-                    let stays_open = match &d.purpose {
-                        Purpose::Dcv { .. } => true,
-                        // Start shows what to publish; a TXT submit shows the record.
-                        Purpose::DcvDomain { started, .. } => {
-                            let method = d.form.value("method");
-                            (!*started && !submits_directly(&method))
-                                || method == DcvMethod::Txt.label()
-                        }
-                        _ => false,
-                    };
-                    if !stays_open {
-                        return cmds;
-                    }
-                    d.form.ready = false;
-                    d.form.note = Some("asking SCM…".into());
-                }
-            }
+        if d.form.confirm {
+            let summary = summary(&d);
+            d.form.to_confirm(summary);
+            self.dialog = Some(d);
+            return vec![];
         }
-        self.dialog = Some(d);
+        if matches!(d.purpose, Purpose::DcvDomain { done: true, .. }) {
+            // The TXT record is shown; OK just closes.
+            return vec![];
+        }
+        let cmds = self.submit(&d);
+        self.remember_form(&d, &cmds);
+        let stays_open = match &d.purpose {
+            Purpose::Dcv { .. } => true,
+            // Start shows what to publish; a TXT submit shows the record.
+            Purpose::DcvDomain { started, .. } => {
+                let method = d.form.value("method");
+                (!*started && !submits_directly(&method)) || method == DcvMethod::Txt.label()
+            }
+            _ => false,
+        };
+        if stays_open {
+            d.form.ready = false;
+            d.form.note = Some("asking SCM…".into());
+            self.dialog = Some(d);
+        }
         cmds
     }
 

@@ -1025,81 +1025,77 @@ fn on_done(
     result: Result<JobOutput, ProviderError>,
     form: Option<dialogs::Dialog>,
 ) -> Vec<Command> {
-    {
+    match result {
+        Ok(JobOutput::Listed {
+            account, family, ..
+        }) => state.finish_list(account, family, None),
+        Ok(JobOutput::Detail { cert, view, .. }) => {
+            let key = (cert.account, cert.family, cert.id.clone());
+            let new = !state.index.contains_key(&key);
+            state.upsert(vec![cert]);
+            if let Some(&i) = state.index.get(&key) {
+                if new {
+                    // A certificate new to the list (enrolled or renewed here).
+                    state.mark_seen(i);
+                }
+                state.details.insert(i, DetailState::Loaded(view));
+                if state.watch_new.remove(&key) {
+                    state.watch.insert(i, Watch::new(state.now));
+                }
+            }
+        }
+        Ok(other) => return on_action_done(state, kind, other),
+        Err(err)
+            if (matches!(err.kind, ErrorKind::Local | ErrorKind::Rejected)
+                || state
+                    .dialog
+                    .as_ref()
+                    .zip(form.as_ref())
+                    .is_some_and(|(cur, d)| cur.purpose == d.purpose))
+                && form.clone().is_some_and(|d| state.reopen_form(d, &err)) =>
         {
-            match result {
-                Ok(JobOutput::Listed {
-                    account, family, ..
-                }) => state.finish_list(account, family, None),
-                Ok(JobOutput::Detail { cert, view, .. }) => {
-                    let key = (cert.account, cert.family, cert.id.clone());
-                    let new = !state.index.contains_key(&key);
-                    state.upsert(vec![cert]);
-                    if let Some(&i) = state.index.get(&key) {
-                        if new {
-                            // A certificate new to the list (enrolled or renewed here).
-                            state.mark_seen(i);
-                        }
-                        state.details.insert(i, DetailState::Loaded(view));
-                        if state.watch_new.remove(&key) {
-                            state.watch.insert(i, Watch::new(state.now));
-                        }
+            state.set_status(
+                format!("not done: {} — the form is open again", short_error(&err)),
+                Severity::Error,
+            );
+            state.push_error(err, false);
+        }
+        Err(err) => {
+            match kind {
+                Some(JobKind::List { account, family }) => {
+                    state.finish_list(account, family, Some(short_error(&err)))
+                }
+                Some(JobKind::Detail { cert }) => {
+                    state.watch.remove(&cert);
+                    state.details.insert(cert, DetailState::Failed(err.clone()));
+                }
+                Some(JobKind::DialogData) => state.dialog_data_failed(short_error(&err)),
+                Some(JobKind::FileCheck) => {
+                    state.file_check = None;
+                    if let Some(d) = state.dialog.as_mut() {
+                        d.form.ready = true;
+                        d.form.note = Some(short_error(&err));
                     }
                 }
-                Ok(other) => return on_action_done(state, kind, other),
-                Err(err)
-                    if (matches!(err.kind, ErrorKind::Local | ErrorKind::Rejected)
-                        || state
-                            .dialog
-                            .as_ref()
-                            .zip(form.as_ref())
-                            .is_some_and(|(cur, d)| cur.purpose == d.purpose))
-                        && form.clone().is_some_and(|d| state.reopen_form(d, &err)) =>
-                {
+                Some(JobKind::Scope(scope)) => state.scope_failed(scope),
+                Some(JobKind::Action { .. } | JobKind::Enroll | JobKind::Audit) | None => {}
+            }
+            match err.kind {
+                // "Not issued yet" is a state, not a failure: say so, no popup.
+                ErrorKind::NotReady => {
                     state.set_status(
-                        format!("not done: {} — the form is open again", short_error(&err)),
-                        Severity::Error,
+                        format!("not issued yet — {}", short_error(&err)),
+                        Severity::Warning,
                     );
                     state.push_error(err, false);
                 }
-                Err(err) => {
-                    match kind {
-                        Some(JobKind::List { account, family }) => {
-                            state.finish_list(account, family, Some(short_error(&err)))
-                        }
-                        Some(JobKind::Detail { cert }) => {
-                            state.watch.remove(&cert);
-                            state.details.insert(cert, DetailState::Failed(err.clone()));
-                        }
-                        Some(JobKind::DialogData) => state.dialog_data_failed(short_error(&err)),
-                        Some(JobKind::FileCheck) => {
-                            state.file_check = None;
-                            if let Some(d) = state.dialog.as_mut() {
-                                d.form.ready = true;
-                                d.form.note = Some(short_error(&err));
-                            }
-                        }
-                        Some(JobKind::Scope(scope)) => state.scope_failed(scope),
-                        Some(JobKind::Action { .. } | JobKind::Enroll | JobKind::Audit) | None => {}
-                    }
-                    match err.kind {
-                        // "Not issued yet" is a state, not a failure: say so, no popup.
-                        ErrorKind::NotReady => {
-                            state.set_status(
-                                format!("not issued yet — {}", short_error(&err)),
-                                Severity::Warning,
-                            );
-                            state.push_error(err, false);
-                        }
-                        ErrorKind::Unsupported => {
-                            state.set_status(short_error(&err), Severity::Error);
-                            state.push_error(err, false);
-                        }
-                        _ => {
-                            state.set_status(short_error(&err), Severity::Error);
-                            state.push_error(err, true);
-                        }
-                    }
+                ErrorKind::Unsupported => {
+                    state.set_status(short_error(&err), Severity::Error);
+                    state.push_error(err, false);
+                }
+                _ => {
+                    state.set_status(short_error(&err), Severity::Error);
+                    state.push_error(err, true);
                 }
             }
         }
