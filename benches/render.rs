@@ -65,6 +65,7 @@ fn big_state(width: u16, height: u16) -> State {
         })
         .collect();
     update(&mut s, Msg::Worker(WorkerEvent::Rows { job: 0, rows }));
+    s.settle();
     assert_eq!(s.view.len(), N as usize);
     s
 }

@@ -1,6 +1,6 @@
 //! The terminal loop: it only reads events, calls `update`, sends commands and draws.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, EventStream};
 use futures::StreamExt;
@@ -10,6 +10,68 @@ use tokio::sync::mpsc;
 use crate::app::{self, Msg, State};
 use crate::ui;
 use crate::worker::{Command, WorkerEvent};
+
+/// How often a screen changed only by arriving data is drawn again: rows of a large load
+/// arrive in hundreds of batches a second, and settling the list and drawing it once per
+/// frame instead of once per batch keeps the load linear. Keys are drawn at once.
+pub const FRAME: Duration = Duration::from_millis(33);
+
+/// When to draw: at once after a key (or a resize or paste), at most every [`FRAME`] while
+/// only worker events and ticks changed the state.
+#[derive(Debug)]
+pub struct Pacer {
+    last_draw: Option<Instant>,
+    dirty: bool,
+    urgent: bool,
+}
+
+impl Default for Pacer {
+    fn default() -> Self {
+        Pacer::new()
+    }
+}
+
+impl Pacer {
+    pub fn new() -> Pacer {
+        Pacer {
+            last_draw: None,
+            dirty: true,
+            urgent: true,
+        }
+    }
+
+    /// A message was applied.
+    pub fn note(&mut self, msg: &Msg) {
+        self.dirty = true;
+        if matches!(msg, Msg::Key(_) | Msg::Paste(_) | Msg::Resize(..)) {
+            self.urgent = true;
+        }
+    }
+
+    /// Whether to draw now.
+    pub fn due(&self, now: Instant) -> bool {
+        self.dirty
+            && (self.urgent
+                || self
+                    .last_draw
+                    .is_none_or(|t| now.duration_since(t) >= FRAME))
+    }
+
+    /// When the pending (non-urgent) frame is due, if one is pending.
+    pub fn deadline(&self) -> Option<Instant> {
+        if !self.dirty {
+            return None;
+        }
+        Some(self.last_draw.map_or_else(Instant::now, |t| t + FRAME))
+    }
+
+    /// A frame was drawn.
+    pub fn drawn(&mut self, now: Instant) {
+        self.last_draw = Some(now);
+        self.dirty = false;
+        self.urgent = false;
+    }
+}
 
 /// Unix seconds now (the only clock read; `update` gets time through `Msg::Tick`).
 pub fn now() -> i64 {
@@ -63,16 +125,18 @@ async fn event_loop(
     let mut events = EventStream::new();
     let mut spinner = tokio::time::interval(Duration::from_millis(120));
     let mut clock = tokio::time::interval(Duration::from_secs(30));
-    let mut dirty = true;
+    let mut pacer = Pacer::new();
     // A hang-up (closed SSH session) or a kill asks for a clean exit: the terminal is given
     // back and temp dirs (demo mode) are removed.
     let mut hangup = signal(SignalKind::hangup())?;
     let mut terminate = signal(SignalKind::terminate())?;
     while !state.quit {
-        if dirty {
+        if pacer.due(Instant::now()) {
+            state.settle();
             terminal.draw(|f| ui::draw(&state, f))?;
-            dirty = false;
+            pacer.drawn(Instant::now());
         }
+        let frame_due = pacer.deadline();
         let mut msgs = Vec::new();
         tokio::select! {
             ev = events.next() => match ev {
@@ -94,6 +158,9 @@ async fn event_loop(
             },
             _ = spinner.tick(), if state.wants_ticks() => msgs.push(Msg::Tick(now())),
             _ = clock.tick() => msgs.push(Msg::Tick(now())),
+            // A frame held back while data streams in.
+            _ = tokio::time::sleep_until(frame_due.unwrap_or_else(Instant::now).into()),
+                if frame_due.is_some() => {}
             _ = hangup.recv() => {
                 tracing::info!("hang-up: closing");
 
@@ -105,10 +172,10 @@ async fn event_loop(
             }
         }
         for msg in msgs {
+            pacer.note(&msg);
             for cmd in app::update(&mut state, msg) {
                 let _ = cmd_tx.send(cmd);
             }
-            dirty = true;
         }
         if let Some(text) = state.clipboard.take() {
             // OSC 52: the terminal (through SSH and tmux) puts it on the local clipboard.

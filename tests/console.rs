@@ -102,6 +102,7 @@ fn loaded(size: (u16, u16)) -> State {
             }),
         );
         update(&mut s, Msg::Worker(WorkerEvent::Rows { job: *job, rows }));
+        s.settle();
         update(
             &mut s,
             Msg::Worker(WorkerEvent::Done {
@@ -179,6 +180,7 @@ fn main_screen_while_loading_shows_progress() {
                 rows: rows().into_iter().filter(|r| r.account == 0).collect(),
             }),
         );
+        s.settle();
         update(
             &mut s,
             Msg::Worker(WorkerEvent::Progress {
@@ -1008,6 +1010,7 @@ fn families_console() -> State {
             .collect();
         let n = rows.len();
         update(&mut s, Msg::Worker(WorkerEvent::Rows { job: *job, rows }));
+        s.settle();
         update(
             &mut s,
             Msg::Worker(WorkerEvent::Done {
@@ -1246,6 +1249,7 @@ fn one_certificate_is_one_cert() {
             }],
         }),
     );
+    s.settle();
     update(
         &mut s,
         Msg::Worker(WorkerEvent::Done {
@@ -1321,6 +1325,7 @@ fn with_long_names(size: (u16, u16)) -> State {
             rows: vec![long],
         }),
     );
+    s.settle();
     s
 }
 
@@ -1376,6 +1381,7 @@ fn the_list_gives_the_common_name_the_room_there_is() {
                 .collect(),
         }),
     );
+    s.settle();
     let screen = render(&s);
     assert!(!screen.contains("Account "), "{screen}");
     assert!(screen.contains("intranet.corp.example.test"), "{screen}");

@@ -355,8 +355,14 @@ pub struct State {
     /// Per certificate (parallel to `certs`): the generation of its family's load that last
     /// delivered it.
     seen: Vec<u32>,
-    /// All cert indices in sort order.
+    /// All cert indices in sort order (but for the queued ones).
     sorted: Vec<u32>,
+    /// Rows added since the last `settle`, not yet in `sorted` or `view`.
+    fresh: Vec<u32>,
+    /// Known rows whose sort or filter fields changed since the last `settle`.
+    moved: Vec<u32>,
+    /// Per certificate: whether it is in `fresh` or `moved`.
+    queued: Vec<bool>,
     /// The visible rows: `sorted` filtered by account and filter text.
     pub view: Vec<u32>,
     /// Selected position in `view`, and the first row drawn.
@@ -458,6 +464,9 @@ impl State {
             haystack: Vec::new(),
             seen: Vec::new(),
             sorted: Vec::new(),
+            fresh: Vec::new(),
+            moved: Vec::new(),
+            queued: Vec::new(),
             view: Vec::new(),
             sel: 0,
             list_offset: 0,
@@ -707,7 +716,13 @@ impl State {
             self.seen[i] = f.generation;
             f.loaded += 1;
         }
-        self.hidden.remove(&i);
+        if self.hidden.remove(&i) {
+            // Back in the list (a refresh found it again).
+            if self.counts_as_pending(&self.certs[i], i) {
+                self.pending += 1;
+            }
+            self.requeue(i);
+        }
     }
 
     fn push_error(&mut self, error: ProviderError, popup: bool) {
@@ -738,49 +753,196 @@ impl State {
 
     // ---- list maintenance -------------------------------------------------------------
 
-    fn upsert(&mut self, rows: Vec<Cert>) {
+    /// Apply rows from a load or a detail: new certificates are appended, known ones are
+    /// merged (a bare page row never overwrites a completed one; what an update leaves out,
+    /// such as the SANs a report does not carry, is kept). The sorted order and the view are
+    /// brought up to date by [`State::settle`], once per drawn frame, so applying a batch
+    /// costs time in proportion to the batch, not to the list. With `seen`, each row also
+    /// counts as delivered by the current load of its family.
+    fn upsert(&mut self, rows: Vec<Cert>, seen: bool) {
         for row in rows {
             let key = (row.account, row.family, row.id.clone());
-            match self.index.get(&key) {
+            let i = match self.index.get(&key) {
                 Some(&i) => {
-                    // A bare page row never overwrites a completed one.
-                    if row.complete || !self.certs[i].complete {
-                        let mut row = row;
-                        // Lists without a profile (S/MIME) keep the one a detail brought.
-                        if row.profile.is_none() {
-                            row.profile = self.certs[i].profile.take();
-                        }
-                        self.haystack[i] = view::haystack(&row);
-                        self.certs[i] = row;
-                    }
+                    self.merge_into(i, row);
+                    i
                 }
                 None => {
                     let i = self.certs.len();
                     self.haystack.push(view::haystack(&row));
                     self.seen.push(0);
+                    self.queued.push(true);
+                    if self.counts_as_pending(&row, i) {
+                        self.pending += 1;
+                    }
                     self.certs.push(row);
                     self.index.insert(key, i);
-                    self.sorted.push(i as u32);
+                    self.fresh.push(i as u32);
+                    i
                 }
+            };
+            if seen {
+                self.mark_seen(i);
             }
         }
-        self.resort();
+    }
+
+    /// Merge `row` into the known certificate `i`, queueing it for re-sorting when what the
+    /// list sorts or filters by changed.
+    fn merge_into(&mut self, i: usize, mut row: Cert) {
+        let old = &self.certs[i];
+        // A bare page row never overwrites a completed one.
+        if !row.complete && old.complete {
+            return;
+        }
+        // What the update leaves out, the row keeps: lists without a profile (S/MIME) keep
+        // the one a detail brought; a report without SANs keeps the page's.
+        if row.profile.is_none() {
+            row.profile.clone_from(&old.profile);
+        }
+        if row.common_name.is_empty() {
+            row.common_name.clone_from(&old.common_name);
+        }
+        if row.sans.is_empty() {
+            row.sans.clone_from(&old.sans);
+        }
+        if row.serial.is_none() {
+            row.serial.clone_from(&old.serial);
+        }
+        if !old.complete {
+            if row.expires.is_none() {
+                row.expires = old.expires;
+            }
+            if row.status == CertStatus::Unknown && old.status != CertStatus::Unknown {
+                row.status = old.status;
+                row.status_text.clone_from(&old.status_text);
+            }
+        }
+        if row == *old {
+            return;
+        }
+        let text_changed =
+            row.common_name != old.common_name || row.sans != old.sans || row.serial != old.serial;
+        let order_changed = text_changed
+            || row.expires != old.expires
+            || row.status != old.status
+            || row.family != old.family;
+        let was_pending = self.counts_as_pending(old, i);
+        if text_changed {
+            self.haystack[i] = view::haystack(&row);
+        }
+        if self.counts_as_pending(&row, i) {
+            self.pending += 1;
+        }
+        if was_pending {
+            self.pending -= 1;
+        }
+        self.certs[i] = row;
+        if order_changed {
+            self.requeue(i);
+        }
+    }
+
+    /// Whether `c` (at index `i`) counts in the pending view.
+    fn counts_as_pending(&self, c: &Cert, i: usize) -> bool {
+        c.status.is_pending() && c.family.needs_approval() && !self.hidden.contains(&i)
+    }
+
+    /// Queue certificate `i` to be placed again in the sorted order and the view.
+    fn requeue(&mut self, i: usize) {
+        if !self.queued[i] {
+            self.queued[i] = true;
+            self.moved.push(i as u32);
+        }
+    }
+
+    /// Bring the sorted order and the view up to date with the rows applied since the last
+    /// call: the queued rows are sorted among themselves and merged in, so this costs one
+    /// pass over the list, not a sort of it. The selection stays on its certificate (or at
+    /// the top while the user has not moved). Cheap when nothing is queued; the main loop
+    /// calls it before each frame, and `update` before every message but the row feed.
+    pub fn settle(&mut self) {
+        if self.fresh.is_empty() && self.moved.is_empty() {
+            return;
+        }
+        let at_top = self.sel == 0 && !self.detail_open;
+        let keep = self.view.get(self.sel).copied();
+        let mut batch = std::mem::take(&mut self.fresh);
+        let moved = std::mem::take(&mut self.moved);
+        if !moved.is_empty() {
+            // Out of their old places first (`queued` marks them).
+            let queued = &self.queued;
+            self.sorted.retain(|&i| !queued[i as usize]);
+            self.view.retain(|&i| !queued[i as usize]);
+            batch.extend(moved);
+        }
+        for &i in &batch {
+            self.queued[i as usize] = false;
+        }
+        view::sort_indices(&mut batch, &self.certs, self.sort);
+        self.sorted = view::merge_sorted(&self.sorted, &batch, &self.certs, self.sort);
+        let needle = self.filter.value().to_lowercase();
+        let scope = self.scope();
+        let shown = view::filter_indices(
+            &batch,
+            &self.certs,
+            &self.haystack,
+            scope,
+            &needle,
+            &self.hidden,
+        );
+        if !shown.is_empty() {
+            self.view = view::merge_sorted(&self.view, &shown, &self.certs, self.sort);
+        }
+        self.scope_total = if needle.is_empty() {
+            self.view.len()
+        } else {
+            view::count_in_scope(&self.certs, scope, &self.hidden)
+        };
+        self.sel = if at_top {
+            self.list_offset = 0;
+            0
+        } else {
+            keep.and_then(|k| self.view.iter().position(|&v| v == k))
+                .unwrap_or(0)
+        };
+        self.clamp_list();
     }
 
     fn resort(&mut self) {
+        self.drop_queue();
         view::sort_indices(&mut self.sorted, &self.certs, self.sort);
         self.refilter();
     }
 
+    /// Put every queued row into the sorted order without touching the view (the caller
+    /// rebuilds it).
+    fn drop_queue(&mut self) {
+        if self.fresh.is_empty() && self.moved.is_empty() {
+            return;
+        }
+        let moved = std::mem::take(&mut self.moved);
+        let mut batch = std::mem::take(&mut self.fresh);
+        if !moved.is_empty() {
+            let queued = &self.queued;
+            self.sorted.retain(|&i| !queued[i as usize]);
+            batch.extend(moved);
+        }
+        for &i in &batch {
+            self.queued[i as usize] = false;
+        }
+        view::sort_indices(&mut batch, &self.certs, self.sort);
+        self.sorted = view::merge_sorted(&self.sorted, &batch, &self.certs, self.sort);
+    }
+
     /// Rebuild `view` from `sorted`, keeping the selected certificate selected if it stays.
     fn refilter(&mut self) {
+        self.drop_queue();
         self.pending = self
             .certs
             .iter()
             .enumerate()
-            .filter(|(i, c)| {
-                c.status.is_pending() && c.family.needs_approval() && !self.hidden.contains(i)
-            })
+            .filter(|(i, c)| self.counts_as_pending(c, *i))
             .count();
         let keep = self.view.get(self.sel).copied();
         let needle = self.filter.value().to_lowercase();
@@ -806,6 +968,7 @@ impl State {
 
     /// Narrow the current view further (the new filter text extends the old one).
     fn refine(&mut self) {
+        self.settle();
         let keep = self.view.get(self.sel).copied();
         let needle = self.filter.value().to_lowercase();
         let view = std::mem::take(&mut self.view);
@@ -857,6 +1020,15 @@ impl State {
 
 /// The one place that changes state. Returns the commands for the worker.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
+    // Everything but the row feed (and its counters) sees the list settled.
+    if !matches!(
+        msg,
+        Msg::Worker(
+            WorkerEvent::Rows { .. } | WorkerEvent::Progress { .. } | WorkerEvent::Total { .. }
+        )
+    ) {
+        state.settle();
+    }
     match msg {
         Msg::Tick(now) => {
             state.now = now;
@@ -899,28 +1071,9 @@ fn on_worker(state: &mut State, ev: WorkerEvent) -> Vec<Command> {
                 j.progress = Some((done, of, label));
             }
         }
-        WorkerEvent::Rows { rows, .. } => {
-            let keys: Vec<(AccountIdx, Family, String)> = rows
-                .iter()
-                .map(|r| (r.account, r.family, r.id.clone()))
-                .collect();
-            // While the user has not moved, the list stays at its top as rows fill in.
-            let at_top = state.sel == 0 && !state.detail_open;
-            let hidden_before = state.hidden.len();
-            state.upsert(rows);
-            for key in &keys {
-                if let Some(&i) = state.index.get(key) {
-                    state.mark_seen(i);
-                }
-            }
-            if state.hidden.len() != hidden_before {
-                state.refilter();
-            }
-            if at_top {
-                state.sel = 0;
-                state.list_offset = 0;
-            }
-        }
+        // Applied in time proportional to the batch; `settle` places them before the next
+        // frame (while the user has not moved, the list stays at its top as rows fill in).
+        WorkerEvent::Rows { rows, .. } => state.upsert(rows, true),
         WorkerEvent::Total {
             account,
             family,
@@ -1032,12 +1185,10 @@ fn on_done(
         Ok(JobOutput::Detail { cert, view, .. }) => {
             let key = (cert.account, cert.family, cert.id.clone());
             let new = !state.index.contains_key(&key);
-            state.upsert(vec![cert]);
+            // A certificate new to the list (enrolled or renewed here) counts as seen.
+            state.upsert(vec![cert], new);
+            state.settle();
             if let Some(&i) = state.index.get(&key) {
-                if new {
-                    // A certificate new to the list (enrolled or renewed here).
-                    state.mark_seen(i);
-                }
                 state.details.insert(i, DetailState::Loaded(view));
                 if state.watch_new.remove(&key) {
                     state.watch.insert(i, Watch::new(state.now));

@@ -64,6 +64,7 @@ fn state_with(n: u32) -> State {
         })
         .collect();
     update(&mut s, Msg::Worker(WorkerEvent::Rows { job: 0, rows }));
+    s.settle();
     s
 }
 
@@ -113,6 +114,7 @@ fn start_lists_every_usable_account_and_tracks_jobs() {
             rows: vec![cert(0, 1, "a.example.com", CertStatus::Issued, Some(10))],
         }),
     );
+    s.settle();
     assert_eq!(s.accounts[0].loaded(), 1);
     assert_eq!(s.accounts[0].families[0].total, Some(2));
     update(
@@ -142,6 +144,7 @@ fn a_bare_page_row_never_overwrites_a_completed_row() {
             rows: vec![bare],
         }),
     );
+    s.settle();
     assert_eq!(s.certs.len(), 3);
     let c = s.certs.iter().find(|c| c.id == "2").unwrap();
     assert_eq!(c.status, CertStatus::Issued);
@@ -210,6 +213,7 @@ fn sort_cycles_expiry_cn_status() {
         cert(0, 4, "d.example.com", CertStatus::Revoked, Some(-2)),
     ];
     update(&mut s, Msg::Worker(WorkerEvent::Rows { job: 0, rows }));
+    s.settle();
     let order = |s: &State| -> Vec<String> {
         s.view
             .iter()
@@ -506,6 +510,7 @@ fn accounts_with_several_families_list_them_as_scopes() {
             rows,
         }),
     );
+    s.settle();
     assert_eq!(s.accounts[0].families[0].loaded, 1);
     assert_eq!(s.accounts[0].families[1].loaded, 1);
     update(&mut s, key(KeyCode::Tab));
@@ -1058,6 +1063,7 @@ fn families_state() -> State {
         rows.push(c);
     }
     update(&mut s, Msg::Worker(WorkerEvent::Rows { job: 0, rows }));
+    s.settle();
     s
 }
 
@@ -1681,6 +1687,7 @@ fn a_refresh_recounts_drops_vanished_rows_and_says_when_it_is_done() {
                 rows: rows_of(ids),
             }),
         );
+        s.settle();
         update(
             &mut s,
             Msg::Worker(WorkerEvent::Done {
@@ -2354,9 +2361,10 @@ fn a_list_row_without_a_profile_keeps_the_profile_a_detail_brought() {
             rows: vec![smime.clone()],
         }),
     );
+    s.settle();
     let mut detailed = smime.clone();
     detailed.profile = Some("Sectigo S/MIME".into());
-    s.upsert(vec![detailed]);
+    s.upsert(vec![detailed], false);
     // `r` lists it again without a profile.
     update(
         &mut s,
@@ -2365,6 +2373,7 @@ fn a_list_row_without_a_profile_keeps_the_profile_a_detail_brought() {
             rows: vec![smime],
         }),
     );
+    s.settle();
     assert_eq!(s.certs[0].profile.as_deref(), Some("Sectigo S/MIME"));
 }
 
@@ -2467,4 +2476,179 @@ fn the_worker_checks_new_and_existing_files() {
     assert_eq!(fields, ["key_path", "csr_path"], "{problems:?}");
     assert!(problems[0].1.contains("already exists"), "{problems:?}");
     assert!(problems[1].1.contains("missing.csr"), "{problems:?}");
+}
+
+// ---- rows arriving in batches ---------------------------------------------------------------
+
+/// Rows of a load in the order a server might send them: bare page rows first, then the same
+/// rows completed (status and expiry change, so they move), some twice, across two accounts.
+fn load_batches() -> Vec<Vec<Cert>> {
+    let bare = |i: u32| {
+        let mut c = cert(
+            (i % 2) as usize,
+            i,
+            &format!("h{:03}.example.com", (i * 37) % 101),
+            CertStatus::Unknown,
+            None,
+        );
+        c.complete = false;
+        c.status_text.clear();
+        c.profile = None;
+        c
+    };
+    let done = |i: u32| {
+        let status = match i % 4 {
+            0 => CertStatus::Requested,
+            1 => CertStatus::Expired,
+            _ => CertStatus::Issued,
+        };
+        let mut c = cert(
+            (i % 2) as usize,
+            i,
+            &format!("h{:03}.example.com", (i * 37) % 101),
+            status,
+            Some(((i * 7919) % 400) as i64 - 30),
+        );
+        // A report row: no SANs (the page's stay).
+        c.sans.clear();
+        c
+    };
+    let mut out = Vec::new();
+    for chunk in (0..300u32).collect::<Vec<_>>().chunks(45) {
+        out.push(chunk.iter().map(|&i| bare(i)).collect());
+    }
+    for chunk in (0..300u32).rev().collect::<Vec<_>>().chunks(60) {
+        out.push(chunk.iter().map(|&i| done(i)).collect());
+    }
+    // A late bare row never undoes a completed one; a repeated completion changes nothing.
+    out.push(vec![bare(5), done(7), done(8)]);
+    out
+}
+
+fn ids_in_view(s: &State) -> Vec<String> {
+    s.view
+        .iter()
+        .map(|&i| {
+            let c = &s.certs[i as usize];
+            format!("{}:{}", c.account, c.id)
+        })
+        .collect()
+}
+
+#[test]
+fn rows_placed_frame_by_frame_give_the_same_list_as_one_full_sort() {
+    for sort_presses in 0..3 {
+        for filter in ["", "h0"] {
+            // Frame by frame: settle after every other batch, as the main loop might.
+            let mut live = state_with(0);
+            for _ in 0..sort_presses {
+                update(&mut live, ch('s'));
+            }
+            if !filter.is_empty() {
+                update(&mut live, ch('/'));
+                typed(&mut live, filter);
+                update(&mut live, key(KeyCode::Enter));
+            }
+            for (n, batch) in load_batches().into_iter().enumerate() {
+                update(
+                    &mut live,
+                    Msg::Worker(WorkerEvent::Rows {
+                        job: 0,
+                        rows: batch,
+                    }),
+                );
+                if n % 2 == 1 {
+                    live.settle();
+                }
+            }
+            live.settle();
+            // Reference: the final rows, sorted and filtered from scratch.
+            let mut full = state_with(0);
+            for _ in 0..sort_presses {
+                update(&mut full, ch('s'));
+            }
+            for batch in load_batches() {
+                full.upsert(batch, true);
+            }
+            full.filter = Input::new(filter.to_string());
+            full.resort();
+            assert_eq!(live.sort, full.sort);
+            assert_eq!(
+                ids_in_view(&live),
+                ids_in_view(&full),
+                "sort {:?}, filter {filter:?}",
+                live.sort
+            );
+            assert_eq!(live.scope_total, full.scope_total);
+            assert_eq!(live.pending_count(), full.pending_count());
+            assert_eq!(live.pending_count(), 75, "every fourth of 300 is a request");
+            // The SANs of the page rows survive the report rows that carry none.
+            assert!(live.certs.iter().all(|c| c.sans.len() == 1));
+            assert!(live.certs.iter().all(|c| c.complete));
+        }
+    }
+}
+
+#[test]
+fn the_selection_stays_on_its_certificate_while_rows_arrive() {
+    let mut s = state_with(0);
+    let mut batches = load_batches().into_iter();
+    for _ in 0..3 {
+        s.upsert(batches.next().unwrap(), true);
+    }
+    s.settle();
+    // The user moves down: from then on the highlight follows the certificate.
+    for _ in 0..20 {
+        update(&mut s, ch('j'));
+    }
+    let (_, chosen) = s.selected_cert().unwrap();
+    let chosen = (chosen.account, chosen.id.clone());
+    for batch in batches {
+        update(
+            &mut s,
+            Msg::Worker(WorkerEvent::Rows {
+                job: 0,
+                rows: batch,
+            }),
+        );
+        s.settle();
+        let (_, now) = s.selected_cert().unwrap();
+        assert_eq!((now.account, now.id.clone()), chosen);
+        assert!(s.sel >= s.list_offset && s.sel < s.list_offset + s.list_height());
+    }
+    assert_eq!(s.view.len(), 300);
+}
+
+#[test]
+fn while_the_user_has_not_moved_the_list_stays_at_its_top() {
+    let mut s = state_with(0);
+    for batch in load_batches() {
+        update(
+            &mut s,
+            Msg::Worker(WorkerEvent::Rows {
+                job: 0,
+                rows: batch,
+            }),
+        );
+        s.settle();
+        assert_eq!((s.sel, s.list_offset), (0, 0));
+    }
+}
+
+#[test]
+fn a_key_after_rows_sees_them_placed() {
+    let mut s = state_with(0);
+    for batch in load_batches() {
+        update(
+            &mut s,
+            Msg::Worker(WorkerEvent::Rows {
+                job: 0,
+                rows: batch,
+            }),
+        );
+    }
+    // No frame was drawn in between: the key itself places the rows first.
+    update(&mut s, key(KeyCode::End));
+    assert_eq!(s.view.len(), 300);
+    assert_eq!(s.sel, 299);
 }

@@ -87,21 +87,47 @@ fn by_cn(a: &Cert, b: &Cert) -> Ordering {
     x.cmp(y)
 }
 
-/// Sort `indices` by `key`, stable and with the id as the last tie-breaker.
+/// The list order for `key`, with account and id as the last tie-breakers (so it is total
+/// over distinct certificates).
+fn compare(a: &Cert, b: &Cert, key: SortKey) -> Ordering {
+    let primary = match key {
+        SortKey::Expiry => by_expiry(a, b).then_with(|| by_cn(a, b)),
+        SortKey::CommonName => by_cn(a, b).then_with(|| by_expiry(a, b)),
+        SortKey::Status => status_rank(a.status)
+            .cmp(&status_rank(b.status))
+            .then_with(|| by_expiry(a, b)),
+    };
+    primary
+        .then_with(|| a.account.cmp(&b.account))
+        .then_with(|| a.family.cmp(&b.family))
+        .then_with(|| a.id.cmp(&b.id))
+}
+
+/// Sort `indices` by `key`.
 pub fn sort_indices(indices: &mut [u32], certs: &[Cert], key: SortKey) {
-    indices.sort_by(|&i, &j| {
-        let (a, b) = (&certs[i as usize], &certs[j as usize]);
-        let primary = match key {
-            SortKey::Expiry => by_expiry(a, b).then_with(|| by_cn(a, b)),
-            SortKey::CommonName => by_cn(a, b).then_with(|| by_expiry(a, b)),
-            SortKey::Status => status_rank(a.status)
-                .cmp(&status_rank(b.status))
-                .then_with(|| by_expiry(a, b)),
-        };
-        primary
-            .then_with(|| a.account.cmp(&b.account))
-            .then_with(|| a.id.cmp(&b.id))
-    });
+    indices.sort_unstable_by(|&i, &j| compare(&certs[i as usize], &certs[j as usize], key));
+}
+
+/// Merge two index lists, each sorted by `key`, into one: one pass over both.
+pub fn merge_sorted(a: &[u32], b: &[u32], certs: &[Cert], key: SortKey) -> Vec<u32> {
+    if b.is_empty() {
+        return a.to_vec();
+    }
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let (x, y) = (a[i], b[j]);
+        if compare(&certs[x as usize], &certs[y as usize], key) == Ordering::Greater {
+            out.push(y);
+            j += 1;
+        } else {
+            out.push(x);
+            i += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
 }
 
 fn in_scope(c: &Cert, scope: Scope) -> bool {
