@@ -166,6 +166,35 @@ pub struct Cert {
 }
 
 impl Cert {
+    /// Take from `earlier` (a row of the same certificate delivered before) what this later
+    /// row leaves out: the common name, SANs, serial and profile when this one has none (a
+    /// report carries no SANs, an S/MIME list no profile), and, when `earlier` was a bare
+    /// list row, its expiry and status if this one does not know them. See
+    /// [`crate::provider::ListUpdate`].
+    pub fn keep_from(&mut self, earlier: &Cert) {
+        if self.common_name.is_empty() {
+            self.common_name.clone_from(&earlier.common_name);
+        }
+        if self.sans.is_empty() {
+            self.sans.clone_from(&earlier.sans);
+        }
+        if self.serial.is_none() {
+            self.serial.clone_from(&earlier.serial);
+        }
+        if self.profile.is_none() {
+            self.profile.clone_from(&earlier.profile);
+        }
+        if !earlier.complete {
+            if self.expires.is_none() {
+                self.expires = earlier.expires;
+            }
+            if self.status == CertStatus::Unknown && earlier.status != CertStatus::Unknown {
+                self.status = earlier.status;
+                self.status_text.clone_from(&earlier.status_text);
+            }
+        }
+    }
+
     /// Whole days from `now` (Unix seconds) until expiry; negative once expired.
     pub fn days_left(&self, now: i64) -> Option<i64> {
         self.expires.map(|e| (e - now).div_euclid(86_400))
@@ -273,6 +302,56 @@ mod tests {
         };
         assert_eq!(c.days_left(0), Some(10));
         assert_eq!(c.days_left(86_400 * 10 + 1), Some(-1));
+    }
+
+    #[test]
+    fn a_later_row_keeps_what_it_leaves_out() {
+        let page = Cert {
+            account: 0,
+            family: Family::Ssl,
+            id: "5".into(),
+            common_name: "a.example".into(),
+            sans: vec!["a.example".into()],
+            serial: Some("01".into()),
+            status: CertStatus::Unknown,
+            status_text: String::new(),
+            profile: None,
+            expires: Some(99),
+            complete: false,
+        };
+        let mut report = Cert {
+            common_name: String::new(),
+            sans: vec![],
+            serial: None,
+            status: CertStatus::Issued,
+            status_text: "Issued".into(),
+            profile: Some("OV SSL".into()),
+            expires: None,
+            complete: true,
+            ..page.clone()
+        };
+        report.keep_from(&page);
+        assert_eq!(report.common_name, "a.example");
+        assert_eq!(report.sans, vec!["a.example".to_string()]);
+        assert_eq!(report.serial.as_deref(), Some("01"));
+        assert_eq!(report.status, CertStatus::Issued);
+        assert_eq!(report.expires, Some(99), "the bare row's expiry stays");
+        assert!(report.complete);
+        // What a later row does bring wins; a completed row's expiry is not carried over.
+        let mut later = Cert {
+            common_name: "b.example".into(),
+            serial: Some("02".into()),
+            status: CertStatus::Revoked,
+            status_text: "Revoked".into(),
+            expires: None,
+            ..report.clone()
+        };
+        later.keep_from(&report);
+        assert_eq!(later.common_name, "b.example");
+        assert_eq!(later.serial.as_deref(), Some("02"));
+        assert_eq!(later.status, CertStatus::Revoked);
+        assert_eq!(later.expires, None);
+        assert_eq!(later.profile.as_deref(), Some("OV SSL"));
     }
 
     #[test]

@@ -125,7 +125,12 @@ impl Rig {
                     done.insert(job, result);
                 }
                 WorkerEvent::Rows { rows, .. } => {
-                    for r in rows {
+                    // A later row may leave out what an earlier one brought (the report
+                    // row has no SANs): keep it, as the app does.
+                    for mut r in rows {
+                        if let Some(old) = self.rows.get(&r.id) {
+                            r.keep_from(old);
+                        }
                         self.rows.insert(r.id.clone(), r);
                     }
                 }

@@ -71,7 +71,13 @@ fn upsert(updates: &[ListUpdate]) -> (HashMap<String, Cert>, HashMap<String, usi
                 if !r.complete {
                     *bare.entry(r.id.clone()).or_insert(0) += 1;
                 }
-                rows.insert(r.id.clone(), r.clone());
+                // A later row may leave out what an earlier one brought: kept, as the app
+                // does (`Cert::keep_from`).
+                let mut r = r.clone();
+                if let Some(old) = rows.get(&r.id) {
+                    r.keep_from(old);
+                }
+                rows.insert(r.id.clone(), r);
             }
         }
     }

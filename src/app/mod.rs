@@ -795,29 +795,9 @@ impl State {
         if !row.complete && old.complete {
             return;
         }
-        // What the update leaves out, the row keeps: lists without a profile (S/MIME) keep
-        // the one a detail brought; a report without SANs keeps the page's.
-        if row.profile.is_none() {
-            row.profile.clone_from(&old.profile);
-        }
-        if row.common_name.is_empty() {
-            row.common_name.clone_from(&old.common_name);
-        }
-        if row.sans.is_empty() {
-            row.sans.clone_from(&old.sans);
-        }
-        if row.serial.is_none() {
-            row.serial.clone_from(&old.serial);
-        }
-        if !old.complete {
-            if row.expires.is_none() {
-                row.expires = old.expires;
-            }
-            if row.status == CertStatus::Unknown && old.status != CertStatus::Unknown {
-                row.status = old.status;
-                row.status_text.clone_from(&old.status_text);
-            }
-        }
+        // What the update leaves out, the row keeps (a report brings no SANs, an S/MIME
+        // list no profile).
+        row.keep_from(old);
         if row == *old {
             return;
         }

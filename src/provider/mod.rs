@@ -98,7 +98,10 @@ impl fmt::Display for ProviderError {
 impl std::error::Error for ProviderError {}
 
 /// What a list operation reports while it runs. Rows are upserted by (account, family, id):
-/// a page first delivers bare rows, detail requests then deliver the same rows completed.
+/// a page first delivers bare rows, a report or detail requests then deliver the same rows
+/// completed. A completing row may leave out (empty, `None`) the common name, SANs, serial
+/// or profile an earlier row of the same id brought; the receiver keeps those, so a provider
+/// never has to hold the rows it has already sent.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListUpdate {
     /// The total number of rows, once known (`X-Total-Count`).

@@ -2,7 +2,6 @@
 //! Further operations (enroll, approve, revoke, DCV, domains …) are inherent methods in
 //! `ops.rs`.
 
-use std::collections::HashSet;
 use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -545,9 +544,11 @@ impl SectigoClient {
     }
 
     /// Page through a list endpoint (`size`/`position` offsets, `X-Total-Count`), sending
-    /// each page's rows and the progress through `sink`. Returns the rows in server order,
-    /// each id once. `counted` is the total already announced (from a HEAD count); a page
-    /// whose `X-Total-Count` differs announces the new one.
+    /// each page's rows and the progress through `sink`. Once the total is known (from the
+    /// HEAD count in `counted`, else from the first page) the pages are fetched with the
+    /// account's bounded concurrency. Returns what the later steps need of each row listed,
+    /// by id (each id once): not the rows, which went to the sink. A page whose
+    /// `X-Total-Count` differs announces the new total; a short page ends the list.
     pub(super) async fn page_all<T: DeserializeOwned>(
         &self,
         path: &str,
@@ -555,73 +556,96 @@ impl SectigoClient {
         counted: Option<usize>,
         sink: &ListSink,
         to_row: impl Fn(&T) -> Option<Cert>,
-    ) -> Result<Vec<Cert>, ProviderError> {
+    ) -> Result<Listed, ProviderError> {
         let size = self.page_size();
-        let mut rows: Vec<Cert> = Vec::new();
-        let mut seen: HashSet<String> = HashSet::new();
-        let mut position = 0usize;
-        let mut announced: Option<usize> = counted;
-        loop {
-            let req = Request::get(path, op)
-                .query("size", size)
-                .query("position", position)
-                .query("dateFormat", DATE_FORMAT);
-            let resp = self.http.send(&req).await?;
-            let total = self.http.total_count(&req, &resp)?;
-            let items: Vec<T> = self.http.decode(&req, &resp)?;
-            if announced != Some(total) {
-                sink(ListUpdate::Total(total));
-                announced = Some(total);
-            }
-            let got = items.len();
-            let page: Vec<Cert> = items
-                .iter()
-                .filter_map(&to_row)
-                .filter(|c| seen.insert(c.id.clone()))
-                .collect();
-            if got > 0 && page.is_empty() {
-                return Err(self.err(
-                    op,
-                    ErrorKind::Protocol,
-                    format!(
-                        "the page at position {position} brought no new certificates (the server may be ignoring 'position')"
-                    ),
-                ));
-            }
-            if !page.is_empty() {
-                sink(ListUpdate::Rows(page.clone()));
-            }
-            rows.extend(page);
-            sink(ListUpdate::Progress {
-                done: rows.len().min(total),
-                of: total,
-                label: "loading".into(),
-            });
-            position += got;
-            if got == 0 || got < size || position >= total {
-                break;
+        let mut paging = Paging {
+            listed: Listed::new(),
+            announced: counted,
+            total: counted.unwrap_or(0),
+            ended: false,
+        };
+        let mut next = 0usize;
+        // Without a count (or with a count of none, which the page may contradict) the first
+        // page comes alone.
+        if counted.is_none_or(|n| n == 0) {
+            let got = self
+                .page::<T>(path, op, 0, size, &mut paging, sink, &to_row)
+                .await?;
+            next = got;
+            if got < size {
+                paging.ended = true;
             }
         }
-        Ok(rows)
+        // Then the rest, `concurrency` pages at a time; again if the total grew meanwhile.
+        while !paging.ended && next < paging.total {
+            let end = paging.total;
+            let starts: Vec<usize> = (next..end).step_by(size).collect();
+            next = starts.last().map_or(end, |&p| p + size);
+            // A short page ends the list: later pages are not asked for.
+            let stop = std::sync::atomic::AtomicUsize::new(usize::MAX);
+            let stop = &stop;
+            let mut pages = futures::stream::iter(starts)
+                .take_while(|&p| {
+                    std::future::ready(p < stop.load(std::sync::atomic::Ordering::Relaxed))
+                })
+                .map(|position| async move {
+                    let req = Request::get(path, op)
+                        .query("size", size)
+                        .query("position", position)
+                        .query("dateFormat", DATE_FORMAT);
+                    let resp = self.http.send(&req).await;
+                    (position, req, resp)
+                })
+                .buffer_unordered(self.concurrency());
+            while let Some((position, req, resp)) = pages.next().await {
+                let got = paging.take(self, &req, &resp?, position, op, sink, &to_row)?;
+                if got < size {
+                    paging.ended = true;
+                    stop.fetch_min(position + 1, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
+        }
+        Ok(paging.listed)
     }
 
-    /// Fetch details for `rows` with bounded concurrency, delivering completed rows in
-    /// batches. Failures are counted; the first is reported at the end. An auth failure stops
-    /// the run at once (the credentials will not get better).
+    /// Fetch and take one page (the first, while the total is unknown).
+    #[allow(clippy::too_many_arguments)]
+    async fn page<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        op: &str,
+        position: usize,
+        size: usize,
+        paging: &mut Paging,
+        sink: &ListSink,
+        to_row: &impl Fn(&T) -> Option<Cert>,
+    ) -> Result<usize, ProviderError> {
+        let req = Request::get(path, op)
+            .query("size", size)
+            .query("position", position)
+            .query("dateFormat", DATE_FORMAT);
+        let resp = self.http.send(&req).await?;
+        paging.take(self, &req, &resp, position, op, sink, to_row)
+    }
+
+    /// Fetch details for the listed `ids` with bounded concurrency, delivering completed rows
+    /// in batches (the app keeps what a detail leaves out, such as SANs only the list had).
+    /// Failures are counted; the first is reported at the end. An auth failure stops the run
+    /// at once (the credentials will not get better).
     pub(super) async fn complete_rows(
         &self,
         family: Family,
         op: &str,
-        rows: Vec<Cert>,
+        ids: Vec<String>,
         sink: &ListSink,
     ) -> Result<(), ProviderError> {
-        let of = rows.len();
+        let of = ids.len();
         if of == 0 {
             return Ok(());
         }
-        let mut stream = futures::stream::iter(rows.into_iter().map(|row| async move {
-            let res = self.detail_row(family, &row.id).await;
-            (row, res)
+        let mut stream = futures::stream::iter(ids.into_iter().map(|id| async move {
+            let res = self.detail_row(family, &id).await;
+            (id, res)
         }))
         .buffer_unordered(self.concurrency());
         let mut done = 0usize;
@@ -638,12 +662,13 @@ impl SectigoClient {
             of,
             label: "details".into(),
         });
-        while let Some((row, res)) = stream.next().await {
+        while let Some((id, res)) = stream.next().await {
             done += 1;
             match res {
                 Ok(mut c) => {
                     unreachable = 0;
-                    merge_row(&mut c, &row);
+                    // The row is known by the id it was listed under.
+                    c.id = id;
                     batch.push(c);
                 }
                 Err(e) => {
@@ -810,24 +835,80 @@ fn flush(sink: &ListSink, batch: &mut Vec<Cert>, done: usize, of: usize) {
     });
 }
 
-/// Keep what the list row knew when the details left it out.
-pub(super) fn merge_row(c: &mut Cert, row: &Cert) {
-    c.id.clone_from(&row.id);
-    if c.common_name.is_empty() {
-        c.common_name.clone_from(&row.common_name);
-    }
-    if c.sans.is_empty() {
-        c.sans.clone_from(&row.sans);
-    }
-    if c.serial.is_none() {
-        c.serial.clone_from(&row.serial);
-    }
-    if c.expires.is_none() {
-        c.expires = row.expires;
-    }
-    if c.status == CertStatus::Unknown && row.status != CertStatus::Unknown {
-        c.status = row.status;
-        c.status_text.clone_from(&row.status_text);
+/// What a list load keeps of each row it listed, by id, for the report and detail steps:
+/// whether the page brought a common name and a serial (the report's spelling of those is
+/// then not used), never the row itself.
+pub(super) type Listed = std::collections::HashMap<String, ListedRow>;
+
+/// See [`Listed`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct ListedRow {
+    pub has_cn: bool,
+    pub has_serial: bool,
+}
+
+/// The state of one paged list.
+struct Paging {
+    listed: Listed,
+    /// The total last sent to the sink.
+    announced: Option<usize>,
+    /// The latest total.
+    total: usize,
+    /// A short page was seen.
+    ended: bool,
+}
+
+impl Paging {
+    /// Take one page: decode, keep new ids, send the rows and the progress. Returns the
+    /// number of items the page held.
+    #[allow(clippy::too_many_arguments)]
+    fn take<T: DeserializeOwned>(
+        &mut self,
+        client: &SectigoClient,
+        req: &Request,
+        resp: &http::Response,
+        position: usize,
+        op: &str,
+        sink: &ListSink,
+        to_row: &impl Fn(&T) -> Option<Cert>,
+    ) -> Result<usize, ProviderError> {
+        let total = client.http.total_count(req, resp)?;
+        let items: Vec<T> = client.http.decode(req, resp)?;
+        if self.announced != Some(total) {
+            sink(ListUpdate::Total(total));
+            self.announced = Some(total);
+        }
+        self.total = total;
+        let got = items.len();
+        let page: Vec<Cert> = items
+            .iter()
+            .filter_map(to_row)
+            .filter(|c| {
+                let row = ListedRow {
+                    has_cn: !c.common_name.is_empty(),
+                    has_serial: c.serial.is_some(),
+                };
+                self.listed.insert(c.id.clone(), row).is_none()
+            })
+            .collect();
+        if got > 0 && page.is_empty() {
+            return Err(client.err(
+                op,
+                ErrorKind::Protocol,
+                format!(
+                    "the page at position {position} brought no new certificates (the server may be ignoring 'position')"
+                ),
+            ));
+        }
+        if !page.is_empty() {
+            sink(ListUpdate::Rows(page));
+        }
+        sink(ListUpdate::Progress {
+            done: self.listed.len().min(total),
+            of: total,
+            label: "loading".into(),
+        });
+        Ok(got)
     }
 }
 
@@ -954,32 +1035,32 @@ impl Provider for SectigoClient {
         };
         match family {
             Family::Ssl => {
-                let rows = self
+                let listed = self
                     .page_all::<wire::SslListItem>("/api/ssl/v1", &op, counted, &sink, |i| {
                         map::ssl_row(account, i)
                     })
                     .await?;
-                let n = rows.len();
-                let rest = self.complete_from_report(family, &op, rows, &sink).await;
+                let n = listed.len();
+                let rest = self.complete_from_report(family, &op, listed, &sink).await;
                 self.complete_rows(family, &op, rest, &sink).await?;
                 Ok(n)
             }
             Family::Client => {
-                let rows = self
+                let listed = self
                     .page_all::<wire::SmimeListItem>("/api/smime/v2", &op, counted, &sink, |i| {
                         map::smime_row(account, i)
                     })
                     .await?;
-                Ok(rows.len())
+                Ok(listed.len())
             }
             Family::Device => {
-                let rows = self
+                let listed = self
                     .page_all::<wire::DeviceListItem>("/api/device/v1", &op, counted, &sink, |i| {
                         map::device_row(account, i)
                     })
                     .await?;
-                let n = rows.len();
-                let rest = self.complete_from_report(family, &op, rows, &sink).await;
+                let n = listed.len();
+                let rest = self.complete_from_report(family, &op, listed, &sink).await;
                 self.complete_rows(family, &op, rest, &sink).await?;
                 Ok(n)
             }
@@ -1287,6 +1368,182 @@ mod tests {
         );
     }
 
+    /// A server that answers the HEAD count, then holds every page request until `together`
+    /// of them are open at once (a client that asks one page at a time never gets an
+    /// answer), then answers each with the S/MIME rows of its position.
+    async fn holding_server(total: usize, together: usize) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        async fn head(sock: &mut tokio::net::TcpStream) -> String {
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 4096];
+            while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                match sock.read(&mut chunk).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                }
+            }
+            String::from_utf8_lossy(&buf).to_string()
+        }
+        tokio::spawn(async move {
+            let count = http_resp("200 OK", &[("X-Total-Count", &total.to_string())], "");
+            let Ok((mut sock, _)) = listener.accept().await else {
+                return;
+            };
+            head(&mut sock).await;
+            let _ = sock.write_all(count.as_bytes()).await;
+            let _ = sock.shutdown().await;
+            let mut held = Vec::new();
+            while held.len() < together {
+                let Ok((mut sock, _)) = listener.accept().await else {
+                    return;
+                };
+                let req = head(&mut sock).await;
+                held.push((sock, req));
+            }
+            for (mut sock, req) in held {
+                let pos: usize = req
+                    .split("position=")
+                    .nth(1)
+                    .and_then(|r| r.split(['&', ' ']).next())
+                    .and_then(|p| p.parse().ok())
+                    .unwrap_or(0);
+                let rows: Vec<String> = (pos..(pos + 2).min(total))
+                    .map(|i| {
+                        format!(
+                            r#"{{"id":{},"commonName":"p{i}","status":"Issued"}}"#,
+                            i + 1
+                        )
+                    })
+                    .collect();
+                let body = format!("[{}]", rows.join(","));
+                let resp = http_resp("200 OK", &[("X-Total-Count", &total.to_string())], &body);
+                let _ = sock.write_all(resp.as_bytes()).await;
+                let _ = sock.shutdown().await;
+            }
+        });
+        format!("http://{addr}")
+    }
+
+    #[tokio::test]
+    async fn pages_after_the_count_are_asked_for_together() {
+        let url = holding_server(6, 3).await;
+        let mut st = settings(&url);
+        st.page_size = 2;
+        st.concurrency = 3;
+        let c = SectigoClient::new(st).unwrap().with_retry(RetryPolicy {
+            attempts: 1,
+            ..RetryPolicy::default()
+        });
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let s2 = seen.clone();
+        let sink: ListSink = Arc::new(move |u| s2.lock().unwrap().push(u));
+        let n = tokio::time::timeout(Duration::from_secs(20), c.list(Family::Client, sink))
+            .await
+            .expect("the three pages were asked for at once")
+            .unwrap();
+        assert_eq!(n, 6);
+        let seen = seen.lock().unwrap();
+        let mut ids: Vec<String> = seen
+            .iter()
+            .filter_map(|u| match u {
+                ListUpdate::Rows(r) => Some(r.iter().map(|c| c.id.clone()).collect::<Vec<_>>()),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        ids.sort();
+        assert_eq!(ids, ["1", "2", "3", "4", "5", "6"]);
+        // Progress counts rows as they arrive, whatever the order of the pages: 2, 4, 6 of 6.
+        let loading: Vec<(usize, usize)> = seen
+            .iter()
+            .filter_map(|u| match u {
+                ListUpdate::Progress { done, of, label } if label == "loading" => {
+                    Some((*done, *of))
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(loading, [(2, 6), (4, 6), (6, 6)]);
+    }
+
+    #[tokio::test]
+    async fn a_total_that_grows_while_paging_brings_the_new_pages() {
+        let page = |rows: &str, total: &str| http_resp("200 OK", &[("X-Total-Count", total)], rows);
+        let (url, log) = canned(vec![
+            http_resp("200 OK", &[("X-Total-Count", "2")], ""),
+            page(r#"[{"id":1},{"id":2}]"#, "3"),
+            page(r#"[{"id":3}]"#, "3"),
+        ])
+        .await;
+        let n = quick(&url).list(Family::Client, noop_sink()).await.unwrap();
+        assert_eq!(n, 3);
+        let heads = log.lock().unwrap().clone();
+        assert!(
+            heads[2].starts_with("GET /api/smime/v2?size=2&position=2&"),
+            "{}",
+            heads[2]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_report_that_breaks_off_completes_what_arrived_and_details_only_the_rest() {
+        // Content-Length promises more than is sent: the body breaks off after row 1.
+        let report = "HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-type: application/json\r\n\
+                      content-length: 500\r\n\r\n{\"statusCode\":0,\"reports\":[{\"id\":1,\
+                      \"status\":\"Issued\",\"expires\":\"2027-01-01T00:00:00.000Z\"},{\"id\":2,\"sta"
+            .to_string();
+        let (url, log) = canned(vec![
+            http_resp("200 OK", &[("X-Total-Count", "2")], ""),
+            http_resp(
+                "200 OK",
+                &[("X-Total-Count", "2")],
+                r#"[{"sslId":1,"commonName":"a.example"},{"sslId":2,"commonName":"b.example"}]"#,
+            ),
+            report,
+            http_resp(
+                "200 OK",
+                &[],
+                r#"{"sslId":2,"commonName":"b.example","status":"Issued","expires":"2027-02-01T00:00:00.000Z"}"#,
+            ),
+        ])
+        .await;
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let s2 = seen.clone();
+        let sink: ListSink = Arc::new(move |u| s2.lock().unwrap().push(u));
+        let mut st = settings(&url);
+        st.page_size = 2;
+        st.concurrency = 1;
+        let c = SectigoClient::new(st).unwrap().with_retry(RetryPolicy {
+            attempts: 1,
+            ..RetryPolicy::default()
+        });
+        assert_eq!(c.list(Family::Ssl, sink).await.unwrap(), 2);
+        let heads = log.lock().unwrap().clone();
+        assert_eq!(heads.len(), 4, "{heads:?}");
+        assert!(heads[3].starts_with("GET /api/ssl/v1/2?"), "{}", heads[3]);
+        let completed: Vec<(String, Option<i64>, CertStatus)> = seen
+            .lock()
+            .unwrap()
+            .iter()
+            .filter_map(|u| match u {
+                ListUpdate::Rows(r) => Some(r.clone()),
+                _ => None,
+            })
+            .flatten()
+            .filter(|c| c.complete)
+            .map(|c| (c.id, c.expires, c.status))
+            .collect();
+        assert_eq!(
+            completed,
+            [
+                ("1".to_string(), Some(1_798_761_600), CertStatus::Issued),
+                ("2".to_string(), Some(1_801_440_000), CertStatus::Issued)
+            ]
+        );
+    }
+
     #[tokio::test]
     async fn retry_after_is_honoured_and_mutations_retry_only_429() {
         let busy = http_resp(
@@ -1357,36 +1614,5 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(e.kind, ErrorKind::Protocol);
-    }
-
-    #[test]
-    fn merge_keeps_list_knowledge() {
-        let row = Cert {
-            account: 0,
-            family: Family::Ssl,
-            id: "5".into(),
-            common_name: "a.example".into(),
-            sans: vec!["a.example".into()],
-            serial: Some("01".into()),
-            status: CertStatus::Unknown,
-            status_text: String::new(),
-            profile: None,
-            expires: None,
-            complete: false,
-        };
-        let mut c = Cert {
-            common_name: String::new(),
-            sans: vec![],
-            serial: None,
-            status: CertStatus::Issued,
-            status_text: "Issued".into(),
-            complete: true,
-            ..row.clone()
-        };
-        merge_row(&mut c, &row);
-        assert_eq!(c.common_name, "a.example");
-        assert_eq!(c.serial.as_deref(), Some("01"));
-        assert_eq!(c.status, CertStatus::Issued);
-        assert!(c.complete);
     }
 }

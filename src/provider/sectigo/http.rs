@@ -137,6 +137,8 @@ pub struct Response {
 /// What one attempt produced.
 enum Attempt {
     Answer(Response),
+    /// A 2xx answer whose body is still to be read (see [`Http::open`]).
+    Open(reqwest::Response),
     /// The connection could not be made: the request certainly did not reach the server.
     NotSent(reqwest::Error),
     /// The request may have reached the server, then the exchange broke (or timed out).
@@ -176,7 +178,7 @@ impl Http {
         Ok(url)
     }
 
-    async fn attempt(&self, req: &Request) -> Result<Attempt, ProviderError> {
+    async fn attempt(&self, req: &Request, stream: bool) -> Result<Attempt, ProviderError> {
         let url = self.url(req)?;
         let mut b = self
             .client
@@ -200,6 +202,9 @@ impl Http {
             Err(e) => return Ok(Attempt::Broken(e)),
         };
         let status = resp.status();
+        if stream && status.is_success() {
+            return Ok(Attempt::Open(resp));
+        }
         let headers = resp.headers().clone();
         match resp.bytes().await {
             Ok(body) => Ok(Attempt::Answer(Response {
@@ -260,12 +265,35 @@ impl Http {
     /// Send a request, retrying as its [`Idempotency`] allows. Returns 2xx answers; every
     /// other status becomes a typed error decoded from the SCM error body.
     pub async fn send(&self, req: &Request) -> Result<Response, ProviderError> {
+        match self.exchange(req, false).await? {
+            Attempt::Answer(resp) => Ok(resp),
+            // Only asked for with `stream`.
+            _ => Err(self.error(req, ErrorKind::Protocol, "no answer was read".into())),
+        }
+    }
+
+    /// Like [`Http::send`], but a 2xx answer comes back with its body unread, to be read as
+    /// it arrives (a report of 100,000 rows is never held whole). Errors and retries are
+    /// those of `send`; a body that breaks off is the reader's to report.
+    pub async fn open(&self, req: &Request) -> Result<reqwest::Response, ProviderError> {
+        match self.exchange(req, true).await? {
+            Attempt::Open(resp) => Ok(resp),
+            // A 2xx read whole: cannot happen with `stream`, but is not an error either.
+            _ => Err(self.error(req, ErrorKind::Protocol, "no answer was opened".into())),
+        }
+    }
+
+    /// The retry loop of `send` and `open`: ends with a 2xx `Answer` (or `Open`), or an error.
+    async fn exchange(&self, req: &Request, stream: bool) -> Result<Attempt, ProviderError> {
         let attempts = self.retry.attempts.max(1);
         let mut attempt = 1;
         loop {
             let last = attempt >= attempts;
-            let delay = match self.attempt(req).await? {
-                Attempt::Answer(resp) if resp.status.is_success() => return Ok(resp),
+            let delay = match self.attempt(req, stream).await? {
+                Attempt::Open(resp) => return Ok(Attempt::Open(resp)),
+                Attempt::Answer(resp) if resp.status.is_success() => {
+                    return Ok(Attempt::Answer(resp));
+                }
                 Attempt::Answer(resp) => {
                     let code = resp.status.as_u16();
                     let err =

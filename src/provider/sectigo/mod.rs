@@ -4,7 +4,8 @@
 //! Layout: `client` (the `Provider` implementation: list, detail, collect), `ops` (the other
 //! operations as inherent methods: enroll, approve, revoke, DCV, domains …), `http` (the one
 //! request helper: auth headers, retries, typed errors), `errors` (SCM error codes), `wire`
-//! (serde mirrors of the API, lenient dates) and `map` (wire → `model`).
+//! (serde mirrors of the API, lenient dates), `map` (wire → `model`) and `stream` (large
+//! JSON answers read as they arrive).
 
 mod act;
 pub mod client;
@@ -12,6 +13,7 @@ pub mod errors;
 pub mod http;
 pub mod map;
 pub mod ops;
+pub mod stream;
 pub mod wire;
 
 pub use client::{SectigoClient, SectigoSettings};

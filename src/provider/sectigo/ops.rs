@@ -7,7 +7,7 @@
 //! may have reached the server, and a connection lost after sending is reported as
 //! `ErrorKind::UnknownOutcome`.
 
-use std::collections::HashMap;
+use futures::StreamExt;
 
 use reqwest::Method;
 use serde::Serialize;
@@ -23,9 +23,105 @@ use crate::provider::actions::{
 };
 use crate::provider::{ErrorKind, ListSink, ListUpdate, ProviderError};
 
-use super::client::{SectigoClient, family_noun};
+use super::client::{Listed, SectigoClient, family_noun};
 use super::http::{Request, Response};
-use super::{errors, map, wire};
+use super::{errors, map, stream, wire};
+
+/// Rows of a report are sent to the app this many at a time.
+const REPORT_BATCH: usize = 500;
+
+/// Read one family's report from `rd`, handing each row over as (id, partial row).
+fn read_family_report<R: std::io::Read>(
+    family: Family,
+    rd: R,
+    each: &mut dyn FnMut(Option<(String, Cert)>),
+) -> Result<stream::ReportRead, serde_json::Error> {
+    match family {
+        Family::Ssl => stream::read_report(rd, |r: wire::SslReportRow| {
+            each(report_row(
+                r.id,
+                r.common_name,
+                r.status,
+                r.expires,
+                r.type_name,
+                r.serial_number,
+            ))
+        }),
+        Family::Device => stream::read_report(rd, |r: wire::DeviceReportRow| {
+            let status = r.device_cert_status.or(r.status);
+            let expires = r.expire.or(r.expires);
+            let cn = r
+                .common_name
+                .or_else(|| r.subject.as_deref().and_then(map::cn_from_subject));
+            each(report_row(
+                r.id,
+                cn,
+                status,
+                expires,
+                r.cert_type_name,
+                r.serial_number,
+            ))
+        }),
+        Family::Client => stream::read_report(rd, |r: wire::ClientReportRow| {
+            let expires = r.expire.or(r.expires);
+            let cn = r
+                .subject
+                .as_deref()
+                .and_then(map::cn_from_subject)
+                .or(r.email);
+            each(report_row(
+                r.id,
+                cn,
+                r.status,
+                expires,
+                None,
+                r.serial_number,
+            ))
+        }),
+        Family::CodeSigning => Ok(stream::ReportRead::default()),
+    }
+}
+
+/// Trimmed, and `None` when empty.
+fn nonblank(s: Option<String>) -> Option<String> {
+    let s = s?;
+    let t = s.trim();
+    match t.len() {
+        0 => None,
+        n if n == s.len() => Some(s),
+        _ => Some(t.to_string()),
+    }
+}
+
+/// A report row as a partial list row (account and family are set by the caller).
+fn report_row(
+    id: Option<i64>,
+    cn: Option<String>,
+    status: Option<String>,
+    expires: Option<String>,
+    profile: Option<String>,
+    serial: Option<String>,
+) -> Option<(String, Cert)> {
+    let id = id?.to_string();
+    let status_text = nonblank(status).unwrap_or_default();
+    let expires = expires.as_deref().and_then(wire::parse_unix);
+    Some((
+        id.clone(),
+        Cert {
+            account: 0,
+            family: Family::Ssl,
+            id,
+            common_name: nonblank(cn).unwrap_or_default(),
+            sans: Vec::new(),
+            serial: nonblank(serial),
+            status: CertStatus::parse(&status_text),
+            status_text,
+            profile: nonblank(profile),
+            expires,
+            complete: true,
+        },
+    ))
+}
 
 /// Percent-encode a path segment (serial numbers, renew tokens): unreserved characters and
 /// `:` stay, everything else is `%XX`.
@@ -307,178 +403,124 @@ impl SectigoClient {
     // -----------------------------------------------------------------------------------------
     // Report fast path
 
-    /// Complete rows from the v1 report of the family (one request for the whole inventory).
-    /// Returns the rows the report did not cover; when the report is forbidden or fails, all
-    /// rows are returned and the caller falls back to detail requests.
+    /// Complete the listed rows from the v1 report of the family: one request for the whole
+    /// inventory, read as it arrives (rows go to the sink in batches while the body is still
+    /// coming). Returns the ids the report did not complete; when the report is forbidden or
+    /// fails, that is every id not completed before the failure, and the caller falls back to
+    /// detail requests for them.
     pub(super) async fn complete_from_report(
         &self,
         family: Family,
         op: &str,
-        rows: Vec<Cert>,
+        listed: Listed,
         sink: &ListSink,
-    ) -> Vec<Cert> {
-        if rows.is_empty() {
-            return rows;
+    ) -> Vec<String> {
+        if listed.is_empty() {
+            return Vec::new();
         }
-        let report = match self.report_rows(family).await {
+        let account = self.settings.account;
+        let path = match family {
+            Family::Ssl => "/api/report/v1/ssl-certificates",
+            Family::Device => "/api/report/v1/device-certificates",
+            Family::Client => "/api/report/v1/client-certificates",
+            Family::CodeSigning => return listed.into_keys().collect(),
+        };
+        let rop = format!("report {} certificates", family_noun(family));
+        let req = Request::read_post(path, &rop, &json!({})).query("output_type", "buffered");
+        let unavailable = |e: &ProviderError| {
+            tracing::info!(
+                account = %self.settings.name,
+                operation = %op,
+                forbidden = errors::is_forbidden(e),
+                error = %e,
+                "report endpoint unavailable; falling back to detail requests"
+            );
+        };
+        let resp = match self.http.open(&req).await {
             Ok(r) => r,
             Err(e) => {
-                tracing::info!(
-                    account = %self.settings.name,
-                    operation = %op,
-                    forbidden = errors::is_forbidden(&e),
-                    error = %e,
-                    "report endpoint unavailable; falling back to detail requests"
-                );
-                return rows;
+                unavailable(&e);
+                return listed.into_keys().collect();
             }
         };
-        let of = rows.len();
-        let mut completed = Vec::new();
-        let mut rest = Vec::new();
-        for row in rows {
-            match report.get(&row.id) {
-                Some(r) => {
-                    let mut c = row.clone();
-                    c.status = r.status;
-                    c.status_text.clone_from(&r.status_text);
-                    if r.expires.is_some() {
-                        c.expires = r.expires;
-                    }
-                    if r.profile.is_some() {
-                        c.profile.clone_from(&r.profile);
-                    }
-                    if c.serial.is_none() {
-                        c.serial.clone_from(&r.serial);
-                    }
-                    if c.common_name.is_empty() {
-                        c.common_name.clone_from(&r.common_name);
-                    }
-                    c.complete = r.status != CertStatus::Unknown;
-                    if c.complete {
-                        completed.push(c);
-                    } else {
-                        rest.push(row);
-                    }
-                }
-                None => rest.push(row),
-            }
-        }
-        let done = completed.len();
-        for chunk in completed.chunks(500) {
-            sink(ListUpdate::Rows(chunk.to_vec()));
-        }
-        sink(ListUpdate::Progress {
-            done,
-            of,
-            label: "report".into(),
-        });
-        rest
-    }
-
-    /// The report rows of a family, by id, mapped to partial rows.
-    async fn report_rows(&self, family: Family) -> Result<HashMap<String, Cert>, ProviderError> {
-        let op = format!("report {} certificates", family_noun(family));
-        let account = self.settings.account;
-        let row = |id: i64,
-                   cn: Option<&str>,
-                   status: Option<&str>,
-                   expires: Option<&str>,
-                   profile: Option<&str>,
-                   serial: Option<&str>| {
-            let status_text = opt(status).unwrap_or_default();
-            Cert {
-                account,
+        let status = resp.status().as_u16();
+        let body = resp
+            .bytes_stream()
+            .map(|chunk| chunk.map_err(std::io::Error::other));
+        let reader = tokio_util::io::SyncIoBridge::new(tokio_util::io::StreamReader::new(body));
+        let sink2 = sink.clone();
+        // The parse runs on a blocking thread that pulls the body through the bridge.
+        let task = tokio::task::spawn_blocking(move || {
+            let mut listed = listed;
+            let of = listed.len();
+            let mut done = 0usize;
+            let mut batch: Vec<Cert> = Vec::new();
+            let result = read_family_report(
                 family,
-                id: id.to_string(),
-                common_name: opt(cn).unwrap_or_default(),
-                sans: Vec::new(),
-                serial: opt(serial),
-                status: CertStatus::parse(&status_text),
-                status_text,
-                profile: opt(profile),
-                expires: expires.and_then(wire::parse_unix),
-                complete: true,
-            }
-        };
-        let body = json!({});
-        let mut out = HashMap::new();
-        match family {
-            Family::Ssl => {
-                let req = Request::read_post("/api/report/v1/ssl-certificates", &op, &body)
-                    .query("output_type", "buffered");
-                let env: wire::ReportEnvelope<wire::SslReportRow> = self.http.json(&req).await?;
-                for r in env.reports {
-                    if let Some(id) = r.id {
-                        out.insert(
-                            id.to_string(),
-                            row(
-                                id,
-                                r.common_name.as_deref(),
-                                r.status.as_deref(),
-                                r.expires.as_deref(),
-                                r.type_name.as_deref(),
-                                r.serial_number.as_deref(),
-                            ),
-                        );
+                std::io::BufReader::with_capacity(64 * 1024, reader),
+                &mut |row: Option<(String, Cert)>| {
+                    let Some((id, mut c)) = row else { return };
+                    // Rows the list did not bring, or without a known status, stay out.
+                    if c.status == CertStatus::Unknown {
+                        return;
                     }
-                }
-            }
-            Family::Device => {
-                let req = Request::read_post("/api/report/v1/device-certificates", &op, &body)
-                    .query("output_type", "buffered");
-                let env: wire::ReportEnvelope<wire::DeviceReportRow> = self.http.json(&req).await?;
-                for r in env.reports {
-                    if let Some(id) = r.id {
-                        let status = r.device_cert_status.as_deref().or(r.status.as_deref());
-                        let expires = r.expire.as_deref().or(r.expires.as_deref());
-                        let cn = r
-                            .common_name
-                            .clone()
-                            .or_else(|| r.subject.as_deref().and_then(map::cn_from_subject));
-                        out.insert(
-                            id.to_string(),
-                            row(
-                                id,
-                                cn.as_deref(),
-                                status,
-                                expires,
-                                r.cert_type_name.as_deref(),
-                                r.serial_number.as_deref(),
-                            ),
-                        );
+                    let Some(known) = listed.remove(&id) else {
+                        return;
+                    };
+                    c.account = account;
+                    c.family = family;
+                    // The page's spelling of the name and the serial stays (the report's
+                    // serial has no colons); the app keeps what a row leaves out.
+                    if known.has_cn {
+                        c.common_name.clear();
                     }
-                }
-            }
-            Family::Client => {
-                let req = Request::read_post("/api/report/v1/client-certificates", &op, &body)
-                    .query("output_type", "buffered");
-                let env: wire::ReportEnvelope<wire::ClientReportRow> = self.http.json(&req).await?;
-                for r in env.reports {
-                    if let Some(id) = r.id {
-                        let expires = r.expire.as_deref().or(r.expires.as_deref());
-                        let cn = r
-                            .subject
-                            .as_deref()
-                            .and_then(map::cn_from_subject)
-                            .or(r.email.clone());
-                        out.insert(
-                            id.to_string(),
-                            row(
-                                id,
-                                cn.as_deref(),
-                                r.status.as_deref(),
-                                expires,
-                                None,
-                                r.serial_number.as_deref(),
-                            ),
-                        );
+                    if known.has_serial {
+                        c.serial = None;
                     }
-                }
+                    batch.push(c);
+                    done += 1;
+                    if batch.len() >= REPORT_BATCH {
+                        sink2(ListUpdate::Rows(std::mem::take(&mut batch)));
+                        sink2(ListUpdate::Progress {
+                            done,
+                            of,
+                            label: "report".into(),
+                        });
+                    }
+                },
+            );
+            if !batch.is_empty() {
+                sink2(ListUpdate::Rows(batch));
             }
-            Family::CodeSigning => return Err(self.unsupported(&op, family)),
+            sink2(ListUpdate::Progress {
+                done,
+                of,
+                label: "report".into(),
+            });
+            (listed, result)
+        });
+        match task.await {
+            Ok((rest, Ok(_))) => rest.into_keys().collect(),
+            Ok((rest, Err(e))) => {
+                let e = self
+                    .err(
+                        &rop,
+                        if e.is_io() {
+                            ErrorKind::Network
+                        } else {
+                            ErrorKind::Protocol
+                        },
+                        format!("the report could not be read to its end: {e}"),
+                    )
+                    .with_status(status);
+                unavailable(&e);
+                rest.into_keys().collect()
+            }
+            Err(e) => {
+                tracing::warn!(account = %self.settings.name, "the report reader failed: {e}");
+                Vec::new()
+            }
         }
-        Ok(out)
     }
 
     // -----------------------------------------------------------------------------------------
