@@ -15,7 +15,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 const NOW: i64 = 1_795_000_000;
-const N: u32 = 100_000;
+const N: u32 = 150_000;
 
 fn big_state(width: u16, height: u16) -> State {
     let accounts = (0..4)
@@ -57,7 +57,7 @@ fn big_state(width: u16, height: u16) -> State {
                     i & 0xff
                 )),
                 status,
-                status_text: status.label().to_string(),
+                status_text: status.label().into(),
                 profile: Some("OV SSL".into()),
                 expires: Some(NOW - 30 * 86_400 + (i as i64 * 7919 % 760) * 86_400),
                 complete: true,

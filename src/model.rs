@@ -143,6 +143,32 @@ impl Family {
     }
 }
 
+/// Text that many rows repeat (a status spelling, a profile name): shared, so 100,000 rows
+/// hold one copy of "Issued", not 100,000.
+pub type SharedText = std::sync::Arc<str>;
+
+/// How many distinct values [`shared`] keeps for reuse (a server that sends a new spelling
+/// on every row gets plain copies beyond this).
+const SHARED_POOL_MAX: usize = 4096;
+
+/// The shared copy of `s`.
+pub fn shared(s: &str) -> SharedText {
+    use std::collections::HashSet;
+    use std::sync::{LazyLock, Mutex};
+    static POOL: LazyLock<Mutex<HashSet<SharedText>>> = LazyLock::new(Default::default);
+    let Ok(mut pool) = POOL.lock() else {
+        return SharedText::from(s);
+    };
+    if let Some(t) = pool.get(s) {
+        return t.clone();
+    }
+    let t = SharedText::from(s);
+    if pool.len() < SHARED_POOL_MAX {
+        pool.insert(t.clone());
+    }
+    t
+}
+
 /// One certificate as the list shows it. Kept small: 100,000 of these must fit and sort fast.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cert {
@@ -155,9 +181,9 @@ pub struct Cert {
     pub serial: Option<String>,
     pub status: CertStatus,
     /// The provider's own spelling of the status, shown in the detail pane.
-    pub status_text: String,
+    pub status_text: SharedText,
     /// Certificate profile / type name.
-    pub profile: Option<String>,
+    pub profile: Option<SharedText>,
     /// Expiry as Unix seconds (UTC); `None` while unknown or for requests not issued.
     pub expires: Option<i64>,
     /// Whether the summary fields (status, expiry, profile) have been filled from a detail
@@ -314,7 +340,7 @@ mod tests {
             sans: vec!["a.example".into()],
             serial: Some("01".into()),
             status: CertStatus::Unknown,
-            status_text: String::new(),
+            status_text: "".into(),
             profile: None,
             expires: Some(99),
             complete: false,

@@ -71,8 +71,8 @@ fn rows() -> Vec<Cert> {
             sans: vec![cn.to_string()],
             serial: Some(format!("3A:{i:02X}:7F:10")),
             status: *status,
-            status_text: status.label().to_string(),
-            profile: Some(profile.to_string()),
+            status_text: status.label().into(),
+            profile: Some((*profile).into()),
             expires: days.map(|d| NOW + d * 86_400 + 3_600),
             complete: true,
         })
@@ -1002,8 +1002,8 @@ fn families_console() -> State {
                 sans: vec![],
                 serial: None,
                 status: *status,
-                status_text: status.label().to_string(),
-                profile: Some(format!("{} profile", family.label())),
+                status_text: status.label().into(),
+                profile: Some(format!("{} profile", family.label()).into()),
                 expires: days.map(|d| NOW + d * 86_400),
                 complete: true,
             })

@@ -349,7 +349,7 @@ pub struct State {
     pub detail_open: bool,
     pub detail_scroll: u16,
     pub certs: Vec<Cert>,
-    index: HashMap<(AccountIdx, Family, String), usize>,
+    index: view::CertIndex,
     /// Lower-case search text per cert (CN, SANs, serial with and without colons).
     haystack: Vec<String>,
     /// Per certificate (parallel to `certs`): the generation of its family's load that last
@@ -460,7 +460,7 @@ impl State {
             detail_open: false,
             detail_scroll: 0,
             certs: Vec::new(),
-            index: HashMap::new(),
+            index: view::CertIndex::default(),
             haystack: Vec::new(),
             seen: Vec::new(),
             sorted: Vec::new(),
@@ -761,9 +761,11 @@ impl State {
     /// counts as delivered by the current load of its family.
     fn upsert(&mut self, rows: Vec<Cert>, seen: bool) {
         for row in rows {
-            let key = (row.account, row.family, row.id.clone());
-            let i = match self.index.get(&key) {
-                Some(&i) => {
+            let i = match self
+                .index
+                .get(&self.certs, row.account, row.family, &row.id)
+            {
+                Some(i) => {
                     self.merge_into(i, row);
                     i
                 }
@@ -776,7 +778,7 @@ impl State {
                         self.pending += 1;
                     }
                     self.certs.push(row);
-                    self.index.insert(key, i);
+                    self.index.insert(&self.certs, i);
                     self.fresh.push(i as u32);
                     i
                 }
@@ -785,6 +787,16 @@ impl State {
                 self.mark_seen(i);
             }
         }
+    }
+
+    /// Make room for `n` more certificates.
+    fn reserve(&mut self, n: usize) {
+        self.certs.reserve(n);
+        self.haystack.reserve(n);
+        self.seen.reserve(n);
+        self.queued.reserve(n);
+        self.index.reserve(&self.certs, n);
+        self.sorted.reserve(n);
     }
 
     /// Merge `row` into the known certificate `i`, queueing it for re-sorting when what the
@@ -1065,7 +1077,16 @@ fn on_worker(state: &mut State, ev: WorkerEvent) -> Vec<Command> {
                 .get_mut(account)
                 .and_then(|acc| acc.family_mut(family))
             {
+                // Room for the rows to come, once: growing a list of 100,000 rows while they
+                // arrive would copy it (and rehash its index) in the middle of a batch.
                 f.total = Some(total);
+                let expected: usize = state
+                    .accounts
+                    .iter()
+                    .flat_map(|a| &a.families)
+                    .map(|f| f.total.unwrap_or(0).max(f.loaded))
+                    .sum();
+                state.reserve(expected.saturating_sub(state.certs.len()));
             }
         }
         WorkerEvent::Done { job, result } => {
@@ -1164,11 +1185,14 @@ fn on_done(
         }) => state.finish_list(account, family, None),
         Ok(JobOutput::Detail { cert, view, .. }) => {
             let key = (cert.account, cert.family, cert.id.clone());
-            let new = !state.index.contains_key(&key);
+            let known = state
+                .index
+                .get(&state.certs, cert.account, cert.family, &cert.id);
+            let new = known.is_none();
             // A certificate new to the list (enrolled or renewed here) counts as seen.
             state.upsert(vec![cert], new);
             state.settle();
-            if let Some(&i) = state.index.get(&key) {
+            if let Some(i) = state.index.get(&state.certs, key.0, key.1, &key.2) {
                 state.details.insert(i, DetailState::Loaded(view));
                 if state.watch_new.remove(&key) {
                     state.watch.insert(i, Watch::new(state.now));
@@ -1938,8 +1962,7 @@ fn open_detail(state: &mut State) -> Vec<Command> {
 impl State {
     /// (Re)load one certificate's detail, e.g. after an action changed it.
     fn load_detail(&mut self, account: AccountIdx, family: Family, id: String) -> Vec<Command> {
-        let key = (account, family, id.clone());
-        let cert = self.index.get(&key).copied();
+        let cert = self.index.get(&self.certs, account, family, &id);
         if let Some(i) = cert
             && matches!(self.details.get(&i), Some(DetailState::Loading))
         {

@@ -827,11 +827,7 @@ fn an_approval_is_watched_until_the_certificate_is_issued() {
         matches!(cmds.as_slice(), [Command::Detail { id, .. }] if id == "5"),
         "{cmds:?}"
     );
-    let idx = s
-        .index
-        .get(&(1, Family::Ssl, "5".to_string()))
-        .copied()
-        .unwrap();
+    let idx = s.index.get(&s.certs, 1, Family::Ssl, "5").unwrap();
     assert!(s.watch.contains_key(&idx));
     // the refresh says Approved: still watched; a tick after 2 s asks again
     let Command::Detail { job, .. } = cmds[0].clone() else {
@@ -2492,7 +2488,7 @@ fn load_batches() -> Vec<Vec<Cert>> {
             None,
         );
         c.complete = false;
-        c.status_text.clear();
+        c.status_text = "".into();
         c.profile = None;
         c
     };

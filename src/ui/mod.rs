@@ -857,7 +857,7 @@ pub fn detail_lines(state: &State, width: usize, theme: &Theme) -> Vec<Line<'sta
         // The same spelling as the list's Status column.
         Span::styled(
             if c.status == CertStatus::Unknown {
-                c.status_text.clone()
+                c.status_text.to_string()
             } else {
                 c.status.label().to_string()
             },

@@ -1,7 +1,7 @@
 //! SCM wire → the provider-neutral model (`model::{Cert, CertDetail}`).
 //! Nothing outside `provider::sectigo` sees the wire types; this is where they end.
 
-use crate::model::{AccountIdx, Cert, CertDetail, CertStatus, Family};
+use crate::model::{AccountIdx, Cert, CertDetail, CertStatus, Family, SharedText, shared};
 
 use super::wire::{
     self, CertType, CertificateDetails, CsrDetails, DeviceDetails, DeviceListItem, NameValue,
@@ -184,10 +184,10 @@ fn nonempty(s: Option<&str>) -> Option<String> {
         .map(str::to_string)
 }
 
-fn status_of(text: Option<&str>) -> (CertStatus, String) {
+fn status_of(text: Option<&str>) -> (CertStatus, SharedText) {
     match nonempty(text) {
-        Some(t) => (CertStatus::parse(&t), t),
-        None => (CertStatus::Unknown, String::new()),
+        Some(t) => (CertStatus::parse(&t), shared(&t)),
+        None => (CertStatus::Unknown, shared("")),
     }
 }
 
@@ -205,7 +205,7 @@ pub fn ssl_row(account: AccountIdx, item: &SslListItem) -> Option<Cert> {
         sans: item.subject_alternative_names.clone(),
         serial: nonempty(item.serial_number.as_deref()),
         status: CertStatus::Unknown,
-        status_text: String::new(),
+        status_text: shared(""),
         profile: None,
         expires: None,
         complete: false,
@@ -239,7 +239,8 @@ pub fn ssl_cert(account: AccountIdx, d: &SslDetails, id: &str) -> Cert {
         profile: d
             .cert_type
             .as_ref()
-            .and_then(|c| nonempty(c.name.as_deref())),
+            .and_then(|c| nonempty(c.name.as_deref()))
+            .map(|p| shared(&p)),
         expires: d.expires.as_deref().and_then(wire::parse_unix),
         complete: true,
     }
@@ -405,7 +406,8 @@ pub fn smime_cert(account: AccountIdx, d: &SmimeDetails, id: &str) -> Cert {
         profile: d
             .cert_type
             .as_ref()
-            .and_then(|c| nonempty(c.name.as_deref())),
+            .and_then(|c| nonempty(c.name.as_deref()))
+            .map(|p| shared(&p)),
         expires: d.expires.as_deref().and_then(wire::parse_unix),
         complete: true,
     }
@@ -514,7 +516,8 @@ pub fn device_cert(account: AccountIdx, d: &DeviceDetails, id: &str) -> Cert {
         profile: d
             .cert_type
             .as_ref()
-            .and_then(|c| nonempty(c.name.as_deref())),
+            .and_then(|c| nonempty(c.name.as_deref()))
+            .map(|p| shared(&p)),
         expires: d.expires.as_deref().and_then(wire::parse_unix),
         complete: true,
     }
@@ -586,7 +589,7 @@ mod tests {
         assert_eq!(c.id, "811");
         assert_eq!(c.account, 3);
         assert_eq!(c.status, CertStatus::Issued);
-        assert_eq!(c.status_text, "Issued");
+        assert_eq!(&*c.status_text, "Issued");
         assert_eq!(c.profile.as_deref(), Some("SSL SASP -1896578395"));
         assert_eq!(c.expires, wire::parse_unix("2026-12-04"));
         assert!(c.complete);
@@ -650,7 +653,7 @@ mod tests {
         let c = device_row(0, &dv).unwrap();
         assert_eq!((c.id.as_str(), c.common_name.as_str()), ("356", "Test"));
         assert_eq!(c.status, CertStatus::Approved);
-        assert_eq!(c.status_text, "APPROVED");
+        assert_eq!(&*c.status_text, "APPROVED");
     }
 
     #[test]
