@@ -351,7 +351,7 @@ pub struct State {
     pub certs: Vec<Cert>,
     index: view::CertIndex,
     /// Lower-case search text per cert (CN, SANs, serial with and without colons).
-    haystack: Vec<String>,
+    haystack: view::Haystacks,
     /// Per certificate (parallel to `certs`): the generation of its family's load that last
     /// delivered it.
     seen: Vec<u32>,
@@ -461,7 +461,7 @@ impl State {
             detail_scroll: 0,
             certs: Vec::new(),
             index: view::CertIndex::default(),
-            haystack: Vec::new(),
+            haystack: view::Haystacks::default(),
             seen: Vec::new(),
             sorted: Vec::new(),
             fresh: Vec::new(),
@@ -771,7 +771,7 @@ impl State {
                 }
                 None => {
                     let i = self.certs.len();
-                    self.haystack.push(view::haystack(&row));
+                    self.haystack.push(&row);
                     self.seen.push(0);
                     self.queued.push(true);
                     if self.counts_as_pending(&row, i) {
@@ -821,7 +821,7 @@ impl State {
             || row.family != old.family;
         let was_pending = self.counts_as_pending(old, i);
         if text_changed {
-            self.haystack[i] = view::haystack(&row);
+            self.haystack.set(i, &row);
         }
         if self.counts_as_pending(&row, i) {
             self.pending += 1;

@@ -96,28 +96,39 @@ impl SortKey {
     }
 }
 
-/// The lower-case text a filter matches against: CN, SANs, serial with and without colons.
-pub fn haystack(c: &Cert) -> String {
-    let mut s = String::with_capacity(c.common_name.len() + 32);
-    s.push_str(&c.common_name.to_lowercase());
+/// Append the lower-case text a filter matches against: CN, SANs, serial with and without
+/// colons, separated by newlines.
+fn write_haystack(buf: &mut Vec<u8>, c: &Cert) {
+    let mut put = |s: &str| {
+        for ch in s.chars() {
+            // No NUL inside a record (it ends one).
+            if ch == '\0' {
+                continue;
+            }
+            let mut tmp = [0u8; 4];
+            for l in ch.to_lowercase() {
+                buf.extend_from_slice(l.encode_utf8(&mut tmp).as_bytes());
+            }
+        }
+    };
+    put(&c.common_name);
     for san in &c.sans {
         // The CN is usually among the SANs too: once is enough to match it.
         if san.eq_ignore_ascii_case(&c.common_name) {
             continue;
         }
-        s.push('\n');
-        s.push_str(&san.to_lowercase());
+        put("\n");
+        put(san);
     }
     if let Some(serial) = &c.serial {
-        let lower = serial.to_lowercase();
-        s.push('\n');
-        s.push_str(&lower);
-        if lower.contains(':') {
-            s.push('\n');
-            s.extend(lower.chars().filter(|&ch| ch != ':'));
+        put("\n");
+        put(serial);
+        if serial.contains(':') {
+            put("\n");
+            let plain: String = serial.chars().filter(|&ch| ch != ':').collect();
+            put(&plain);
         }
     }
-    s
 }
 
 fn status_rank(s: CertStatus) -> u8 {
@@ -235,27 +246,138 @@ pub fn count_in_scope(
         .count()
 }
 
+/// The lower-case search text of every row (CN, SANs, serial with and without colons), in
+/// one buffer: records end with a NUL (which no filter text holds), so a search never spans
+/// two rows, and a whole-list search is one pass of the substring searcher over contiguous
+/// memory. A row whose text changes gets a new record at the end; the old one is dead until
+/// the buffer is compacted.
+#[derive(Debug, Default)]
+pub struct Haystacks {
+    buf: Vec<u8>,
+    /// Per row: start and length of its live record.
+    at: Vec<(u32, u32)>,
+    /// Every record in buffer order: (start, row), with `DEAD` for replaced ones.
+    owners: Vec<(u32, u32)>,
+    dead: usize,
+}
+
+const DEAD: u32 = u32::MAX;
+
+impl Haystacks {
+    pub fn reserve(&mut self, rows: usize) {
+        self.at.reserve(rows);
+        self.owners.reserve(rows);
+        // About what a row's text takes (CN, a SAN, a serial twice).
+        self.buf.reserve(rows.saturating_mul(96));
+    }
+
+    fn append(&mut self, row: usize, c: &Cert) -> (u32, u32) {
+        let start = self.buf.len();
+        write_haystack(&mut self.buf, c);
+        let len = self.buf.len() - start;
+        self.buf.push(0);
+        self.owners.push((start as u32, row as u32));
+        (start as u32, len as u32)
+    }
+
+    /// The text of a new row (`row` must be the next one).
+    pub fn push(&mut self, c: &Cert) {
+        let row = self.at.len();
+        let rec = self.append(row, c);
+        self.at.push(rec);
+    }
+
+    /// Row `row`'s text changed.
+    pub fn set(&mut self, row: usize, c: &Cert) {
+        let Some(&(start, len)) = self.at.get(row) else {
+            return;
+        };
+        if let Ok(k) = self.owners.binary_search_by_key(&start, |o| o.0) {
+            self.owners[k].1 = DEAD;
+        }
+        self.dead += len as usize + 1;
+        self.at[row] = self.append(row, c);
+        if self.dead > 1 << 20 && self.dead > self.buf.len() / 2 {
+            self.compact();
+        }
+    }
+
+    /// Drop the dead records.
+    fn compact(&mut self) {
+        let mut buf = Vec::with_capacity(self.buf.len() - self.dead);
+        let mut owners = Vec::with_capacity(self.at.len());
+        for (row, at) in self.at.iter_mut().enumerate() {
+            let (start, len) = (at.0 as usize, at.1 as usize);
+            let new = buf.len() as u32;
+            buf.extend_from_slice(&self.buf[start..start + len + 1]);
+            owners.push((new, row as u32));
+            at.0 = new;
+        }
+        self.buf = buf;
+        self.owners = owners;
+        self.dead = 0;
+    }
+
+    fn text(&self, row: usize) -> &[u8] {
+        let (start, len) = self.at[row];
+        &self.buf[start as usize..(start + len) as usize]
+    }
+
+    /// Whether row `row`'s text contains the finder's needle.
+    pub fn contains(&self, row: usize, finder: &memchr::memmem::Finder) -> bool {
+        finder.find(self.text(row)).is_some()
+    }
+
+    /// Per row, whether its text contains the finder's needle: one pass over the buffer.
+    pub fn matching(&self, finder: &memchr::memmem::Finder) -> Vec<bool> {
+        let mut hits = vec![false; self.at.len()];
+        let mut pos = 0usize;
+        let mut k = 0usize;
+        while let Some(off) = finder.find(&self.buf[pos..]) {
+            let p = pos + off;
+            // The record holding `p`: the last one starting at or before it.
+            k += self.owners[k..].partition_point(|o| o.0 as usize <= p) - 1;
+            let row = self.owners[k].1;
+            if row != DEAD {
+                hits[row as usize] = true;
+            }
+            pos = match self.owners.get(k + 1) {
+                Some(next) => next.0 as usize,
+                None => break,
+            };
+        }
+        hits
+    }
+}
+
 /// The subsequence of `from` that is in `scope` and contains `needle` (already lower-case) in
-/// its haystack.
+/// its search text. A long `from` is matched with one pass over all the text.
 pub fn filter_indices(
     from: &[u32],
     certs: &[Cert],
-    haystacks: &[String],
+    haystacks: &Haystacks,
     scope: Scope,
     needle: &str,
     hidden: &std::collections::HashSet<usize>,
 ) -> Vec<u32> {
+    // Search texts hold no NUL (it ends a record), so neither does a needle.
+    let needle = needle.replace('\0', "");
     let finder = memchr::memmem::Finder::new(needle.as_bytes());
+    let hits =
+        (!needle.is_empty() && from.len() > certs.len() / 8).then(|| haystacks.matching(&finder));
     from.iter()
         .copied()
         .filter(|&i| {
             let i = i as usize;
-            let c = &certs[i];
             if !hidden.is_empty() && hidden.contains(&i) {
                 return false;
             }
-            in_scope(c, scope)
-                && (needle.is_empty() || finder.find(haystacks[i].as_bytes()).is_some())
+            let text = match &hits {
+                _ if needle.is_empty() => true,
+                Some(h) => h[i],
+                None => haystacks.contains(i, &finder),
+            };
+            text && in_scope(&certs[i], scope)
         })
         .collect()
 }
@@ -285,6 +407,43 @@ mod tests {
                 complete: true,
             })
             .collect()
+    }
+
+    #[test]
+    fn the_search_text_finds_rows_by_any_name_and_forgets_replaced_text() {
+        let mut all = certs(5);
+        all[1].common_name = "Mail.Example.COM".into();
+        all[2].sans = vec!["h0.example".into(), "vpn.example.net".into()];
+        all[3].serial = Some("0A:1B:FF".into());
+        let mut h = Haystacks::default();
+        for c in &all {
+            h.push(c);
+        }
+        let n = all.len();
+        let rows = |h: &Haystacks, needle: &str| -> Vec<usize> {
+            let f = memchr::memmem::Finder::new(needle.as_bytes());
+            let hits = h.matching(&f);
+            let one_by_one: Vec<bool> = (0..n).map(|i| h.contains(i, &f)).collect();
+            assert_eq!(hits, one_by_one, "{needle}");
+            (0..n).filter(|&i| hits[i]).collect()
+        };
+        assert_eq!(rows(&h, "mail.example.com"), [1]);
+        assert_eq!(rows(&h, "vpn.example"), [2]);
+        assert_eq!(rows(&h, "0a:1b"), [3]);
+        assert_eq!(rows(&h, "0a1bff"), [3], "the serial without colons");
+        assert_eq!(rows(&h, "example"), [0, 1, 2, 3, 4]);
+        // No match across two rows' texts.
+        assert_eq!(rows(&h, "example\nh"), [2]);
+        // Row 1 is renamed: its old text no longer matches, the new one does.
+        all[1].common_name = "smtp.example.org".into();
+        h.set(1, &all[1]);
+        assert!(rows(&h, "mail.").is_empty());
+        assert_eq!(rows(&h, "smtp."), [1]);
+        h.compact();
+        assert_eq!(h.dead, 0);
+        assert!(rows(&h, "mail.").is_empty());
+        assert_eq!(rows(&h, "smtp."), [1]);
+        assert_eq!(rows(&h, "vpn.example"), [2]);
     }
 
     #[test]
