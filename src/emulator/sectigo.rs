@@ -27,6 +27,7 @@ mod family;
 mod report;
 mod ssl;
 mod ssl_flow;
+mod table;
 mod util;
 
 use std::collections::VecDeque;
@@ -192,7 +193,9 @@ impl SectigoEmulator {
         // Key generation and signing are CPU work: keep them off the async threads.
         let (ca, db) = tokio::task::spawn_blocking(move || -> anyhow::Result<(DemoCa, Db)> {
             let ca = DemoCa::new_at(o.now).context("creating the demo CA")?;
-            let db = Db::seed(&ca, o.seed, o.now, o.ssl_count).context("seeding the demo data")?;
+            let never = std::sync::atomic::AtomicBool::new(false);
+            let db = Db::seed_with(&ca, o.seed, o.now, o.ssl_count, &never)
+                .context("seeding the demo data")?;
             Ok((ca, db))
         })
         .await

@@ -1,15 +1,19 @@
 //! The SCM emulator's data: organisations, profiles, custom fields and certificates, seeded
 //! deterministically from `SectigoOptions::seed`.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use anyhow::Context;
+use anyhow::{Context, anyhow, bail};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rcgen::{KeyPair, PKCS_ECDSA_P256_SHA256, PKCS_ECDSA_P384_SHA384};
 
-use crate::emulator::ca::{self, DemoCa, IssuedCert, LeafKey, LeafKind, LeafRequest, SubjectOrg};
+use super::table::{IdTable, Keyed};
+use crate::emulator::ca::{
+    self, DemoCa, IssuedCert, KeyType, LeafKey, LeafKind, LeafRequest, SubjectOrg,
+};
 
 pub(crate) const DAY: i64 = 86_400;
 
@@ -244,27 +248,65 @@ impl SslStatus {
     }
 }
 
-/// A CSR and its hashes.
+/// A CSR and its hashes (of the DER).
 #[derive(Debug, Clone)]
 pub(crate) struct CsrData {
-    pub pem: String,
-    pub md5: String,
-    pub sha1: String,
-    pub sha256: String,
+    /// The CSR as the requester sent it; None for seeded requests (PEM made from `der`).
+    text: Option<Box<str>>,
+    pub der: Box<[u8]>,
+    pub md5: [u8; 16],
+    pub sha1: [u8; 20],
+    pub sha256: [u8; 32],
 }
 
 impl CsrData {
+    /// A requester's CSR: checked (signature, names, key) and kept as sent.
     pub(crate) fn from_pem(pem: &str) -> anyhow::Result<(CsrData, ca::CsrInfo)> {
         let info = ca::parse_csr_pem(pem)?;
         Ok((
             CsrData {
-                pem: pem.to_string(),
-                md5: info.md5_hex.clone(),
-                sha1: info.sha1_hex.clone(),
-                sha256: info.sha256_hex.clone(),
+                text: Some(pem.into()),
+                der: info.der.as_slice().into(),
+                md5: info.md5,
+                sha1: info.sha1,
+                sha256: info.sha256,
             },
             info,
         ))
+    }
+
+    /// A CSR the emulator made itself for a seeded request (not parsed again).
+    pub(crate) fn seeded(der: Vec<u8>) -> CsrData {
+        use md5::Md5;
+        use sha1::Sha1;
+        use sha2::{Digest, Sha256};
+        CsrData {
+            text: None,
+            md5: Md5::digest(&der).into(),
+            sha1: Sha1::digest(&der).into(),
+            sha256: Sha256::digest(&der).into(),
+            der: der.into_boxed_slice(),
+        }
+    }
+
+    /// The CSR, PEM (as sent, for a requester's CSR).
+    pub(crate) fn pem(&self) -> Cow<'_, str> {
+        match &self.text {
+            Some(t) => Cow::Borrowed(t),
+            None => Cow::Owned(ca::pem_encode("CERTIFICATE REQUEST", &self.der)),
+        }
+    }
+
+    pub(crate) fn md5_hex(&self) -> String {
+        hex::encode_upper(self.md5)
+    }
+
+    pub(crate) fn sha1_hex(&self) -> String {
+        hex::encode_upper(self.sha1)
+    }
+
+    pub(crate) fn sha256_hex(&self) -> String {
+        hex::encode_upper(self.sha256)
     }
 }
 
@@ -298,7 +340,7 @@ pub(crate) struct SslCert {
     pub reason_code: Option<i64>,
     pub renewed: bool,
     pub renewed_date: Option<i64>,
-    pub key_type: String,
+    pub key_type: KeyType,
     pub custom_fields: Vec<(String, String)>,
     pub cert: Option<IssuedCert>,
     pub csr: Option<CsrData>,
@@ -317,8 +359,15 @@ pub(crate) struct SslCert {
 }
 
 impl SslCert {
-    pub(crate) fn serial(&self) -> Option<&str> {
-        self.cert.as_ref().map(|c| c.serial_colon_hex.as_str())
+    /// The serial as SCM shows it (colon-separated hex), once there is a certificate.
+    pub(crate) fn serial(&self) -> Option<String> {
+        self.cert.as_ref().map(IssuedCert::serial_colon_hex)
+    }
+}
+
+impl Keyed for SslCert {
+    fn key(&self) -> i64 {
+        self.id
     }
 }
 
@@ -353,12 +402,101 @@ impl KeyPool {
     }
 }
 
+/// What the CA signs for one seeded row: a certificate, or the CSR of a request not issued.
+pub(crate) enum SeedJob {
+    Leaf {
+        req: LeafRequest,
+        key: usize,
+    },
+    Csr {
+        cn: String,
+        sans: Vec<String>,
+        key: usize,
+    },
+}
+
+/// The result of a `SeedJob`.
+pub(crate) enum Signed {
+    Leaf(IssuedCert),
+    Csr(CsrData, KeyType),
+}
+
+/// Rows signed per grab of the shared job counter.
+const SIGN_CHUNK: usize = 256;
+
+/// Signs the seeded rows' certificates and CSRs on every core (at most 8), in job order. The
+/// metadata was drawn from the seeded RNG before, so the data does not depend on the threads.
+pub(crate) fn sign_jobs(
+    ca: &DemoCa,
+    keys: &KeyPool,
+    jobs: &[SeedJob],
+    cancel: &AtomicBool,
+) -> anyhow::Result<Vec<Signed>> {
+    let one = |job: &SeedJob| -> anyhow::Result<Signed> {
+        Ok(match job {
+            SeedJob::Leaf { req, key } => {
+                Signed::Leaf(ca.issue_leaf(req, LeafKey::KeyPair(keys.get(*key)))?)
+            }
+            SeedJob::Csr { cn, sans, key } => {
+                let kp = keys.get(*key);
+                let der = ca::make_csr_der(kp, cn, sans)?;
+                Signed::Csr(CsrData::seeded(der), ca::key_type_of_alg(kp.algorithm()))
+            }
+        })
+    };
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8)
+        .min(jobs.len().div_ceil(SIGN_CHUNK).max(1));
+    let next = AtomicUsize::new(0);
+    let work = || -> anyhow::Result<Vec<(usize, Vec<Signed>)>> {
+        let mut done = Vec::new();
+        loop {
+            if cancel.load(Ordering::Relaxed) {
+                bail!("seeding was cancelled");
+            }
+            let start = next.fetch_add(SIGN_CHUNK, Ordering::Relaxed);
+            if start >= jobs.len() {
+                return Ok(done);
+            }
+            let end = (start + SIGN_CHUNK).min(jobs.len());
+            let chunk = jobs[start..end]
+                .iter()
+                .map(one)
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            done.push((start, chunk));
+        }
+    };
+    let mut chunks = std::thread::scope(|s| {
+        let handles: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+        let mut all = work()?;
+        for h in handles {
+            match h.join() {
+                Ok(r) => all.extend(r?),
+                Err(_) => bail!("a signing thread panicked"),
+            }
+        }
+        Ok::<_, anyhow::Error>(all)
+    })?;
+    chunks.sort_by_key(|(start, _)| *start);
+    let out: Vec<Signed> = chunks.into_iter().flat_map(|(_, c)| c).collect();
+    if out.len() != jobs.len() {
+        return Err(anyhow!(
+            "signed {} of {} seeded rows",
+            out.len(),
+            jobs.len()
+        ));
+    }
+    Ok(out)
+}
+
 /// All emulator state.
 pub(crate) struct Db {
     pub orgs: Vec<Org>,
     pub profiles: Vec<Profile>,
     pub custom_fields: Vec<CustomFieldDef>,
-    pub ssl: BTreeMap<i64, SslCert>,
+    pub ssl: IdTable<SslCert>,
     pub next_ssl_id: i64,
     pub next_order: i64,
     pub rng: StdRng,
@@ -541,12 +679,27 @@ impl Db {
     }
 
     /// Builds the seeded data: `ssl_count` SSL certificates around `now`.
+    #[cfg(test)]
     pub(crate) fn seed(ca: &DemoCa, seed: u64, now: i64, ssl_count: usize) -> anyhow::Result<Db> {
+        Db::seed_with(ca, seed, now, ssl_count, &AtomicBool::new(false))
+    }
+
+    /// Builds the seeded data: `ssl_count` SSL certificates around `now`, plus a quarter as
+    /// many S/MIME and a fifth as many device certificates (see `family_counts`). The rows are
+    /// drawn from the seeded RNG first, then signed on every core. Stops early (with an
+    /// error) when `cancel` is set.
+    pub(crate) fn seed_with(
+        ca: &DemoCa,
+        seed: u64,
+        now: i64,
+        ssl_count: usize,
+        cancel: &AtomicBool,
+    ) -> anyhow::Result<Db> {
         let mut db = Db {
             orgs: orgs(),
             profiles: ssl_profiles(),
             custom_fields: ssl_custom_fields(),
-            ssl: BTreeMap::new(),
+            ssl: IdTable::default(),
             next_ssl_id: 1001,
             next_order: 7_340_001,
             rng: StdRng::seed_from_u64(seed),
@@ -559,25 +712,67 @@ impl Db {
             issue_delay: std::time::Duration::from_secs(3),
             auto_approve: false,
             fam: super::family::Families {
-                client: BTreeMap::new(),
-                device: BTreeMap::new(),
+                client: IdTable::default(),
+                device: IdTable::default(),
                 client_profiles: Vec::new(),
                 device_profiles: Vec::new(),
                 next_id: 1,
             },
         };
+        let mut rows = Vec::with_capacity(ssl_count);
+        let mut jobs = Vec::with_capacity(ssl_count);
         for i in 0..ssl_count {
             // The first rows cover every status, so even a small data set shows them all.
             let forced = SEED_STATUS_CYCLE.get(i).copied();
-            let c = db.seed_one_ssl(ca, now, forced)?;
-            db.ssl.insert(c.id, c);
+            let (c, job) = db.seed_one_ssl(now, forced);
+            rows.push(c);
+            jobs.push(job);
         }
-        let (clients, devices) = if ssl_count == 0 {
-            (0, 0)
-        } else {
-            ((ssl_count / 4).max(12), (ssl_count / 5).max(12))
+        let (clients, devices) = family_counts(ssl_count);
+        let (mut fam, client_rows, device_rows) =
+            super::family::seed(&mut db.rng, &db.keys, &db.orgs, now, clients, devices);
+        let (client_rows, client_jobs): (Vec<_>, Vec<_>) = client_rows.into_iter().unzip();
+        let (device_rows, device_jobs): (Vec<_>, Vec<_>) = device_rows.into_iter().unzip();
+        jobs.extend(client_jobs);
+        jobs.extend(device_jobs);
+        let mut signed = sign_jobs(ca, &db.keys, &jobs, cancel)?.into_iter();
+        drop(jobs);
+        for c in rows.iter_mut() {
+            match signed.next() {
+                Some(Signed::Leaf(x)) => {
+                    c.key_type = x.key_type.clone();
+                    c.cert = Some(x);
+                }
+                Some(Signed::Csr(csr, key_type)) => {
+                    c.key_type = key_type;
+                    c.csr = Some(csr);
+                }
+                None => bail!("a seeded SSL row was not signed"),
+            }
+        }
+        let mut fill = |rows: &mut Vec<super::family::OtherCert>| -> anyhow::Result<()> {
+            for c in rows.iter_mut() {
+                match signed.next() {
+                    Some(Signed::Leaf(x)) => {
+                        c.key_type = x.key_type.clone();
+                        c.cert = Some(x);
+                    }
+                    Some(Signed::Csr(csr, key_type)) => {
+                        c.key_type = key_type;
+                        c.csr = Some(csr);
+                    }
+                    None => bail!("a seeded row was not signed"),
+                }
+            }
+            Ok(())
         };
-        db.fam = super::family::seed(ca, &mut db.rng, &db.keys, &db.orgs, now, clients, devices)?;
+        let (mut client_rows, mut device_rows) = (client_rows, device_rows);
+        fill(&mut client_rows)?;
+        fill(&mut device_rows)?;
+        db.ssl = IdTable::from_rows(rows);
+        fam.client = IdTable::from_rows(client_rows);
+        fam.device = IdTable::from_rows(device_rows);
+        db.fam = fam;
         Ok(db)
     }
 
@@ -599,12 +794,8 @@ impl Db {
         self.profiles.iter().find(|p| p.id == id)
     }
 
-    fn seed_one_ssl(
-        &mut self,
-        ca: &DemoCa,
-        now: i64,
-        forced: Option<SslStatus>,
-    ) -> anyhow::Result<SslCert> {
+    /// One seeded SSL row (all random draws) and what the CA must sign for it.
+    fn seed_one_ssl(&mut self, now: i64, forced: Option<SslStatus>) -> (SslCert, SeedJob) {
         let (id, order) = self.alloc_ssl_id();
         let rng = &mut self.rng;
         let org_idx = rng.random_range(0..self.orgs.len());
@@ -722,7 +913,6 @@ impl Db {
         };
         let renew_id = random_token(rng);
         let key_index = self.keys.pick(rng);
-        let key = self.keys.get(key_index);
         let serial = random_serial(rng);
         let jitter = rng.random_range(0..DAY);
 
@@ -752,7 +942,7 @@ impl Db {
             reason_code: None,
             renewed: false,
             renewed_date: None,
-            key_type: String::new(),
+            key_type: Cow::Borrowed(""),
             custom_fields,
             cert: None,
             csr: None,
@@ -802,8 +992,8 @@ impl Db {
                 c.renewed = true;
                 c.renewed_date = Some(expires - rng.random_range(1..30) * DAY);
             }
-            let issued_cert = ca.issue_leaf(
-                &LeafRequest {
+            let job = SeedJob::Leaf {
+                req: LeafRequest {
                     common_name: cn,
                     sans,
                     not_before: issued,
@@ -817,10 +1007,9 @@ impl Db {
                     },
                     kind: LeafKind::Server,
                 },
-                LeafKey::KeyPair(key),
-            )?;
-            c.key_type = issued_cert.key_type.clone();
-            c.cert = Some(issued_cert);
+                key: key_index,
+            };
+            (c, job)
         } else {
             c.requested = now - rng.random_range(600..30 * DAY);
             match status {
@@ -834,13 +1023,23 @@ impl Db {
                 }
                 _ => {}
             }
-            let pem = ca::make_csr_pem(key, &cn, &sans)?;
-            let (csr, info) = CsrData::from_pem(&pem)?;
-            c.key_type = info.key_type;
-            c.csr = Some(csr);
             c.dcv_mode = Some("CNAME".to_string());
+            let job = SeedJob::Csr {
+                cn,
+                sans,
+                key: key_index,
+            };
+            (c, job)
         }
-        Ok(c)
+    }
+}
+
+/// How many S/MIME and device certificates go with `ssl_count` SSL certificates.
+pub(crate) fn family_counts(ssl_count: usize) -> (usize, usize) {
+    if ssl_count == 0 {
+        (0, 0)
+    } else {
+        ((ssl_count / 4).max(12), (ssl_count / 5).max(12))
     }
 }
 
