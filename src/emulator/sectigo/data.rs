@@ -2,7 +2,8 @@
 //! deterministically from `SectigoOptions::seed`.
 
 use std::borrow::Cow;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, mpsc};
 
 use anyhow::{Context, anyhow, bail};
 use rand::rngs::StdRng;
@@ -372,6 +373,7 @@ impl Keyed for SslCert {
 }
 
 /// A pool of reusable key pairs for seeded leaves (generation stays fast).
+#[derive(Default)]
 pub(crate) struct KeyPool {
     keys: Vec<KeyPair>,
 }
@@ -421,74 +423,58 @@ pub(crate) enum Signed {
     Csr(CsrData, KeyType),
 }
 
-/// Rows signed per grab of the shared job counter.
+/// Rows signed per chunk handed to a signing thread.
 const SIGN_CHUNK: usize = 256;
 
-/// Signs the seeded rows' certificates and CSRs on every core (at most 8), in job order. The
-/// metadata was drawn from the seeded RNG before, so the data does not depend on the threads.
-pub(crate) fn sign_jobs(
-    ca: &DemoCa,
-    keys: &KeyPool,
-    jobs: &[SeedJob],
-    cancel: &AtomicBool,
-) -> anyhow::Result<Vec<Signed>> {
-    let one = |job: &SeedJob| -> anyhow::Result<Signed> {
-        Ok(match job {
-            SeedJob::Leaf { req, key } => {
-                Signed::Leaf(ca.issue_leaf(req, LeafKey::KeyPair(keys.get(*key)))?)
-            }
-            SeedJob::Csr { cn, sans, key } => {
-                let kp = keys.get(*key);
-                let der = ca::make_csr_der(kp, cn, sans)?;
-                Signed::Csr(CsrData::seeded(der), ca::key_type_of_alg(kp.algorithm()))
-            }
-        })
-    };
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 8)
-        .min(jobs.len().div_ceil(SIGN_CHUNK).max(1));
-    let next = AtomicUsize::new(0);
-    let work = || -> anyhow::Result<Vec<(usize, Vec<Signed>)>> {
-        let mut done = Vec::new();
-        loop {
-            if cancel.load(Ordering::Relaxed) {
-                bail!("seeding was cancelled");
-            }
-            let start = next.fetch_add(SIGN_CHUNK, Ordering::Relaxed);
-            if start >= jobs.len() {
-                return Ok(done);
-            }
-            let end = (start + SIGN_CHUNK).min(jobs.len());
-            let chunk = jobs[start..end]
-                .iter()
-                .map(one)
-                .collect::<anyhow::Result<Vec<_>>>()?;
-            done.push((start, chunk));
+/// Signs one seeded row's certificate or CSR.
+fn sign_one(ca: &DemoCa, keys: &KeyPool, job: &SeedJob) -> anyhow::Result<Signed> {
+    Ok(match job {
+        SeedJob::Leaf { req, key } => {
+            Signed::Leaf(ca.issue_leaf(req, LeafKey::KeyPair(keys.get(*key)))?)
         }
-    };
-    let mut chunks = std::thread::scope(|s| {
-        let handles: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
-        let mut all = work()?;
-        for h in handles {
-            match h.join() {
-                Ok(r) => all.extend(r?),
-                Err(_) => bail!("a signing thread panicked"),
-            }
+        SeedJob::Csr { cn, sans, key } => {
+            let kp = keys.get(*key);
+            let der = ca::make_csr_der(kp, cn, sans)?;
+            Signed::Csr(CsrData::seeded(der), ca::key_type_of_alg(kp.algorithm()))
         }
-        Ok::<_, anyhow::Error>(all)
-    })?;
-    chunks.sort_by_key(|(start, _)| *start);
-    let out: Vec<Signed> = chunks.into_iter().flat_map(|(_, c)| c).collect();
-    if out.len() != jobs.len() {
-        return Err(anyhow!(
-            "signed {} of {} seeded rows",
-            out.len(),
-            jobs.len()
-        ));
+    })
+}
+
+/// Collects seeded jobs into chunks for the signing threads, numbering them in row order.
+pub(crate) struct JobSink {
+    tx: Option<mpsc::Sender<(usize, Vec<SeedJob>)>>,
+    buf: Vec<SeedJob>,
+    /// Row number of `buf[0]`.
+    next: usize,
+}
+
+impl JobSink {
+    pub(crate) fn push(&mut self, job: SeedJob) {
+        self.buf.push(job);
+        if self.buf.len() >= SIGN_CHUNK {
+            self.flush();
+        }
     }
-    Ok(out)
+
+    fn flush(&mut self) {
+        if self.buf.is_empty() {
+            return;
+        }
+        let chunk = std::mem::replace(&mut self.buf, Vec::with_capacity(SIGN_CHUNK));
+        let n = chunk.len();
+        if let Some(tx) = &self.tx {
+            // A send fails only when every signing thread has stopped on an error, which the
+            // seeding reports.
+            let _ = tx.send((self.next, chunk));
+        }
+        self.next += n;
+    }
+
+    /// Sends the last chunk and closes the queue (the signing threads stop when it is empty).
+    fn finish(&mut self) {
+        self.flush();
+        self.tx = None;
+    }
 }
 
 /// All emulator state.
@@ -685,9 +671,12 @@ impl Db {
     }
 
     /// Builds the seeded data: `ssl_count` SSL certificates around `now`, plus a quarter as
-    /// many S/MIME and a fifth as many device certificates (see `family_counts`). The rows are
-    /// drawn from the seeded RNG first, then signed on every core. Stops early (with an
-    /// error) when `cancel` is set.
+    /// many S/MIME and a fifth as many device certificates (see `family_counts`).
+    ///
+    /// The rows are drawn from the seeded RNG in one thread (so the data does not depend on
+    /// the threads), which hands what the CA must sign to the signing threads (every core, at
+    /// most 8) in chunks as it goes, then signs too. Stops early (with an error) when `cancel`
+    /// is set.
     pub(crate) fn seed_with(
         ca: &DemoCa,
         seed: u64,
@@ -695,6 +684,114 @@ impl Db {
         ssl_count: usize,
         cancel: &AtomicBool,
     ) -> anyhow::Result<Db> {
+        let keys = KeyPool::new()?;
+        let (clients, devices) = family_counts(ssl_count);
+        let total = ssl_count + clients + devices;
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 8)
+            .min(total.div_ceil(SIGN_CHUNK).max(1));
+        let (job_tx, job_rx) = mpsc::channel::<(usize, Vec<SeedJob>)>();
+        let job_rx = Mutex::new(job_rx);
+        let (done_tx, done_rx) = mpsc::channel::<anyhow::Result<(usize, Vec<Signed>)>>();
+        // Signs chunks until the drawing is over and the queue is empty, or something fails.
+        let worker = |done: mpsc::Sender<anyhow::Result<(usize, Vec<Signed>)>>| loop {
+            let next = job_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
+            let Ok((start, jobs)) = next else { return };
+            let result = if cancel.load(Ordering::Relaxed) {
+                Err(anyhow!("seeding was cancelled"))
+            } else {
+                jobs.iter()
+                    .map(|j| sign_one(ca, &keys, j))
+                    .collect::<anyhow::Result<Vec<_>>>()
+                    .map(|signed| (start, signed))
+            };
+            let failed = result.is_err();
+            if done.send(result).is_err() || failed {
+                return;
+            }
+        };
+        let drawn = std::thread::scope(|s| {
+            for _ in 1..threads {
+                let done = done_tx.clone();
+                s.spawn(move || worker(done));
+            }
+            let mut sink = JobSink {
+                tx: Some(job_tx),
+                buf: Vec::with_capacity(SIGN_CHUNK),
+                next: 0,
+            };
+            let drawn = Db::draw(seed, now, ssl_count, &keys, &mut sink, cancel);
+            sink.finish();
+            worker(done_tx.clone());
+            drawn
+        });
+        drop(done_tx);
+        let (mut db, mut rows, mut fam, mut client_rows, mut device_rows) = drawn?;
+        let mut chunks = Vec::new();
+        for r in done_rx {
+            chunks.push(r?);
+        }
+        chunks.sort_by_key(|(start, _)| *start);
+        let mut signed = chunks.into_iter().flat_map(|(_, c)| c);
+        let mut n = 0;
+        let mut fill =
+            |key_type: &mut KeyType, cert: &mut Option<IssuedCert>, csr: &mut Option<CsrData>| {
+                n += 1;
+                match signed.next() {
+                    Some(Signed::Leaf(x)) => {
+                        *key_type = x.key_type.clone();
+                        *cert = Some(x);
+                    }
+                    Some(Signed::Csr(c, kt)) => {
+                        *key_type = kt;
+                        *csr = Some(c);
+                    }
+                    None => {}
+                }
+            };
+        for c in rows.iter_mut() {
+            fill(&mut c.key_type, &mut c.cert, &mut c.csr);
+        }
+        for c in client_rows.iter_mut().chain(device_rows.iter_mut()) {
+            fill(&mut c.key_type, &mut c.cert, &mut c.csr);
+        }
+        let signed_all = n == total && signed.next().is_none();
+        let missing = rows.iter().any(|c| c.cert.is_none() && c.csr.is_none())
+            || client_rows
+                .iter()
+                .chain(device_rows.iter())
+                .any(|c| c.cert.is_none() && c.csr.is_none());
+        if !signed_all || missing {
+            bail!("seeding signed fewer rows than it drew ({total})");
+        }
+        db.keys = keys;
+        db.ssl = IdTable::from_rows(rows);
+        fam.client = IdTable::from_rows(client_rows);
+        fam.device = IdTable::from_rows(device_rows);
+        db.fam = fam;
+        Ok(db)
+    }
+
+    /// Draws every seeded row (SSL, then S/MIME, then device, as the seed always did) and
+    /// sends what the CA must sign for each to `sink`, in row order. The rows come back
+    /// without certificates or CSRs; the Db comes back without key pool.
+    #[allow(clippy::type_complexity)]
+    fn draw(
+        seed: u64,
+        now: i64,
+        ssl_count: usize,
+        keys: &KeyPool,
+        sink: &mut JobSink,
+        cancel: &AtomicBool,
+    ) -> anyhow::Result<(
+        Db,
+        Vec<SslCert>,
+        super::family::Families,
+        Vec<super::family::OtherCert>,
+        Vec<super::family::OtherCert>,
+    )> {
         let mut db = Db {
             orgs: orgs(),
             profiles: ssl_profiles(),
@@ -703,7 +800,7 @@ impl Db {
             next_ssl_id: 1001,
             next_order: 7_340_001,
             rng: StdRng::seed_from_u64(seed),
-            keys: KeyPool::new()?,
+            keys: KeyPool::default(),
             domains: seed_domains(now),
             next_domain_id: 2101,
             published: Default::default(),
@@ -720,60 +817,20 @@ impl Db {
             },
         };
         let mut rows = Vec::with_capacity(ssl_count);
-        let mut jobs = Vec::with_capacity(ssl_count);
         for i in 0..ssl_count {
+            if i % 4096 == 0 && cancel.load(Ordering::Relaxed) {
+                bail!("seeding was cancelled");
+            }
             // The first rows cover every status, so even a small data set shows them all.
             let forced = SEED_STATUS_CYCLE.get(i).copied();
-            let (c, job) = db.seed_one_ssl(now, forced);
+            let (c, job) = db.seed_one_ssl(keys, now, forced);
             rows.push(c);
-            jobs.push(job);
+            sink.push(job);
         }
         let (clients, devices) = family_counts(ssl_count);
-        let (mut fam, client_rows, device_rows) =
-            super::family::seed(&mut db.rng, &db.keys, &db.orgs, now, clients, devices);
-        let (client_rows, client_jobs): (Vec<_>, Vec<_>) = client_rows.into_iter().unzip();
-        let (device_rows, device_jobs): (Vec<_>, Vec<_>) = device_rows.into_iter().unzip();
-        jobs.extend(client_jobs);
-        jobs.extend(device_jobs);
-        let mut signed = sign_jobs(ca, &db.keys, &jobs, cancel)?.into_iter();
-        drop(jobs);
-        for c in rows.iter_mut() {
-            match signed.next() {
-                Some(Signed::Leaf(x)) => {
-                    c.key_type = x.key_type.clone();
-                    c.cert = Some(x);
-                }
-                Some(Signed::Csr(csr, key_type)) => {
-                    c.key_type = key_type;
-                    c.csr = Some(csr);
-                }
-                None => bail!("a seeded SSL row was not signed"),
-            }
-        }
-        let mut fill = |rows: &mut Vec<super::family::OtherCert>| -> anyhow::Result<()> {
-            for c in rows.iter_mut() {
-                match signed.next() {
-                    Some(Signed::Leaf(x)) => {
-                        c.key_type = x.key_type.clone();
-                        c.cert = Some(x);
-                    }
-                    Some(Signed::Csr(csr, key_type)) => {
-                        c.key_type = key_type;
-                        c.csr = Some(csr);
-                    }
-                    None => bail!("a seeded row was not signed"),
-                }
-            }
-            Ok(())
-        };
-        let (mut client_rows, mut device_rows) = (client_rows, device_rows);
-        fill(&mut client_rows)?;
-        fill(&mut device_rows)?;
-        db.ssl = IdTable::from_rows(rows);
-        fam.client = IdTable::from_rows(client_rows);
-        fam.device = IdTable::from_rows(device_rows);
-        db.fam = fam;
-        Ok(db)
+        let (fam, client_rows, device_rows) =
+            super::family::seed(&mut db.rng, keys, &db.orgs, now, clients, devices, sink);
+        Ok((db, rows, fam, client_rows, device_rows))
     }
 
     pub(crate) fn alloc_ssl_id(&mut self) -> (i64, i64) {
@@ -795,18 +852,23 @@ impl Db {
     }
 
     /// One seeded SSL row (all random draws) and what the CA must sign for it.
-    fn seed_one_ssl(&mut self, now: i64, forced: Option<SslStatus>) -> (SslCert, SeedJob) {
+    fn seed_one_ssl(
+        &mut self,
+        keys: &KeyPool,
+        now: i64,
+        forced: Option<SslStatus>,
+    ) -> (SslCert, SeedJob) {
         let (id, order) = self.alloc_ssl_id();
         let rng = &mut self.rng;
         let org_idx = rng.random_range(0..self.orgs.len());
-        let org = self.orgs[org_idx].clone();
+        let org = &self.orgs[org_idx];
         let org_id = if !org.departments.is_empty() && rng.random_bool(0.3) {
             org.departments[rng.random_range(0..org.departments.len())].0
         } else {
             org.id
         };
         let profile = weighted(rng, &[(0usize, 55), (1, 15), (2, 15), (3, 10), (4, 5)]);
-        let profile = self.profiles[profile].clone();
+        let profile = &self.profiles[profile];
         let term = *profile.terms.choose(rng).unwrap_or(&365);
 
         // Names.
@@ -847,8 +909,14 @@ impl Db {
                 (cn, sans)
             }
         };
-        let mut seen = std::collections::HashSet::new();
-        sans.retain(|s| seen.insert(s.clone()));
+        // Drop repeated names (at most five, so a scan beats a set).
+        let mut unique: Vec<String> = Vec::with_capacity(sans.len());
+        for s in sans.drain(..) {
+            if !unique.contains(&s) {
+                unique.push(s);
+            }
+        }
+        let sans = unique;
 
         let status = weighted(
             rng,
@@ -912,7 +980,7 @@ impl Db {
             ("Not scheduled", None)
         };
         let renew_id = random_token(rng);
-        let key_index = self.keys.pick(rng);
+        let key_index = keys.pick(rng);
         let serial = random_serial(rng);
         let jitter = rng.random_range(0..DAY);
 

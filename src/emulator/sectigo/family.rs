@@ -14,7 +14,7 @@ use rand::seq::IndexedRandom;
 use serde_json::{Map, Value, json};
 
 use super::Ctx;
-use super::data::{CsrData, DAY, Db, KeyPool, Org, SeedJob, random_serial};
+use super::data::{CsrData, DAY, Db, JobSink, KeyPool, Org, SeedJob, random_serial};
 use super::ssl::{CollectFormat, key_alg_size};
 use super::ssl_flow::{DEMO_ADMIN, read_csr};
 use super::table::{IdTable, Keyed};
@@ -258,11 +258,9 @@ fn person_id(org_idx: usize, i: usize) -> i64 {
     3000 + (org_idx * PERSONS.len() + i) as i64
 }
 
-/// A seeded row and what the CA must sign for it.
-pub(crate) type SeedRow = (OtherCert, SeedJob);
-
-/// Draws `client_count` S/MIME and `device_count` device rows (the profiles are in the
-/// returned `Families`, whose tables are empty; the caller signs the rows and fills them).
+/// Draws `client_count` S/MIME and `device_count` device rows, sending what the CA must sign
+/// for each to `sink` in row order (the profiles are in the returned `Families`, whose tables
+/// are empty; the caller fills the rows once they are signed).
 pub(crate) fn seed(
     rng: &mut StdRng,
     keys: &KeyPool,
@@ -270,8 +268,9 @@ pub(crate) fn seed(
     now: i64,
     client_count: usize,
     device_count: usize,
-) -> (Families, Vec<SeedRow>, Vec<SeedRow>) {
-    let mut rows: [Vec<SeedRow>; 2] = [
+    sink: &mut JobSink,
+) -> (Families, Vec<OtherCert>, Vec<OtherCert>) {
+    let mut rows: [Vec<OtherCert>; 2] = [
         Vec::with_capacity(client_count),
         Vec::with_capacity(device_count),
     ];
@@ -494,7 +493,8 @@ pub(crate) fn seed(
                     },
                     key: key_index,
                 };
-                rows[usize::from(fam == Family::Device)].push((c, job));
+                rows[usize::from(fam == Family::Device)].push(c);
+                sink.push(job);
             } else {
                 c.requested = now - rng.random_range(600..20 * DAY);
                 if matches!(status, St::Approved | St::Applied | St::Declined) {
@@ -511,7 +511,8 @@ pub(crate) fn seed(
                     sans: dns,
                     key: key_index,
                 };
-                rows[usize::from(fam == Family::Device)].push((c, job));
+                rows[usize::from(fam == Family::Device)].push(c);
+                sink.push(job);
             }
         }
     }
