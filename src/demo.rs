@@ -30,7 +30,9 @@ impl Demo {
             .prefix("certdeck-demo-")
             .tempdir()
             .context("creating the demo temp dir")?;
-        let sectigo = SectigoEmulator::start(opts)
+        // The emulator serves at once and seeds in the background (its first requests wait
+        // for the data), so the console's first frame does not wait for 2,000 certificates.
+        let sectigo = SectigoEmulator::launch(opts)
             .await
             .context("starting the Sectigo emulator")?;
         // Nobody can publish a DNS record for a demo domain, so the emulator plays that part:

@@ -257,8 +257,28 @@ async fn emulator(count: usize, latency_ms: u64) -> anyhow::Result<()> {
         latency: Duration::from_millis(latency_ms),
         ..SectigoOptions::default()
     };
-    let scm = SectigoEmulator::start(opts).await?;
-    println!("Sectigo Certificate Manager emulator");
+    let (ssl, smime, device) = opts.certificate_counts();
+    let began = std::time::Instant::now();
+    let scm = SectigoEmulator::launch(opts).await?;
+    // URL and credentials only once the data is there, so scripts can wait for them.
+    println!(
+        "Sectigo Certificate Manager emulator: seeding {ssl} SSL, {smime} S/MIME and {device} device certificates…"
+    );
+    let seeded = tokio::select! {
+        r = scm.ready() => Some(r),
+        r = tokio::signal::ctrl_c() => {
+            r.context("waiting for Ctrl-C")?;
+            None
+        }
+    };
+    match seeded {
+        Some(r) => r?,
+        None => {
+            scm.shutdown().await;
+            return Ok(());
+        }
+    }
+    println!("ready in {:.1} s", began.elapsed().as_secs_f64());
     println!("  url:         {}", scm.base_url);
     println!("  login:       {}", scm.login);
     println!("  password:    {}", scm.password);

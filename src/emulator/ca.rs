@@ -3,6 +3,13 @@
 //! certificates for the emulators' seeded data (from a small pool of reusable key pairs) and
 //! for enrollments (from the requester's CSR, so the collected certificate matches the
 //! requester's private key). It also wraps chains as degenerate PKCS#7 SignedData.
+//!
+//! A signed leaf is kept compact (`IssuedCert`: DER, serial bytes, raw digests, a shared issuer
+//! name); PEM and hex forms are made when a response needs them. `DemoCa` is `Sync`, so the
+//! emulator signs its seeded leaves on every core.
+
+use std::borrow::Cow;
+use std::sync::Arc;
 
 use anyhow::{Context, anyhow, bail};
 use md5::Md5;
@@ -64,24 +71,100 @@ pub enum LeafKey<'a> {
     KeyPair(&'a KeyPair),
     /// A requester's PKCS#10 CSR (PEM). Its signature is checked; its public key is used.
     CsrPem(&'a str),
+    /// A requester's PKCS#10 CSR (DER). Its signature is checked; its public key is used.
+    CsrDer(&'a [u8]),
 }
 
-/// A signed leaf certificate and the facts the emulator reports about it.
+/// A key type as SCM shows it, e.g. "EC - P-256", "RSA - 2048" (the usual ones are static).
+pub type KeyType = Cow<'static, str>;
+
+/// The usual key types as static strings; others stay owned.
+pub fn key_type_name(s: String) -> KeyType {
+    const KNOWN: &[&str] = &[
+        "EC - P-256",
+        "EC - P-384",
+        "EC - P-521",
+        "RSA - 2048",
+        "RSA - 3072",
+        "RSA - 4096",
+    ];
+    match KNOWN.iter().find(|k| **k == s) {
+        Some(k) => Cow::Borrowed(k),
+        None => Cow::Owned(s),
+    }
+}
+
+/// A signed leaf certificate and the facts the emulator reports about it, kept compact: the
+/// DER, the serial bytes and the raw digests (of the DER); PEM and hex are made on demand.
 #[derive(Debug, Clone)]
 pub struct IssuedCert {
-    pub der: Vec<u8>,
-    pub pem: String,
-    /// Serial as colon-separated upper-case hex (`0A:1B:...`), as SCM shows it.
-    pub serial_colon_hex: String,
+    pub der: Box<[u8]>,
+    /// Serial number bytes, big-endian.
+    pub serial: Box<[u8]>,
     /// Subject as `C=..,ST=..,L=..,O=..,CN=..` (issuer-to-leaf order, comma-separated).
-    pub subject: String,
-    /// Issuer in the same form.
-    pub issuer: String,
+    pub subject: Box<str>,
+    /// Issuer in the same form (one string shared by every leaf of the CA).
+    pub issuer: Arc<str>,
     /// e.g. "EC - P-256"
-    pub key_type: String,
-    pub md5_hex: String,
-    pub sha1_hex: String,
-    pub sha256_hex: String,
+    pub key_type: KeyType,
+    pub md5: [u8; 16],
+    pub sha1: [u8; 20],
+    pub sha256: [u8; 32],
+}
+
+impl IssuedCert {
+    /// The certificate, PEM.
+    pub fn pem(&self) -> String {
+        pem_encode("CERTIFICATE", &self.der)
+    }
+
+    /// Serial as colon-separated upper-case hex (`0A:1B:...`), as SCM shows it.
+    pub fn serial_colon_hex(&self) -> String {
+        colon_hex(&self.serial)
+    }
+
+    /// MD5 of the DER, upper-case hex.
+    pub fn md5_hex(&self) -> String {
+        hex::encode_upper(self.md5)
+    }
+
+    /// SHA-1 of the DER, upper-case hex.
+    pub fn sha1_hex(&self) -> String {
+        hex::encode_upper(self.sha1)
+    }
+
+    /// SHA-256 of the DER, lower-case hex.
+    pub fn sha256_hex(&self) -> String {
+        hex::encode(self.sha256)
+    }
+
+    /// Whether `query` names this serial: hex digits compared case-insensitively, colons and
+    /// other separators ignored, leading zeros ignored (`0A:1B` = `a1b`).
+    pub fn serial_matches(&self, query: &str) -> bool {
+        serial_matches(&self.serial, query)
+    }
+}
+
+/// See `IssuedCert::serial_matches`.
+pub fn serial_matches(serial: &[u8], query: &str) -> bool {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut q = query
+        .bytes()
+        .filter(u8::is_ascii_hexdigit)
+        .map(|b| b.to_ascii_uppercase())
+        .skip_while(|b| *b == b'0');
+    let mut s = serial
+        .iter()
+        .flat_map(|b| [b >> 4, b & 0x0f])
+        .skip_while(|n| *n == 0)
+        .map(|n| HEX[usize::from(n)]);
+    loop {
+        match (q.next(), s.next()) {
+            (None, None) => return true,
+            (a, b) if a == b => {}
+            _ => return false,
+        }
+    }
 }
 
 /// Facts read from a CSR.
@@ -91,10 +174,12 @@ pub struct CsrInfo {
     pub dns_names: Vec<String>,
     pub emails: Vec<String>,
     /// e.g. "EC - P-256", "RSA - 2048"
-    pub key_type: String,
-    pub md5_hex: String,
-    pub sha1_hex: String,
-    pub sha256_hex: String,
+    pub key_type: KeyType,
+    /// The CSR, DER.
+    pub der: Vec<u8>,
+    pub md5: [u8; 16],
+    pub sha1: [u8; 20],
+    pub sha256: [u8; 32],
     /// The DER of the SubjectPublicKeyInfo (for signing).
     spki_der: Vec<u8>,
 }
@@ -106,7 +191,7 @@ pub struct DemoCa {
     issuing_der: Vec<u8>,
     issuing_pem: String,
     issuer: Issuer<'static, KeyPair>,
-    issuer_dn: String,
+    issuer_dn: Arc<str>,
 }
 
 impl std::fmt::Debug for DemoCa {
@@ -191,7 +276,7 @@ impl DemoCa {
             issuing_der: int_cert.der().to_vec(),
             issuing_pem: int_cert.pem(),
             issuer,
-            issuer_dn: format!("O={CA_ORG},CN={ISSUING_CN}"),
+            issuer_dn: Arc::from(format!("O={CA_ORG},CN={ISSUING_CN}")),
         })
     }
 
@@ -228,6 +313,12 @@ impl DemoCa {
                     .map_err(|e| anyhow!("the CSR's public key is not supported: {e}"))?;
                 self.sign(req, &spki, info.key_type.clone())
             }
+            LeafKey::CsrDer(der) => {
+                let info = parse_csr_der(der.to_vec())?;
+                let spki = SubjectPublicKeyInfo::from_der(&info.spki_der)
+                    .map_err(|e| anyhow!("the CSR's public key is not supported: {e}"))?;
+                self.sign(req, &spki, info.key_type.clone())
+            }
         }
     }
 
@@ -235,32 +326,30 @@ impl DemoCa {
         &self,
         req: &LeafRequest,
         public_key: &impl PublicKeyData,
-        key_type: String,
+        key_type: KeyType,
     ) -> anyhow::Result<IssuedCert> {
         if req.serial.is_empty() {
             bail!("a leaf needs a serial number");
         }
         let mut params = CertificateParams::default();
         let mut dn = DistinguishedName::new();
-        let mut subject_parts = Vec::new();
-        if let Some(c) = &req.org.country {
-            dn.push(DnType::CountryName, c.as_str());
-            subject_parts.push(format!("C={c}"));
-        }
-        if let Some(st) = &req.org.state {
-            dn.push(DnType::StateOrProvinceName, st.as_str());
-            subject_parts.push(format!("ST={st}"));
-        }
-        if let Some(l) = &req.org.locality {
-            dn.push(DnType::LocalityName, l.as_str());
-            subject_parts.push(format!("L={l}"));
-        }
-        if let Some(o) = &req.org.organization {
-            dn.push(DnType::OrganizationName, o.as_str());
-            subject_parts.push(format!("O={o}"));
+        let mut subject = String::with_capacity(96);
+        for (ty, label, value) in [
+            (DnType::CountryName, "C=", &req.org.country),
+            (DnType::StateOrProvinceName, "ST=", &req.org.state),
+            (DnType::LocalityName, "L=", &req.org.locality),
+            (DnType::OrganizationName, "O=", &req.org.organization),
+        ] {
+            if let Some(v) = value {
+                dn.push(ty, v.as_str());
+                subject.push_str(label);
+                subject.push_str(v);
+                subject.push(',');
+            }
         }
         dn.push(DnType::CommonName, req.common_name.as_str());
-        subject_parts.push(format!("CN={}", req.common_name));
+        subject.push_str("CN=");
+        subject.push_str(&req.common_name);
         params.distinguished_name = dn;
         params.is_ca = IsCa::ExplicitNoCa;
         params.key_usages = vec![
@@ -304,16 +393,15 @@ impl DemoCa {
         let cert = params
             .signed_by(public_key, &self.issuer)
             .map_err(|e| anyhow!("signing the leaf for {:?}: {e}", req.common_name))?;
-        let der = cert.der().to_vec();
+        let der: Box<[u8]> = cert.der().as_ref().into();
         Ok(IssuedCert {
-            pem: cert.pem(),
-            serial_colon_hex: colon_hex(&req.serial),
-            subject: subject_parts.join(","),
+            serial: req.serial.as_slice().into(),
+            subject: subject.into_boxed_str(),
             issuer: self.issuer_dn.clone(),
             key_type,
-            md5_hex: hex::encode_upper(Md5::digest(&der)),
-            sha1_hex: hex::encode_upper(Sha1::digest(&der)),
-            sha256_hex: hex::encode(Sha256::digest(&der)),
+            md5: Md5::digest(&der).into(),
+            sha1: Sha1::digest(&der).into(),
+            sha256: Sha256::digest(&der).into(),
             der,
         })
     }
@@ -337,14 +425,15 @@ fn ca_dn(cn: &str) -> DistinguishedName {
     dn
 }
 
-fn key_type_of_alg(alg: &rcgen::SignatureAlgorithm) -> String {
-    if alg == &PKCS_ECDSA_P384_SHA384 {
-        "EC - P-384".to_string()
+/// The key type of one of the emulator's own key pairs.
+pub fn key_type_of_alg(alg: &rcgen::SignatureAlgorithm) -> KeyType {
+    Cow::Borrowed(if alg == &PKCS_ECDSA_P384_SHA384 {
+        "EC - P-384"
     } else if alg == &PKCS_ECDSA_P256_SHA256 {
-        "EC - P-256".to_string()
+        "EC - P-256"
     } else {
-        "RSA - 2048".to_string()
-    }
+        "RSA - 2048"
+    })
 }
 
 /// `[0x0a, 0x1b]` → `"0A:1B"`.
@@ -379,6 +468,11 @@ pub fn parse_csr_pem(pem: &str) -> anyhow::Result<CsrInfo> {
             .decode(compact)
             .map_err(|_| anyhow!("the CSR is not valid Base-64 data"))?
     };
+    parse_csr_der(der)
+}
+
+/// Reads a DER CSR: checks its signature and returns its names, key type and hashes.
+pub fn parse_csr_der(der: Vec<u8>) -> anyhow::Result<CsrInfo> {
     let (_, csr) = X509CertificationRequest::from_der(&der)
         .map_err(|e| anyhow!("error while decoding the CSR: {e}"))?;
     csr.verify_signature()
@@ -407,13 +501,13 @@ pub fn parse_csr_pem(pem: &str) -> anyhow::Result<CsrInfo> {
     }
     let spki = &info.subject_pki;
     let key_type = match spki.parsed() {
-        Ok(x509_parser::public_key::PublicKey::EC(ec)) => match ec.key_size() {
-            384 => "EC - P-384".to_string(),
-            521 => "EC - P-521".to_string(),
-            _ => "EC - P-256".to_string(),
-        },
+        Ok(x509_parser::public_key::PublicKey::EC(ec)) => Cow::Borrowed(match ec.key_size() {
+            384 => "EC - P-384",
+            521 => "EC - P-521",
+            _ => "EC - P-256",
+        }),
         Ok(x509_parser::public_key::PublicKey::RSA(rsa)) => {
-            format!("RSA - {}", rsa.key_size())
+            key_type_name(format!("RSA - {}", rsa.key_size()))
         }
         Ok(_) => bail!("the CSR uses an unsupported algorithm"),
         Err(e) => bail!("the CSR's public key cannot be read: {e}"),
@@ -423,15 +517,24 @@ pub fn parse_csr_pem(pem: &str) -> anyhow::Result<CsrInfo> {
         dns_names,
         emails,
         key_type,
-        md5_hex: hex::encode_upper(Md5::digest(&der)),
-        sha1_hex: hex::encode_upper(Sha1::digest(&der)),
-        sha256_hex: hex::encode_upper(Sha256::digest(&der)),
+        md5: Md5::digest(&der).into(),
+        sha1: Sha1::digest(&der).into(),
+        sha256: Sha256::digest(&der).into(),
         spki_der: spki.raw.to_vec(),
+        der: der.clone(),
     })
 }
 
-/// Makes a PEM CSR for `cn` (+ DNS SANs) signed by `key` (seeded requests, tests).
+/// Makes a PEM CSR for `cn` (+ DNS SANs) signed by `key` (tests).
 pub fn make_csr_pem(key: &KeyPair, cn: &str, sans: &[String]) -> anyhow::Result<String> {
+    Ok(pem_encode(
+        "CERTIFICATE REQUEST",
+        &make_csr_der(key, cn, sans)?,
+    ))
+}
+
+/// Makes a DER CSR for `cn` (+ DNS SANs) signed by `key` (seeded requests).
+pub fn make_csr_der(key: &KeyPair, cn: &str, sans: &[String]) -> anyhow::Result<Vec<u8>> {
     let mut params = CertificateParams::new(sans.to_vec())
         .map_err(|e| anyhow!("bad SAN list for the CSR of {cn:?}: {e}"))?;
     let mut dn = DistinguishedName::new();
@@ -439,7 +542,7 @@ pub fn make_csr_pem(key: &KeyPair, cn: &str, sans: &[String]) -> anyhow::Result<
     params.distinguished_name = dn;
     params
         .serialize_request(key)
-        .and_then(|r| r.pem())
+        .map(|r| r.der().to_vec())
         .map_err(|e| anyhow!("making the CSR for {cn:?}: {e}"))
 }
 
@@ -540,14 +643,24 @@ mod tests {
             cert.public_key().subject_public_key.data.as_ref(),
             key.public_key_raw()
         );
-        assert_eq!(issued.serial_colon_hex, "0A:1B:2C");
+        assert_eq!(issued.serial_colon_hex(), "0A:1B:2C");
+        assert!(issued.serial_matches("a1b2c") && issued.serial_matches("00:0a:1B:2c"));
+        assert!(!issued.serial_matches("A1B2") && !issued.serial_matches("A1B2C0"));
         assert_eq!(cert.raw_serial(), &[0x0A, 0x1B, 0x2C]);
         assert_eq!(issued.key_type, "EC - P-384");
-        assert_eq!(issued.subject, "C=KR,O=Example Org,CN=app.example.test");
+        assert_eq!(&*issued.subject, "C=KR,O=Example Org,CN=app.example.test");
         assert_eq!(cert.validity().not_before.timestamp(), 1_700_000_000);
         let bc = cert.basic_constraints().unwrap().unwrap().value;
         assert!(!bc.ca);
-        assert!(issued.pem.starts_with("-----BEGIN CERTIFICATE-----"));
+        assert!(issued.pem().starts_with("-----BEGIN CERTIFICATE-----"));
+        assert_eq!(
+            issued.sha256_hex(),
+            hex::encode(Sha256::digest(&issued.der))
+        );
+        assert_eq!(
+            issued.sha1_hex(),
+            hex::encode_upper(Sha1::digest(&issued.der))
+        );
     }
 
     #[test]
@@ -563,7 +676,7 @@ mod tests {
         // A certificate is not a CSR.
         let key = KeyPair::generate().unwrap();
         let cert = ca.issue_leaf(&req, LeafKey::KeyPair(&key)).unwrap();
-        let err = parse_csr_pem(&cert.pem).unwrap_err();
+        let err = parse_csr_pem(&cert.pem()).unwrap_err();
         assert!(err.to_string().contains("CERTIFICATE REQUEST"), "{err}");
     }
 

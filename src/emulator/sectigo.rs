@@ -27,10 +27,12 @@ mod family;
 mod report;
 mod ssl;
 mod ssl_flow;
+mod table;
 mod util;
 
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -39,7 +41,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::Response;
 use rand::Rng;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 
 use self::data::Db;
@@ -78,6 +80,12 @@ impl Default for SectigoOptions {
 }
 
 impl SectigoOptions {
+    /// How many SSL, S/MIME and device certificates the data holds when seeded.
+    pub fn certificate_counts(&self) -> (usize, usize, usize) {
+        let (client, device) = data::family_counts(self.ssl_count);
+        (self.ssl_count, client, device)
+    }
+
     /// Small (60 SSL certificates), no latency, fixed seed and fixed now (`TEST_NOW`).
     pub fn for_tests() -> Self {
         SectigoOptions {
@@ -143,26 +151,102 @@ pub(crate) struct Shared {
     password: String,
     customer_uri: String,
     latency: Duration,
-    started: Instant,
+    /// When the data became ready: the emulator clock runs from then.
+    started: OnceLock<Instant>,
     now0: i64,
     faults: Mutex<VecDeque<Fault>>,
     /// The most recent requests, "METHOD /path" (no query), oldest first; capped.
     seen: Mutex<VecDeque<String>>,
-    db: Mutex<Db>,
+    data: Mutex<Data>,
+    /// Seeding → Ready (or Failed); requests that arrive while seeding wait for it.
+    phase: watch::Sender<Phase>,
+    /// Set when the emulator is dropped: a seeding still under way stops.
+    cancel: AtomicBool,
     ca: DemoCa,
+}
+
+/// A knob setting made before the data was ready, applied as soon as it is.
+type Knob = Box<dyn FnOnce(&mut Db) + Send>;
+
+/// The emulator's data, once seeded.
+enum Data {
+    /// Seeding in the background; knob settings wait here.
+    Seeding(Vec<Knob>),
+    Ready(Box<Db>),
+    Failed,
+}
+
+/// Where the seeding is.
+#[derive(Debug, Clone, PartialEq)]
+enum Phase {
+    Seeding,
+    Ready,
+    Failed(String),
 }
 
 /// How many requests `SectigoEmulator::requests` remembers.
 const SEEN_CAP: usize = 10_000;
 
 impl Shared {
-    /// Emulator clock: the options' `now` plus the time since start.
+    /// Emulator clock: the options' `now` plus the time since the data became ready (so it
+    /// reads `now` while seeding).
     fn now(&self) -> i64 {
-        self.now0 + self.started.elapsed().as_secs() as i64
+        self.now0
+            + self
+                .started
+                .get()
+                .map_or(0, |s| s.elapsed().as_secs() as i64)
     }
 
-    fn db(&self) -> MutexGuard<'_, Db> {
-        self.db.lock().unwrap_or_else(|e| e.into_inner())
+    fn data(&self) -> MutexGuard<'_, Data> {
+        self.data.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Applies `f` to the data now, or as soon as the seeding is done.
+    fn with_db(&self, f: impl FnOnce(&mut Db) + Send + 'static) {
+        match &mut *self.data() {
+            Data::Ready(db) => f(db),
+            Data::Seeding(knobs) => knobs.push(Box::new(f)),
+            Data::Failed => {}
+        }
+    }
+
+    /// Waits until the data is seeded; the seeding error if it failed.
+    async fn wait_ready(&self) -> Result<(), String> {
+        let mut rx = self.phase.subscribe();
+        let phase = match rx.wait_for(|p| *p != Phase::Seeding).await {
+            Ok(p) => p.clone(),
+            Err(_) => Phase::Failed("the seeding stopped".into()),
+        };
+        match phase {
+            Phase::Failed(e) => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// Seeds the data (run on its own thread) and makes it ready, knob settings applied.
+    fn seed(&self, opts: &SectigoOptions) {
+        let result = Db::seed_with(&self.ca, opts.seed, opts.now, opts.ssl_count, &self.cancel);
+        let mut data = self.data();
+        let phase = match result {
+            Ok(mut db) => {
+                if let Data::Seeding(knobs) = std::mem::replace(&mut *data, Data::Failed) {
+                    for k in knobs {
+                        k(&mut db);
+                    }
+                }
+                *data = Data::Ready(Box::new(db));
+                let _ = self.started.set(Instant::now());
+                Phase::Ready
+            }
+            Err(e) => {
+                *data = Data::Failed;
+                tracing::warn!("the Sectigo emulator could not seed its data: {e:#}");
+                Phase::Failed(format!("seeding the demo data: {e:#}"))
+            }
+        };
+        drop(data);
+        self.phase.send_replace(phase);
     }
 
     fn faults(&self) -> MutexGuard<'_, VecDeque<Fault>> {
@@ -186,18 +270,30 @@ impl Ctx<'_> {
 }
 
 impl SectigoEmulator {
-    /// Seeds the data, makes the demo CA and serves on `127.0.0.1:<free port>`.
+    /// Seeds the data, makes the demo CA and serves on `127.0.0.1:<free port>`; returns once
+    /// the data is ready.
     pub async fn start(opts: SectigoOptions) -> anyhow::Result<SectigoEmulator> {
-        let o = opts.clone();
-        // Key generation and signing are CPU work: keep them off the async threads.
-        let (ca, db) = tokio::task::spawn_blocking(move || -> anyhow::Result<(DemoCa, Db)> {
-            let ca = DemoCa::new_at(o.now).context("creating the demo CA")?;
-            let db = Db::seed(&ca, o.seed, o.now, o.ssl_count).context("seeding the demo data")?;
-            Ok((ca, db))
-        })
-        .await
-        .context("the seeding task failed")??;
+        let emu = SectigoEmulator::launch(opts).await?;
+        emu.ready().await?;
+        Ok(emu)
+    }
 
+    /// Makes the demo CA and serves on `127.0.0.1:<free port>` at once (URL and credentials
+    /// are known), seeding the data on a thread of its own. Requests that arrive before the
+    /// data is ready wait for it; knob settings made before then apply as soon as it is;
+    /// `ready` waits for it.
+    pub async fn launch(opts: SectigoOptions) -> anyhow::Result<SectigoEmulator> {
+        SectigoEmulator::launch_with(opts, None).await
+    }
+
+    /// `launch`, with the seeding held until `hold` yields (or closes): lets tests make
+    /// requests while the data is not ready.
+    async fn launch_with(
+        opts: SectigoOptions,
+        hold: Option<std::sync::mpsc::Receiver<()>>,
+    ) -> anyhow::Result<SectigoEmulator> {
+        // Two key pairs and two signatures: quick enough to make here.
+        let ca = DemoCa::new_at(opts.now).context("creating the demo CA")?;
         let password: String = {
             let mut rng = rand::rng();
             (0..24)
@@ -215,19 +311,33 @@ impl SectigoEmulator {
             .local_addr()
             .context("reading the emulator's address")?;
         let base_url = format!("http://{addr}");
+        let (phase, _) = watch::channel(Phase::Seeding);
         let shared = Arc::new(Shared {
             base_url: base_url.clone(),
             login: DEMO_LOGIN.to_string(),
             password: password.clone(),
             customer_uri: DEMO_CUSTOMER_URI.to_string(),
             latency: opts.latency,
-            started: Instant::now(),
+            started: OnceLock::new(),
             now0: opts.now,
             faults: Mutex::new(VecDeque::new()),
             seen: Mutex::new(VecDeque::new()),
-            db: Mutex::new(db),
+            data: Mutex::new(Data::Seeding(Vec::new())),
+            phase,
+            cancel: AtomicBool::new(false),
             ca,
         });
+        // Key generation and signing are CPU work: a thread of their own, off the runtime.
+        let seeder = shared.clone();
+        std::thread::Builder::new()
+            .name("scm-emulator-seed".into())
+            .spawn(move || {
+                if let Some(h) = hold {
+                    let _ = h.recv();
+                }
+                seeder.seed(&opts)
+            })
+            .context("starting the emulator's seeding thread")?;
 
         let app = axum::Router::new()
             .fallback(handle)
@@ -252,6 +362,25 @@ impl SectigoEmulator {
         })
     }
 
+    /// Waits until the data is seeded (at once after `start`); the seeding error if it failed.
+    pub async fn ready(&self) -> anyhow::Result<()> {
+        self.shared.wait_ready().await.map_err(anyhow::Error::msg)
+    }
+
+    /// Whether the data is seeded and being served.
+    pub fn is_ready(&self) -> bool {
+        *self.shared.phase.borrow() == Phase::Ready
+    }
+
+    /// Tests: `launch` with the seeding held until the returned sender sends (or is dropped).
+    #[cfg(test)]
+    pub(crate) async fn launch_held(
+        opts: SectigoOptions,
+    ) -> anyhow::Result<(SectigoEmulator, std::sync::mpsc::Sender<()>)> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        Ok((SectigoEmulator::launch_with(opts, Some(rx)).await?, tx))
+    }
+
     /// Queues a fault for the next matching request.
     pub fn inject(&self, fault: Fault) {
         self.shared.faults().push_back(fault);
@@ -269,7 +398,8 @@ impl SectigoEmulator {
         self.shared.faults().clear();
     }
 
-    /// The emulator's clock (options' `now` + time since start), Unix seconds.
+    /// The emulator's clock, Unix seconds: the options' `now` plus the time since the data
+    /// became ready (the options' `now` while seeding).
     pub fn now(&self) -> i64 {
         self.shared.now()
     }
@@ -286,36 +416,38 @@ impl SectigoEmulator {
 
     /// How long an approved SSL request takes to be issued (Applied half-way). Default 3 s.
     pub fn set_issue_delay(&self, delay: Duration) {
-        self.shared.db().issue_delay = delay;
+        self.shared.with_db(move |db| db.issue_delay = delay);
     }
 
     /// When on, new SSL enrollments and renewals skip Requested and go straight to the CA.
     pub fn set_auto_approve(&self, on: bool) {
-        self.shared.db().auto_approve = on;
+        self.shared.with_db(move |db| db.auto_approve = on);
     }
 
     /// Marks the DCV instructions of `domain` as followed (DNS record or file published, e-mail
     /// link clicked): the next recheck, status or submit call validates it. Also reachable over
     /// HTTP: `POST /__emulator/dcv/publish` with `{"domain":"..."}` (normal auth headers).
     pub fn publish_dcv(&self, domain: &str) {
-        self.shared
-            .db()
-            .published
-            .insert(domain.trim().to_ascii_lowercase());
+        let domain = domain.trim().to_ascii_lowercase();
+        self.shared.with_db(move |db| {
+            db.published.insert(domain);
+        });
     }
 
     /// Demo: DCV instructions count as followed `delay` after they were first shown (or
     /// checked), as if the admin had published the record; `None` turns this off (default).
     pub fn set_dcv_auto_publish(&self, delay: Option<Duration>) {
-        let mut db = self.shared.db();
-        db.auto_publish = delay;
-        if delay.is_none() {
-            db.instructed.clear();
-        }
+        self.shared.with_db(move |db| {
+            db.auto_publish = delay;
+            if delay.is_none() {
+                db.instructed.clear();
+            }
+        });
     }
 
-    /// Stops the server and waits (up to 5 s) for it to finish.
+    /// Stops the server (and a seeding still under way) and waits (up to 5 s) for it to finish.
     pub async fn shutdown(mut self) {
+        self.shared.cancel.store(true, Ordering::Relaxed);
         if let Some(tx) = self.stop.take() {
             let _ = tx.send(());
         }
@@ -334,6 +466,7 @@ impl SectigoEmulator {
 impl Drop for SectigoEmulator {
     fn drop(&mut self) {
         // Graceful: stop accepting, close idle connections, then the task ends on its own.
+        self.shared.cancel.store(true, Ordering::Relaxed);
         if let Some(tx) = self.stop.take() {
             let _ = tx.send(());
         }
@@ -394,6 +527,15 @@ async fn handle(
             None => return util::invalid_field("dateFormat").into_response(),
         },
     };
+    // Requests that arrive while the data is being seeded wait for it.
+    if let Err(e) = sh.wait_ready().await {
+        tracing::warn!("sectigo emulator request without data: {e}");
+        return util::error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            -2,
+            "Internal error. Please contact Support for details.",
+        );
+    }
     let ctx = Ctx {
         q: &q,
         body: &body,
@@ -420,10 +562,17 @@ fn route(sh: &Shared, method: &Method, segs: &[&str], ctx: &Ctx) -> Response {
 }
 
 fn route_inner(sh: &Shared, method: &Method, segs: &[&str], ctx: &Ctx) -> util::Res {
-    let mut db = sh.db();
+    let mut data = sh.data();
+    let Data::Ready(db) = &mut *data else {
+        return Err(util::ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: -2,
+            description: "Internal error. Please contact Support for details.".into(),
+        });
+    };
+    let db = &mut **db;
     db.tick(ctx.now, &sh.ca);
     db.tick_families(ctx.now, &sh.ca);
-    let db = &mut *db;
     use family::Family::{Client, Device};
     match (method.as_str(), segs) {
         // Emulator knob: "the DCV instructions for this domain were followed".

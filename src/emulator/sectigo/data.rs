@@ -1,15 +1,20 @@
 //! The SCM emulator's data: organisations, profiles, custom fields and certificates, seeded
 //! deterministically from `SectigoOptions::seed`.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, mpsc};
 
-use anyhow::Context;
+use anyhow::{Context, anyhow, bail};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rcgen::{KeyPair, PKCS_ECDSA_P256_SHA256, PKCS_ECDSA_P384_SHA384};
 
-use crate::emulator::ca::{self, DemoCa, IssuedCert, LeafKey, LeafKind, LeafRequest, SubjectOrg};
+use super::table::{IdTable, Keyed};
+use crate::emulator::ca::{
+    self, DemoCa, IssuedCert, KeyType, LeafKey, LeafKind, LeafRequest, SubjectOrg,
+};
 
 pub(crate) const DAY: i64 = 86_400;
 
@@ -244,27 +249,65 @@ impl SslStatus {
     }
 }
 
-/// A CSR and its hashes.
+/// A CSR and its hashes (of the DER).
 #[derive(Debug, Clone)]
 pub(crate) struct CsrData {
-    pub pem: String,
-    pub md5: String,
-    pub sha1: String,
-    pub sha256: String,
+    /// The CSR as the requester sent it; None for seeded requests (PEM made from `der`).
+    text: Option<Box<str>>,
+    pub der: Box<[u8]>,
+    pub md5: [u8; 16],
+    pub sha1: [u8; 20],
+    pub sha256: [u8; 32],
 }
 
 impl CsrData {
+    /// A requester's CSR: checked (signature, names, key) and kept as sent.
     pub(crate) fn from_pem(pem: &str) -> anyhow::Result<(CsrData, ca::CsrInfo)> {
         let info = ca::parse_csr_pem(pem)?;
         Ok((
             CsrData {
-                pem: pem.to_string(),
-                md5: info.md5_hex.clone(),
-                sha1: info.sha1_hex.clone(),
-                sha256: info.sha256_hex.clone(),
+                text: Some(pem.into()),
+                der: info.der.as_slice().into(),
+                md5: info.md5,
+                sha1: info.sha1,
+                sha256: info.sha256,
             },
             info,
         ))
+    }
+
+    /// A CSR the emulator made itself for a seeded request (not parsed again).
+    pub(crate) fn seeded(der: Vec<u8>) -> CsrData {
+        use md5::Md5;
+        use sha1::Sha1;
+        use sha2::{Digest, Sha256};
+        CsrData {
+            text: None,
+            md5: Md5::digest(&der).into(),
+            sha1: Sha1::digest(&der).into(),
+            sha256: Sha256::digest(&der).into(),
+            der: der.into_boxed_slice(),
+        }
+    }
+
+    /// The CSR, PEM (as sent, for a requester's CSR).
+    pub(crate) fn pem(&self) -> Cow<'_, str> {
+        match &self.text {
+            Some(t) => Cow::Borrowed(t),
+            None => Cow::Owned(ca::pem_encode("CERTIFICATE REQUEST", &self.der)),
+        }
+    }
+
+    pub(crate) fn md5_hex(&self) -> String {
+        hex::encode_upper(self.md5)
+    }
+
+    pub(crate) fn sha1_hex(&self) -> String {
+        hex::encode_upper(self.sha1)
+    }
+
+    pub(crate) fn sha256_hex(&self) -> String {
+        hex::encode_upper(self.sha256)
     }
 }
 
@@ -298,7 +341,7 @@ pub(crate) struct SslCert {
     pub reason_code: Option<i64>,
     pub renewed: bool,
     pub renewed_date: Option<i64>,
-    pub key_type: String,
+    pub key_type: KeyType,
     pub custom_fields: Vec<(String, String)>,
     pub cert: Option<IssuedCert>,
     pub csr: Option<CsrData>,
@@ -317,12 +360,20 @@ pub(crate) struct SslCert {
 }
 
 impl SslCert {
-    pub(crate) fn serial(&self) -> Option<&str> {
-        self.cert.as_ref().map(|c| c.serial_colon_hex.as_str())
+    /// The serial as SCM shows it (colon-separated hex), once there is a certificate.
+    pub(crate) fn serial(&self) -> Option<String> {
+        self.cert.as_ref().map(IssuedCert::serial_colon_hex)
+    }
+}
+
+impl Keyed for SslCert {
+    fn key(&self) -> i64 {
+        self.id
     }
 }
 
 /// A pool of reusable key pairs for seeded leaves (generation stays fast).
+#[derive(Default)]
 pub(crate) struct KeyPool {
     keys: Vec<KeyPair>,
 }
@@ -353,12 +404,85 @@ impl KeyPool {
     }
 }
 
+/// What the CA signs for one seeded row: a certificate, or the CSR of a request not issued.
+pub(crate) enum SeedJob {
+    Leaf {
+        req: LeafRequest,
+        key: usize,
+    },
+    Csr {
+        cn: String,
+        sans: Vec<String>,
+        key: usize,
+    },
+}
+
+/// The result of a `SeedJob`.
+pub(crate) enum Signed {
+    Leaf(IssuedCert),
+    Csr(CsrData, KeyType),
+}
+
+/// Rows signed per chunk handed to a signing thread.
+const SIGN_CHUNK: usize = 256;
+
+/// Signs one seeded row's certificate or CSR.
+fn sign_one(ca: &DemoCa, keys: &KeyPool, job: &SeedJob) -> anyhow::Result<Signed> {
+    Ok(match job {
+        SeedJob::Leaf { req, key } => {
+            Signed::Leaf(ca.issue_leaf(req, LeafKey::KeyPair(keys.get(*key)))?)
+        }
+        SeedJob::Csr { cn, sans, key } => {
+            let kp = keys.get(*key);
+            let der = ca::make_csr_der(kp, cn, sans)?;
+            Signed::Csr(CsrData::seeded(der), ca::key_type_of_alg(kp.algorithm()))
+        }
+    })
+}
+
+/// Collects seeded jobs into chunks for the signing threads, numbering them in row order.
+pub(crate) struct JobSink {
+    tx: Option<mpsc::Sender<(usize, Vec<SeedJob>)>>,
+    buf: Vec<SeedJob>,
+    /// Row number of `buf[0]`.
+    next: usize,
+}
+
+impl JobSink {
+    pub(crate) fn push(&mut self, job: SeedJob) {
+        self.buf.push(job);
+        if self.buf.len() >= SIGN_CHUNK {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.buf.is_empty() {
+            return;
+        }
+        let chunk = std::mem::replace(&mut self.buf, Vec::with_capacity(SIGN_CHUNK));
+        let n = chunk.len();
+        if let Some(tx) = &self.tx {
+            // A send fails only when every signing thread has stopped on an error, which the
+            // seeding reports.
+            let _ = tx.send((self.next, chunk));
+        }
+        self.next += n;
+    }
+
+    /// Sends the last chunk and closes the queue (the signing threads stop when it is empty).
+    fn finish(&mut self) {
+        self.flush();
+        self.tx = None;
+    }
+}
+
 /// All emulator state.
 pub(crate) struct Db {
     pub orgs: Vec<Org>,
     pub profiles: Vec<Profile>,
     pub custom_fields: Vec<CustomFieldDef>,
-    pub ssl: BTreeMap<i64, SslCert>,
+    pub ssl: IdTable<SslCert>,
     pub next_ssl_id: i64,
     pub next_order: i64,
     pub rng: StdRng,
@@ -541,16 +665,142 @@ impl Db {
     }
 
     /// Builds the seeded data: `ssl_count` SSL certificates around `now`.
+    #[cfg(test)]
     pub(crate) fn seed(ca: &DemoCa, seed: u64, now: i64, ssl_count: usize) -> anyhow::Result<Db> {
+        Db::seed_with(ca, seed, now, ssl_count, &AtomicBool::new(false))
+    }
+
+    /// Builds the seeded data: `ssl_count` SSL certificates around `now`, plus a quarter as
+    /// many S/MIME and a fifth as many device certificates (see `family_counts`).
+    ///
+    /// The rows are drawn from the seeded RNG in one thread (so the data does not depend on
+    /// the threads), which hands what the CA must sign to the signing threads (every core, at
+    /// most 8) in chunks as it goes, then signs too. Stops early (with an error) when `cancel`
+    /// is set.
+    pub(crate) fn seed_with(
+        ca: &DemoCa,
+        seed: u64,
+        now: i64,
+        ssl_count: usize,
+        cancel: &AtomicBool,
+    ) -> anyhow::Result<Db> {
+        let keys = KeyPool::new()?;
+        let (clients, devices) = family_counts(ssl_count);
+        let total = ssl_count + clients + devices;
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 8)
+            .min(total.div_ceil(SIGN_CHUNK).max(1));
+        let (job_tx, job_rx) = mpsc::channel::<(usize, Vec<SeedJob>)>();
+        let job_rx = Mutex::new(job_rx);
+        let (done_tx, done_rx) = mpsc::channel::<anyhow::Result<(usize, Vec<Signed>)>>();
+        // Signs chunks until the drawing is over and the queue is empty, or something fails.
+        let worker = |done: mpsc::Sender<anyhow::Result<(usize, Vec<Signed>)>>| loop {
+            let next = job_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
+            let Ok((start, jobs)) = next else { return };
+            let result = if cancel.load(Ordering::Relaxed) {
+                Err(anyhow!("seeding was cancelled"))
+            } else {
+                jobs.iter()
+                    .map(|j| sign_one(ca, &keys, j))
+                    .collect::<anyhow::Result<Vec<_>>>()
+                    .map(|signed| (start, signed))
+            };
+            let failed = result.is_err();
+            if done.send(result).is_err() || failed {
+                return;
+            }
+        };
+        let drawn = std::thread::scope(|s| {
+            for _ in 1..threads {
+                let done = done_tx.clone();
+                s.spawn(move || worker(done));
+            }
+            let mut sink = JobSink {
+                tx: Some(job_tx),
+                buf: Vec::with_capacity(SIGN_CHUNK),
+                next: 0,
+            };
+            let drawn = Db::draw(seed, now, ssl_count, &keys, &mut sink, cancel);
+            sink.finish();
+            worker(done_tx.clone());
+            drawn
+        });
+        drop(done_tx);
+        let (mut db, mut rows, mut fam, mut client_rows, mut device_rows) = drawn?;
+        let mut chunks = Vec::new();
+        for r in done_rx {
+            chunks.push(r?);
+        }
+        chunks.sort_by_key(|(start, _)| *start);
+        let mut signed = chunks.into_iter().flat_map(|(_, c)| c);
+        let mut n = 0;
+        let mut fill =
+            |key_type: &mut KeyType, cert: &mut Option<IssuedCert>, csr: &mut Option<CsrData>| {
+                n += 1;
+                match signed.next() {
+                    Some(Signed::Leaf(x)) => {
+                        *key_type = x.key_type.clone();
+                        *cert = Some(x);
+                    }
+                    Some(Signed::Csr(c, kt)) => {
+                        *key_type = kt;
+                        *csr = Some(c);
+                    }
+                    None => {}
+                }
+            };
+        for c in rows.iter_mut() {
+            fill(&mut c.key_type, &mut c.cert, &mut c.csr);
+        }
+        for c in client_rows.iter_mut().chain(device_rows.iter_mut()) {
+            fill(&mut c.key_type, &mut c.cert, &mut c.csr);
+        }
+        let signed_all = n == total && signed.next().is_none();
+        let missing = rows.iter().any(|c| c.cert.is_none() && c.csr.is_none())
+            || client_rows
+                .iter()
+                .chain(device_rows.iter())
+                .any(|c| c.cert.is_none() && c.csr.is_none());
+        if !signed_all || missing {
+            bail!("seeding signed fewer rows than it drew ({total})");
+        }
+        db.keys = keys;
+        db.ssl = IdTable::from_rows(rows);
+        fam.client = IdTable::from_rows(client_rows);
+        fam.device = IdTable::from_rows(device_rows);
+        db.fam = fam;
+        Ok(db)
+    }
+
+    /// Draws every seeded row (SSL, then S/MIME, then device, as the seed always did) and
+    /// sends what the CA must sign for each to `sink`, in row order. The rows come back
+    /// without certificates or CSRs; the Db comes back without key pool.
+    #[allow(clippy::type_complexity)]
+    fn draw(
+        seed: u64,
+        now: i64,
+        ssl_count: usize,
+        keys: &KeyPool,
+        sink: &mut JobSink,
+        cancel: &AtomicBool,
+    ) -> anyhow::Result<(
+        Db,
+        Vec<SslCert>,
+        super::family::Families,
+        Vec<super::family::OtherCert>,
+        Vec<super::family::OtherCert>,
+    )> {
         let mut db = Db {
             orgs: orgs(),
             profiles: ssl_profiles(),
             custom_fields: ssl_custom_fields(),
-            ssl: BTreeMap::new(),
+            ssl: IdTable::default(),
             next_ssl_id: 1001,
             next_order: 7_340_001,
             rng: StdRng::seed_from_u64(seed),
-            keys: KeyPool::new()?,
+            keys: KeyPool::default(),
             domains: seed_domains(now),
             next_domain_id: 2101,
             published: Default::default(),
@@ -559,26 +809,28 @@ impl Db {
             issue_delay: std::time::Duration::from_secs(3),
             auto_approve: false,
             fam: super::family::Families {
-                client: BTreeMap::new(),
-                device: BTreeMap::new(),
+                client: IdTable::default(),
+                device: IdTable::default(),
                 client_profiles: Vec::new(),
                 device_profiles: Vec::new(),
                 next_id: 1,
             },
         };
+        let mut rows = Vec::with_capacity(ssl_count);
         for i in 0..ssl_count {
+            if i % 4096 == 0 && cancel.load(Ordering::Relaxed) {
+                bail!("seeding was cancelled");
+            }
             // The first rows cover every status, so even a small data set shows them all.
             let forced = SEED_STATUS_CYCLE.get(i).copied();
-            let c = db.seed_one_ssl(ca, now, forced)?;
-            db.ssl.insert(c.id, c);
+            let (c, job) = db.seed_one_ssl(keys, now, forced);
+            rows.push(c);
+            sink.push(job);
         }
-        let (clients, devices) = if ssl_count == 0 {
-            (0, 0)
-        } else {
-            ((ssl_count / 4).max(12), (ssl_count / 5).max(12))
-        };
-        db.fam = super::family::seed(ca, &mut db.rng, &db.keys, &db.orgs, now, clients, devices)?;
-        Ok(db)
+        let (clients, devices) = family_counts(ssl_count);
+        let (fam, client_rows, device_rows) =
+            super::family::seed(&mut db.rng, keys, &db.orgs, now, clients, devices, sink);
+        Ok((db, rows, fam, client_rows, device_rows))
     }
 
     pub(crate) fn alloc_ssl_id(&mut self) -> (i64, i64) {
@@ -599,23 +851,24 @@ impl Db {
         self.profiles.iter().find(|p| p.id == id)
     }
 
+    /// One seeded SSL row (all random draws) and what the CA must sign for it.
     fn seed_one_ssl(
         &mut self,
-        ca: &DemoCa,
+        keys: &KeyPool,
         now: i64,
         forced: Option<SslStatus>,
-    ) -> anyhow::Result<SslCert> {
+    ) -> (SslCert, SeedJob) {
         let (id, order) = self.alloc_ssl_id();
         let rng = &mut self.rng;
         let org_idx = rng.random_range(0..self.orgs.len());
-        let org = self.orgs[org_idx].clone();
+        let org = &self.orgs[org_idx];
         let org_id = if !org.departments.is_empty() && rng.random_bool(0.3) {
             org.departments[rng.random_range(0..org.departments.len())].0
         } else {
             org.id
         };
         let profile = weighted(rng, &[(0usize, 55), (1, 15), (2, 15), (3, 10), (4, 5)]);
-        let profile = self.profiles[profile].clone();
+        let profile = &self.profiles[profile];
         let term = *profile.terms.choose(rng).unwrap_or(&365);
 
         // Names.
@@ -656,8 +909,14 @@ impl Db {
                 (cn, sans)
             }
         };
-        let mut seen = std::collections::HashSet::new();
-        sans.retain(|s| seen.insert(s.clone()));
+        // Drop repeated names (at most five, so a scan beats a set).
+        let mut unique: Vec<String> = Vec::with_capacity(sans.len());
+        for s in sans.drain(..) {
+            if !unique.contains(&s) {
+                unique.push(s);
+            }
+        }
+        let sans = unique;
 
         let status = weighted(
             rng,
@@ -721,8 +980,7 @@ impl Db {
             ("Not scheduled", None)
         };
         let renew_id = random_token(rng);
-        let key_index = self.keys.pick(rng);
-        let key = self.keys.get(key_index);
+        let key_index = keys.pick(rng);
         let serial = random_serial(rng);
         let jitter = rng.random_range(0..DAY);
 
@@ -752,7 +1010,7 @@ impl Db {
             reason_code: None,
             renewed: false,
             renewed_date: None,
-            key_type: String::new(),
+            key_type: Cow::Borrowed(""),
             custom_fields,
             cert: None,
             csr: None,
@@ -802,8 +1060,8 @@ impl Db {
                 c.renewed = true;
                 c.renewed_date = Some(expires - rng.random_range(1..30) * DAY);
             }
-            let issued_cert = ca.issue_leaf(
-                &LeafRequest {
+            let job = SeedJob::Leaf {
+                req: LeafRequest {
                     common_name: cn,
                     sans,
                     not_before: issued,
@@ -817,10 +1075,9 @@ impl Db {
                     },
                     kind: LeafKind::Server,
                 },
-                LeafKey::KeyPair(key),
-            )?;
-            c.key_type = issued_cert.key_type.clone();
-            c.cert = Some(issued_cert);
+                key: key_index,
+            };
+            (c, job)
         } else {
             c.requested = now - rng.random_range(600..30 * DAY);
             match status {
@@ -834,13 +1091,23 @@ impl Db {
                 }
                 _ => {}
             }
-            let pem = ca::make_csr_pem(key, &cn, &sans)?;
-            let (csr, info) = CsrData::from_pem(&pem)?;
-            c.key_type = info.key_type;
-            c.csr = Some(csr);
             c.dcv_mode = Some("CNAME".to_string());
+            let job = SeedJob::Csr {
+                cn,
+                sans,
+                key: key_index,
+            };
+            (c, job)
         }
-        Ok(c)
+    }
+}
+
+/// How many S/MIME and device certificates go with `ssl_count` SSL certificates.
+pub(crate) fn family_counts(ssl_count: usize) -> (usize, usize) {
+    if ssl_count == 0 {
+        (0, 0)
+    } else {
+        ((ssl_count / 4).max(12), (ssl_count / 5).max(12))
     }
 }
 

@@ -4,7 +4,7 @@
 //! lower-case and its id is `id`; device states are UPPER-case in lists and Capitalised in
 //! details, and enroll/renew answer with `deviceCertId`.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 use std::time::Instant;
 
 use axum::http::StatusCode;
@@ -14,15 +14,17 @@ use rand::seq::IndexedRandom;
 use serde_json::{Map, Value, json};
 
 use super::Ctx;
-use super::data::{CsrData, DAY, Db, KeyPool, Org, random_serial};
+use super::data::{CsrData, DAY, Db, JobSink, KeyPool, Org, SeedJob, random_serial};
 use super::ssl::{CollectFormat, key_alg_size};
 use super::ssl_flow::{DEMO_ADMIN, read_csr};
+use super::table::{IdTable, Keyed};
 use super::util::{
     self, ApiError, CT_JSON, DateFmt, Query, Res, bad, body_json, check_len, contains_ci,
     custom_fields_of, invalid_field, json_list, missing, opt_i64, opt_str, req_i64, req_str,
-    serial_key,
 };
-use crate::emulator::ca::{DemoCa, IssuedCert, LeafKey, LeafKind, LeafRequest, SubjectOrg};
+use crate::emulator::ca::{
+    DemoCa, IssuedCert, KeyType, LeafKey, LeafKind, LeafRequest, SubjectOrg,
+};
 
 /// Which family a record belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,7 +140,7 @@ pub(crate) struct OtherCert {
     pub expires: Option<i64>,
     pub revoked: Option<i64>,
     pub reason_code: Option<i64>,
-    pub key_type: String,
+    pub key_type: KeyType,
     pub custom_fields: Vec<(String, String)>,
     pub cert: Option<IssuedCert>,
     pub csr: Option<CsrData>,
@@ -149,29 +151,36 @@ pub(crate) struct OtherCert {
 }
 
 impl OtherCert {
-    fn serial(&self) -> Option<&str> {
-        self.cert.as_ref().map(|c| c.serial_colon_hex.as_str())
+    /// The serial as SCM shows it (colon-separated hex), once there is a certificate.
+    fn serial(&self) -> Option<String> {
+        self.cert.as_ref().map(IssuedCert::serial_colon_hex)
+    }
+}
+
+impl Keyed for OtherCert {
+    fn key(&self) -> i64 {
+        self.id
     }
 }
 
 /// Both families' data.
 pub(crate) struct Families {
-    pub client: BTreeMap<i64, OtherCert>,
-    pub device: BTreeMap<i64, OtherCert>,
+    pub client: IdTable<OtherCert>,
+    pub device: IdTable<OtherCert>,
     pub client_profiles: Vec<FamProfile>,
     pub device_profiles: Vec<FamProfile>,
     pub next_id: i64,
 }
 
 impl Families {
-    fn map(&self, fam: Family) -> &BTreeMap<i64, OtherCert> {
+    fn map(&self, fam: Family) -> &IdTable<OtherCert> {
         match fam {
             Family::Client => &self.client,
             Family::Device => &self.device,
         }
     }
 
-    fn map_mut(&mut self, fam: Family) -> &mut BTreeMap<i64, OtherCert> {
+    fn map_mut(&mut self, fam: Family) -> &mut IdTable<OtherCert> {
         match fam {
             Family::Client => &mut self.client,
             Family::Device => &mut self.device,
@@ -249,20 +258,25 @@ fn person_id(org_idx: usize, i: usize) -> i64 {
     3000 + (org_idx * PERSONS.len() + i) as i64
 }
 
-/// Seeds `client_count` S/MIME and `device_count` device certificates.
-#[allow(clippy::too_many_arguments)]
+/// Draws `client_count` S/MIME and `device_count` device rows, sending what the CA must sign
+/// for each to `sink` in row order (the profiles are in the returned `Families`, whose tables
+/// are empty; the caller fills the rows once they are signed).
 pub(crate) fn seed(
-    ca: &DemoCa,
     rng: &mut StdRng,
     keys: &KeyPool,
     orgs: &[Org],
     now: i64,
     client_count: usize,
     device_count: usize,
-) -> anyhow::Result<Families> {
+    sink: &mut JobSink,
+) -> (Families, Vec<OtherCert>, Vec<OtherCert>) {
+    let mut rows: [Vec<OtherCert>; 2] = [
+        Vec::with_capacity(client_count),
+        Vec::with_capacity(device_count),
+    ];
     let mut f = Families {
-        client: BTreeMap::new(),
-        device: BTreeMap::new(),
+        client: IdTable::default(),
+        device: IdTable::default(),
         client_profiles: vec![
             FamProfile {
                 id: 6101,
@@ -416,7 +430,7 @@ pub(crate) fn seed(
                 expires: None,
                 revoked: None,
                 reason_code: None,
-                key_type: String::new(),
+                key_type: Cow::Borrowed(""),
                 custom_fields: match fam {
                     Family::Client => vec![(
                         "Employee ID".to_string(),
@@ -459,8 +473,8 @@ pub(crate) fn seed(
                     c.revoked = Some(issued + rng.random_range(1..(now - issued).max(2)));
                     c.reason_code = Some(*[0i64, 1, 3, 4, 5].choose(rng).unwrap_or(&0));
                 }
-                let cert = ca.issue_leaf(
-                    &LeafRequest {
+                let job = SeedJob::Leaf {
+                    req: LeafRequest {
                         common_name: cn,
                         sans: c.sans.clone(),
                         not_before: issued,
@@ -477,10 +491,10 @@ pub(crate) fn seed(
                             LeafKind::Device
                         },
                     },
-                    LeafKey::KeyPair(keys.get(key_index)),
-                )?;
-                c.key_type = cert.key_type.clone();
-                c.cert = Some(cert);
+                    key: key_index,
+                };
+                rows[usize::from(fam == Family::Device)].push(c);
+                sink.push(job);
             } else {
                 c.requested = now - rng.random_range(600..20 * DAY);
                 if matches!(status, St::Approved | St::Applied | St::Declined) {
@@ -492,32 +506,44 @@ pub(crate) fn seed(
                 } else {
                     Vec::new()
                 };
-                let pem = crate::emulator::ca::make_csr_pem(keys.get(key_index), &cn, &dns)?;
-                let (csr, info) = CsrData::from_pem(&pem)?;
-                c.key_type = info.key_type;
-                c.csr = Some(csr);
+                let job = SeedJob::Csr {
+                    cn,
+                    sans: dns,
+                    key: key_index,
+                };
+                rows[usize::from(fam == Family::Device)].push(c);
+                sink.push(job);
             }
-            f.map_mut(fam).insert(id, c);
         }
     }
     f.next_id = 200 + (client_count.max(device_count) as i64) + 1000;
-    Ok(f)
+    let [client, device] = rows;
+    (f, client, device)
 }
 
 // ---- state machine -----------------------------------------------------------------------
 
 impl Db {
     /// Client: requested → issued after the delay. Device: approved → applied → issued.
+    /// Issued certificates past their expiry turn expired. Looks only at rows written since
+    /// the last tick and rows still waiting for the CA, unless an expiry is due (see
+    /// `IdTable`).
     pub(crate) fn tick_families(&mut self, now: i64, ca: &DemoCa) {
         let delay = self.issue_delay;
         let mut due = Vec::new();
         for fam in [Family::Client, Family::Device] {
-            for c in self.fam.map_mut(fam).values_mut() {
-                if c.status == St::Issued && c.expires.is_some_and(|e| e <= now) {
-                    c.status = St::Expired;
+            let table = self.fam.map_mut(fam);
+            // One row: expire it, or move it along; true while it waits for the CA.
+            let step = |c: &mut OtherCert, next_expiry: &mut i64, due: &mut Vec<(Family, i64)>| {
+                if c.status == St::Issued {
+                    match c.expires {
+                        Some(e) if e <= now => c.status = St::Expired,
+                        Some(e) => *next_expiry = (*next_expiry).min(e),
+                        None => {}
+                    }
                 }
                 let Some(since) = c.pending_since else {
-                    continue;
+                    return false;
                 };
                 let el = since.elapsed();
                 if c.status == St::Approved && el >= delay / 2 {
@@ -526,6 +552,32 @@ impl Db {
                 if matches!(c.status, St::Applied | St::Requested) && el >= delay {
                     due.push((fam, c.id));
                 }
+                true
+            };
+            if table.tick_due(now) {
+                let mut next = i64::MAX;
+                let mut keep = Vec::new();
+                for c in table.rows_for_tick() {
+                    if step(c, &mut next, &mut due) {
+                        keep.push(c.id);
+                    }
+                }
+                table.set_recheck_at(next);
+                for id in keep {
+                    table.watch(id);
+                }
+            } else {
+                let mut next = i64::MAX;
+                for id in table.watched() {
+                    let waiting = match table.get_for_tick(id) {
+                        Some(c) => step(c, &mut next, &mut due),
+                        None => false,
+                    };
+                    if !waiting {
+                        table.unwatch(id);
+                    }
+                }
+                table.lower_recheck_at(next);
             }
         }
         for (fam, id) in due {
@@ -552,7 +604,7 @@ impl Db {
                 },
             };
             let res = match (&c.csr, c.key_index) {
-                (Some(csr), _) => ca.issue_leaf(&req, LeafKey::CsrPem(&csr.pem)),
+                (Some(csr), _) => ca.issue_leaf(&req, LeafKey::CsrDer(&csr.der)),
                 (None, Some(k)) => ca.issue_leaf(&req, LeafKey::KeyPair(self.keys.get(k))),
                 (None, None) => Err(anyhow::anyhow!("no CSR and no key")),
             };
@@ -594,8 +646,8 @@ fn cert_details_json(c: &OtherCert) -> Value {
                 })
                 .collect::<Vec<_>>()
                 .join(", ");
-            json!({"issuer": x.issuer, "subject": x.subject, "subjectAltNames": sans,
-                   "md5Hash": x.md5_hex, "sha1Hash": x.sha1_hex, "sha256Hash": x.sha256_hex})
+            json!({"issuer": &*x.issuer, "subject": &*x.subject, "subjectAltNames": sans,
+                   "md5Hash": x.md5_hex(), "sha1Hash": x.sha1_hex(), "sha256Hash": x.sha256_hex()})
         }
         None => json!({"subject": format!("CN={}", c.common_name)}),
     }
@@ -712,7 +764,8 @@ fn details_json(db: &Db, c: &OtherCert, fmt: DateFmt) -> Value {
     if let Some(csr) = &c.csr {
         put(
             "csrDetails",
-            json!({"csr": csr.pem, "md5Hash": csr.md5, "sha1Hash": csr.sha1, "sha256Hash": csr.sha256}),
+            json!({"csr": csr.pem(), "md5Hash": csr.md5_hex(), "sha1Hash": csr.sha1_hex(),
+                   "sha256Hash": csr.sha256_hex()}),
         );
     }
     Value::Object(m)
@@ -748,103 +801,187 @@ fn list_item(c: &OtherCert, day: DateFmt) -> Value {
 
 // ---- list / details ------------------------------------------------------------------------
 
-fn matches(db: &Db, c: &OtherCert, q: &Query) -> Result<bool, ApiError> {
-    let state_param = if c.family == Family::Client {
-        "state"
-    } else {
-        "status"
-    };
-    if let Some(v) = q.get(state_param) {
-        let want = St::parse(v).ok_or_else(|| invalid_field(state_param))?;
-        let rendered = want.render(c.family, true).to_ascii_lowercase();
-        if c.status.render(c.family, true).to_ascii_lowercase() != rendered {
-            return Ok(false);
+/// The list/count filters of §3/§4, read once per request. Empty values are no filter.
+struct FamFilter<'q> {
+    /// `state` (S/MIME) or `status` (device), rendered the family's list way, lower-case.
+    state: Option<String>,
+    profile_id: Option<i64>,
+    person_id: Option<i64>,
+    org_id: Option<i64>,
+    serial: Option<&'q str>,
+    backend_cert_id: Option<&'q str>,
+    email: Option<&'q str>,
+    common_name: Option<&'q str>,
+    key_algorithm: Option<&'q str>,
+    key_param: Option<&'q str>,
+    key_vault: Option<&'q str>,
+}
+
+impl<'q> FamFilter<'q> {
+    fn parse(q: &'q Query, fam: Family) -> Result<FamFilter<'q>, ApiError> {
+        let state_param = if fam == Family::Client {
+            "state"
+        } else {
+            "status"
+        };
+        let state = match q.get(state_param) {
+            None => None,
+            Some(v) => {
+                let want = St::parse(v).ok_or_else(|| invalid_field(state_param))?;
+                Some(want.render(fam, true).to_ascii_lowercase())
+            }
+        };
+        let int = |name: &str| q.int(name).map_err(|n| invalid_field(&n));
+        Ok(FamFilter {
+            state,
+            profile_id: int("certTypeId")?,
+            person_id: int("personId")?,
+            org_id: int("orgId")?,
+            serial: q.get("serialNumber"),
+            backend_cert_id: q.get("backendCertId"),
+            email: q.get("email"),
+            common_name: q.get("commonName"),
+            key_algorithm: q.get("keyAlgorithm"),
+            key_param: q.get("keyParam"),
+            key_vault: q.get("keyVault"),
+        })
+    }
+
+    /// No filter at all: the list is every certificate in id order.
+    fn is_empty(&self) -> bool {
+        let FamFilter {
+            state,
+            profile_id,
+            person_id,
+            org_id,
+            serial,
+            backend_cert_id,
+            email,
+            common_name,
+            key_algorithm,
+            key_param,
+            key_vault,
+        } = self;
+        state.is_none()
+            && profile_id.is_none()
+            && person_id.is_none()
+            && org_id.is_none()
+            && [
+                serial,
+                backend_cert_id,
+                email,
+                common_name,
+                key_algorithm,
+                key_param,
+                key_vault,
+            ]
+            .iter()
+            .all(|v| v.is_none())
+    }
+
+    fn matches(&self, db: &Db, c: &OtherCert) -> bool {
+        if let Some(want) = &self.state
+            && c.status.render(c.family, true).to_ascii_lowercase() != *want
+        {
+            return false;
         }
-    }
-    if let Some(v) = q.int("certTypeId").map_err(|n| invalid_field(&n))?
-        && c.profile_id != v
-    {
-        return Ok(false);
-    }
-    if let Some(v) = q.int("personId").map_err(|n| invalid_field(&n))?
-        && c.person_id != Some(v)
-    {
-        return Ok(false);
-    }
-    if let Some(v) = q.int("orgId").map_err(|n| invalid_field(&n))?
-        && c.org_id != v
-        && db.org(c.org_id).is_none_or(|o| o.id != v)
-    {
-        return Ok(false);
-    }
-    if let Some(v) = q.get("serialNumber")
-        && c.serial().map(serial_key) != Some(serial_key(v))
-    {
-        return Ok(false);
-    }
-    if let Some(v) = q.get("backendCertId")
-        && c.backend_cert_id != v.trim()
-    {
-        return Ok(false);
-    }
-    if let Some(v) = q.get("email")
-        && !contains_ci(&c.email, v)
-    {
-        return Ok(false);
-    }
-    if let Some(v) = q.get("commonName")
-        && !contains_ci(&c.common_name, v)
-    {
-        return Ok(false);
-    }
-    if let Some(v) = q.get("keyAlgorithm")
-        && !key_alg_size(&c.key_type).0.eq_ignore_ascii_case(v)
-    {
-        return Ok(false);
-    }
-    if let Some(v) = q.get("keyParam")
-        && !c
-            .key_type
-            .split(" - ")
-            .nth(1)
-            .is_some_and(|p| p.eq_ignore_ascii_case(v))
-    {
-        return Ok(false);
-    }
-    if let Some(v) = q.get("keyVault")
-        && v.eq_ignore_ascii_case("true")
-    {
+        if let Some(v) = self.profile_id
+            && c.profile_id != v
+        {
+            return false;
+        }
+        if let Some(v) = self.person_id
+            && c.person_id != Some(v)
+        {
+            return false;
+        }
+        if let Some(v) = self.org_id
+            && c.org_id != v
+            && db.org(c.org_id).is_none_or(|o| o.id != v)
+        {
+            return false;
+        }
+        if let Some(v) = self.serial
+            && !c.cert.as_ref().is_some_and(|x| x.serial_matches(v))
+        {
+            return false;
+        }
+        if let Some(v) = self.backend_cert_id
+            && c.backend_cert_id != v.trim()
+        {
+            return false;
+        }
+        if let Some(v) = self.email
+            && !contains_ci(&c.email, v)
+        {
+            return false;
+        }
+        if let Some(v) = self.common_name
+            && !contains_ci(&c.common_name, v)
+        {
+            return false;
+        }
+        if let Some(v) = self.key_algorithm
+            && !key_alg_size(&c.key_type).0.eq_ignore_ascii_case(v)
+        {
+            return false;
+        }
+        if let Some(v) = self.key_param
+            && !c
+                .key_type
+                .split(" - ")
+                .nth(1)
+                .is_some_and(|p| p.eq_ignore_ascii_case(v))
+        {
+            return false;
+        }
         // No key escrow in the demo data.
-        return Ok(false);
-    }
-    Ok(true)
-}
-
-fn filtered<'a>(db: &'a Db, fam: Family, q: &Query) -> Result<Vec<&'a OtherCert>, ApiError> {
-    let mut out = Vec::new();
-    for c in db.fam.map(fam).values() {
-        if matches(db, c, q)? {
-            out.push(c);
+        if let Some(v) = self.key_vault
+            && v.eq_ignore_ascii_case("true")
+        {
+            return false;
         }
+        true
     }
-    Ok(out)
 }
 
-/// GET list (`/api/smime/v2`, `/api/device/v1`).
+/// GET list (`/api/smime/v2`, `/api/device/v1`). Unfiltered, a page is a slice of the id
+/// order; filtered, every row is tested.
 pub(crate) fn list(db: &Db, ctx: &Ctx, fam: Family) -> Res {
-    let rows = filtered(db, fam, ctx.q)?;
-    let total = rows.len();
+    let f = FamFilter::parse(ctx.q, fam)?;
+    let (pos, size) = util::page_params(ctx.q)?;
     let day = ctx.date_fmt(DateFmt::Iso);
-    let items = util::page(rows, ctx.q)?
-        .into_iter()
-        .map(|c| list_item(c, day))
-        .collect();
+    let table = db.fam.map(fam);
+    let (items, total) = if f.is_empty() {
+        let page = table.page(pos, size);
+        (
+            page.iter().map(|c| list_item(c, day)).collect(),
+            table.len(),
+        )
+    } else {
+        let mut total = 0;
+        let mut items = Vec::new();
+        for c in table.values().filter(|c| f.matches(db, c)) {
+            if total >= pos && size.is_none_or(|s| items.len() < s) {
+                items.push(list_item(c, day));
+            }
+            total += 1;
+        }
+        (items, total)
+    };
     Ok(json_list(items, total, CT_JSON))
 }
 
 /// HEAD count.
 pub(crate) fn count(db: &Db, ctx: &Ctx, fam: Family) -> Res {
-    Ok(util::count_only(filtered(db, fam, ctx.q)?.len()))
+    let f = FamFilter::parse(ctx.q, fam)?;
+    let table = db.fam.map(fam);
+    let total = if f.is_empty() {
+        table.len()
+    } else {
+        table.values().filter(|c| f.matches(db, c)).count()
+    };
+    Ok(util::count_only(total))
 }
 
 /// GET `/api/smime/v2/byPersonId/{pid}` and `/byPersonEmail/{email}`.
@@ -885,11 +1022,22 @@ fn find_id(db: &Db, fam: Family, raw: &str) -> Result<i64, ApiError> {
 }
 
 fn find_by(db: &Db, fam: Family, by: &str, raw: &str) -> Result<i64, ApiError> {
-    let hit = db.fam.map(fam).values().find(|c| match by {
-        "order" => c.backend_cert_id == raw.trim() || c.order_number.to_string() == raw.trim(),
-        "serial" => c.serial().map(serial_key) == Some(serial_key(raw)),
-        _ => c.id.to_string() == raw.trim(),
-    });
+    let table = db.fam.map(fam);
+    // A number written the canonical way (as `to_string` would).
+    let number = |s: &str| s.parse::<i64>().ok().filter(|n| n.to_string() == s);
+    let hit = match by {
+        "order" => {
+            let key = raw.trim();
+            let order = number(key);
+            table
+                .values()
+                .find(|c| c.backend_cert_id == key || Some(c.order_number) == order)
+        }
+        "serial" => table
+            .values()
+            .find(|c| c.cert.as_ref().is_some_and(|x| x.serial_matches(raw))),
+        _ => number(raw.trim()).and_then(|id| table.get(&id)),
+    };
     hit.map(|c| c.id).ok_or_else(|| not_found(raw))
 }
 
@@ -972,7 +1120,7 @@ pub(crate) fn collect(db: &Db, ca: &DemoCa, ctx: &Ctx, fam: Family, by: &str, ra
         fmt.extension()
     };
     Ok(util::download(
-        fmt.render(ca, &x.der, &x.pem),
+        fmt.render(ca, &x.der),
         &format!("{}.{ext}", util::file_stem(&c.common_name)),
     ))
 }

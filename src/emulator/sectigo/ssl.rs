@@ -6,8 +6,8 @@ use serde_json::{Map, Value, json};
 use super::Ctx;
 use super::data::{Db, SslCert, SslStatus};
 use super::util::{
-    self, ApiError, CT_JSON_UTF8, DateFmt, Query, Res, bad, contains_ci, invalid_field, json_list,
-    serial_key,
+    self, ApiError, CT_JSON_UTF8, DateFmt, Query, Res, bad, contains_ci, hex_eq_ci, invalid_field,
+    json_list,
 };
 use crate::emulator::ca::{DemoCa, pem_encode};
 
@@ -37,171 +37,270 @@ pub(crate) fn parse_id(raw: &str) -> Result<i64, ApiError> {
     raw.trim().parse::<i64>().map_err(|_| wrong_id(raw))
 }
 
-fn matches(c: &SslCert, q: &Query, db: &Db) -> Result<bool, ApiError> {
-    if let Some(v) = q.get("commonName")
-        && !contains_ci(&c.common_name, v)
-    {
-        return Ok(false);
+/// The list/count filters of §2.4, read once per request. Empty values are no filter.
+struct SslFilter<'q> {
+    common_name: Option<&'q str>,
+    san: Option<&'q str>,
+    status: Option<&'q str>,
+    profile_id: Option<i64>,
+    org_id: Option<i64>,
+    serial: Option<&'q str>,
+    requester: Option<&'q str>,
+    external_requester: Option<&'q str>,
+    requested_via: Option<&'q str>,
+    key_algorithm: Option<&'q str>,
+    key_param: Option<&'q str>,
+    issuer: Option<&'q str>,
+    vendor: Option<&'q str>,
+    sha1: Option<&'q str>,
+    md5: Option<&'q str>,
+    sha256: Option<&'q str>,
+    renewal_status: Option<&'q str>,
+    install_status: Option<&'q str>,
+    discovery_status: Option<&'q str>,
+}
+
+impl<'q> SslFilter<'q> {
+    fn parse(q: &'q Query) -> Result<SslFilter<'q>, ApiError> {
+        Ok(SslFilter {
+            common_name: q.get("commonName"),
+            san: q.get("subjectAlternativeName"),
+            status: q.get("status"),
+            profile_id: q.int("sslTypeId").map_err(|n| invalid_field(&n))?,
+            org_id: q.int("orgId").map_err(|n| invalid_field(&n))?,
+            serial: q.get("serialNumber"),
+            requester: q.get("requester"),
+            external_requester: q.get("externalRequester"),
+            requested_via: q.get("requestedVia"),
+            key_algorithm: q.get("keyAlgorithm"),
+            key_param: q.get("keyParam"),
+            issuer: q.get("issuer"),
+            vendor: q.get("vendor"),
+            sha1: q.get("sha1Hash"),
+            md5: q.get("md5Hash"),
+            sha256: q.get("sha256Hash"),
+            renewal_status: q.get("renewalStatus"),
+            install_status: q.get("installStatus"),
+            discovery_status: q.get("discoveryStatus"),
+        })
     }
-    if let Some(v) = q.get("subjectAlternativeName")
-        && !c.sans.iter().any(|s| contains_ci(s, v))
-    {
-        return Ok(false);
-    }
-    if let Some(v) = q.get("status") {
-        // A comma list is accepted too.
-        if !v
-            .split(',')
-            .any(|s| s.trim().eq_ignore_ascii_case(c.status.as_str()))
-        {
-            return Ok(false);
-        }
-    }
-    if let Some(v) = q.int("sslTypeId").map_err(|n| invalid_field(&n))?
-        && c.profile_id != v
-    {
-        return Ok(false);
-    }
-    if let Some(v) = q.int("orgId").map_err(|n| invalid_field(&n))? {
-        // An organisation id also matches its departments.
-        let in_org = c.org_id == v
-            || db
-                .orgs
-                .iter()
-                .any(|o| o.id == v && o.departments.iter().any(|(d, _)| *d == c.org_id));
-        if !in_org {
-            return Ok(false);
-        }
-    }
-    if let Some(v) = q.get("serialNumber")
-        && c.serial().map(serial_key) != Some(serial_key(v))
-    {
-        return Ok(false);
-    }
-    if let Some(v) = q.get("requester")
-        && !contains_ci(&c.requester, v)
-    {
-        return Ok(false);
-    }
-    if let Some(v) = q.get("externalRequester")
-        && !c
-            .external_requester
-            .as_deref()
-            .is_some_and(|e| contains_ci(e, v))
-    {
-        return Ok(false);
-    }
-    if let Some(v) = q.get("requestedVia") {
-        let display = REQUESTED_VIA
+
+    /// No filter at all: the list is every certificate in id order.
+    fn is_empty(&self) -> bool {
+        let SslFilter {
+            common_name,
+            san,
+            status,
+            profile_id,
+            org_id,
+            serial,
+            requester,
+            external_requester,
+            requested_via,
+            key_algorithm,
+            key_param,
+            issuer,
+            vendor,
+            sha1,
+            md5,
+            sha256,
+            renewal_status,
+            install_status,
+            discovery_status,
+        } = self;
+        profile_id.is_none()
+            && org_id.is_none()
+            && [
+                common_name,
+                san,
+                status,
+                serial,
+                requester,
+                external_requester,
+                requested_via,
+                key_algorithm,
+                key_param,
+                issuer,
+                vendor,
+                sha1,
+                md5,
+                sha256,
+                renewal_status,
+                install_status,
+                discovery_status,
+            ]
             .iter()
-            .find(|(e, d)| e.eq_ignore_ascii_case(v) || d.eq_ignore_ascii_case(v))
-            .map(|(_, d)| *d);
-        if display != Some(c.requested_via) {
-            return Ok(false);
+            .all(|v| v.is_none())
+    }
+
+    fn matches(&self, c: &SslCert, db: &Db) -> bool {
+        if let Some(v) = self.common_name
+            && !contains_ci(&c.common_name, v)
+        {
+            return false;
         }
-    }
-    if let Some(v) = q.get("keyAlgorithm")
-        && !c
-            .key_type
-            .split(" - ")
-            .next()
-            .is_some_and(|a| a.eq_ignore_ascii_case(v))
-    {
-        return Ok(false);
-    }
-    if let Some(v) = q.get("keyParam")
-        && !c
-            .key_type
-            .split(" - ")
-            .nth(1)
-            .is_some_and(|p| p.eq_ignore_ascii_case(v))
-    {
-        return Ok(false);
-    }
-    if let Some(v) = q.get("issuer")
-        && !c.cert.as_ref().is_some_and(|x| contains_ci(&x.issuer, v))
-    {
-        return Ok(false);
-    }
-    if let Some(v) = q.get("vendor")
-        && !contains_ci(VENDOR, v)
-    {
-        return Ok(false);
-    }
-    for (param, pick) in [
-        ("sha1Hash", 1usize),
-        ("md5Hash", 0usize),
-        ("sha256Hash", 2usize),
-    ] {
-        if let Some(v) = q.get(param) {
-            let got = c.cert.as_ref().map(|x| match pick {
-                0 => x.md5_hex.as_str(),
-                1 => x.sha1_hex.as_str(),
-                _ => x.sha256_hex.as_str(),
-            });
-            if !got.is_some_and(|g| g.eq_ignore_ascii_case(v.trim())) {
-                return Ok(false);
+        if let Some(v) = self.san
+            && !c.sans.iter().any(|s| contains_ci(s, v))
+        {
+            return false;
+        }
+        // A comma list is accepted too.
+        if let Some(v) = self.status
+            && !v
+                .split(',')
+                .any(|s| s.trim().eq_ignore_ascii_case(c.status.as_str()))
+        {
+            return false;
+        }
+        if let Some(v) = self.profile_id
+            && c.profile_id != v
+        {
+            return false;
+        }
+        if let Some(v) = self.org_id {
+            // An organisation id also matches its departments.
+            let in_org = c.org_id == v
+                || db
+                    .orgs
+                    .iter()
+                    .any(|o| o.id == v && o.departments.iter().any(|(d, _)| *d == c.org_id));
+            if !in_org {
+                return false;
             }
         }
-    }
-    if let Some(v) = q.get("renewalStatus") {
-        let st = c.auto_renew.0.replace(' ', "_");
-        if !st.eq_ignore_ascii_case(v) {
-            return Ok(false);
+        if let Some(v) = self.serial
+            && !c.cert.as_ref().is_some_and(|x| x.serial_matches(v))
+        {
+            return false;
         }
-    }
-    if let Some(v) = q.get("installStatus")
-        && !v.eq_ignore_ascii_case("NONE")
-        && !v.eq_ignore_ascii_case("NOT_STARTED")
-    {
+        if let Some(v) = self.requester
+            && !contains_ci(&c.requester, v)
+        {
+            return false;
+        }
+        if let Some(v) = self.external_requester
+            && !c
+                .external_requester
+                .as_deref()
+                .is_some_and(|e| contains_ci(e, v))
+        {
+            return false;
+        }
+        if let Some(v) = self.requested_via {
+            let display = REQUESTED_VIA
+                .iter()
+                .find(|(e, d)| e.eq_ignore_ascii_case(v) || d.eq_ignore_ascii_case(v))
+                .map(|(_, d)| *d);
+            if display != Some(c.requested_via) {
+                return false;
+            }
+        }
+        if let Some(v) = self.key_algorithm
+            && !c
+                .key_type
+                .split(" - ")
+                .next()
+                .is_some_and(|a| a.eq_ignore_ascii_case(v))
+        {
+            return false;
+        }
+        if let Some(v) = self.key_param
+            && !c
+                .key_type
+                .split(" - ")
+                .nth(1)
+                .is_some_and(|p| p.eq_ignore_ascii_case(v))
+        {
+            return false;
+        }
+        if let Some(v) = self.issuer
+            && !c.cert.as_ref().is_some_and(|x| contains_ci(&x.issuer, v))
+        {
+            return false;
+        }
+        if let Some(v) = self.vendor
+            && !contains_ci(VENDOR, v)
+        {
+            return false;
+        }
+        for (want, pick) in [(self.md5, 0usize), (self.sha1, 1), (self.sha256, 2)] {
+            if let Some(v) = want {
+                let ok = c.cert.as_ref().is_some_and(|x| match pick {
+                    0 => hex_eq_ci(&x.md5, v),
+                    1 => hex_eq_ci(&x.sha1, v),
+                    _ => hex_eq_ci(&x.sha256, v),
+                });
+                if !ok {
+                    return false;
+                }
+            }
+        }
+        if let Some(v) = self.renewal_status {
+            let st = c.auto_renew.0.replace(' ', "_");
+            if !st.eq_ignore_ascii_case(v) {
+                return false;
+            }
+        }
         // Auto-install is never configured in the demo data.
-        return Ok(false);
-    }
-    if let Some(v) = q.get("discoveryStatus") {
-        let deployed = c.requested_via == "Discovery";
-        if v.eq_ignore_ascii_case("Deployed") != deployed {
-            return Ok(false);
+        if let Some(v) = self.install_status
+            && !v.eq_ignore_ascii_case("NONE")
+            && !v.eq_ignore_ascii_case("NOT_STARTED")
+        {
+            return false;
         }
+        if let Some(v) = self.discovery_status {
+            let deployed = c.requested_via == "Discovery";
+            if v.eq_ignore_ascii_case("Deployed") != deployed {
+                return false;
+            }
+        }
+        true
     }
-    Ok(true)
 }
 
 pub(crate) const VENDOR: &str = "certdeck Demo CA";
 
-fn filtered<'a>(db: &'a Db, q: &Query) -> Result<Vec<&'a SslCert>, ApiError> {
-    let mut out = Vec::new();
-    for c in db.ssl.values() {
-        if matches(c, q, db)? {
-            out.push(c);
-        }
-    }
-    Ok(out)
-}
-
-/// GET `/api/ssl/v1`.
+/// GET `/api/ssl/v1`. Unfiltered, a page is a slice of the id order; filtered, every row is
+/// tested.
 pub(crate) fn list(db: &Db, ctx: &Ctx) -> Res {
-    let all = filtered(db, ctx.q)?;
-    let total = all.len();
-    let page = util::page(all, ctx.q)?;
-    let items = page
-        .into_iter()
-        .map(|c| {
-            let mut m = Map::new();
-            m.insert("sslId".into(), json!(c.id));
-            m.insert("commonName".into(), json!(c.common_name));
-            m.insert("subjectAlternativeNames".into(), json!(c.sans));
-            if let Some(s) = c.serial() {
-                m.insert("serialNumber".into(), json!(s));
+    let f = SslFilter::parse(ctx.q)?;
+    let (pos, size) = util::page_params(ctx.q)?;
+    let item = |c: &SslCert| {
+        let mut m = Map::new();
+        m.insert("sslId".into(), json!(c.id));
+        m.insert("commonName".into(), json!(c.common_name));
+        m.insert("subjectAlternativeNames".into(), json!(c.sans));
+        if let Some(s) = c.serial() {
+            m.insert("serialNumber".into(), json!(s));
+        }
+        Value::Object(m)
+    };
+    let (items, total) = if f.is_empty() {
+        let page = db.ssl.page(pos, size);
+        (page.iter().map(item).collect(), db.ssl.len())
+    } else {
+        let mut total = 0;
+        let mut items = Vec::new();
+        for c in db.ssl.values().filter(|c| f.matches(c, db)) {
+            if total >= pos && size.is_none_or(|s| items.len() < s) {
+                items.push(item(c));
             }
-            Value::Object(m)
-        })
-        .collect();
+            total += 1;
+        }
+        (items, total)
+    };
     Ok(json_list(items, total, CT_JSON_UTF8))
 }
 
 /// HEAD `/api/ssl/v1`.
 pub(crate) fn count(db: &Db, ctx: &Ctx) -> Res {
-    Ok(util::count_only(filtered(db, ctx.q)?.len()))
+    let f = SslFilter::parse(ctx.q)?;
+    let total = if f.is_empty() {
+        db.ssl.len()
+    } else {
+        db.ssl.values().filter(|c| f.matches(c, db)).count()
+    };
+    Ok(util::count_only(total))
 }
 
 /// GET `/api/ssl/v1/types`.
@@ -292,7 +391,7 @@ pub(crate) fn details_json(c: &SslCert, db: &Db, fmt: DateFmt) -> Value {
         );
     }
     if let Some(x) = &c.cert {
-        put("serialNumber", json!(x.serial_colon_hex));
+        put("serialNumber", json!(x.serial_colon_hex()));
         put("signatureAlg", json!("SHA256WITHECDSA"));
         put(
             "keyUsages",
@@ -308,19 +407,20 @@ pub(crate) fn details_json(c: &SslCert, db: &Db, fmt: DateFmt) -> Value {
         put(
             "certificateDetails",
             json!({
-                "issuer": x.issuer,
+                "issuer": &*x.issuer,
                 "subject": x.subject,
                 "subjectAltNames": sans,
-                "md5Hash": x.md5_hex,
-                "sha1Hash": x.sha1_hex,
-                "sha256Hash": x.sha256_hex,
+                "md5Hash": x.md5_hex(),
+                "sha1Hash": x.sha1_hex(),
+                "sha256Hash": x.sha256_hex(),
             }),
         );
     }
     if let Some(csr) = &c.csr {
         put(
             "csrDetails",
-            json!({"csr": csr.pem, "md5Hash": csr.md5, "sha1Hash": csr.sha1, "sha256Hash": csr.sha256}),
+            json!({"csr": csr.pem(), "md5Hash": csr.md5_hex(), "sha1Hash": csr.sha1_hex(),
+                   "sha256Hash": csr.sha256_hex()}),
         );
     }
     put("autoInstallDetails", json!({"state": "Not configured"}));
@@ -335,9 +435,9 @@ pub(crate) fn details_json(c: &SslCert, db: &Db, fmt: DateFmt) -> Value {
 }
 
 /// "EC - P-256" → ("EC", Some(256)); "RSA - 2048" → ("RSA", Some(2048)).
-pub(crate) fn key_alg_size(key_type: &str) -> (String, Option<i64>) {
+pub(crate) fn key_alg_size(key_type: &str) -> (&str, Option<i64>) {
     let mut it = key_type.split(" - ");
-    let alg = it.next().unwrap_or("").trim().to_string();
+    let alg = it.next().unwrap_or("").trim();
     let size = it.next().and_then(|p| {
         let digits: String = p.chars().filter(|c| c.is_ascii_digit()).collect();
         digits.parse().ok()
@@ -392,8 +492,9 @@ impl CollectFormat {
         })
     }
 
-    /// Renders the download for `leaf` (DER + PEM).
-    pub(crate) fn render(self, ca: &DemoCa, leaf_der: &[u8], leaf_pem: &str) -> Vec<u8> {
+    /// Renders the download for the leaf `leaf_der`.
+    pub(crate) fn render(self, ca: &DemoCa, leaf_der: &[u8]) -> Vec<u8> {
+        let leaf_pem = pem_encode("CERTIFICATE", leaf_der);
         let s = match self {
             CollectFormat::X509 => format!("{leaf_pem}{}{}", ca.issuing_pem(), ca.root_pem()),
             CollectFormat::X509Co => leaf_pem.to_string(),
@@ -447,7 +548,7 @@ pub(crate) fn collect(
     let Some(x) = c.cert.as_ref().filter(|_| c.status.has_certificate()) else {
         return Err(bad(-183, "Certificate is not collectable."));
     };
-    let body = fmt.render(ca, &x.der, &x.pem);
+    let body = fmt.render(ca, &x.der);
     let name = format!("{}.{}", util::file_stem(&c.common_name), fmt.extension());
     Ok(util::download(body, &name))
 }

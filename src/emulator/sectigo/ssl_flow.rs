@@ -11,7 +11,7 @@ use super::data::{CsrData, DAY, Db, Domain, SslCert, SslStatus, random_serial, r
 use super::ssl::{self, parse_id, wrong_id};
 use super::util::{
     self, ApiError, CT_JSON_UTF8, DateFmt, Res, bad, body_json, check_len, custom_fields_of,
-    invalid_field, missing, opt_i64, opt_str, req_i64, req_str, serial_key,
+    invalid_field, missing, opt_i64, opt_str, req_i64, req_str,
 };
 use crate::emulator::ca::{self, DemoCa, LeafKey, LeafKind, LeafRequest, SubjectOrg};
 
@@ -26,6 +26,8 @@ const DCV_MODES: &[&str] = &["CNAME", "EMAIL", "HTTP", "HTTPS", "TXT"];
 impl Db {
     /// Advances time-driven state: approvals through Applied to Issued (once the domains are
     /// validated), issued certificates past their expiry to Expired, DCV past its date to EXPIRED.
+    /// Runs before every request, so it looks only at rows written since the last tick and rows
+    /// still waiting for the CA, unless an expiry is due (see `IdTable`).
     pub(crate) fn tick(&mut self, now: i64, ca: &DemoCa) {
         for d in &mut self.domains {
             if d.dcv.status == super::data::DcvStatus::Validated
@@ -35,13 +37,19 @@ impl Db {
             }
         }
         let delay = self.issue_delay;
+        let domains = &self.domains;
         let mut to_issue = Vec::new();
-        for c in self.ssl.values_mut() {
-            if c.status == SslStatus::Issued && c.expires.is_some_and(|e| e <= now) {
-                c.status = SslStatus::Expired;
+        // One row: expire it, or move it along; true while it waits for the CA.
+        let mut step = |c: &mut SslCert, next_expiry: &mut i64| {
+            if c.status == SslStatus::Issued {
+                match c.expires {
+                    Some(e) if e <= now => c.status = SslStatus::Expired,
+                    Some(e) => *next_expiry = (*next_expiry).min(e),
+                    None => {}
+                }
             }
             let Some(since) = c.pending_since else {
-                continue;
+                return false;
             };
             let elapsed = since.elapsed();
             if c.status == SslStatus::Approved && elapsed >= delay / 2 {
@@ -49,10 +57,37 @@ impl Db {
             }
             if c.status == SslStatus::Applied
                 && elapsed >= delay
-                && names_validated(&self.domains, &c.sans, now)
+                && names_validated(domains, &c.sans, now)
             {
                 to_issue.push(c.id);
             }
+            true
+        };
+        let table = &mut self.ssl;
+        if table.tick_due(now) {
+            let mut next = i64::MAX;
+            let mut keep = Vec::new();
+            for c in table.rows_for_tick() {
+                if step(c, &mut next) {
+                    keep.push(c.id);
+                }
+            }
+            table.set_recheck_at(next);
+            for id in keep {
+                table.watch(id);
+            }
+        } else {
+            let mut next = i64::MAX;
+            for id in table.watched() {
+                let waiting = match table.get_for_tick(id) {
+                    Some(c) => step(c, &mut next),
+                    None => false,
+                };
+                if !waiting {
+                    table.unwatch(id);
+                }
+            }
+            table.lower_recheck_at(next);
         }
         for id in to_issue {
             self.issue_now(id, now, ca);
@@ -79,7 +114,7 @@ impl Db {
             kind: LeafKind::Server,
         };
         let result = match (&c.csr, c.key_index) {
-            (Some(csr), _) => ca.issue_leaf(&req, LeafKey::CsrPem(&csr.pem)),
+            (Some(csr), _) => ca.issue_leaf(&req, LeafKey::CsrDer(&csr.der)),
             (None, Some(k)) => ca.issue_leaf(&req, LeafKey::KeyPair(self.keys.get(k))),
             (None, None) => Err(anyhow::anyhow!("no CSR and no key")),
         };
@@ -452,14 +487,22 @@ pub(crate) fn revoke(db: &mut Db, ctx: &Ctx, raw_id: &str) -> Res {
 /// POST `/api/ssl/v1/revoke/serial/{serialNumber}` → 204.
 pub(crate) fn revoke_serial(db: &mut Db, ctx: &Ctx, serial: &str) -> Res {
     let b = body_json(ctx.body)?;
-    let key = serial_key(serial);
+    let id = find_serial(db, serial)?;
     let c = db
         .ssl
-        .values_mut()
-        .find(|c| c.serial().map(serial_key).as_deref() == Some(key.as_str()))
-        .ok_or_else(|| bad(-5101, format!("Certificate not found. {serial}")))?;
+        .get_mut(&id)
+        .ok_or_else(|| wrong_id(&id.to_string()))?;
     let code = revoke_body(&b, true)?;
     revoke_cert(c, code, ctx.now)
+}
+
+/// The id of the certificate with this serial (any notation), or −5101.
+fn find_serial(db: &Db, serial: &str) -> Result<i64, ApiError> {
+    db.ssl
+        .values()
+        .find(|c| c.cert.as_ref().is_some_and(|x| x.serial_matches(serial)))
+        .map(|c| c.id)
+        .ok_or_else(|| bad(-5101, format!("Certificate not found. {serial}")))
 }
 
 /// POST `/api/ssl/v1/revoke/manual` → 204 (marks revoked, §1.7 body).
@@ -483,11 +526,10 @@ pub(crate) fn revoke_manual(db: &mut Db, ctx: &Ctx) -> Res {
                 "At least one of the following fields must be filled in: certId, serialNumber and issuer.",
             ));
         };
-        let key = serial_key(&serial);
+        let id = find_serial(db, &serial)?;
         db.ssl
-            .values_mut()
-            .find(|c| c.serial().map(serial_key).as_deref() == Some(key.as_str()))
-            .ok_or_else(|| bad(-5101, format!("Certificate not found. {serial}")))?
+            .get_mut(&id)
+            .ok_or_else(|| wrong_id(&id.to_string()))?
     };
     if !c.status.has_certificate() {
         return Err(bad(-102, "Only issued certificates could be revoked."));
@@ -861,7 +903,7 @@ pub(crate) fn dcv(db: &mut Db, ctx: &Ctx, raw_id: &str) -> Res {
     let mode = c.dcv_mode.clone().unwrap_or_else(|| "CNAME".into());
     let fmt = ctx.date_fmt(DateFmt::IsoSpace);
     let (md5, sha) = match &c.csr {
-        Some(csr) => (csr.md5.clone(), csr.sha256.clone()),
+        Some(csr) => (csr.md5_hex(), csr.sha256_hex()),
         None => (String::new(), String::new()),
     };
     let mut log = Vec::new();

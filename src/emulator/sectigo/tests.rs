@@ -1835,3 +1835,463 @@ async fn reports_v1() {
     assert_eq!(rows.len(), 9);
     assert!(rows.iter().any(|r| r["dcvStatus"] == "Action Required"));
 }
+
+// ---- scale: ordered index, report key order, background seeding --------------------------
+
+/// Every id of an unfiltered list, paged with `size` like python-cert_manager (until a short
+/// page); also checks each page's `X-Total-Count`.
+async fn paged_ids(t: &T, path: &str, id_key: &str, size: usize) -> Vec<i64> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    loop {
+        let r = t.get(&format!("{path}?size={size}&position={pos}")).await;
+        assert_eq!(r.status(), 200);
+        let total = total(&r);
+        let page: Vec<Value> = r.json().await.unwrap();
+        out.extend(page.iter().map(|i| i[id_key].as_i64().unwrap()));
+        assert_eq!(total, out.len().max(total), "{path}");
+        if page.len() < size {
+            assert_eq!(out.len(), total, "{path}: every row, once");
+            return out;
+        }
+        pos += size;
+    }
+}
+
+#[tokio::test]
+async fn unfiltered_pages_stay_in_order_after_an_insert_and_a_delete() {
+    let t = T::with(SectigoOptions {
+        ssl_count: 300,
+        ..SectigoOptions::for_tests()
+    })
+    .await;
+    t.emu.set_issue_delay(Duration::ZERO);
+    let before = paged_ids(&t, "/api/ssl/v1", "sslId", 7).await;
+    assert_eq!(before.len(), 300);
+    assert!(before.windows(2).all(|w| w[0] < w[1]), "id order");
+    // The unfiltered page equals the same page of a (scanned) filtered list that matches all.
+    let (_, fast) = t.get_json("/api/ssl/v1?size=9&position=40").await;
+    let (_, scanned) = t
+        .get_json("/api/ssl/v1?size=9&position=40&vendor=certdeck")
+        .await;
+    assert_eq!(fast, scanned);
+
+    // Insert: a new enrollment. Delete: an imported certificate.
+    let (_, csr) = csr_for("shop.acme-logistics.example");
+    let (s, v) = t.post_json("/api/ssl/v1/enroll", enroll_body(&csr)).await;
+    assert_eq!(s, 200, "{v}");
+    let new_id = v["sslId"].as_i64().unwrap();
+    let mut gone = None;
+    for id in &before {
+        if t.details(*id).await["requestedVia"] == "Imported" {
+            let r = t
+                .req(reqwest::Method::DELETE, &format!("/api/ssl/v1/{id}"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 204);
+            gone = Some(*id);
+            break;
+        }
+    }
+    let gone = gone.expect("the seeded data has an imported certificate");
+    let mut expected: Vec<i64> = before.iter().copied().filter(|i| *i != gone).collect();
+    expected.push(new_id);
+    for size in [1, 7, 50, 299, 300, 301, 1000] {
+        assert_eq!(
+            paged_ids(&t, "/api/ssl/v1", "sslId", size).await,
+            expected,
+            "page size {size}"
+        );
+    }
+    let r = t
+        .req(reqwest::Method::HEAD, "/api/ssl/v1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(total(&r), 300);
+
+    // Device certificates: the same after an enrollment and a delete.
+    let before = paged_ids(&t, "/api/device/v1", "id", 8).await;
+    assert_eq!(before.len(), 60);
+    let (_, csr) = csr_for("ignored");
+    let (s, v) = t
+        .post_json(
+            "/api/device/v1/enroll",
+            serde_json::json!({"orgId": 1101, "term": 365, "csr": csr, "certType": 6201,
+                "customFields": [{"name": "Asset Tag", "value": "AT-1"}],
+                "optionalFields": [{"name": "commonName", "value": "lobby.devices.acme-logistics.example"}]}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let new_dev = v["deviceCertId"].as_i64().unwrap();
+    // The device report says how each certificate came in (delete takes imported or
+    // discovered ones only).
+    let (_, report) = t
+        .post_json("/api/report/v1/device-certificates", serde_json::json!({}))
+        .await;
+    let gone = report["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["enrollType"] == "IMPORTED" || r["enrollType"] == "DISCOVERY")
+        .and_then(|r| r["id"].as_i64());
+    if let Some(id) = gone {
+        let r = t
+            .req(reqwest::Method::DELETE, &format!("/api/device/v1/{id}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 204);
+    }
+    let gone = gone.expect("the seeded data has an imported or discovered device");
+    let mut expected: Vec<i64> = before.iter().copied().filter(|i| *i != gone).collect();
+    expected.push(new_dev);
+    assert_eq!(paged_ids(&t, "/api/device/v1", "id", 8).await, expected);
+    assert_eq!(
+        paged_ids(&t, "/api/smime/v2", "id", 11).await.len(),
+        75,
+        "S/MIME: a quarter as many as SSL"
+    );
+}
+
+/// The keys of a JSON object, in the order they appear in the text.
+fn keys_in_order(json: &str) -> Vec<String> {
+    struct Keys(Vec<String>);
+    impl<'de> serde::Deserialize<'de> for Keys {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Keys, D::Error> {
+            struct V;
+            impl<'de> serde::de::Visitor<'de> for V {
+                type Value = Keys;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("an object")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut m: A,
+                ) -> Result<Keys, A::Error> {
+                    let mut out = Vec::new();
+                    while let Some((k, _)) = m.next_entry::<String, serde::de::IgnoredAny>()? {
+                        out.push(k);
+                    }
+                    Ok(Keys(out))
+                }
+            }
+            d.deserialize_map(V)
+        }
+    }
+    serde_json::from_str::<Keys>(json).unwrap().0
+}
+
+/// The raw text of each row of a report body `{"statusCode":0,"reports":[...]}`.
+fn report_rows(body: &str) -> Vec<String> {
+    let rows: Vec<Box<serde_json::value::RawValue>> = serde_json::from_str(
+        body.strip_prefix("{\"statusCode\":0,\"reports\":")
+            .and_then(|b| b.strip_suffix('}'))
+            .unwrap_or_else(|| panic!("envelope: {}", &body[..body.len().min(80)])),
+    )
+    .unwrap();
+    rows.into_iter().map(|r| r.get().to_string()).collect()
+}
+
+/// The raw text of field `key` of the object `row` (nested key order intact).
+fn raw_field(row: &str, key: &str) -> String {
+    let m: std::collections::HashMap<String, Box<serde_json::value::RawValue>> =
+        serde_json::from_str(row).unwrap();
+    m[key].get().to_string()
+}
+
+/// `keys` is in the order of `canonical` (each key at most once, none unknown).
+fn assert_in_order(keys: &[String], canonical: &[&str]) {
+    let pos: Vec<usize> = keys
+        .iter()
+        .map(|k| {
+            canonical
+                .iter()
+                .position(|c| c == k)
+                .unwrap_or_else(|| panic!("unexpected key {k} in {keys:?}"))
+        })
+        .collect();
+    assert!(pos.windows(2).all(|w| w[0] < w[1]), "{keys:?}");
+}
+
+#[tokio::test]
+async fn reports_keep_scms_envelope_and_key_order() {
+    let t = T::new().await;
+    let r = t
+        .post(
+            "/api/report/v1/ssl-certificates?output_type=buffered",
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()["content-type"],
+        "application/json;charset=UTF-8"
+    );
+    assert_eq!(
+        r.headers()["content-disposition"],
+        "attachment; filename=\"rest_api_ssl_certificates.json\""
+    );
+    assert_eq!(r.headers()["cache-control"], "must-revalidate");
+    assert_eq!(r.headers()["pragma"], "public");
+    let body = r.text().await.unwrap();
+    // The envelope in SCM's order: statusCode first.
+    assert!(
+        body.starts_with("{\"statusCode\":0,\"reports\":[{\"id\":"),
+        "{}",
+        &body[..60]
+    );
+    let rows = report_rows(&body);
+    assert_eq!(rows.len(), 60);
+    // The order of the example row in §11.2, with the fields it lacks beside their kin.
+    const SSL: &[&str] = &[
+        "id",
+        "type",
+        "typeId",
+        "orgId",
+        "commonName",
+        "status",
+        "requester",
+        "approver",
+        "externalRequester",
+        "organizationName",
+        "orderNumber",
+        "backendCertId",
+        "servers",
+        "serverType",
+        "requestedVia",
+        "term",
+        "comments",
+        "requested",
+        "approved",
+        "declined",
+        "downloaded",
+        "expires",
+        "revoked",
+        "replaced",
+        "issuer",
+        "serialNumber",
+        "subjAltNames",
+        "publicKeyAlg",
+        "publicKeySize",
+        "publicKeyType",
+        "city",
+        "state",
+        "country",
+        "sha1",
+        "md5",
+        "customFields",
+    ];
+    let first = keys_in_order(&rows[0]);
+    assert_eq!(
+        first[..6],
+        ["id", "type", "typeId", "orgId", "commonName", "status"]
+    );
+    for row in &rows {
+        assert_in_order(&keys_in_order(row), SSL);
+    }
+    // Every field of the old Value rows is still there, with the same values.
+    let v: Value = serde_json::from_str(&body).unwrap();
+    let issued = v["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["status"] == "Issued")
+        .unwrap();
+    for k in [
+        "id",
+        "commonName",
+        "orgId",
+        "organizationName",
+        "city",
+        "state",
+        "country",
+        "status",
+        "orderNumber",
+        "backendCertId",
+        "servers",
+        "serverType",
+        "typeId",
+        "type",
+        "term",
+        "issuer",
+        "sha1",
+        "md5",
+        "requester",
+        "approver",
+        "requested",
+        "approved",
+        "downloaded",
+        "expires",
+        "publicKeyAlg",
+        "publicKeySize",
+        "publicKeyType",
+        "subjAltNames",
+        "serialNumber",
+        "requestedVia",
+        "customFields",
+    ] {
+        assert!(issued.get(k).is_some(), "{k}: {issued}");
+    }
+    let id = issued["id"].as_i64().unwrap();
+    let d = t.details(id).await;
+    assert_eq!(issued["sha1"], d["certificateDetails"]["sha1Hash"]);
+    assert_eq!(issued["md5"], d["certificateDetails"]["md5Hash"]);
+    assert_eq!(issued["issuer"], d["certificateDetails"]["issuer"]);
+    assert_eq!(
+        issued["serialNumber"].as_str().unwrap(),
+        d["serialNumber"]
+            .as_str()
+            .unwrap()
+            .replace(':', "")
+            .trim_start_matches('0')
+    );
+    assert_eq!(issued["customFields"][0]["name"], "Cost Center");
+    let row = rows
+        .iter()
+        .find(|r| r.contains(&format!("\"id\":{id},")))
+        .unwrap();
+    let fields: Vec<Box<serde_json::value::RawValue>> =
+        serde_json::from_str(&raw_field(row, "customFields")).unwrap();
+    assert_eq!(keys_in_order(fields[0].get()), ["name", "value"]);
+
+    let body = t
+        .post("/api/report/v1/client-certificates", serde_json::json!({}))
+        .await
+        .text()
+        .await
+        .unwrap();
+    const CLIENT: &[&str] = &[
+        "id",
+        "subject",
+        "email",
+        "orderNumber",
+        "backendCertId",
+        "enrolled",
+        "downloaded",
+        "expire",
+        "enrollType",
+        "organization",
+        "person",
+        "customFields",
+        "comments",
+    ];
+    let rows = report_rows(&body);
+    assert_eq!(rows.len(), 15);
+    for row in &rows {
+        assert_in_order(&keys_in_order(row), CLIENT);
+        assert_eq!(
+            keys_in_order(&raw_field(row, "organization")),
+            ["id", "name"]
+        );
+        assert_eq!(
+            keys_in_order(&raw_field(row, "person")),
+            ["name", "email", "guid"]
+        );
+    }
+    let body = t
+        .post("/api/report/v1/device-certificates", serde_json::json!({}))
+        .await
+        .text()
+        .await
+        .unwrap();
+    const DEVICE: &[&str] = &[
+        "id",
+        "commonName",
+        "subject",
+        "approver",
+        "city",
+        "state",
+        "country",
+        "deviceCertStatus",
+        "serialNumber",
+        "email",
+        "orderNumber",
+        "backendCertId",
+        "enrolled",
+        "expire",
+        "enrollType",
+        "keyAlgorithm",
+        "keySize",
+        "keyType",
+        "signatureAlgorithm",
+        "certTypeName",
+        "keyUsage",
+        "extendedKeyUsage",
+        "caId",
+        "caName",
+        "organization",
+        "customFields",
+        "comments",
+    ];
+    let rows = report_rows(&body);
+    assert_eq!(rows.len(), 12);
+    for row in &rows {
+        assert_in_order(&keys_in_order(row), DEVICE);
+    }
+    let body = t
+        .req(reqwest::Method::POST, "/api/report/v1/domains")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let rows = report_rows(&body);
+    assert_eq!(rows.len(), 9);
+    for row in &rows {
+        assert_in_order(
+            &keys_in_order(row),
+            &[
+                "id",
+                "name",
+                "status",
+                "requested",
+                "stickyUntil",
+                "dcvStatus",
+            ],
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_made_while_seeding_wait_for_the_data() {
+    let (emu, release) = SectigoEmulator::launch_held(SectigoOptions::for_tests())
+        .await
+        .unwrap();
+    let t = T {
+        emu,
+        http: reqwest::Client::new(),
+    };
+    // Known at once: the URL, the credentials, the CA; the clock reads `now`.
+    assert!(t.emu.base_url.starts_with("http://127.0.0.1:"));
+    assert_eq!(t.emu.ca_chain_pem().matches("BEGIN CERTIFICATE").count(), 2);
+    assert_eq!(t.emu.now(), TEST_NOW);
+    // Knobs set before the data is ready apply once it is.
+    t.emu.set_auto_approve(true);
+    t.emu.set_issue_delay(Duration::ZERO);
+    let list = {
+        let req = t.req(reqwest::Method::GET, "/api/ssl/v1?size=5");
+        tokio::spawn(async move { req.send().await })
+    };
+    // The request has reached the server while the data is still being seeded ...
+    while !t.emu.requests().iter().any(|r| r == "GET /api/ssl/v1") {
+        tokio::task::yield_now().await;
+    }
+    assert!(!t.emu.is_ready());
+    assert!(!list.is_finished(), "answered before the data was ready");
+    release.send(()).unwrap();
+    // ... and is answered, in full, once it is.
+    let r = list.await.unwrap().unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(total(&r), 60);
+    assert_eq!(r.json::<Vec<Value>>().await.unwrap().len(), 5);
+    t.emu.ready().await.unwrap();
+    assert!(t.emu.is_ready());
+    let (_, csr) = csr_for("shop.acme-logistics.example");
+    let (s, v) = t.post_json("/api/ssl/v1/enroll", enroll_body(&csr)).await;
+    assert_eq!(s, 200, "{v}");
+    let id = v["sslId"].as_i64().unwrap();
+    assert_eq!(t.status_of(id).await, "Issued", "auto-approve and no delay");
+}

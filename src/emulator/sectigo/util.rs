@@ -154,11 +154,173 @@ impl DateFmt {
             Err(_) => String::new(),
         }
     }
+
+    /// Appends `fmt(secs)` to `out`; the ISO forms of years 1970–9999 without going through
+    /// strftime (reports format hundreds of thousands of dates).
+    pub(crate) fn write(self, secs: i64, out: &mut Vec<u8>) {
+        const MAX: i64 = 253_370_764_800; // 9999-01-01T00:00:00Z (jiff stops short of 10000)
+        if !matches!(self, DateFmt::Iso | DateFmt::IsoHms) || !(0..MAX).contains(&secs) {
+            out.extend_from_slice(self.fmt(secs).as_bytes());
+            return;
+        }
+        let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+        let (y, m, d) = civil_from_days(days);
+        let two = |n: i64, out: &mut Vec<u8>| {
+            out.push(b'0' + (n / 10) as u8);
+            out.push(b'0' + (n % 10) as u8);
+        };
+        two(y / 100, out);
+        two(y % 100, out);
+        out.push(b'-');
+        two(m, out);
+        out.push(b'-');
+        two(d, out);
+        if self == DateFmt::IsoHms {
+            out.push(b'T');
+            two(rem / 3600, out);
+            out.push(b':');
+            two(rem / 60 % 60, out);
+            out.push(b':');
+            two(rem % 60, out);
+            out.extend_from_slice(b".000Z");
+        }
+    }
+}
+
+/// Days since 1970-01-01 → (year, month, day), proleptic Gregorian (H. Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// A JSON object written straight into bytes, keys in the order they are written (large
+/// bodies such as reports are built this way rather than as a `serde_json::Value` tree, whose
+/// maps would also sort the keys). Keys are ASCII names written as-is; string values are
+/// escaped by serde_json.
+pub(crate) struct Obj<'a> {
+    out: &'a mut Vec<u8>,
+    first: bool,
+}
+
+impl Obj<'_> {
+    /// Writes `{`, the fields `f` adds, and `}`.
+    pub(crate) fn write(out: &mut Vec<u8>, f: impl FnOnce(&mut Obj<'_>)) {
+        out.push(b'{');
+        let mut o = Obj { out, first: true };
+        f(&mut o);
+        o.out.push(b'}');
+    }
+
+    fn key(&mut self, k: &str) {
+        debug_assert!(k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+        if !self.first {
+            self.out.push(b',');
+        }
+        self.first = false;
+        self.out.push(b'"');
+        self.out.extend_from_slice(k.as_bytes());
+        self.out.extend_from_slice(b"\":");
+    }
+
+    pub(crate) fn str(&mut self, k: &str, v: &str) -> &mut Self {
+        self.key(k);
+        json_str(self.out, v);
+        self
+    }
+
+    pub(crate) fn int(&mut self, k: &str, v: i64) -> &mut Self {
+        self.key(k);
+        self.out.extend_from_slice(v.to_string().as_bytes());
+        self
+    }
+
+    /// A date in `fmt`, quoted (no date format needs escaping).
+    pub(crate) fn date(&mut self, k: &str, fmt: DateFmt, secs: i64) -> &mut Self {
+        self.key(k);
+        self.out.push(b'"');
+        fmt.write(secs, self.out);
+        self.out.push(b'"');
+        self
+    }
+
+    /// Bytes as quoted hex (upper- or lower-case).
+    pub(crate) fn hex(&mut self, k: &str, bytes: &[u8], upper: bool) -> &mut Self {
+        const UP: &[u8; 16] = b"0123456789ABCDEF";
+        const LO: &[u8; 16] = b"0123456789abcdef";
+        let digits = if upper { UP } else { LO };
+        self.key(k);
+        self.out.push(b'"');
+        for b in bytes {
+            self.out.push(digits[usize::from(b >> 4)]);
+            self.out.push(digits[usize::from(b & 0x0f)]);
+        }
+        self.out.push(b'"');
+        self
+    }
+
+    /// A nested object.
+    pub(crate) fn obj(&mut self, k: &str, f: impl FnOnce(&mut Obj<'_>)) -> &mut Self {
+        self.key(k);
+        Obj::write(self.out, f);
+        self
+    }
+
+    /// An array of objects, one per item.
+    pub(crate) fn arr<T>(
+        &mut self,
+        k: &str,
+        items: impl IntoIterator<Item = T>,
+        mut f: impl FnMut(&mut Obj<'_>, T),
+    ) -> &mut Self {
+        self.key(k);
+        self.out.push(b'[');
+        for (i, item) in items.into_iter().enumerate() {
+            if i > 0 {
+                self.out.push(b',');
+            }
+            Obj::write(self.out, |o| f(o, item));
+        }
+        self.out.push(b']');
+        self
+    }
+}
+
+/// Appends `s` as a JSON string (quoted, escaped).
+pub(crate) fn json_str(out: &mut Vec<u8>, s: &str) {
+    // Writing a string into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, s);
+}
+
+/// Whether hex text `s` (any case, surrounding blanks ignored) spells `bytes`.
+pub(crate) fn hex_eq_ci(bytes: &[u8], s: &str) -> bool {
+    let s = s.trim().as_bytes();
+    s.len() == bytes.len() * 2
+        && bytes
+            .iter()
+            .zip(s.chunks_exact(2))
+            .all(|(b, pair)| hex_val(pair[0]) == Some(b >> 4) && hex_val(pair[1]) == Some(b & 0x0f))
 }
 
 /// A JSON response with the given status and content type.
 pub(crate) fn json(status: StatusCode, v: &Value, ct: &'static str) -> Response {
     let body = serde_json::to_vec(v).unwrap_or_else(|_| b"{}".to_vec());
+    let mut r = Response::new(Body::from(body));
+    *r.status_mut() = status;
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
+    r
+}
+
+/// A JSON response from bytes already written.
+pub(crate) fn json_bytes(status: StatusCode, body: Vec<u8>, ct: &'static str) -> Response {
     let mut r = Response::new(Body::from(body));
     *r.status_mut() = status;
     r.headers_mut()
@@ -317,8 +479,8 @@ pub(crate) fn download(body: Vec<u8>, filename: &str) -> Response {
     r
 }
 
-/// Applies `size`/`position` to a filtered list.
-pub(crate) fn page<T>(items: Vec<T>, q: &Query) -> Result<Vec<T>, ApiError> {
+/// `size`/`position` of a list request: (offset, page length; None = to the end).
+pub(crate) fn page_params(q: &Query) -> Result<(usize, Option<usize>), ApiError> {
     let size = q.int("size").map_err(|n| invalid_field(&n))?;
     let position = q.int("position").map_err(|n| invalid_field(&n))?;
     if size.is_some_and(|s| s < 0) {
@@ -327,27 +489,19 @@ pub(crate) fn page<T>(items: Vec<T>, q: &Query) -> Result<Vec<T>, ApiError> {
     if position.is_some_and(|p| p < 0) {
         return Err(invalid_field("position"));
     }
-    let pos = position.unwrap_or(0) as usize;
-    let it = items.into_iter().skip(pos);
-    Ok(match size {
-        Some(s) => it.take(s as usize).collect(),
-        None => it.collect(),
-    })
+    let pos = usize::try_from(position.unwrap_or(0)).unwrap_or(usize::MAX);
+    let size = size.map(|s| usize::try_from(s).unwrap_or(usize::MAX));
+    Ok((pos, size))
 }
 
-/// Serial numbers compare without colons, case-insensitively, ignoring leading zeros.
-pub(crate) fn serial_key(s: &str) -> String {
-    let compact: String = s
-        .chars()
-        .filter(|c| c.is_ascii_hexdigit())
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
-    let trimmed = compact.trim_start_matches('0');
-    if trimmed.is_empty() {
-        "0".to_string()
-    } else {
-        trimmed.to_string()
-    }
+/// Applies `size`/`position` to a filtered list.
+pub(crate) fn page<T>(items: Vec<T>, q: &Query) -> Result<Vec<T>, ApiError> {
+    let (pos, size) = page_params(q)?;
+    let it = items.into_iter().skip(pos);
+    Ok(match size {
+        Some(s) => it.take(s).collect(),
+        None => it.collect(),
+    })
 }
 
 /// Case-insensitive substring test.
@@ -404,12 +558,80 @@ mod tests {
     }
 
     #[test]
+    fn fast_iso_dates_agree_with_strftime() {
+        let mut t: i64 = 0;
+        let mut n = 0;
+        // Day boundaries and odd times across 1970..2200, leap days included.
+        while t < 7_258_118_400 {
+            for f in [DateFmt::Iso, DateFmt::IsoHms] {
+                let mut out = Vec::new();
+                f.write(t, &mut out);
+                assert_eq!(String::from_utf8(out).unwrap(), f.fmt(t), "{t}");
+            }
+            t += 86_400 * 3 + 3_727;
+            n += 1;
+        }
+        assert!(n > 20_000);
+        for t in [
+            0,
+            951_782_400,
+            4_107_542_399,
+            253_402_300_799,
+            253_402_300_800,
+            -1,
+        ] {
+            let mut out = Vec::new();
+            DateFmt::IsoHms.write(t, &mut out);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                DateFmt::IsoHms.fmt(t),
+                "{t}"
+            );
+        }
+        let mut out = Vec::new();
+        DateFmt::Us.write(1_720_621_800, &mut out);
+        assert_eq!(out, b"07/10/2024");
+    }
+
+    #[test]
+    fn objects_keep_their_key_order_and_escape_strings() {
+        let mut out = Vec::new();
+        Obj::write(&mut out, |o| {
+            o.int("id", -5).str("name", "a \"q\"\n\u{e9}");
+            o.obj("org", |o| {
+                o.str("id", "7");
+            });
+            o.arr("list", [("a", "1"), ("b", "2")], |o, (n, v)| {
+                o.str("name", n).str("value", v);
+            });
+            o.arr("none", std::iter::empty::<u8>(), |_, _| {});
+            o.hex("h", &[0x0a, 0xff], true)
+                .hex("l", &[0x0a, 0xff], false);
+            o.date("d", DateFmt::IsoHms, 1_720_621_800);
+        });
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "{\"id\":-5,\"name\":\"a \\\"q\\\"\\n\u{e9}\",\"org\":{\"id\":\"7\"},\
+             \"list\":[{\"name\":\"a\",\"value\":\"1\"},{\"name\":\"b\",\"value\":\"2\"}],\
+             \"none\":[],\"h\":\"0AFF\",\"l\":\"0aff\",\"d\":\"2024-07-10T14:30:00.000Z\"}"
+        );
+        let v: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["name"], "a \"q\"\n\u{e9}");
+        assert!(hex_eq_ci(&[0x0a, 0xff], " 0aFF ") && !hex_eq_ci(&[0x0a, 0xff], "0aff0"));
+        assert!(!hex_eq_ci(&[0x0a], "0g"));
+    }
+
+    #[test]
     fn query_and_decoding() {
         let q = Query::parse(Some("commonName=a%2Eb+c&org=&size=5&x"));
         assert_eq!(q.get("commonName"), Some("a.b c"));
         assert_eq!(q.get("org"), None);
         assert_eq!(q.int("size"), Ok(Some(5)));
         assert_eq!(percent_decode("A9%3A3E%3ac0%"), "A9:3E:c0%");
-        assert_eq!(serial_key("00:0A:ff"), "AFF");
+        assert!(crate::emulator::ca::serial_matches(
+            &[0x0a, 0xff],
+            "00:0A:ff"
+        ));
     }
 }
