@@ -48,10 +48,13 @@ impl Pacer {
         }
     }
 
-    /// Whether to draw now.
-    pub fn due(&self, now: Instant) -> bool {
+    /// Whether to draw now, with `backlog` rows applied but not yet placed in the list
+    /// (`State::backlog`): a large backlog is settled at once, so that no frame (and no key
+    /// that has to wait for one) ever places more than about [`BACKLOG_ROWS`] rows.
+    pub fn due(&self, now: Instant, backlog: usize) -> bool {
         self.dirty
             && (self.urgent
+                || backlog >= BACKLOG_ROWS
                 || self
                     .last_draw
                     .is_none_or(|t| now.duration_since(t) >= FRAME))
@@ -71,6 +74,33 @@ impl Pacer {
         self.dirty = false;
         self.urgent = false;
     }
+}
+
+/// A frame is drawn early once this many rows wait to be placed.
+pub const BACKLOG_ROWS: usize = 8_000;
+
+/// At most this many rows (and 512 events) are taken from the worker between two looks at
+/// the keyboard: a key waits for one such slice, not for a whole report's worth of rows.
+pub const DRAIN_ROWS: usize = 2_000;
+
+/// `first` and the worker events already waiting after it, up to [`DRAIN_ROWS`] rows.
+pub fn drain(first: WorkerEvent, rx: &mut mpsc::UnboundedReceiver<WorkerEvent>) -> Vec<Msg> {
+    let rows = |ev: &WorkerEvent| match ev {
+        WorkerEvent::Rows { rows, .. } => rows.len(),
+        _ => 0,
+    };
+    let mut taken = rows(&first);
+    let mut msgs = vec![Msg::Worker(first)];
+    while msgs.len() < 512 && taken < DRAIN_ROWS {
+        match rx.try_recv() {
+            Ok(ev) => {
+                taken += rows(&ev);
+                msgs.push(Msg::Worker(ev));
+            }
+            Err(_) => break,
+        }
+    }
+    msgs
 }
 
 /// Unix seconds now (the only clock read; `update` gets time through `Msg::Tick`).
@@ -131,7 +161,7 @@ async fn event_loop(
     let mut hangup = signal(SignalKind::hangup())?;
     let mut terminate = signal(SignalKind::terminate())?;
     while !state.quit {
-        if pacer.due(Instant::now()) {
+        if pacer.due(Instant::now(), state.backlog()) {
             state.settle();
             terminal.draw(|f| ui::draw(&state, f))?;
             pacer.drawn(Instant::now());
@@ -139,37 +169,31 @@ async fn event_loop(
         let frame_due = pacer.deadline();
         let mut msgs = Vec::new();
         tokio::select! {
+            // Keys first, then ticks and signals: rows streaming in never keep them waiting.
+            biased;
             ev = events.next() => match ev {
                 Some(Ok(ev)) => msgs.extend(Msg::from_event(ev)),
                 Some(Err(e)) => return Err(anyhow::anyhow!("reading the terminal failed: {e}")),
                 None => break,
             },
-            ev = evt_rx.recv() => {
-                if let Some(ev) = ev {
-                    msgs.push(Msg::Worker(ev));
-                    // Apply everything already waiting before drawing again.
-                    while msgs.len() < 512 {
-                        match evt_rx.try_recv() {
-                            Ok(ev) => msgs.push(Msg::Worker(ev)),
-                            Err(_) => break,
-                        }
-                    }
-                }
-            },
             _ = spinner.tick(), if state.wants_ticks() => msgs.push(Msg::Tick(now())),
             _ = clock.tick() => msgs.push(Msg::Tick(now())),
-            // A frame held back while data streams in.
-            _ = tokio::time::sleep_until(frame_due.unwrap_or_else(Instant::now).into()),
-                if frame_due.is_some() => {}
             _ = hangup.recv() => {
                 tracing::info!("hang-up: closing");
-
                 break;
             }
             _ = terminate.recv() => {
                 tracing::info!("terminated: closing");
                 break;
             }
+            ev = evt_rx.recv() => {
+                if let Some(ev) = ev {
+                    msgs = drain(ev, &mut evt_rx);
+                }
+            },
+            // A frame held back while data streams in.
+            _ = tokio::time::sleep_until(frame_due.unwrap_or_else(Instant::now).into()),
+                if frame_due.is_some() => {}
         }
         for msg in msgs {
             pacer.note(&msg);

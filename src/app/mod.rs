@@ -357,6 +357,8 @@ pub struct State {
     seen: Vec<u32>,
     /// All cert indices in sort order (but for the queued ones).
     sorted: Vec<u32>,
+    /// Per certificate: its coarse sort key for `sort` (`view::sort_key`).
+    sort_keys: Vec<u128>,
     /// Rows added since the last `settle`, not yet in `sorted` or `view`.
     fresh: Vec<u32>,
     /// Known rows whose sort or filter fields changed since the last `settle`.
@@ -464,6 +466,7 @@ impl State {
             haystack: view::Haystacks::default(),
             seen: Vec::new(),
             sorted: Vec::new(),
+            sort_keys: Vec::new(),
             fresh: Vec::new(),
             moved: Vec::new(),
             queued: Vec::new(),
@@ -774,6 +777,7 @@ impl State {
                     self.haystack.push(&row);
                     self.seen.push(0);
                     self.queued.push(true);
+                    self.sort_keys.push(view::sort_key(&row, self.sort));
                     if self.counts_as_pending(&row, i) {
                         self.pending += 1;
                     }
@@ -795,6 +799,7 @@ impl State {
         self.haystack.reserve(n);
         self.seen.reserve(n);
         self.queued.reserve(n);
+        self.sort_keys.reserve(n);
         self.index.reserve(&self.certs, n);
         self.sorted.reserve(n);
     }
@@ -829,6 +834,9 @@ impl State {
         if was_pending {
             self.pending -= 1;
         }
+        if order_changed {
+            self.sort_keys[i] = view::sort_key(&row, self.sort);
+        }
         self.certs[i] = row;
         if order_changed {
             self.requeue(i);
@@ -846,6 +854,11 @@ impl State {
             self.queued[i] = true;
             self.moved.push(i as u32);
         }
+    }
+
+    /// Rows applied but not yet placed in the sorted order and the view.
+    pub fn backlog(&self) -> usize {
+        self.fresh.len() + self.moved.len()
     }
 
     /// Bring the sorted order and the view up to date with the rows applied since the last
@@ -871,8 +884,13 @@ impl State {
         for &i in &batch {
             self.queued[i as usize] = false;
         }
-        view::sort_indices(&mut batch, &self.certs, self.sort);
-        self.sorted = view::merge_sorted(&self.sorted, &batch, &self.certs, self.sort);
+        let order = view::Order {
+            certs: &self.certs,
+            keys: &self.sort_keys,
+            key: self.sort,
+        };
+        view::sort_indices(&mut batch, &order);
+        self.sorted = view::merge_sorted(&self.sorted, &batch, &order);
         let needle = self.filter.value().to_lowercase();
         let scope = self.scope();
         let shown = view::filter_indices(
@@ -884,7 +902,12 @@ impl State {
             &self.hidden,
         );
         if !shown.is_empty() {
-            self.view = view::merge_sorted(&self.view, &shown, &self.certs, self.sort);
+            let order = view::Order {
+                certs: &self.certs,
+                keys: &self.sort_keys,
+                key: self.sort,
+            };
+            self.view = view::merge_sorted(&self.view, &shown, &order);
         }
         self.scope_total = if needle.is_empty() {
             self.view.len()
@@ -902,8 +925,15 @@ impl State {
     }
 
     fn resort(&mut self) {
+        let sort = self.sort;
+        self.sort_keys = self.certs.iter().map(|c| view::sort_key(c, sort)).collect();
         self.drop_queue();
-        view::sort_indices(&mut self.sorted, &self.certs, self.sort);
+        let order = view::Order {
+            certs: &self.certs,
+            keys: &self.sort_keys,
+            key: self.sort,
+        };
+        view::sort_indices(&mut self.sorted, &order);
         self.refilter();
     }
 
@@ -923,8 +953,13 @@ impl State {
         for &i in &batch {
             self.queued[i as usize] = false;
         }
-        view::sort_indices(&mut batch, &self.certs, self.sort);
-        self.sorted = view::merge_sorted(&self.sorted, &batch, &self.certs, self.sort);
+        let order = view::Order {
+            certs: &self.certs,
+            keys: &self.sort_keys,
+            key: self.sort,
+        };
+        view::sort_indices(&mut batch, &order);
+        self.sorted = view::merge_sorted(&self.sorted, &batch, &order);
     }
 
     /// Rebuild `view` from `sorted`, keeping the selected certificate selected if it stays.
