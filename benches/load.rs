@@ -164,11 +164,22 @@ fn console_role() {
         let (mut max_batch_cpu, mut max_frame_cpu) = (Duration::ZERO, Duration::ZERO);
         let mut key_waits: Vec<Duration> = Vec::new();
         let (mut batches, mut frames) = (0usize, 0usize);
+        // CERTDECK_LOAD_TRACE=1: name the frames whose settling took long, on stderr.
+        let trace = std::env::var_os("CERTDECK_LOAD_TRACE").is_some();
         loop {
             let mut key_at: Option<Instant> = None;
             if pacer.due(Instant::now(), state.backlog()) {
                 let (t, c) = (Instant::now(), thread_cpu());
+                let backlog = state.backlog();
                 state.settle();
+                let settled = thread_cpu().saturating_sub(c);
+                if trace && settled > Duration::from_millis(10) {
+                    eprintln!(
+                        "slow settle: {:.1} ms CPU, {backlog} rows placed among {}",
+                        settled.as_secs_f64() * 1e3,
+                        state.certs.len()
+                    );
+                }
                 terminal
                     .draw(|f| certdeck::ui::draw(&state, f))
                     .expect("draw");
@@ -321,13 +332,13 @@ fn orchestrate() {
             .env("CERTDECK_LOAD_PASSWORD", get("password"))
             .env("CERTDECK_LOAD_CUSTOMER", get("customer"))
             .env("CERTDECK_LOAD_EXPECTED", total.to_string())
+            .stderr(Stdio::inherit())
             .output()
             .expect("the console process runs");
         drop(emu.stdin.take());
         let _ = emu.wait();
         let text = String::from_utf8_lossy(&console.stdout).trim().to_string();
         if !console.status.success() {
-            eprintln!("{}", String::from_utf8_lossy(&console.stderr));
             panic!("the console process failed for {total} certificates");
         }
         println!(

@@ -358,7 +358,7 @@ pub struct State {
     /// All cert indices in sort order (but for the queued ones).
     sorted: Vec<u32>,
     /// Per certificate: its coarse sort key for `sort` (`view::sort_key`).
-    sort_keys: Vec<u128>,
+    sort_keys: Vec<view::RowKey>,
     /// Rows added since the last `settle`, not yet in `sorted` or `view`.
     fresh: Vec<u32>,
     /// Known rows whose sort or filter fields changed since the last `settle`.

@@ -176,15 +176,17 @@ fn compare(a: &Cert, b: &Cert, key: SortKey) -> Ordering {
     primary
         .then_with(|| a.account.cmp(&b.account))
         .then_with(|| a.family.cmp(&b.family))
+        // Ids by length first: numeric ids in numeric order.
+        .then_with(|| a.id.len().cmp(&b.id.len()))
         .then_with(|| a.id.cmp(&b.id))
 }
 
 /// A sort order over the rows: `keys` holds [`sort_key`] of every row for `key`, a dense
-/// array that settles most comparisons without touching the rows themselves.
+/// array that settles nearly every comparison without touching the rows themselves.
 #[derive(Clone, Copy)]
 pub struct Order<'a> {
     pub certs: &'a [Cert],
-    pub keys: &'a [u128],
+    pub keys: &'a [RowKey],
     pub key: SortKey,
 }
 
@@ -197,49 +199,127 @@ impl Order<'_> {
     }
 }
 
-/// A coarse key for `key`: when two rows' keys differ, they are in that order; when they are
-/// equal, the full comparison decides. Expiry first: a dated row has its expiry (40 bits,
-/// about 17,000 years either side of 1970; outside that, the key holds no more) and the first
-/// ten bytes of the lower-case CN; an undated one, sorted after every date, the first
-/// fifteen. CN first: its first sixteen bytes. Status first: the status rank, then the
-/// expiry.
-pub fn sort_key(c: &Cert, key: SortKey) -> u128 {
-    let cn = |n: usize| -> u128 {
-        let mut v: u128 = 0;
-        for k in 0..n {
-            let b = c.common_name.as_bytes().get(k).copied().unwrap_or(0);
-            v = (v << 8) | b.to_ascii_lowercase() as u128;
-        }
-        v
-    };
-    match key {
-        SortKey::Expiry => match c.expires {
-            None => (1 << 127) | (cn(15) << 7),
-            Some(t) => {
-                const BIAS: i128 = 1 << 39;
-                const TOP: i128 = (1 << 40) - 1;
-                let v = t as i128 + BIAS;
-                // In range: 1..TOP-1 with the name; beyond it, the ends without (ties).
-                let (e, name) = if v < 1 {
-                    (0, 0)
-                } else if v >= TOP {
-                    (TOP, 0)
-                } else {
-                    (v, cn(10))
-                };
-                ((e as u128) << 87) | (name << 7)
-            }
-        },
-        SortKey::CommonName => cn(16),
-        SortKey::Status => {
-            let expiry = match c.expires {
-                // Order-preserving map of i64 onto u64; undated last.
-                Some(t) => (t as u64) ^ (1 << 63),
-                None => u64::MAX,
-            };
-            ((status_rank(c.status) as u128) << 64) | expiry as u128
+/// A row's place in one sort order, as 384 bits compared word by word: the fields of
+/// [`compare`] in its order, each encoded so that the bits sort as the field does. Where a
+/// field cannot be held whole (a CN longer than 28 bytes, a date beyond about 17,000 years
+/// from 1970) it writes a marker that sorts after every value it can hold and the key stops
+/// there: two keys that differ are in the order of their rows; two that are equal leave it
+/// to the full comparison.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RowKey([u64; 6]);
+
+/// Builds a [`RowKey`] from the most significant bit down.
+struct KeyBits {
+    words: [u64; 6],
+    used: u32,
+    open: bool,
+}
+
+impl KeyBits {
+    const BITS: u32 = 384;
+    const CN_BYTES: usize = 28;
+
+    fn new() -> KeyBits {
+        KeyBits {
+            words: [0; 6],
+            used: 0,
+            open: true,
         }
     }
+
+    /// Append the low `bits` bits of `value` (at most 64), if the key is still open and has
+    /// room; otherwise close it (both rows of a comparison that got this far close at the
+    /// same place, as everything before was equal).
+    fn put(&mut self, value: u64, bits: u32) {
+        if !self.open || self.used + bits > Self::BITS {
+            self.open = false;
+            return;
+        }
+        for k in (0..bits).rev() {
+            if (value >> k) & 1 == 1 {
+                let at = self.used;
+                self.words[(at / 64) as usize] |= 1 << (63 - at % 64);
+            }
+            self.used += 1;
+        }
+    }
+
+    /// The expiry: undated after every date; a date out of range writes the end of the
+    /// range (which no date in range uses) and ends the key.
+    fn expiry(&mut self, expires: Option<i64>) {
+        const RANGE: i128 = 1 << 40;
+        match expires {
+            None => self.put(1, 1),
+            Some(t) => {
+                self.put(0, 1);
+                let v = t as i128 + (RANGE >> 1);
+                if v < 1 {
+                    self.put(0, 40);
+                    self.open = false;
+                } else if v >= RANGE - 1 {
+                    self.put((RANGE - 1) as u64, 40);
+                    self.open = false;
+                } else {
+                    self.put(v as u64, 40);
+                }
+            }
+        }
+    }
+
+    /// The CN as `by_cn` orders it: each lower-case byte as 9 bits (byte + 2), then 0 for
+    /// the end (a prefix sorts first), or 1 after 28 bytes when there are more, which ends
+    /// the key.
+    fn common_name(&mut self, cn: &str) {
+        let bytes = cn.as_bytes();
+        for &b in bytes.iter().take(Self::CN_BYTES) {
+            self.put(b.to_ascii_lowercase() as u64 + 2, 9);
+        }
+        if bytes.len() > Self::CN_BYTES {
+            self.put(1, 9);
+            self.open = false;
+        } else {
+            self.put(0, 9);
+        }
+    }
+
+    /// Account, family and id (by length, then text), as far as they fit; an account or an
+    /// id length too large writes the largest value and ends the key.
+    fn owner(&mut self, c: &Cert) {
+        const ACCOUNTS: usize = u16::MAX as usize;
+        self.put(c.account.min(ACCOUNTS) as u64, 16);
+        if c.account >= ACCOUNTS {
+            self.open = false;
+        }
+        self.put(c.family as u64, 3);
+        self.put(c.id.len().min(31) as u64, 5);
+        if c.id.len() >= 31 {
+            self.open = false;
+        }
+        for &b in c.id.as_bytes() {
+            self.put(b as u64, 8);
+        }
+    }
+}
+
+/// The row's key for `key` (see [`RowKey`]).
+pub fn sort_key(c: &Cert, key: SortKey) -> RowKey {
+    let mut k = KeyBits::new();
+    match key {
+        SortKey::Expiry => {
+            k.expiry(c.expires);
+            k.common_name(&c.common_name);
+        }
+        SortKey::CommonName => {
+            k.common_name(&c.common_name);
+            k.expiry(c.expires);
+        }
+        SortKey::Status => {
+            k.put(status_rank(c.status) as u64, 4);
+            k.expiry(c.expires);
+        }
+    }
+    k.owner(c);
+    RowKey(k.words)
 }
 
 /// Sort `indices` in `order`.
@@ -515,6 +595,23 @@ mod tests {
         for (i, c) in all.iter_mut().enumerate().step_by(3) {
             c.common_name = format!("same-prefix-0123{}.example", (i * 11) % 7);
         }
+        // A CN of exactly 28 bytes (all the key holds) and longer ones that share it; a NUL;
+        // a long id; other families.
+        all[5].common_name = "abcdefghijklmnopqrstuvwxyz01".into();
+        all[6].common_name = "abcdefghijklmnopqrstuvwxyz012".into();
+        all[9].common_name = "ABCDEFGHIJKLMNOPQRSTUVWXYZ01a".into();
+        all[8].common_name = "abc\0def".into();
+        all[4].common_name = "abc".into();
+        all[7].id = "x".repeat(40);
+        all[1].family = Family::Device;
+        all[2].family = Family::Client;
+        for (n, c) in all.iter_mut().skip(50).step_by(9).enumerate() {
+            c.common_name = if n % 2 == 0 {
+                "abcdefghijklmnopqrstuvwxyz01".into()
+            } else {
+                "abcdefghijklmnopqrstuvwxyz01-long".into()
+            };
+        }
         // Dates at and beyond the ends of what the keys hold.
         for (i, t) in [
             i64::MAX,
@@ -531,7 +628,7 @@ mod tests {
             all[11 + i * 7].expires = Some(t);
         }
         for key in [SortKey::Expiry, SortKey::CommonName, SortKey::Status] {
-            let keys: Vec<u128> = all.iter().map(|c| sort_key(c, key)).collect();
+            let keys: Vec<RowKey> = all.iter().map(|c| sort_key(c, key)).collect();
             let order = Order {
                 certs: &all,
                 keys: &keys,
