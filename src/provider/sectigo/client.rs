@@ -476,7 +476,14 @@ impl SectigoClient {
                 "TLS certificates are NOT verified for this account (tls_skip_verify = true)"
             );
         }
-        builder = settings.tls.apply(builder, identity).map_err(local)?;
+        builder = if base.scheme() == "http" && identity.is_none() {
+            // Plain HTTP (loopback: the demo, the emulators) never does TLS, and redirects
+            // are not followed: no need to read the system's CA roots, which costs tens of
+            // milliseconds before the first frame.
+            builder.tls_certs_only(Vec::new())
+        } else {
+            settings.tls.apply(builder, identity).map_err(local)?
+        };
         let client = builder.build().map_err(|e| match &settings.auth {
             // With an identity, this is where rustls parses the key and checks that it
             // belongs to the certificate.
