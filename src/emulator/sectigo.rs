@@ -32,7 +32,7 @@ mod util;
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -162,7 +162,11 @@ pub(crate) struct Shared {
     phase: watch::Sender<Phase>,
     /// Set when the emulator is dropped: a seeding still under way stops.
     cancel: AtomicBool,
-    ca: DemoCa,
+    /// Made by the seeding thread first (its key generation also starts the crypto library's
+    /// entropy source, tens of milliseconds best kept off the caller's thread).
+    ca: OnceLock<DemoCa>,
+    /// Signalled (with `data` locked) when the CA is made or the seeding fails.
+    changed: Condvar,
 }
 
 /// A knob setting made before the data was ready, applied as soon as it is.
@@ -224,9 +228,34 @@ impl Shared {
         }
     }
 
-    /// Seeds the data (run on its own thread) and makes it ready, knob settings applied.
+    /// The demo CA, waiting for the seeding thread to make it; None if the seeding failed.
+    fn ca_wait(&self) -> Option<&DemoCa> {
+        let mut data = self.data();
+        loop {
+            if let Some(ca) = self.ca.get() {
+                return Some(ca);
+            }
+            if matches!(*data, Data::Failed) {
+                return None;
+            }
+            data = self.changed.wait(data).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    /// Makes the demo CA, seeds the data (run on its own thread) and makes it ready, knob
+    /// settings applied.
     fn seed(&self, opts: &SectigoOptions) {
-        let result = Db::seed_with(&self.ca, opts.seed, opts.now, opts.ssl_count, &self.cancel);
+        let result = DemoCa::new_at(opts.now)
+            .context("creating the demo CA")
+            .and_then(|ca| {
+                {
+                    let _data = self.data();
+                    let _ = self.ca.set(ca);
+                }
+                self.changed.notify_all();
+                let ca = self.ca.get().context("the demo CA went missing")?;
+                Db::seed_with(ca, opts.seed, opts.now, opts.ssl_count, &self.cancel)
+            });
         let mut data = self.data();
         let phase = match result {
             Ok(mut db) => {
@@ -246,6 +275,7 @@ impl Shared {
             }
         };
         drop(data);
+        self.changed.notify_all();
         self.phase.send_replace(phase);
     }
 
@@ -278,10 +308,10 @@ impl SectigoEmulator {
         Ok(emu)
     }
 
-    /// Makes the demo CA and serves on `127.0.0.1:<free port>` at once (URL and credentials
-    /// are known), seeding the data on a thread of its own. Requests that arrive before the
+    /// Serves on `127.0.0.1:<free port>` at once (URL and credentials are known), making the
+    /// demo CA and seeding the data on a thread of its own. Requests that arrive before the
     /// data is ready wait for it; knob settings made before then apply as soon as it is;
-    /// `ready` waits for it.
+    /// `ready` waits for it, and so do `ca_chain_pem` and `root_pem` for the CA.
     pub async fn launch(opts: SectigoOptions) -> anyhow::Result<SectigoEmulator> {
         SectigoEmulator::launch_with(opts, None).await
     }
@@ -292,8 +322,6 @@ impl SectigoEmulator {
         opts: SectigoOptions,
         hold: Option<std::sync::mpsc::Receiver<()>>,
     ) -> anyhow::Result<SectigoEmulator> {
-        // Two key pairs and two signatures: quick enough to make here.
-        let ca = DemoCa::new_at(opts.now).context("creating the demo CA")?;
         let password: String = {
             let mut rng = rand::rng();
             (0..24)
@@ -325,7 +353,8 @@ impl SectigoEmulator {
             data: Mutex::new(Data::Seeding(Vec::new())),
             phase,
             cancel: AtomicBool::new(false),
-            ca,
+            ca: OnceLock::new(),
+            changed: Condvar::new(),
         });
         // Key generation and signing are CPU work: a thread of their own, off the runtime.
         let seeder = shared.clone();
@@ -404,14 +433,22 @@ impl SectigoEmulator {
         self.shared.now()
     }
 
-    /// The demo CA chain above every leaf (issuing CA, then root), PEM.
+    /// The demo CA chain above every leaf (issuing CA, then root), PEM. Blocks until the
+    /// seeding thread has made the CA (its first step) after `launch`.
     pub fn ca_chain_pem(&self) -> String {
-        self.shared.ca.chain_pem()
+        // Empty only if the seeding failed (`ready` says why).
+        self.shared
+            .ca_wait()
+            .map(DemoCa::chain_pem)
+            .unwrap_or_default()
     }
 
-    /// The demo root certificate, PEM.
+    /// The demo root certificate, PEM (blocks like `ca_chain_pem`).
     pub fn root_pem(&self) -> String {
-        self.shared.ca.root_pem().to_string()
+        self.shared
+            .ca_wait()
+            .map(|ca| ca.root_pem().to_string())
+            .unwrap_or_default()
     }
 
     /// How long an approved SSL request takes to be issued (Applied half-way). Default 3 s.
@@ -571,8 +608,15 @@ fn route_inner(sh: &Shared, method: &Method, segs: &[&str], ctx: &Ctx) -> util::
         });
     };
     let db = &mut **db;
-    db.tick(ctx.now, &sh.ca);
-    db.tick_families(ctx.now, &sh.ca);
+    let Some(ca) = sh.ca.get() else {
+        return Err(util::ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: -2,
+            description: "Internal error. Please contact Support for details.".into(),
+        });
+    };
+    db.tick(ctx.now, ca);
+    db.tick_families(ctx.now, ca);
     use family::Family::{Client, Device};
     match (method.as_str(), segs) {
         // Emulator knob: "the DCV instructions for this domain were followed".
@@ -605,9 +649,9 @@ fn route_inner(sh: &Shared, method: &Method, segs: &[&str], ctx: &Ctx) -> util::
         ("HEAD", ["api", "ssl", "v1"]) => ssl::count(db, ctx),
         ("GET", ["api", "ssl", "v1", "types"]) => ssl::types(db, ctx),
         ("GET", ["api", "ssl", "v1", "customFields"]) => ssl::custom_fields(db),
-        ("GET", ["api", "ssl", "v1", "collect", id]) => ssl::collect(db, &sh.ca, ctx, id, None),
+        ("GET", ["api", "ssl", "v1", "collect", id]) => ssl::collect(db, ca, ctx, id, None),
         ("GET", ["api", "ssl", "v1", "collect", id, fmt]) => {
-            ssl::collect(db, &sh.ca, ctx, id, Some(fmt))
+            ssl::collect(db, ca, ctx, id, Some(fmt))
         }
         ("GET", ["api", "ssl", "v1", id]) => ssl::details(db, ctx, id),
         // Client (S/MIME) certificates: v1 and v2 side by side, as documented
@@ -622,10 +666,10 @@ fn route_inner(sh: &Shared, method: &Method, segs: &[&str], ctx: &Ctx) -> util::
             family::by_person(db, ctx, None, Some(email))
         }
         ("GET", ["api", "smime", "v2", "collect", "order", b]) => {
-            family::collect(db, &sh.ca, ctx, Client, "order", b)
+            family::collect(db, ca, ctx, Client, "order", b)
         }
         ("GET", ["api", "smime", "v2", "collect", id]) => {
-            family::collect(db, &sh.ca, ctx, Client, "id", id)
+            family::collect(db, ca, ctx, Client, "id", id)
         }
         ("POST", ["api", "smime", "v1", "enroll"]) => family::enroll(db, ctx, Client),
         ("POST", ["api", "smime", "v1", "renew", id]) => family::renew(db, ctx, Client, "id", id),
@@ -650,7 +694,7 @@ fn route_inner(sh: &Shared, method: &Method, segs: &[&str], ctx: &Ctx) -> util::
         ("HEAD", ["api", "device", "v1"]) => family::count(db, ctx, Device),
         ("POST", ["api", "device", "v1", "enroll"]) => family::enroll(db, ctx, Device),
         ("GET", ["api", "device", "v1", "collect", id]) => {
-            family::collect(db, &sh.ca, ctx, Device, "id", id)
+            family::collect(db, ca, ctx, Device, "id", id)
         }
         ("POST", ["api", "device", "v1", "approve", id]) => family::decide(db, ctx, id, true),
         ("POST", ["api", "device", "v1", "decline", id]) => family::decide(db, ctx, id, false),

@@ -2264,9 +2264,8 @@ async fn requests_made_while_seeding_wait_for_the_data() {
         emu,
         http: reqwest::Client::new(),
     };
-    // Known at once: the URL, the credentials, the CA; the clock reads `now`.
+    // Known at once: the URL and the credentials; the clock reads `now`.
     assert!(t.emu.base_url.starts_with("http://127.0.0.1:"));
-    assert_eq!(t.emu.ca_chain_pem().matches("BEGIN CERTIFICATE").count(), 2);
     assert_eq!(t.emu.now(), TEST_NOW);
     // Knobs set before the data is ready apply once it is.
     t.emu.set_auto_approve(true);
@@ -2282,6 +2281,8 @@ async fn requests_made_while_seeding_wait_for_the_data() {
     assert!(!t.emu.is_ready());
     assert!(!list.is_finished(), "answered before the data was ready");
     release.send(()).unwrap();
+    // The CA comes first (this waits for it).
+    assert_eq!(t.emu.ca_chain_pem().matches("BEGIN CERTIFICATE").count(), 2);
     // ... and is answered, in full, once it is.
     let r = list.await.unwrap().unwrap();
     assert_eq!(r.status(), 200);
