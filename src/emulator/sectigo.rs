@@ -245,6 +245,7 @@ impl Shared {
     /// Makes the demo CA, seeds the data (run on its own thread) and makes it ready, knob
     /// settings applied.
     fn seed(&self, opts: &SectigoOptions) {
+        let began = Instant::now();
         let result = DemoCa::new_at(opts.now)
             .context("creating the demo CA")
             .and_then(|ca| {
@@ -253,6 +254,10 @@ impl Shared {
                     let _ = self.ca.set(ca);
                 }
                 self.changed.notify_all();
+                tracing::debug!(
+                    ms = began.elapsed().as_millis() as u64,
+                    "emulator seed: demo CA made"
+                );
                 let ca = self.ca.get().context("the demo CA went missing")?;
                 Db::seed_with(ca, opts.seed, opts.now, opts.ssl_count, &self.cancel)
             });
