@@ -1,5 +1,7 @@
 //! The SCM emulator's data: organisations, profiles, custom fields and certificates, seeded
-//! deterministically from `SectigoOptions::seed`.
+//! deterministically from `SectigoOptions::seed`: every row is drawn from the seeded RNG in one
+//! thread, and the certificates and CSRs the rows need are signed on every core meanwhile
+//! (`Db::seed_with`), so the data does not depend on the threads.
 
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
