@@ -270,9 +270,9 @@ impl Shared {
                 let ca = self.ca.get().context("the demo CA went missing")?;
                 Db::seed_with(ca, opts.seed, opts.now, opts.ssl_count, &self.cancel)
             });
-        let mut data = self.data();
-        let phase = match result {
+        match result {
             Ok(mut db) => {
+                let mut data = self.data();
                 if let Data::Seeding(knobs) = std::mem::replace(&mut *data, Data::Failed) {
                     for k in knobs {
                         k(&mut db);
@@ -280,17 +280,19 @@ impl Shared {
                 }
                 *data = Data::Ready(Box::new(db));
                 let _ = self.started.set(Instant::now());
-                Phase::Ready
+                drop(data);
+                self.phase.send_replace(Phase::Ready);
             }
-            Err(e) => {
-                *data = Data::Failed;
-                tracing::warn!("the Sectigo emulator could not seed its data: {e:#}");
-                Phase::Failed(format!("seeding the demo data: {e:#}"))
-            }
-        };
-        drop(data);
+            Err(e) => self.fail(format!("seeding the demo data: {e:#}")),
+        }
+    }
+
+    /// The seeding failed: requests (and `ready`) get an error from now on.
+    fn fail(&self, why: String) {
+        tracing::warn!("the Sectigo emulator has no data: {why}");
+        *self.data() = Data::Failed;
         self.changed.notify_all();
-        self.phase.send_replace(phase);
+        self.phase.send_replace(Phase::Failed(why));
     }
 
     fn faults(&self) -> MutexGuard<'_, VecDeque<Fault>> {
@@ -378,7 +380,11 @@ impl SectigoEmulator {
                 if let Some(h) = hold {
                     let _ = h.recv();
                 }
-                seeder.seed(&opts)
+                // A panic must not leave the requests waiting for data that never comes.
+                let run = std::panic::AssertUnwindSafe(|| seeder.seed(&opts));
+                if std::panic::catch_unwind(run).is_err() {
+                    seeder.fail("the seeding thread panicked".into());
+                }
             })
             .context("starting the emulator's seeding thread")?;
 

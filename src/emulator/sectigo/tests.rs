@@ -2296,3 +2296,24 @@ async fn requests_made_while_seeding_wait_for_the_data() {
     let id = v["sslId"].as_i64().unwrap();
     assert_eq!(t.status_of(id).await, "Issued", "auto-approve and no delay");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_seed_that_fails_answers_errors_instead_of_hanging() {
+    let (emu, release) = SectigoEmulator::launch_held(SectigoOptions::for_tests())
+        .await
+        .unwrap();
+    // As if the emulator had been dropped while seeding: the seeding stops.
+    emu.shared.cancel.store(true, Ordering::Relaxed);
+    release.send(()).unwrap();
+    let err = emu.ready().await.unwrap_err();
+    assert!(err.to_string().contains("cancelled"), "{err}");
+    assert!(!emu.is_ready());
+    let t = T {
+        emu,
+        http: reqwest::Client::new(),
+    };
+    let (s, v) = t.get_json("/api/ssl/v1?size=1").await;
+    assert_eq!((s, v["code"].as_i64()), (500, Some(-2)), "{v}");
+    // Knobs are ignored, not queued forever.
+    t.emu.set_auto_approve(true);
+}
