@@ -272,6 +272,12 @@ impl Shared {
             });
         match result {
             Ok(mut db) => {
+                // The state machine's first look is at every row: do it here, not in the
+                // first request.
+                if let Some(ca) = self.ca.get() {
+                    db.tick(self.now0, ca);
+                    db.tick_families(self.now0, ca);
+                }
                 let mut data = self.data();
                 if let Data::Seeding(knobs) = std::mem::replace(&mut *data, Data::Failed) {
                     for k in knobs {

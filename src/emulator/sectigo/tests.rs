@@ -2317,3 +2317,53 @@ async fn a_seed_that_fails_answers_errors_instead_of_hanging() {
     // Knobs are ignored, not queued forever.
     t.emu.set_auto_approve(true);
 }
+
+#[test]
+fn issued_certificates_expire_when_their_time_comes() {
+    use super::data::SslStatus as S;
+    let ca = DemoCa::new_at(TEST_NOW).unwrap();
+    let mut db = Db::seed(&ca, 7, TEST_NOW, 200).unwrap();
+    db.tick(TEST_NOW, &ca);
+    db.tick_families(TEST_NOW, &ca);
+    let issued = |db: &Db| {
+        db.ssl
+            .values()
+            .filter(|c| c.status == S::Issued)
+            .map(|c| (c.expires.unwrap(), c.id))
+            .collect::<Vec<_>>()
+    };
+    let mut before = issued(&db);
+    before.sort();
+    let (first, second) = (before[0], before[1]);
+    assert!(first.0 < second.0, "distinct expiries in the seeded data");
+    db.tick(first.0 - 1, &ca);
+    assert_eq!(issued(&db).len(), before.len(), "nothing expires early");
+    db.tick(first.0, &ca);
+    assert_eq!(db.ssl.get(&first.1).map(|c| c.status), Some(S::Expired));
+    assert_eq!(issued(&db).len(), before.len() - 1);
+    db.tick(second.0, &ca);
+    assert_eq!(db.ssl.get(&second.1).map(|c| c.status), Some(S::Expired));
+    // Much later: every one of them.
+    db.tick(before[before.len() - 1].0, &ca);
+    assert!(issued(&db).is_empty());
+
+    // Device and S/MIME certificates likewise.
+    let device_issued = |db: &Db| {
+        db.fam
+            .device
+            .values()
+            .filter(|c| c.status == family::St::Issued)
+            .count()
+    };
+    let n = device_issued(&db);
+    let last = db
+        .fam
+        .device
+        .values()
+        .filter_map(|c| c.expires)
+        .max()
+        .unwrap();
+    assert!(n > 0);
+    db.tick_families(last, &ca);
+    assert_eq!(device_issued(&db), 0);
+}
