@@ -56,10 +56,11 @@ enum Cmd {
         #[command(subcommand)]
         action: SecretCmd,
     },
-    /// Run the provider emulators without the console, print their URLs and credentials, and
-    /// serve until Ctrl-C (for curl or other tools).
+    /// Run the provider emulators without the console; once their data is seeded, print their
+    /// URLs and credentials and serve until Ctrl-C (for curl or other tools).
     Emulator {
-        /// Number of SSL certificates to seed.
+        /// Number of SSL certificates to seed (plus a quarter as many S/MIME and a fifth as
+        /// many device certificates).
         #[arg(long, default_value_t = 2000)]
         count: usize,
         /// Added latency per request, in milliseconds.

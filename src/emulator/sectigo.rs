@@ -16,6 +16,15 @@
 //! - DCV `/api/dcv/v1/validation` (+ v2 status), domains `/api/domain/v1`, organizations
 //!   `/api/organization/v1`, reports `/api/report/v1/{ssl,client,device}-certificates|domains`.
 //!
+//! Start-up: `launch` binds and returns at once; a thread of its own makes the demo CA and
+//! seeds the data (`data::Db::seed_with`: rows drawn from the seed, signed on every core), and
+//! requests that arrive before it is done wait for it. `start` is `launch` + `ready`.
+//!
+//! Scale (`certdeck emulator --count 100000`: 145,000 certificates): rows are kept compact
+//! (DER only, raw digests) in id-sorted tables (`table::IdTable`) so an unfiltered page is a
+//! slice and the per-request state machine looks only at rows that changed; reports are
+//! written straight into bytes (`util::Obj`).
+//!
 //! State: SSL Requested → (approve) Approved → Applied → Issued after `set_issue_delay`
 //! (default 3 s) once every managed domain of the names has valid DCV; device likewise;
 //! S/MIME requested → issued. Issued certificates past `expires` turn Expired. Knobs:
@@ -32,7 +41,7 @@ mod util;
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -162,7 +171,11 @@ pub(crate) struct Shared {
     phase: watch::Sender<Phase>,
     /// Set when the emulator is dropped: a seeding still under way stops.
     cancel: AtomicBool,
-    ca: DemoCa,
+    /// Made by the seeding thread first (its key generation also starts the crypto library's
+    /// entropy source, tens of milliseconds best kept off the caller's thread).
+    ca: OnceLock<DemoCa>,
+    /// Signalled (with `data` locked) when the CA is made or the seeding fails.
+    changed: Condvar,
 }
 
 /// A knob setting made before the data was ready, applied as soon as it is.
@@ -224,12 +237,48 @@ impl Shared {
         }
     }
 
-    /// Seeds the data (run on its own thread) and makes it ready, knob settings applied.
-    fn seed(&self, opts: &SectigoOptions) {
-        let result = Db::seed_with(&self.ca, opts.seed, opts.now, opts.ssl_count, &self.cancel);
+    /// The demo CA, waiting for the seeding thread to make it; None if the seeding failed.
+    fn ca_wait(&self) -> Option<&DemoCa> {
         let mut data = self.data();
-        let phase = match result {
+        loop {
+            if let Some(ca) = self.ca.get() {
+                return Some(ca);
+            }
+            if matches!(*data, Data::Failed) {
+                return None;
+            }
+            data = self.changed.wait(data).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    /// Makes the demo CA, seeds the data (run on its own thread) and makes it ready, knob
+    /// settings applied.
+    fn seed(&self, opts: &SectigoOptions) {
+        let began = Instant::now();
+        let result = DemoCa::new_at(opts.now)
+            .context("creating the demo CA")
+            .and_then(|ca| {
+                {
+                    let _data = self.data();
+                    let _ = self.ca.set(ca);
+                }
+                self.changed.notify_all();
+                tracing::debug!(
+                    ms = began.elapsed().as_millis() as u64,
+                    "emulator seed: demo CA made"
+                );
+                let ca = self.ca.get().context("the demo CA went missing")?;
+                Db::seed_with(ca, opts.seed, opts.now, opts.ssl_count, &self.cancel)
+            });
+        match result {
             Ok(mut db) => {
+                // The state machine's first look is at every row: do it here, not in the
+                // first request.
+                if let Some(ca) = self.ca.get() {
+                    db.tick(self.now0, ca);
+                    db.tick_families(self.now0, ca);
+                }
+                let mut data = self.data();
                 if let Data::Seeding(knobs) = std::mem::replace(&mut *data, Data::Failed) {
                     for k in knobs {
                         k(&mut db);
@@ -237,16 +286,19 @@ impl Shared {
                 }
                 *data = Data::Ready(Box::new(db));
                 let _ = self.started.set(Instant::now());
-                Phase::Ready
+                drop(data);
+                self.phase.send_replace(Phase::Ready);
             }
-            Err(e) => {
-                *data = Data::Failed;
-                tracing::warn!("the Sectigo emulator could not seed its data: {e:#}");
-                Phase::Failed(format!("seeding the demo data: {e:#}"))
-            }
-        };
-        drop(data);
-        self.phase.send_replace(phase);
+            Err(e) => self.fail(format!("seeding the demo data: {e:#}")),
+        }
+    }
+
+    /// The seeding failed: requests (and `ready`) get an error from now on.
+    fn fail(&self, why: String) {
+        tracing::warn!("the Sectigo emulator has no data: {why}");
+        *self.data() = Data::Failed;
+        self.changed.notify_all();
+        self.phase.send_replace(Phase::Failed(why));
     }
 
     fn faults(&self) -> MutexGuard<'_, VecDeque<Fault>> {
@@ -278,10 +330,10 @@ impl SectigoEmulator {
         Ok(emu)
     }
 
-    /// Makes the demo CA and serves on `127.0.0.1:<free port>` at once (URL and credentials
-    /// are known), seeding the data on a thread of its own. Requests that arrive before the
+    /// Serves on `127.0.0.1:<free port>` at once (URL and credentials are known), making the
+    /// demo CA and seeding the data on a thread of its own. Requests that arrive before the
     /// data is ready wait for it; knob settings made before then apply as soon as it is;
-    /// `ready` waits for it.
+    /// `ready` waits for it, and so do `ca_chain_pem` and `root_pem` for the CA.
     pub async fn launch(opts: SectigoOptions) -> anyhow::Result<SectigoEmulator> {
         SectigoEmulator::launch_with(opts, None).await
     }
@@ -292,8 +344,6 @@ impl SectigoEmulator {
         opts: SectigoOptions,
         hold: Option<std::sync::mpsc::Receiver<()>>,
     ) -> anyhow::Result<SectigoEmulator> {
-        // Two key pairs and two signatures: quick enough to make here.
-        let ca = DemoCa::new_at(opts.now).context("creating the demo CA")?;
         let password: String = {
             let mut rng = rand::rng();
             (0..24)
@@ -325,7 +375,8 @@ impl SectigoEmulator {
             data: Mutex::new(Data::Seeding(Vec::new())),
             phase,
             cancel: AtomicBool::new(false),
-            ca,
+            ca: OnceLock::new(),
+            changed: Condvar::new(),
         });
         // Key generation and signing are CPU work: a thread of their own, off the runtime.
         let seeder = shared.clone();
@@ -335,7 +386,11 @@ impl SectigoEmulator {
                 if let Some(h) = hold {
                     let _ = h.recv();
                 }
-                seeder.seed(&opts)
+                // A panic must not leave the requests waiting for data that never comes.
+                let run = std::panic::AssertUnwindSafe(|| seeder.seed(&opts));
+                if std::panic::catch_unwind(run).is_err() {
+                    seeder.fail("the seeding thread panicked".into());
+                }
             })
             .context("starting the emulator's seeding thread")?;
 
@@ -404,14 +459,22 @@ impl SectigoEmulator {
         self.shared.now()
     }
 
-    /// The demo CA chain above every leaf (issuing CA, then root), PEM.
+    /// The demo CA chain above every leaf (issuing CA, then root), PEM. Blocks until the
+    /// seeding thread has made the CA (its first step) after `launch`.
     pub fn ca_chain_pem(&self) -> String {
-        self.shared.ca.chain_pem()
+        // Empty only if the seeding failed (`ready` says why).
+        self.shared
+            .ca_wait()
+            .map(DemoCa::chain_pem)
+            .unwrap_or_default()
     }
 
-    /// The demo root certificate, PEM.
+    /// The demo root certificate, PEM (blocks like `ca_chain_pem`).
     pub fn root_pem(&self) -> String {
-        self.shared.ca.root_pem().to_string()
+        self.shared
+            .ca_wait()
+            .map(|ca| ca.root_pem().to_string())
+            .unwrap_or_default()
     }
 
     /// How long an approved SSL request takes to be issued (Applied half-way). Default 3 s.
@@ -571,8 +634,15 @@ fn route_inner(sh: &Shared, method: &Method, segs: &[&str], ctx: &Ctx) -> util::
         });
     };
     let db = &mut **db;
-    db.tick(ctx.now, &sh.ca);
-    db.tick_families(ctx.now, &sh.ca);
+    let Some(ca) = sh.ca.get() else {
+        return Err(util::ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: -2,
+            description: "Internal error. Please contact Support for details.".into(),
+        });
+    };
+    db.tick(ctx.now, ca);
+    db.tick_families(ctx.now, ca);
     use family::Family::{Client, Device};
     match (method.as_str(), segs) {
         // Emulator knob: "the DCV instructions for this domain were followed".
@@ -605,9 +675,9 @@ fn route_inner(sh: &Shared, method: &Method, segs: &[&str], ctx: &Ctx) -> util::
         ("HEAD", ["api", "ssl", "v1"]) => ssl::count(db, ctx),
         ("GET", ["api", "ssl", "v1", "types"]) => ssl::types(db, ctx),
         ("GET", ["api", "ssl", "v1", "customFields"]) => ssl::custom_fields(db),
-        ("GET", ["api", "ssl", "v1", "collect", id]) => ssl::collect(db, &sh.ca, ctx, id, None),
+        ("GET", ["api", "ssl", "v1", "collect", id]) => ssl::collect(db, ca, ctx, id, None),
         ("GET", ["api", "ssl", "v1", "collect", id, fmt]) => {
-            ssl::collect(db, &sh.ca, ctx, id, Some(fmt))
+            ssl::collect(db, ca, ctx, id, Some(fmt))
         }
         ("GET", ["api", "ssl", "v1", id]) => ssl::details(db, ctx, id),
         // Client (S/MIME) certificates: v1 and v2 side by side, as documented
@@ -622,10 +692,10 @@ fn route_inner(sh: &Shared, method: &Method, segs: &[&str], ctx: &Ctx) -> util::
             family::by_person(db, ctx, None, Some(email))
         }
         ("GET", ["api", "smime", "v2", "collect", "order", b]) => {
-            family::collect(db, &sh.ca, ctx, Client, "order", b)
+            family::collect(db, ca, ctx, Client, "order", b)
         }
         ("GET", ["api", "smime", "v2", "collect", id]) => {
-            family::collect(db, &sh.ca, ctx, Client, "id", id)
+            family::collect(db, ca, ctx, Client, "id", id)
         }
         ("POST", ["api", "smime", "v1", "enroll"]) => family::enroll(db, ctx, Client),
         ("POST", ["api", "smime", "v1", "renew", id]) => family::renew(db, ctx, Client, "id", id),
@@ -650,7 +720,7 @@ fn route_inner(sh: &Shared, method: &Method, segs: &[&str], ctx: &Ctx) -> util::
         ("HEAD", ["api", "device", "v1"]) => family::count(db, ctx, Device),
         ("POST", ["api", "device", "v1", "enroll"]) => family::enroll(db, ctx, Device),
         ("GET", ["api", "device", "v1", "collect", id]) => {
-            family::collect(db, &sh.ca, ctx, Device, "id", id)
+            family::collect(db, ca, ctx, Device, "id", id)
         }
         ("POST", ["api", "device", "v1", "approve", id]) => family::decide(db, ctx, id, true),
         ("POST", ["api", "device", "v1", "decline", id]) => family::decide(db, ctx, id, false),

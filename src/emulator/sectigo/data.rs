@@ -1,5 +1,7 @@
 //! The SCM emulator's data: organisations, profiles, custom fields and certificates, seeded
-//! deterministically from `SectigoOptions::seed`.
+//! deterministically from `SectigoOptions::seed`: every row is drawn from the seeded RNG in one
+//! thread, and the certificates and CSRs the rows need are signed on every core meanwhile
+//! (`Db::seed_with`), so the data does not depend on the threads.
 
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -684,6 +686,7 @@ impl Db {
         ssl_count: usize,
         cancel: &AtomicBool,
     ) -> anyhow::Result<Db> {
+        let began = std::time::Instant::now();
         let keys = KeyPool::new()?;
         let (clients, devices) = family_counts(ssl_count);
         let total = ssl_count + clients + devices;
@@ -724,6 +727,12 @@ impl Db {
             };
             let drawn = Db::draw(seed, now, ssl_count, &keys, &mut sink, cancel);
             sink.finish();
+            tracing::debug!(
+                rows = total,
+                threads,
+                ms = began.elapsed().as_millis() as u64,
+                "emulator seed: rows drawn"
+            );
             worker(done_tx.clone());
             drawn
         });
@@ -771,6 +780,11 @@ impl Db {
         fam.client = IdTable::from_rows(client_rows);
         fam.device = IdTable::from_rows(device_rows);
         db.fam = fam;
+        tracing::debug!(
+            rows = total,
+            ms = began.elapsed().as_millis() as u64,
+            "emulator seed: rows signed"
+        );
         Ok(db)
     }
 

@@ -17,7 +17,7 @@ use super::Ctx;
 use super::data::{CsrData, DAY, Db, JobSink, KeyPool, Org, SeedJob, random_serial};
 use super::ssl::{CollectFormat, key_alg_size};
 use super::ssl_flow::{DEMO_ADMIN, read_csr};
-use super::table::{IdTable, Keyed};
+use super::table::{IdTable, Keyed, Look};
 use super::util::{
     self, ApiError, CT_JSON, DateFmt, Query, Res, bad, body_json, check_len, contains_ci,
     custom_fields_of, invalid_field, json_list, missing, opt_i64, opt_str, req_i64, req_str,
@@ -526,25 +526,26 @@ pub(crate) fn seed(
 impl Db {
     /// Client: requested → issued after the delay. Device: approved → applied → issued.
     /// Issued certificates past their expiry turn expired. Looks only at rows written since
-    /// the last tick and rows still waiting for the CA, unless an expiry is due (see
-    /// `IdTable`).
+    /// the last tick, rows still waiting for the CA and rows whose expiry has come (see
+    /// `IdTable::tick`).
     pub(crate) fn tick_families(&mut self, now: i64, ca: &DemoCa) {
         let delay = self.issue_delay;
         let mut due = Vec::new();
         for fam in [Family::Client, Family::Device] {
-            let table = self.fam.map_mut(fam);
-            // One row: expire it, or move it along; true while it waits for the CA.
-            let step = |c: &mut OtherCert, next_expiry: &mut i64, due: &mut Vec<(Family, i64)>| {
+            // One row: expire it, or move it along.
+            self.fam.map_mut(fam).tick(now, |c| {
+                let mut look = Look::default();
                 if c.status == St::Issued {
                     match c.expires {
                         Some(e) if e <= now => c.status = St::Expired,
-                        Some(e) => *next_expiry = (*next_expiry).min(e),
+                        Some(e) => look.at = Some(e),
                         None => {}
                     }
                 }
                 let Some(since) = c.pending_since else {
-                    return false;
+                    return look;
                 };
+                look.waiting = true;
                 let el = since.elapsed();
                 if c.status == St::Approved && el >= delay / 2 {
                     c.status = St::Applied;
@@ -552,33 +553,8 @@ impl Db {
                 if matches!(c.status, St::Applied | St::Requested) && el >= delay {
                     due.push((fam, c.id));
                 }
-                true
-            };
-            if table.tick_due(now) {
-                let mut next = i64::MAX;
-                let mut keep = Vec::new();
-                for c in table.rows_for_tick() {
-                    if step(c, &mut next, &mut due) {
-                        keep.push(c.id);
-                    }
-                }
-                table.set_recheck_at(next);
-                for id in keep {
-                    table.watch(id);
-                }
-            } else {
-                let mut next = i64::MAX;
-                for id in table.watched() {
-                    let waiting = match table.get_for_tick(id) {
-                        Some(c) => step(c, &mut next, &mut due),
-                        None => false,
-                    };
-                    if !waiting {
-                        table.unwatch(id);
-                    }
-                }
-                table.lower_recheck_at(next);
-            }
+                look
+            });
         }
         for (fam, id) in due {
             let serial = random_serial(&mut self.rng);

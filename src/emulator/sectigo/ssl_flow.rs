@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use super::Ctx;
 use super::data::{CsrData, DAY, Db, Domain, SslCert, SslStatus, random_serial, random_token};
 use super::ssl::{self, parse_id, wrong_id};
+use super::table::Look;
 use super::util::{
     self, ApiError, CT_JSON_UTF8, DateFmt, Res, bad, body_json, check_len, custom_fields_of,
     invalid_field, missing, opt_i64, opt_str, req_i64, req_str,
@@ -26,8 +27,8 @@ const DCV_MODES: &[&str] = &["CNAME", "EMAIL", "HTTP", "HTTPS", "TXT"];
 impl Db {
     /// Advances time-driven state: approvals through Applied to Issued (once the domains are
     /// validated), issued certificates past their expiry to Expired, DCV past its date to EXPIRED.
-    /// Runs before every request, so it looks only at rows written since the last tick and rows
-    /// still waiting for the CA, unless an expiry is due (see `IdTable`).
+    /// Runs before every request, so it looks only at rows written since the last tick, rows
+    /// still waiting for the CA and rows whose expiry has come (see `IdTable::tick`).
     pub(crate) fn tick(&mut self, now: i64, ca: &DemoCa) {
         for d in &mut self.domains {
             if d.dcv.status == super::data::DcvStatus::Validated
@@ -39,18 +40,20 @@ impl Db {
         let delay = self.issue_delay;
         let domains = &self.domains;
         let mut to_issue = Vec::new();
-        // One row: expire it, or move it along; true while it waits for the CA.
-        let mut step = |c: &mut SslCert, next_expiry: &mut i64| {
+        // One row: expire it, or move it along.
+        self.ssl.tick(now, |c| {
+            let mut look = Look::default();
             if c.status == SslStatus::Issued {
                 match c.expires {
                     Some(e) if e <= now => c.status = SslStatus::Expired,
-                    Some(e) => *next_expiry = (*next_expiry).min(e),
+                    Some(e) => look.at = Some(e),
                     None => {}
                 }
             }
             let Some(since) = c.pending_since else {
-                return false;
+                return look;
             };
+            look.waiting = true;
             let elapsed = since.elapsed();
             if c.status == SslStatus::Approved && elapsed >= delay / 2 {
                 c.status = SslStatus::Applied;
@@ -61,34 +64,8 @@ impl Db {
             {
                 to_issue.push(c.id);
             }
-            true
-        };
-        let table = &mut self.ssl;
-        if table.tick_due(now) {
-            let mut next = i64::MAX;
-            let mut keep = Vec::new();
-            for c in table.rows_for_tick() {
-                if step(c, &mut next) {
-                    keep.push(c.id);
-                }
-            }
-            table.set_recheck_at(next);
-            for id in keep {
-                table.watch(id);
-            }
-        } else {
-            let mut next = i64::MAX;
-            for id in table.watched() {
-                let waiting = match table.get_for_tick(id) {
-                    Some(c) => step(c, &mut next),
-                    None => false,
-                };
-                if !waiting {
-                    table.unwatch(id);
-                }
-            }
-            table.lower_recheck_at(next);
-        }
+            look
+        });
         for id in to_issue {
             self.issue_now(id, now, ca);
         }

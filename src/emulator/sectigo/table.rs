@@ -5,14 +5,22 @@
 //! grow (`alloc_ssl_id`, `new_id`), so an insert is a push; an insert below the largest id or a
 //! delete (rare: only imported or discovered certificates can be deleted) shifts the tail.
 //!
-//! The table also remembers which rows were handed out for writing (`get_mut`, `insert`, and
-//! `values_mut` for all of them), so the per-request state machine (`Db::tick`) can look at
-//! those rows instead of every row: a request becomes pending, or a row changes state, only
-//! through one of these. Time-driven changes of rows nobody wrote (an issued certificate
-//! reaching its expiry) are found by a full pass when the earliest such time (`recheck_at`,
-//! which the state machine keeps) has come.
+//! The table also drives the per-request state machine (`tick`, used by `Db::tick`) without
+//! looking at every row each time: it remembers which rows were handed out for writing
+//! (`get_mut`, `insert`; `values_mut` means all of them), since a request becomes pending or a
+//! row changes state only through one of these, and it keeps the times the state machine asked
+//! to look at a row again (an issued certificate's expiry) in a queue.
 
 use std::collections::BTreeSet;
+
+/// What the state machine wants after looking at a row.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Look {
+    /// Look again on every tick (the row is waiting for something, e.g. the CA).
+    pub waiting: bool,
+    /// Look again once the clock reaches this time (emulator seconds).
+    pub at: Option<i64>,
+}
 
 /// A row with an id.
 pub(crate) trait Keyed {
@@ -25,10 +33,10 @@ pub(crate) struct IdTable<T> {
     rows: Vec<T>,
     /// Ids of rows handed out for writing since the state machine last looked.
     watch: BTreeSet<i64>,
-    /// `values_mut` was called: the state machine must look at every row.
+    /// `values_mut` was called (or nothing was looked at yet): look at every row.
     watch_all: bool,
-    /// From this time (emulator seconds) on, the state machine must look at every row.
-    recheck_at: i64,
+    /// (time, id): look at the row again once the clock reaches the time.
+    deadlines: BTreeSet<(i64, i64)>,
 }
 
 impl<T> Default for IdTable<T> {
@@ -37,7 +45,7 @@ impl<T> Default for IdTable<T> {
             rows: Vec::new(),
             watch: BTreeSet::new(),
             watch_all: true,
-            recheck_at: i64::MIN,
+            deadlines: BTreeSet::new(),
         }
     }
 }
@@ -51,7 +59,7 @@ impl<T: Keyed> IdTable<T> {
             rows,
             watch: BTreeSet::new(),
             watch_all: true,
-            recheck_at: i64::MIN,
+            deadlines: BTreeSet::new(),
         }
     }
 
@@ -138,50 +146,49 @@ impl<T: Keyed> IdTable<T> {
         &self.rows[start..end]
     }
 
-    // ---- for the state machine ----
-
-    /// Whether every row must be looked at (after `values_mut`, at first, or once `now`
-    /// reaches `recheck_at`).
-    pub(crate) fn tick_due(&self, now: i64) -> bool {
-        self.watch_all || now >= self.recheck_at
-    }
-
-    /// After a full pass: the next time a full pass is needed (`i64::MAX`: never).
-    pub(crate) fn set_recheck_at(&mut self, t: i64) {
-        self.recheck_at = t;
-    }
-
-    /// A row needs a full pass at `t` at the latest.
-    pub(crate) fn lower_recheck_at(&mut self, t: i64) {
-        self.recheck_at = self.recheck_at.min(t);
-    }
-
-    /// The watched ids (rows handed out for writing since they were last unwatched).
-    pub(crate) fn watched(&self) -> Vec<i64> {
-        self.watch.iter().copied().collect()
-    }
-
-    /// Every row, for the state machine's full pass; it then decides what stays watched.
-    pub(crate) fn rows_for_tick(&mut self) -> std::slice::IterMut<'_, T> {
-        self.watch_all = false;
-        self.watch.clear();
-        self.rows.iter_mut()
-    }
-
-    /// A row for the state machine, without watching it.
-    pub(crate) fn get_for_tick(&mut self, id: i64) -> Option<&mut T> {
-        let i = self.find(id).ok()?;
-        Some(&mut self.rows[i])
-    }
-
-    /// Keep looking at `id` on later ticks (e.g. it is waiting for the CA).
-    pub(crate) fn watch(&mut self, id: i64) {
-        self.watch.insert(id);
-    }
-
-    /// Stop looking at `id` until it is handed out for writing again.
-    pub(crate) fn unwatch(&mut self, id: i64) {
-        self.watch.remove(&id);
+    /// Runs the state machine's `step` over the rows that need a look: every row the first
+    /// time and after `values_mut`; otherwise the rows handed out for writing since, the rows
+    /// still waiting, and the rows whose time has come (`now`), each once.
+    pub(crate) fn tick(&mut self, now: i64, mut step: impl FnMut(&mut T) -> Look) {
+        if self.watch_all {
+            self.watch_all = false;
+            self.watch.clear();
+            self.deadlines.clear();
+            for row in self.rows.iter_mut() {
+                let look = step(row);
+                if look.waiting {
+                    self.watch.insert(row.key());
+                }
+                if let Some(t) = look.at {
+                    self.deadlines.insert((t, row.key()));
+                }
+            }
+            return;
+        }
+        let mut ids: Vec<i64> = self.watch.iter().copied().collect();
+        while let Some(&(t, id)) = self.deadlines.first() {
+            if t > now {
+                break;
+            }
+            self.deadlines.pop_first();
+            ids.push(id);
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        for id in ids {
+            let look = match self.find(id) {
+                Ok(i) => step(&mut self.rows[i]),
+                Err(_) => Look::default(),
+            };
+            if look.waiting {
+                self.watch.insert(id);
+            } else {
+                self.watch.remove(&id);
+            }
+            if let Some(t) = look.at {
+                self.deadlines.insert((t, id));
+            }
+        }
     }
 }
 
@@ -267,29 +274,59 @@ mod tests {
         }
     }
 
+    /// Ticks `t` at `now`; returns the ids the step looked at, in order.
+    fn looked(t: &mut IdTable<Row>, now: i64, waiting: &[i64], at: &[(i64, i64)]) -> Vec<i64> {
+        let mut seen = Vec::new();
+        t.tick(now, |r| {
+            seen.push(r.0);
+            Look {
+                waiting: waiting.contains(&r.0),
+                at: at.iter().find(|(id, _)| *id == r.0).map(|(_, t)| *t),
+            }
+        });
+        seen
+    }
+
     #[test]
-    fn writes_are_watched_until_unwatched() {
+    fn the_state_machine_looks_only_at_rows_that_need_it() {
         let mut t = IdTable::from_rows((1..=10).map(|i| Row(i, "x")).collect());
-        assert!(t.tick_due(0), "a new table is looked at in full first");
-        assert_eq!(t.rows_for_tick().count(), 10);
-        t.set_recheck_at(100);
-        assert!(!t.tick_due(99) && t.watched().is_empty());
-        assert!(t.tick_due(100));
-        t.lower_recheck_at(50);
-        t.lower_recheck_at(70);
-        assert!(!t.tick_due(49) && t.tick_due(50));
-        let _ = t.get(&3);
-        assert!(t.watched().is_empty(), "reads are not watched");
-        if let Some(r) = t.get_mut(&3) {
+        // First tick: every row. Row 2 waits; rows 3 and 4 want a look at 100 and 200.
+        assert_eq!(
+            looked(&mut t, 0, &[2], &[(3, 100), (4, 200)]),
+            (1..=10).collect::<Vec<_>>()
+        );
+        // Then only the waiting row, until a time comes.
+        assert_eq!(looked(&mut t, 50, &[2], &[]), vec![2]);
+        let _ = t.get(&5);
+        assert_eq!(
+            looked(&mut t, 60, &[], &[]),
+            vec![2],
+            "reads are not looked at"
+        );
+        assert_eq!(
+            looked(&mut t, 70, &[], &[]),
+            Vec::<i64>::new(),
+            "row 2 is done"
+        );
+        assert_eq!(looked(&mut t, 100, &[], &[]), vec![3]);
+        assert_eq!(looked(&mut t, 150, &[], &[]), Vec::<i64>::new());
+        // A write is looked at once; a new row too; a deleted row not at all.
+        if let Some(r) = t.get_mut(&6) {
             r.1 = "y";
         }
         t.insert(11, Row(11, "z"));
-        assert_eq!(t.watched(), vec![3, 11]);
-        t.unwatch(3);
-        assert_eq!(t.watched(), vec![11]);
-        let _ = t.get_for_tick(4);
-        assert_eq!(t.watched(), vec![11]);
+        t.remove(&4);
+        assert_eq!(looked(&mut t, 160, &[], &[(6, 300)]), vec![6, 11]);
+        assert_eq!(
+            looked(&mut t, 250, &[], &[]),
+            Vec::<i64>::new(),
+            "4 is gone"
+        );
+        // A row written and due at once is looked at once.
+        let _ = t.get_mut(&6);
+        assert_eq!(looked(&mut t, 300, &[], &[]), vec![6]);
+        // values_mut: every row again.
         t.values_mut().for_each(|r| r.1 = "all");
-        assert!(t.tick_due(0));
+        assert_eq!(looked(&mut t, 400, &[], &[]).len(), 10);
     }
 }

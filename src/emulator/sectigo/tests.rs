@@ -2264,9 +2264,8 @@ async fn requests_made_while_seeding_wait_for_the_data() {
         emu,
         http: reqwest::Client::new(),
     };
-    // Known at once: the URL, the credentials, the CA; the clock reads `now`.
+    // Known at once: the URL and the credentials; the clock reads `now`.
     assert!(t.emu.base_url.starts_with("http://127.0.0.1:"));
-    assert_eq!(t.emu.ca_chain_pem().matches("BEGIN CERTIFICATE").count(), 2);
     assert_eq!(t.emu.now(), TEST_NOW);
     // Knobs set before the data is ready apply once it is.
     t.emu.set_auto_approve(true);
@@ -2282,6 +2281,8 @@ async fn requests_made_while_seeding_wait_for_the_data() {
     assert!(!t.emu.is_ready());
     assert!(!list.is_finished(), "answered before the data was ready");
     release.send(()).unwrap();
+    // The CA comes first (this waits for it).
+    assert_eq!(t.emu.ca_chain_pem().matches("BEGIN CERTIFICATE").count(), 2);
     // ... and is answered, in full, once it is.
     let r = list.await.unwrap().unwrap();
     assert_eq!(r.status(), 200);
@@ -2294,4 +2295,75 @@ async fn requests_made_while_seeding_wait_for_the_data() {
     assert_eq!(s, 200, "{v}");
     let id = v["sslId"].as_i64().unwrap();
     assert_eq!(t.status_of(id).await, "Issued", "auto-approve and no delay");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_seed_that_fails_answers_errors_instead_of_hanging() {
+    let (emu, release) = SectigoEmulator::launch_held(SectigoOptions::for_tests())
+        .await
+        .unwrap();
+    // As if the emulator had been dropped while seeding: the seeding stops.
+    emu.shared.cancel.store(true, Ordering::Relaxed);
+    release.send(()).unwrap();
+    let err = emu.ready().await.unwrap_err();
+    assert!(err.to_string().contains("cancelled"), "{err}");
+    assert!(!emu.is_ready());
+    let t = T {
+        emu,
+        http: reqwest::Client::new(),
+    };
+    let (s, v) = t.get_json("/api/ssl/v1?size=1").await;
+    assert_eq!((s, v["code"].as_i64()), (500, Some(-2)), "{v}");
+    // Knobs are ignored, not queued forever.
+    t.emu.set_auto_approve(true);
+}
+
+#[test]
+fn issued_certificates_expire_when_their_time_comes() {
+    use super::data::SslStatus as S;
+    let ca = DemoCa::new_at(TEST_NOW).unwrap();
+    let mut db = Db::seed(&ca, 7, TEST_NOW, 200).unwrap();
+    db.tick(TEST_NOW, &ca);
+    db.tick_families(TEST_NOW, &ca);
+    let issued = |db: &Db| {
+        db.ssl
+            .values()
+            .filter(|c| c.status == S::Issued)
+            .map(|c| (c.expires.unwrap(), c.id))
+            .collect::<Vec<_>>()
+    };
+    let mut before = issued(&db);
+    before.sort();
+    let (first, second) = (before[0], before[1]);
+    assert!(first.0 < second.0, "distinct expiries in the seeded data");
+    db.tick(first.0 - 1, &ca);
+    assert_eq!(issued(&db).len(), before.len(), "nothing expires early");
+    db.tick(first.0, &ca);
+    assert_eq!(db.ssl.get(&first.1).map(|c| c.status), Some(S::Expired));
+    assert_eq!(issued(&db).len(), before.len() - 1);
+    db.tick(second.0, &ca);
+    assert_eq!(db.ssl.get(&second.1).map(|c| c.status), Some(S::Expired));
+    // Much later: every one of them.
+    db.tick(before[before.len() - 1].0, &ca);
+    assert!(issued(&db).is_empty());
+
+    // Device and S/MIME certificates likewise.
+    let device_issued = |db: &Db| {
+        db.fam
+            .device
+            .values()
+            .filter(|c| c.status == family::St::Issued)
+            .count()
+    };
+    let n = device_issued(&db);
+    let last = db
+        .fam
+        .device
+        .values()
+        .filter_map(|c| c.expires)
+        .max()
+        .unwrap();
+    assert!(n > 0);
+    db.tick_families(last, &ca);
+    assert_eq!(device_issued(&db), 0);
 }
