@@ -469,17 +469,27 @@ impl Haystacks {
         finder.find(self.text(row)).is_some()
     }
 
-    /// Per row, whether its text contains the finder's needle: one pass over the buffer.
+    /// Per row, whether its text contains the finder's needle: one pass over the buffer,
+    /// the records followed along in step; after a hit the search goes on at the next record.
     pub fn matching(&self, finder: &memchr::memmem::Finder) -> Vec<bool> {
         let mut hits = vec![false; self.at.len()];
+        let needle = finder.needle();
+        // One byte (the first keystroke, the densest case): memchr itself, no searcher.
+        let find = |hay: &[u8]| match needle {
+            [b] => memchr::memchr(*b, hay),
+            _ => finder.find(hay),
+        };
         let mut pos = 0usize;
         let mut k = 0usize;
-        while let Some(off) = finder.find(&self.buf[pos..]) {
+        while let Some(off) = find(&self.buf[pos..]) {
             let p = pos + off;
             // The record holding `p`: the last one starting at or before it.
-            k += self.owners[k..].partition_point(|o| o.0 as usize <= p) - 1;
-            let row = self.owners[k].1;
-            if row != DEAD {
+            while self.owners.get(k + 1).is_some_and(|o| o.0 as usize <= p) {
+                k += 1;
+            }
+            if let Some(&(_, row)) = self.owners.get(k)
+                && row != DEAD
+            {
                 hits[row as usize] = true;
             }
             pos = match self.owners.get(k + 1) {
