@@ -743,11 +743,10 @@ impl Db {
             chunks.push(r?);
         }
         chunks.sort_by_key(|(start, _)| *start);
+        // Results come back in row order: SSL, then S/MIME, then device rows.
         let mut signed = chunks.into_iter().flat_map(|(_, c)| c);
-        let mut n = 0;
         let mut fill =
             |key_type: &mut KeyType, cert: &mut Option<IssuedCert>, csr: &mut Option<CsrData>| {
-                n += 1;
                 match signed.next() {
                     Some(Signed::Leaf(x)) => {
                         *key_type = x.key_type.clone();
@@ -766,14 +765,14 @@ impl Db {
         for c in client_rows.iter_mut().chain(device_rows.iter_mut()) {
             fill(&mut c.key_type, &mut c.cert, &mut c.csr);
         }
-        let signed_all = n == total && signed.next().is_none();
+        let left_over = signed.next().is_some();
         let missing = rows.iter().any(|c| c.cert.is_none() && c.csr.is_none())
             || client_rows
                 .iter()
                 .chain(device_rows.iter())
                 .any(|c| c.cert.is_none() && c.csr.is_none());
-        if !signed_all || missing {
-            bail!("seeding signed fewer rows than it drew ({total})");
+        if left_over || missing {
+            bail!("seeding signed a different number of rows than it drew ({total})");
         }
         db.keys = keys;
         db.ssl = IdTable::from_rows(rows);

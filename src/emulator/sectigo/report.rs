@@ -179,7 +179,7 @@ pub(crate) fn ssl(db: &Db, ctx: &Ctx) -> Res {
         None => None,
     };
     let iso = ctx.date_fmt(DateFmt::IsoHms);
-    respond("ssl_certificates", capacity(db.ssl.len(), 900), |out| {
+    respond("ssl_certificates", capacity(db.ssl.len(), 1000), |out| {
         let mut first = true;
         for c in db.ssl.values() {
             let status_ok = match f.status {

@@ -237,8 +237,10 @@ impl Obj<'_> {
     }
 
     pub(crate) fn int(&mut self, k: &str, v: i64) -> &mut Self {
+        use std::io::Write;
         self.key(k);
-        self.out.extend_from_slice(v.to_string().as_bytes());
+        // Writing into a Vec cannot fail.
+        let _ = write!(self.out, "{v}");
         self
     }
 
