@@ -9,6 +9,7 @@ use certdeck::worker::{Command, DetailView, JobOutput, WorkerEvent};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use ratatui::style::Modifier;
 
 /// 2026-01-15 00:00:00 UTC, the clock of the x509 fixtures.
 const NOW: i64 = 1_768_435_200;
@@ -1451,4 +1452,44 @@ fn files_fine(s: &mut State, cmds: Vec<Command>) -> Vec<Command> {
         }
     }
     out
+}
+
+#[test]
+fn the_list_styles_its_header_the_selected_row_and_the_status_column() {
+    let mut s = loaded((100, 30));
+    update(&mut s, key(KeyCode::Char('j')));
+    update(&mut s, key(KeyCode::Char('j')));
+    let (_, chosen) = s.selected_cert().unwrap();
+    let cn = chosen.common_name.clone();
+    let status = chosen.status.label();
+    let mut t = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    t.draw(|f| certdeck::ui::draw(&s, f)).unwrap();
+    let buf = t.backend().buffer().clone();
+    let line = |y: u16| -> String { (0..100).map(|x| buf[(x, y)].symbol().to_string()).collect() };
+    let header = (0..30).find(|&y| line(y).contains("Common name")).unwrap();
+    let x = line(header).find("Common name").unwrap() as u16;
+    assert!(
+        buf[(x, header)].modifier.contains(Modifier::BOLD),
+        "the header is bold"
+    );
+    // The selected row, and only it, is drawn reversed across the list's width.
+    let rows: Vec<u16> = (header + 1..29)
+        .filter(|&y| buf[(x, y)].modifier.contains(Modifier::REVERSED))
+        .collect();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    let y = rows[0];
+    assert!(line(y).contains(&cn), "{} does not show {cn}", line(y));
+    let sx = line(y).find(status).unwrap() as u16;
+    assert!(buf[(sx, y)].modifier.contains(Modifier::REVERSED));
+    // Another row's status keeps its own colour (no selection over it).
+    let other = (header + 1..29)
+        .find(|&r| r != y && line(r).contains("EXPIRED"))
+        .unwrap();
+    let ex = line(other).find("EXPIRED").unwrap() as u16;
+    assert!(!buf[(ex, other)].modifier.contains(Modifier::REVERSED));
+    assert_ne!(
+        buf[(ex, other)].fg,
+        ratatui::style::Color::Reset,
+        "EXPIRED is coloured"
+    );
 }

@@ -8,10 +8,10 @@ pub use overlays::help_max_scroll;
 pub mod theme;
 
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::layout::{Alignment, Constraint, Flex, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use crate::app::{AccountView, DetailState, FamilyView, LoadState, Pane, Scope, Severity, State};
 use crate::model::{Cert, CertStatus};
@@ -593,7 +593,8 @@ fn draw_list(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
         widths.push(Constraint::Length(account_w));
         header.push("Account");
     }
-    let rows: Vec<Row> = state.view[start..end]
+    // The cells of the visible rows (text, style), in column order.
+    let rows: Vec<Vec<(String, Style)>> = state.view[start..end]
         .iter()
         .map(|&i| {
             let c = &state.certs[i as usize];
@@ -605,22 +606,22 @@ fn draw_list(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
             };
             let mut cells = vec![
                 if state.marked.contains(&(i as usize)) {
-                    Cell::from(Span::styled(
+                    (
                         fit(&format!("● {}", c.common_name), cn_w),
                         theme.accent.add_modifier(Modifier::BOLD),
-                    ))
+                    )
                 } else {
-                    Cell::from(fit(&c.common_name, cn_w))
+                    (fit(&c.common_name, cn_w), Style::new())
                 },
-                Cell::from(Span::styled(status, status_style(c.status, theme))),
-                Cell::from(Span::styled(days, days_style)),
+                (status.to_string(), status_style(c.status, theme)),
+                (days, days_style),
             ];
             if profile_w > 0 {
-                cells.push(Cell::from(match c.profile.as_deref() {
-                    Some(p) => Span::raw(fit(p, profile_w as usize)),
-                    None if c.complete => Span::styled("—", theme.muted),
-                    None => Span::styled("…", theme.muted),
-                }));
+                cells.push(match c.profile.as_deref() {
+                    Some(p) => (fit(p, profile_w as usize), Style::new()),
+                    None if c.complete => ("—".to_string(), theme.muted),
+                    None => ("…".to_string(), theme.muted),
+                });
             }
             if show_account {
                 let name = state
@@ -628,9 +629,9 @@ fn draw_list(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
                     .get(c.account)
                     .map(|a| a.name.as_str())
                     .unwrap_or("");
-                cells.push(Cell::from(fit(name, account_w as usize)));
+                cells.push((fit(name, account_w as usize), Style::new()));
             }
-            Row::new(cells)
+            cells
         })
         .collect();
     if state.view.is_empty() {
@@ -680,16 +681,42 @@ fn draw_list(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
         );
         return;
     }
-    let table = Table::new(rows, widths)
-        .header(Row::new(header).style(theme.title))
-        .column_spacing(1)
-        .row_highlight_style(if focused {
-            theme.selection
-        } else {
-            Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
-        });
-    let mut ts = TableState::default().with_selected(Some(state.sel.saturating_sub(start)));
-    frame.render_stateful_widget(table, inner, &mut ts);
+    // Laid out as ratatui's Table lays out these columns (one space between them), but the
+    // text goes straight into the buffer: a frame of a wide terminal is 12,000 cells, and
+    // the widget tree of a table costs more than the text it writes.
+    let columns = Layout::horizontal(widths)
+        .flex(Flex::Start)
+        .spacing(1)
+        .split(Rect::new(0, 0, inner.width, 1));
+    let buf = frame.buffer_mut();
+    let line = |y: u16| Rect::new(inner.x, y, inner.width, 1);
+    if inner.height == 0 {
+        return;
+    }
+    buf.set_style(line(inner.y), theme.title);
+    for (col, label) in columns.iter().zip(header) {
+        buf.set_stringn(
+            inner.x + col.x,
+            inner.y,
+            label,
+            col.width as usize,
+            Style::new(),
+        );
+    }
+    let highlight = if focused {
+        theme.selection
+    } else {
+        Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+    };
+    for (n, cells) in rows.iter().enumerate().take(h) {
+        let y = inner.y + 1 + n as u16;
+        for (col, (text, style)) in columns.iter().zip(cells) {
+            buf.set_stringn(inner.x + col.x, y, text, col.width as usize, *style);
+        }
+        if start + n == state.sel {
+            buf.set_style(line(y), highlight);
+        }
+    }
 }
 
 /// What the empty console says when no account is configured: where the file goes and how to
