@@ -77,7 +77,7 @@ impl Pacer {
 }
 
 /// A frame is drawn early once this many rows wait to be placed.
-pub const BACKLOG_ROWS: usize = 8_000;
+pub const BACKLOG_ROWS: usize = 4_000;
 
 /// At most this many rows (and 512 events) are taken from the worker between two looks at
 /// the keyboard: a key waits for one such slice, not for a whole report's worth of rows.
