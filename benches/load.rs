@@ -166,6 +166,8 @@ fn console_role() {
         let (mut batches, mut frames) = (0usize, 0usize);
         // CERTDECK_LOAD_TRACE=1: name the frames whose settling took long, on stderr.
         let trace = std::env::var_os("CERTDECK_LOAD_TRACE").is_some();
+        // A key applied but not yet drawn: when it arrived.
+        let mut key_pending: Option<Instant> = None;
         loop {
             let mut key_at: Option<Instant> = None;
             if pacer.due(Instant::now(), state.backlog()) {
@@ -187,6 +189,9 @@ fn console_role() {
                 max_frame_cpu = max_frame_cpu.max(thread_cpu().saturating_sub(c));
                 frames += 1;
                 pacer.drawn(Instant::now());
+                if let Some(at) = key_pending.take() {
+                    key_waits.push(at.elapsed());
+                }
             }
             if !state.busy() {
                 break;
@@ -222,18 +227,9 @@ fn console_role() {
                     batches += 1;
                 }
             }
-            if let Some(at) = key_at {
-                // The key's frame is drawn at once (the pacer treats keys as urgent).
-                let (t, c) = (Instant::now(), thread_cpu());
-                state.settle();
-                terminal
-                    .draw(|f| certdeck::ui::draw(&state, f))
-                    .expect("draw");
-                max_frame = max_frame.max(t.elapsed());
-                max_frame_cpu = max_frame_cpu.max(thread_cpu().saturating_sub(c));
-                frames += 1;
-                pacer.drawn(Instant::now());
-                key_waits.push(at.elapsed());
+            // The key's frame is the next one, drawn at once (keys are urgent to the pacer).
+            if key_at.is_some() {
+                key_pending = key_at;
             }
         }
         let wall = start.elapsed();

@@ -596,10 +596,7 @@ impl SectigoClient {
                     std::future::ready(p < stop.load(std::sync::atomic::Ordering::Relaxed))
                 })
                 .map(|position| async move {
-                    let req = Request::get(path, op)
-                        .query("size", size)
-                        .query("position", position)
-                        .query("dateFormat", DATE_FORMAT);
+                    let req = page_request(path, op, size, position);
                     let resp = self.http.send(&req).await;
                     (position, req, resp)
                 })
@@ -627,10 +624,7 @@ impl SectigoClient {
         sink: &ListSink,
         to_row: &impl Fn(&T) -> Option<Cert>,
     ) -> Result<usize, ProviderError> {
-        let req = Request::get(path, op)
-            .query("size", size)
-            .query("position", position)
-            .query("dateFormat", DATE_FORMAT);
+        let req = page_request(path, op, size, position);
         let resp = self.http.send(&req).await?;
         paging.take(self, &req, &resp, position, op, sink, to_row)
     }
@@ -852,6 +846,14 @@ pub(super) type Listed = std::collections::HashMap<String, ListedRow>;
 pub(super) struct ListedRow {
     pub has_cn: bool,
     pub has_serial: bool,
+}
+
+/// One list page: `size` rows from `position`, with ISO dates.
+fn page_request(path: &str, op: &str, size: usize, position: usize) -> Request {
+    Request::get(path, op)
+        .query("size", size)
+        .query("position", position)
+        .query("dateFormat", DATE_FORMAT)
 }
 
 /// The state of one paged list.
