@@ -26,6 +26,7 @@ impl State {
                     self.haystack.push(&row);
                     self.seen.push(0);
                     self.queued.push(true);
+                    self.stale.push(false);
                     self.sort_keys.push(view::sort_key(&row, self.sort));
                     if self.counts_as_pending(&row, i) {
                         self.pending += 1;
@@ -48,6 +49,7 @@ impl State {
         self.haystack.reserve(n);
         self.seen.reserve(n);
         self.queued.reserve(n);
+        self.stale.reserve(n);
         self.sort_keys.reserve(n);
         self.index.reserve(&self.certs, n);
         self.sorted.reserve(n);
@@ -121,7 +123,7 @@ impl State {
         }
         let at_top = self.sel == 0 && !self.detail_open;
         let keep = self.view.get(self.sel).copied();
-        let batch = self.place_queue();
+        let batch = self.take_queue();
         let needle = self.filter.value().to_lowercase();
         let scope = self.scope();
         let shown = view::filter_indices(
@@ -153,9 +155,14 @@ impl State {
     pub(super) fn resort(&mut self) {
         let sort = self.sort;
         self.sort_keys = self.certs.iter().map(|c| view::sort_key(c, sort)).collect();
-        // The view is rebuilt below: the queued rows need only their place in `sorted`.
-        self.place_queue();
+        // The view is rebuilt below: the queued rows need only be in `sorted`, which is
+        // sorted whole.
+        self.take_queue();
+        let stale = std::mem::take(&mut self.stale);
         let mut sorted = std::mem::take(&mut self.sorted);
+        sorted.retain(|&i| !stale[i as usize]);
+        sorted.append(&mut self.unsorted);
+        self.stale = vec![false; stale.len()];
         view::sort_indices(&mut sorted, &self.order());
         self.sorted = sorted;
         self.refilter();
@@ -170,30 +177,51 @@ impl State {
         }
     }
 
-    /// Place every queued row in the sorted order (moved ones leave their old places in the
-    /// sorted order and the view first). Returns them, sorted, for the view.
-    pub(super) fn place_queue(&mut self) -> Vec<u32> {
+    /// Take the queued rows for the view: moved ones leave their old places in it, and every
+    /// one is marked for placing in `sorted` later ([`State::sync_sorted`]). Returns them,
+    /// sorted.
+    pub(super) fn take_queue(&mut self) -> Vec<u32> {
         let mut batch = std::mem::take(&mut self.fresh);
         let moved = std::mem::take(&mut self.moved);
         if !moved.is_empty() {
             // `queued` marks them.
             let queued = &self.queued;
-            self.sorted.retain(|&i| !queued[i as usize]);
             self.view.retain(|&i| !queued[i as usize]);
             batch.extend(moved);
         }
         for &i in &batch {
-            self.queued[i as usize] = false;
+            let i = i as usize;
+            self.queued[i] = false;
+            if !self.stale[i] {
+                self.stale[i] = true;
+                self.unsorted.push(i as u32);
+            }
+        }
+        view::sort_indices(&mut batch, &self.order());
+        batch
+    }
+
+    /// Bring `sorted` up to date: the rows whose place is missing or stale leave it and are
+    /// merged in again.
+    pub(super) fn sync_sorted(&mut self) {
+        if self.unsorted.is_empty() {
+            return;
+        }
+        let mut batch = std::mem::take(&mut self.unsorted);
+        let stale = &self.stale;
+        self.sorted.retain(|&i| !stale[i as usize]);
+        for &i in &batch {
+            self.stale[i as usize] = false;
         }
         let order = self.order();
         view::sort_indices(&mut batch, &order);
         self.sorted = view::merge_sorted(&self.sorted, &batch, &order);
-        batch
     }
 
     /// Rebuild `view` from `sorted`, keeping the selected certificate selected if it stays.
     pub(super) fn refilter(&mut self) {
-        self.place_queue();
+        self.take_queue();
+        self.sync_sorted();
         self.pending = self
             .certs
             .iter()

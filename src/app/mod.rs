@@ -356,8 +356,14 @@ pub struct State {
     /// Per certificate (parallel to `certs`): the generation of its family's load that last
     /// delivered it.
     seen: Vec<u32>,
-    /// All cert indices in sort order (but for the queued ones).
+    /// All cert indices in sort order, but for the ones in `unsorted`. Brought up to date
+    /// only when something needs the whole order (a new filter, scope or sort), so a load
+    /// merges each batch once, into the view.
     sorted: Vec<u32>,
+    /// Rows placed in the view but whose place in `sorted` is missing or stale.
+    unsorted: Vec<u32>,
+    /// Per certificate: whether it is in `unsorted`.
+    stale: Vec<bool>,
     /// Per certificate: its coarse sort key for `sort` (`view::sort_key`).
     sort_keys: Vec<view::RowKey>,
     /// Rows added since the last `settle`, not yet in `sorted` or `view`.
@@ -467,6 +473,8 @@ impl State {
             haystack: view::Haystacks::default(),
             seen: Vec::new(),
             sorted: Vec::new(),
+            unsorted: Vec::new(),
+            stale: Vec::new(),
             sort_keys: Vec::new(),
             fresh: Vec::new(),
             moved: Vec::new(),

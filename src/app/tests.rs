@@ -2586,6 +2586,48 @@ fn rows_placed_frame_by_frame_give_the_same_list_as_one_full_sort() {
 }
 
 #[test]
+fn a_sort_or_filter_change_during_a_load_sees_every_row_placed_so_far() {
+    // The whole order is brought up to date only when a change needs it: a new sort key in
+    // the middle of the load, the filter cleared later, must still give the full list.
+    let mut live = state_with(0);
+    update(&mut live, ch('/'));
+    typed(&mut live, "h0");
+    update(&mut live, key(KeyCode::Enter));
+    for (n, batch) in load_batches().into_iter().enumerate() {
+        update(
+            &mut live,
+            Msg::Worker(WorkerEvent::Rows {
+                job: 0,
+                rows: batch,
+            }),
+        );
+        live.settle();
+        if n == 4 {
+            update(&mut live, ch('s'));
+        }
+        if n == 7 {
+            update(&mut live, key(KeyCode::Esc));
+            assert_eq!(live.filter_text(), "");
+        }
+    }
+    live.settle();
+    let mut full = state_with(0);
+    update(&mut full, ch('s'));
+    for batch in load_batches() {
+        full.upsert(batch, true);
+    }
+    full.resort();
+    assert_eq!(ids_in_view(&live).len(), 300);
+    assert_eq!(ids_in_view(&live), ids_in_view(&full));
+    // And filtering again afterwards narrows the same order.
+    update(&mut live, ch('/'));
+    typed(&mut live, "h0");
+    full.filter = Input::new("h0".to_string());
+    full.refilter();
+    assert_eq!(ids_in_view(&live), ids_in_view(&full));
+}
+
+#[test]
 fn the_selection_stays_on_its_certificate_while_rows_arrive() {
     let mut s = state_with(0);
     let mut batches = load_batches().into_iter();

@@ -455,40 +455,36 @@ impl SectigoClient {
             let of = listed.len();
             let mut done = 0usize;
             let mut batch: Vec<Cert> = Vec::new();
-            let result = read_family_report(
-                family,
-                std::io::BufReader::with_capacity(64 * 1024, reader),
-                &mut |row: Option<(String, Cert)>| {
-                    let Some((id, mut c)) = row else { return };
-                    // Rows the list did not bring, or without a known status, stay out.
-                    if c.status == CertStatus::Unknown {
-                        return;
-                    }
-                    let Some(known) = listed.remove(&id) else {
-                        return;
-                    };
-                    c.account = account;
-                    c.family = family;
-                    // The page's spelling of the name and the serial stays (the report's
-                    // serial has no colons); the app keeps what a row leaves out.
-                    if known.has_cn {
-                        c.common_name.clear();
-                    }
-                    if known.has_serial {
-                        c.serial = None;
-                    }
-                    batch.push(c);
-                    done += 1;
-                    if batch.len() >= REPORT_BATCH {
-                        sink2(ListUpdate::Rows(std::mem::take(&mut batch)));
-                        sink2(ListUpdate::Progress {
-                            done,
-                            of,
-                            label: "report".into(),
-                        });
-                    }
-                },
-            );
+            let result = read_family_report(family, reader, &mut |row: Option<(String, Cert)>| {
+                let Some((id, mut c)) = row else { return };
+                // Rows the list did not bring, or without a known status, stay out.
+                if c.status == CertStatus::Unknown {
+                    return;
+                }
+                let Some(known) = listed.remove(&id) else {
+                    return;
+                };
+                c.account = account;
+                c.family = family;
+                // The page's spelling of the name and the serial stays (the report's
+                // serial has no colons); the app keeps what a row leaves out.
+                if known.has_cn {
+                    c.common_name.clear();
+                }
+                if known.has_serial {
+                    c.serial = None;
+                }
+                batch.push(c);
+                done += 1;
+                if batch.len() >= REPORT_BATCH {
+                    sink2(ListUpdate::Rows(std::mem::take(&mut batch)));
+                    sink2(ListUpdate::Progress {
+                        done,
+                        of,
+                        label: "report".into(),
+                    });
+                }
+            });
             if !batch.is_empty() {
                 sink2(ListUpdate::Rows(batch));
             }
