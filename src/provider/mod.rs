@@ -2,6 +2,7 @@
 //! mirroring the API, `map` = wire → `model`). Nothing outside `provider::<name>` sees wire types.
 
 pub mod actions;
+pub mod http;
 pub mod request;
 pub mod sectigo;
 pub mod tls;

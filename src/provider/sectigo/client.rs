@@ -17,8 +17,9 @@ use crate::model::{AccountIdx, Capabilities, Cert, CertDetail, CertStatus, Famil
 use crate::provider::tls::TlsTrust;
 use crate::provider::{CollectFormat, ErrorKind, ListSink, ListUpdate, Provider, ProviderError};
 
-use super::http::{self, Http, Request, RetryPolicy};
+use super::http as scm_http;
 use super::{errors, map, wire};
+use crate::provider::http::{self, Http, Request, RetryPolicy};
 
 /// Everything needed to talk to one SCM account.
 #[derive(Debug, Clone)]
@@ -419,7 +420,7 @@ impl SectigoClient {
         };
         let (auth, path_prefix, identity) = match &settings.auth {
             SectigoAuth::Password(password) => (
-                http::auth_headers(
+                scm_http::auth_headers(
                     &settings.login,
                     password.expose_secret(),
                     &settings.customer_uri,
@@ -429,7 +430,7 @@ impl SectigoClient {
                 None,
             ),
             SectigoAuth::ClientCert(id) => {
-                if base.scheme() != "https" && !is_loopback(&base) {
+                if base.scheme() != "https" && !http::is_loopback(&base) {
                     return Err(local(format!(
                         "client-certificate login needs an https:// URL (the certificate is \
                          presented in the TLS handshake), not {:?}",
@@ -440,7 +441,7 @@ impl SectigoClient {
                 if let Some(p) = base
                     .path()
                     .trim_end_matches('/')
-                    .strip_suffix(http::PRIVATE_PREFIX)
+                    .strip_suffix(scm_http::PRIVATE_PREFIX)
                 {
                     let p = p.to_string();
                     base.set_path(&p);
@@ -449,9 +450,9 @@ impl SectigoClient {
                 reqwest::Identity::from_pem(id.pem.expose_secret().as_bytes())
                     .map_err(|e| local(identity_error(id, &e)))?;
                 (
-                    http::login_headers(&settings.login, &settings.customer_uri)
+                    scm_http::login_headers(&settings.login, &settings.customer_uri)
                         .map_err(header_err)?,
-                    http::PRIVATE_PREFIX,
+                    scm_http::PRIVATE_PREFIX,
                     Some(id.pem.expose_secret().as_bytes()),
                 )
             }
@@ -461,47 +462,30 @@ impl SectigoClient {
         } else {
             settings.timeout
         };
-        let mut builder = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_secs(10)))
-            .user_agent(concat!("certdeck/", env!("CARGO_PKG_VERSION")))
-            // Credentials travel in headers; never follow a redirect with them.
-            .redirect(reqwest::redirect::Policy::none());
-        if is_loopback(&base) {
-            builder = builder.no_proxy();
-        }
-        if settings.tls.is_insecure() {
-            tracing::warn!(
-                account = %settings.name,
-                "TLS certificates are NOT verified for this account (tls_skip_verify = true)"
-            );
-        }
-        builder = if base.scheme() == "http" && identity.is_none() {
-            // Plain HTTP (loopback: the demo, the emulators) never does TLS, and redirects
-            // are not followed: no need to read the system's CA roots, which costs tens of
-            // milliseconds before the first frame.
-            builder.tls_certs_only(Vec::new())
-        } else {
-            settings.tls.apply(builder, identity).map_err(local)?
-        };
-        let client = builder.build().map_err(|e| match &settings.auth {
+        let client = http::build_client(&http::ClientSpec {
+            account: &settings.name,
+            base: &base,
+            timeout,
+            tls: &settings.tls,
+            identity,
+        })
+        .map_err(|e| match (&settings.auth, e) {
             // With an identity, this is where rustls parses the key and checks that it
             // belongs to the certificate.
-            SectigoAuth::ClientCert(id) => local(identity_error(id, &e)),
-            SectigoAuth::Password(_) => local(format!(
-                "cannot build the HTTP client: {}",
-                http::error_chain(&e)
-            )),
+            (SectigoAuth::ClientCert(id), http::BuildError::Build(e)) => {
+                local(identity_error(id, &e))
+            }
+            (_, e) => local(e.message()),
         })?;
-        let http = Http {
-            account: settings.name.clone(),
+        let mut http = Http::new(
+            settings.name.clone(),
             base,
             client,
-            auth,
-            path_prefix,
-            retry: RetryPolicy::default(),
+            std::sync::Arc::new(http::HeaderAuth::new(auth)),
+            std::sync::Arc::new(scm_http::ScmEnvelope),
             timeout,
-        };
+        );
+        http.path_prefix = path_prefix;
         Ok(SectigoClient { settings, http })
     }
 
@@ -948,43 +932,12 @@ pub fn family_noun(family: Family) -> &'static str {
 }
 
 fn parse_base_url(text: &str) -> Result<reqwest::Url, String> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Err("the URL is empty (expected e.g. https://cert-manager.com)".into());
+    let mut url = http::base_url(text, "https://cert-manager.com")?;
+    // Accept ".../api": the client adds "/api/..." itself.
+    if let Some(p) = url.path().strip_suffix("/api").map(str::to_string) {
+        url.set_path(&p);
     }
-    let mut url = reqwest::Url::parse(t).map_err(|e| {
-        format!("the URL {t:?} is not valid ({e}); expected e.g. https://cert-manager.com")
-    })?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!(
-            "the URL {t:?} must start with https:// (or http:// for a local emulator)"
-        ));
-    }
-    if url.host_str().is_none() {
-        return Err(format!("the URL {t:?} has no host"));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err("the URL must not contain credentials; use login and password".into());
-    }
-    // Accept ".../api" and trailing slashes: the client adds "/api/..." itself.
-    let path = url.path().trim_end_matches('/').to_string();
-    let path = path.strip_suffix("/api").unwrap_or(&path).to_string();
-    url.set_path(&path);
-    url.set_query(None);
-    url.set_fragment(None);
     Ok(url)
-}
-
-fn is_loopback(url: &reqwest::Url) -> bool {
-    match url.host_str() {
-        Some(h) => {
-            let h = h.trim_start_matches('[').trim_end_matches(']');
-            h.eq_ignore_ascii_case("localhost")
-                || h.parse::<std::net::IpAddr>()
-                    .is_ok_and(|ip| ip.is_loopback())
-        }
-        None => false,
-    }
 }
 
 #[async_trait]

@@ -24,8 +24,8 @@ use crate::provider::actions::{
 use crate::provider::{ErrorKind, ListSink, ListUpdate, ProviderError};
 
 use super::client::{Listed, SectigoClient, family_noun};
-use super::http::{Request, Response};
 use super::{errors, map, stream, wire};
+use crate::provider::http::{Request, Response};
 
 /// Rows of a report are sent to the app this many at a time.
 const REPORT_BATCH: usize = 500;
