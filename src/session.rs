@@ -140,6 +140,7 @@ fn prepare_one(
                 view: AccountView {
                     read_only,
                     tls_unverified,
+                    info: p.info(),
                     ..AccountView::new(acc.name.clone(), acc.kind, &families)
                 },
                 slot: AccountSlot {

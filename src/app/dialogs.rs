@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use super::form::{Field, Form, FormEvent};
 use super::{JobKind, Scope, Severity, State};
 use crate::audit::AuditEntry;
-use crate::model::{AccountIdx, ActionKind, CertStatus, Family};
+use crate::model::{AccountIdx, CertStatus, Family};
 use crate::provider::CollectFormat;
 use crate::provider::actions::{
     CertDcv, ClientEnrollRequest, CustomFieldDef, DcvMethod, DeviceEnrollRequest, EnrollRequest,
@@ -247,13 +247,13 @@ impl State {
     pub(super) fn refuse_if_read_only(
         &mut self,
         account: AccountIdx,
-        kind: ActionKind,
+        changes: bool,
         action: &str,
         ids: Vec<String>,
         family: Option<Family>,
         cmds: &mut Vec<Command>,
     ) -> bool {
-        if !kind.is_mutating() {
+        if !changes {
             return false;
         }
         let Some(acc) = self.accounts.get(account) else {
@@ -287,7 +287,7 @@ impl State {
 
     /// The account new things are made in: the selected scope's, else the selected
     /// certificate's, else the first usable one.
-    fn action_account(&self) -> Option<AccountIdx> {
+    pub(super) fn action_account(&self) -> Option<AccountIdx> {
         self.selected_account()
             .or_else(|| self.selected_cert().map(|(_, c)| c.account))
             .or_else(|| self.accounts.iter().position(|a| a.unavailable.is_none()))
@@ -308,6 +308,18 @@ impl State {
     }
 
     /// Open the dialog for an action key. Returns commands (refusal audits, data loads).
+    /// Take the declared action `id`: offered by the account, allowed (read-only, the
+    /// targets' state), then its dialog.
+    pub(super) fn invoke(&mut self, id: &str) -> Vec<Command> {
+        match DialogKind::for_id(id) {
+            Some(kind) => self.open_dialog(kind),
+            None => {
+                self.set_status(format!("{id}: no such action here"), Severity::Warning);
+                Vec::new()
+            }
+        }
+    }
+
     pub fn open_dialog(&mut self, kind: DialogKind) -> Vec<Command> {
         let mut cmds = Vec::new();
         let targets = self.targets();
@@ -330,7 +342,7 @@ impl State {
             state.set_status(msg, Severity::Warning);
         };
         // Per-action rules on the targets.
-        let (action_kind, name) = kind.action();
+        let name = kind.audit_name();
         let accounts: Vec<AccountIdx> = if need_targets {
             let mut a: Vec<AccountIdx> = targets.iter().map(|t| t.account).collect();
             a.dedup();
@@ -342,6 +354,19 @@ impl State {
             refuse(self, "no usable account".into());
             return cmds;
         }
+        let mut spec = None;
+        for a in &accounts {
+            match self.offered(*a, kind.id()) {
+                Ok(s) => spec = Some(s),
+                Err(why) => {
+                    refuse(self, why);
+                    return cmds;
+                }
+            }
+        }
+        let Some(spec) = spec else {
+            return cmds;
+        };
         for a in &accounts {
             // Enrol and revoke-by-serial act on no listed certificate: the selected one (if
             // any) has nothing to do with them and is not named.
@@ -358,9 +383,14 @@ impl State {
                     .map(|t| t.family)
                     .filter(|f| mine.iter().all(|t| t.family == *f)),
             };
-            if self.refuse_if_read_only(*a, action_kind, name, ids, family, &mut cmds) {
+            if self.refuse_if_read_only(*a, spec.effect.changes(), name, ids, family, &mut cmds) {
                 return cmds;
             }
+        }
+        // The one check of the targets' state: the account's declaration of the action.
+        if let Some(why) = self.guard_refusal(spec, &targets) {
+            refuse(self, why);
+            return cmds;
         }
         let dialog = match kind {
             DialogKind::Approve | DialogKind::Decline => {
@@ -369,25 +399,6 @@ impl State {
                 } else {
                     "Decline"
                 };
-                if let Some(t) = targets.iter().find(|t| t.family == Family::Client) {
-                    refuse(
-                        self,
-                        format!("{}: client certificates have no approval step in SCM", t.cn),
-                    );
-                    return cmds;
-                }
-                if let Some(t) = targets.iter().find(|t| t.status != CertStatus::Requested) {
-                    refuse(
-                        self,
-                        format!(
-                            "only requests awaiting approval can be {}d: {} is {}",
-                            verb.to_lowercase(),
-                            t.cn,
-                            t.status.label()
-                        ),
-                    );
-                    return cmds;
-                }
                 let form = Form::new(format!("{verb} request"), verb, true)
                     .with_intro(describe(&targets, verb))
                     .with_fields(vec![
@@ -402,17 +413,6 @@ impl State {
                 Dialog { form, purpose }
             }
             DialogKind::Revoke => {
-                if let Some(t) = targets.iter().find(|t| t.status != CertStatus::Issued) {
-                    refuse(
-                        self,
-                        format!(
-                            "only issued certificates can be revoked: {} is {}",
-                            t.cn,
-                            t.status.label()
-                        ),
-                    );
-                    return cmds;
-                }
                 let confirm_word = if targets.len() == 1 {
                     targets[0].cn.clone()
                 } else {
@@ -503,30 +503,7 @@ impl State {
             }
             DialogKind::Replace => {
                 let t = match single() {
-                    // SCM replaces issued certificates only (code -130 otherwise): say so
-                    // before a key is made for nothing.
-                    Ok(t)
-                        if matches!(t.family, Family::Ssl | Family::Device)
-                            && t.status != CertStatus::Issued =>
-                    {
-                        refuse(
-                            self,
-                            format!(
-                                "only issued certificates can be replaced: {} is {}",
-                                t.cn,
-                                t.status.label()
-                            ),
-                        );
-                        return cmds;
-                    }
-                    Ok(t) if matches!(t.family, Family::Ssl | Family::Device) => t,
-                    Ok(t) => {
-                        refuse(
-                            self,
-                            format!("{}: only SSL and device certificates can be replaced", t.cn),
-                        );
-                        return cmds;
-                    }
+                    Ok(t) => t,
                     Err(e) => {
                         refuse(self, e);
                         return cmds;
@@ -592,14 +569,7 @@ impl State {
             }
             DialogKind::MarkRenewed => {
                 let t = match single() {
-                    Ok(t) if t.family == Family::Ssl => t,
-                    Ok(t) => {
-                        refuse(
-                            self,
-                            format!("{}: only SSL certificates can be marked renewed", t.cn),
-                        );
-                        return cmds;
-                    }
+                    Ok(t) => t,
                     Err(e) => {
                         refuse(self, e);
                         return cmds;
@@ -670,11 +640,7 @@ impl State {
             }
             DialogKind::Dcv => {
                 let t = match single() {
-                    Ok(t) if t.family == Family::Ssl => t,
-                    Ok(t) => {
-                        refuse(self, format!("{}: DCV applies to SSL certificates", t.cn));
-                        return cmds;
-                    }
+                    Ok(t) => t,
                     Err(e) => {
                         refuse(self, e);
                         return cmds;
@@ -1385,20 +1351,55 @@ pub enum DialogKind {
 }
 
 impl DialogKind {
-    pub fn action(self) -> (ActionKind, &'static str) {
+    /// The dialog of the declared action `id`.
+    pub fn for_id(id: &str) -> Option<DialogKind> {
+        Some(match id {
+            "approve" => DialogKind::Approve,
+            "decline" => DialogKind::Decline,
+            "revoke" => DialogKind::Revoke,
+            "revoke_serial" => DialogKind::RevokeSerial,
+            "renew" => DialogKind::Renew,
+            "replace" => DialogKind::Replace,
+            "mark_renewed" => DialogKind::MarkRenewed,
+            "delete" => DialogKind::Delete,
+            "download" => DialogKind::Collect,
+            "dcv" => DialogKind::Dcv,
+            "enroll" => DialogKind::Enroll,
+            _ => return None,
+        })
+    }
+
+    /// The id of the declared action this dialog carries out.
+    pub fn id(self) -> &'static str {
         match self {
-            DialogKind::Approve => (ActionKind::Approve, "approve"),
-            DialogKind::Decline => (ActionKind::Decline, "decline"),
-            DialogKind::Revoke => (ActionKind::Revoke, "revoke"),
-            DialogKind::RevokeSerial => (ActionKind::Revoke, "revoke-by-serial"),
-            DialogKind::Renew => (ActionKind::Renew, "renew"),
-            DialogKind::MarkRenewed => (ActionKind::Renew, "mark-renewed"),
-            DialogKind::Replace => (ActionKind::Replace, "replace"),
-            DialogKind::Delete => (ActionKind::Delete, "delete"),
-            DialogKind::Collect => (ActionKind::Collect, "download"),
-            // Recheck asks the CA to act: refused in read-only accounts like other changes.
-            DialogKind::Dcv => (ActionKind::Detail, "dcv"),
-            DialogKind::Enroll => (ActionKind::Enroll, "enroll"),
+            DialogKind::Approve => "approve",
+            DialogKind::Decline => "decline",
+            DialogKind::Revoke => "revoke",
+            DialogKind::RevokeSerial => "revoke_serial",
+            DialogKind::Renew => "renew",
+            DialogKind::Replace => "replace",
+            DialogKind::MarkRenewed => "mark_renewed",
+            DialogKind::Delete => "delete",
+            DialogKind::Collect => "download",
+            DialogKind::Dcv => "dcv",
+            DialogKind::Enroll => "enroll",
+        }
+    }
+
+    /// The action's name in the audit log.
+    pub fn audit_name(self) -> &'static str {
+        match self {
+            DialogKind::Approve => "approve",
+            DialogKind::Decline => "decline",
+            DialogKind::Revoke => "revoke",
+            DialogKind::RevokeSerial => "revoke-by-serial",
+            DialogKind::Renew => "renew",
+            DialogKind::MarkRenewed => "mark-renewed",
+            DialogKind::Replace => "replace",
+            DialogKind::Delete => "delete",
+            DialogKind::Collect => "download",
+            DialogKind::Dcv => "dcv",
+            DialogKind::Enroll => "enroll",
         }
     }
 }

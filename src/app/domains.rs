@@ -479,7 +479,7 @@ impl State {
         };
         if self.refuse_if_read_only(
             account,
-            kind,
+            kind.is_mutating(),
             action,
             vec![format!("domain:{}", d.id)],
             None,
@@ -520,7 +520,7 @@ impl State {
         };
         if self.refuse_if_read_only(
             account,
-            ActionKind::Approve,
+            ActionKind::Approve.is_mutating(),
             "dcv-start",
             vec![domain.clone()],
             None,

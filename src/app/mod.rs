@@ -1,6 +1,7 @@
 //! The app: all UI state, the messages that change it, and `update`, a plain function (no I/O,
 //! no `.await`, no clock reads: time arrives in `Msg::Tick`). Tests drive it directly.
 
+mod actions;
 mod dialogs;
 pub mod domains;
 pub mod form;
@@ -15,10 +16,12 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
+use crate::model::spec::AccountInfo;
 use crate::model::{AccountIdx, Cert, CertStatus, Family, ProviderKind};
 use crate::provider::{ErrorKind, ProviderError};
 use crate::worker::{Command, DetailView, JobId, JobOutput, WorkerEvent};
 
+pub use actions::MenuEntry;
 pub use dialogs::{Dialog, DialogKind, Purpose, Target, dcv_state_lines};
 pub use keys::{Action, Ctx, KeyConfigError, KeyMap};
 pub use view::SortKey;
@@ -55,7 +58,7 @@ pub enum Overlay {
     Error {
         index: usize,
     },
-    /// The action menu: `MENU` entries.
+    /// The action menu: `State::menu()` entries.
     Menu {
         selected: usize,
     },
@@ -73,22 +76,6 @@ pub enum Overlay {
         open: bool,
     },
 }
-
-/// The action menu's entries, in order; their keys come from the key table.
-pub const MENU: [(Action, &str); 12] = [
-    (Action::Approve, "Approve"),
-    (Action::Decline, "Decline"),
-    (Action::Revoke, "Revoke"),
-    (Action::Renew, "Renew"),
-    (Action::Replace, "Replace (new key and CSR)"),
-    (Action::MarkRenewed, "Mark as renewed"),
-    (Action::Delete, "Delete"),
-    (Action::Collect, "Download"),
-    (Action::Dcv, "Domain control validation"),
-    (Action::Enroll, "Enroll a new certificate"),
-    (Action::RevokeSerial, "Revoke by serial number"),
-    (Action::Pending, "Pending requests"),
-];
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum LoadState {
@@ -168,6 +155,8 @@ pub struct AccountView {
     pub unavailable: Option<String>,
     /// `tls_skip_verify`: the server's certificate is not checked; the pane says so.
     pub tls_unverified: bool,
+    /// What the provider declares the account offers: its actions and side views.
+    pub info: AccountInfo,
 }
 
 impl AccountView {
@@ -179,6 +168,7 @@ impl AccountView {
             families: families.iter().map(|f| FamilyView::new(*f)).collect(),
             unavailable: None,
             tls_unverified: false,
+            info: crate::provider::registry::info(kind),
         }
     }
 
@@ -190,6 +180,7 @@ impl AccountView {
             families: vec![],
             unavailable: Some(why),
             tls_unverified: false,
+            info: AccountInfo::NONE,
         }
     }
 
@@ -569,10 +560,15 @@ impl State {
             if acc.families.len() > 1 {
                 out.extend(acc.families.iter().map(|f| Scope::Family(a, f.family)));
             }
-            if acc.kind == ProviderKind::Sectigo && acc.unavailable.is_none() {
-                out.push(Scope::Domains(a));
-                out.push(Scope::Dcv(a));
-                out.push(Scope::Orgs(a));
+            if acc.unavailable.is_none() {
+                for v in acc.info.views {
+                    match v.id {
+                        "domains" => out.push(Scope::Domains(a)),
+                        "dcv" => out.push(Scope::Dcv(a)),
+                        "orgs" => out.push(Scope::Orgs(a)),
+                        _ => {}
+                    }
+                }
             }
         }
         out
@@ -1380,7 +1376,7 @@ fn on_overlay_key(state: &mut State, overlay: Overlay, key: KeyEvent) -> Vec<Com
         (Overlay::Error { .. }, Some(Action::Open)) => state.overlay = None,
         (Overlay::Menu { selected }, Some(Action::Down)) => {
             state.overlay = Some(Overlay::Menu {
-                selected: (selected + 1).min(MENU.len() - 1),
+                selected: (selected + 1).min(state.menu().len().saturating_sub(1)),
             })
         }
         (Overlay::Menu { selected }, Some(Action::Up)) => {
@@ -1389,8 +1385,11 @@ fn on_overlay_key(state: &mut State, overlay: Overlay, key: KeyEvent) -> Vec<Com
             })
         }
         (Overlay::Menu { selected }, Some(Action::Open)) => {
+            let menu = state.menu();
             state.overlay = None;
-            return on_action(state, MENU[selected.min(MENU.len() - 1)].0);
+            if let Some(e) = menu.get(selected.min(menu.len().saturating_sub(1))) {
+                return on_action(state, e.action);
+            }
         }
         (Overlay::Menu { .. }, Some(Action::Menu)) => state.overlay = None,
         (Overlay::Copy { items, selected }, _) => {
@@ -1459,7 +1458,7 @@ fn on_overlay_key(state: &mut State, overlay: Overlay, key: KeyEvent) -> Vec<Com
                 open,
             });
         }
-        (Overlay::Menu { .. }, Some(a)) if MENU.iter().any(|(m, _)| *m == a) => {
+        (Overlay::Menu { .. }, Some(a)) if state.menu().iter().any(|e| e.action == a) => {
             state.overlay = None;
             return on_action(state, a);
         }
@@ -1573,18 +1572,8 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             "f filters the DCV view of an account (select it in the accounts pane)",
             Severity::Info,
         ),
-        Action::Approve => return state.open_dialog(DialogKind::Approve),
-        Action::Decline => return state.open_dialog(DialogKind::Decline),
-        Action::Revoke => return state.open_dialog(DialogKind::Revoke),
-        Action::RevokeSerial => return state.open_dialog(DialogKind::RevokeSerial),
-        Action::Renew => return state.open_dialog(DialogKind::Renew),
-        Action::MarkRenewed => return state.open_dialog(DialogKind::MarkRenewed),
-        Action::Replace => return state.open_dialog(DialogKind::Replace),
-        Action::Delete => return state.open_dialog(DialogKind::Delete),
-        Action::Collect => return state.open_dialog(DialogKind::Collect),
         Action::Copy => state.open_copy(),
-        Action::Dcv => return state.open_dialog(DialogKind::Dcv),
-        Action::Enroll => return state.open_dialog(DialogKind::Enroll),
+        Action::Invoke(id) => return state.invoke(id),
         Action::Refresh => {
             let targets: Vec<AccountIdx> = match state.selected_account() {
                 Some(a) => vec![a],
@@ -1627,39 +1616,36 @@ fn on_scope_action(
         Action::Open | Action::FocusRight if in_list => return Some(state.open_scope_row(scope)),
         Action::Refresh => return Some(state.load_scope(scope, true)),
         Action::Sort => state.sort_scope_key(scope),
-        Action::Approve if is_domains => return Some(state.open_delegation_dialog(account, true)),
-        Action::Decline if is_domains => {
+        Action::Invoke("approve") if is_domains => {
+            return Some(state.open_delegation_dialog(account, true));
+        }
+        Action::Invoke("decline") if is_domains => {
             return Some(state.open_delegation_dialog(account, false));
         }
-        Action::Dcv if matches!(scope, Scope::Dcv(_)) => {
+        Action::Invoke("dcv") if matches!(scope, Scope::Dcv(_)) => {
             return Some(state.open_dcv_domain_dialog(account));
         }
         Action::ServerFilter if matches!(scope, Scope::Dcv(_)) => {
             state.open_dcv_filter_dialog(account)
         }
-        Action::Approve
-        | Action::Decline
-        | Action::Revoke
-        | Action::Renew
-        | Action::Replace
-        | Action::MarkRenewed
-        | Action::Delete
-        | Action::Collect
-        | Action::Dcv
-        | Action::Mark
-        | Action::ServerFilter => {
-            let hint = match scope {
-                Scope::Domains(_) => {
-                    "in the domains view: a approves, d rejects a pending delegation"
-                }
-                Scope::Orgs(_) => "the organizations list is read-only",
-                _ => "in the DCV view: v validates the domain, f filters, Enter shows its status",
-            };
-            state.set_status(hint, Severity::Info);
+        // Actions on certificates mean nothing here (enrol and revoke-by-serial still work).
+        Action::Invoke(id) if !matches!(id, "enroll" | "revoke_serial") => {
+            state.set_status(scope_hint(scope), Severity::Info)
+        }
+        Action::Mark | Action::ServerFilter => {
+            state.set_status(scope_hint(scope), Severity::Info);
         }
         _ => return None,
     }
     Some(vec![])
+}
+
+fn scope_hint(scope: Scope) -> &'static str {
+    match scope {
+        Scope::Domains(_) => "in the domains view: a approves, d rejects a pending delegation",
+        Scope::Orgs(_) => "the organizations list is read-only",
+        _ => "in the DCV view: v validates the domain, f filters, Enter shows its status",
+    }
 }
 
 fn next_pane(state: &State, dir: isize) -> Pane {

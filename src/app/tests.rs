@@ -2690,3 +2690,115 @@ fn a_key_after_rows_sees_them_placed() {
     assert_eq!(s.view.len(), 300);
     assert_eq!(s.sel, 299);
 }
+
+// ---- actions as the account declares them -----------------------------------------------
+
+#[test]
+fn the_menu_lists_the_account_s_declared_actions_and_says_why_one_cannot_be_taken() {
+    let mut s = state_with(10);
+    // Row 0 is a request (id 0), the next an issued certificate.
+    let (_, c) = s.selected_cert().unwrap();
+    assert_eq!(c.status, CertStatus::Requested, "{}", c.common_name);
+    let menu = s.menu();
+    let labels: Vec<&str> = menu.iter().map(|e| e.label).collect();
+    assert_eq!(labels.first(), Some(&"Approve"));
+    assert_eq!(labels.last(), Some(&"Pending requests"));
+    let refusal = |s: &State, label: &str| {
+        s.menu()
+            .into_iter()
+            .find(|e| e.label == label)
+            .unwrap_or_else(|| panic!("{label} is in the menu"))
+            .refusal
+    };
+    assert_eq!(refusal(&s, "Approve"), None);
+    let why = refusal(&s, "Download").expect("a request has nothing to download");
+    assert!(why.contains("not issued yet"), "{why}");
+    assert!(refusal(&s, "Revoke").unwrap().contains("only issued"));
+    // The issued one: approve is refused, download and revoke are not.
+    update(&mut s, ch('j'));
+    assert_eq!(s.selected_cert().unwrap().1.status, CertStatus::Issued);
+    assert!(
+        refusal(&s, "Approve")
+            .unwrap()
+            .contains("awaiting approval")
+    );
+    assert_eq!(refusal(&s, "Download"), None);
+    assert_eq!(refusal(&s, "Revoke"), None);
+    // Read-only: every changing action says so; reading ones stay.
+    s.read_only = true;
+    assert_eq!(refusal(&s, "Revoke").as_deref(), Some("read-only"));
+    assert_eq!(
+        refusal(&s, "Enroll a new certificate").as_deref(),
+        Some("read-only")
+    );
+    assert_eq!(refusal(&s, "Download"), None);
+}
+
+#[test]
+fn a_key_is_honoured_only_where_the_certificate_s_state_allows_the_action() {
+    let mut s = state_with(10);
+    assert_eq!(s.selected_cert().unwrap().1.status, CertStatus::Requested);
+    // Download of a request: refused before any dialog opens.
+    let cmds = update(&mut s, ch('c'));
+    assert!(cmds.is_empty());
+    assert!(s.dialog.is_none());
+    assert!(
+        status_text(&s).contains("not issued yet"),
+        "{}",
+        status_text(&s)
+    );
+    // Choosing the dimmed entry in the menu says the same.
+    update(&mut s, ch('m'));
+    let at = s.menu().iter().position(|e| e.label == "Download").unwrap();
+    s.overlay = Some(Overlay::Menu { selected: at });
+    update(&mut s, key(KeyCode::Enter));
+    assert!(s.dialog.is_none());
+    assert!(status_text(&s).contains("not issued yet"));
+    // An issued certificate downloads.
+    update(&mut s, ch('j'));
+    update(&mut s, ch('c'));
+    assert!(s.dialog.is_some());
+}
+
+#[test]
+fn an_account_that_does_not_declare_an_action_is_not_offered_it() {
+    // A kind without a client declares nothing: no side views, no actions, keys refused.
+    let mut s = State::new(
+        vec![AccountView::new(
+            "nas",
+            ProviderKind::Synology,
+            &[Family::Ssl],
+        )],
+        KeyMap::default(),
+        NOW,
+        (100, 30),
+    );
+    let row = cert(0, 1, "nas.example.com", CertStatus::Issued, Some(30));
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Rows {
+            job: 0,
+            rows: vec![row],
+        }),
+    );
+    s.settle();
+    assert!(
+        s.scopes()
+            .iter()
+            .all(|sc| !matches!(sc, Scope::Domains(_) | Scope::Dcv(_) | Scope::Orgs(_)))
+    );
+    let labels: Vec<&str> = s.menu().iter().map(|e| e.label).collect();
+    assert_eq!(labels, ["Pending requests"]);
+    for k in ['R', 'v', 'c', 'a'] {
+        let cmds = update(&mut s, ch(k));
+        assert!(cmds.is_empty() && s.dialog.is_none(), "{k}");
+        assert!(
+            status_text(&s).contains("nas (synology) does not offer"),
+            "{k}: {}",
+            status_text(&s)
+        );
+    }
+    // A Sectigo account has its side views.
+    let s = state_with(0);
+    assert!(s.scopes().contains(&Scope::Dcv(0)));
+}

@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod http;
+pub mod registry;
 pub mod request;
 pub mod sectigo;
 pub mod tls;
@@ -181,6 +182,10 @@ pub trait Provider: Send + Sync {
 
     /// The certificate families this account has (Sectigo: SSL, client, device …).
     fn families(&self) -> Vec<Family>;
+
+    /// What the account offers: its actions (keys, effects, the states they apply to) and
+    /// side views. The console's menu, key table, help and read-only gate are built from it.
+    fn info(&self) -> crate::model::spec::AccountInfo;
 
     /// List every certificate of a family, reporting pages and completed rows through `sink`
     /// as they arrive. Returns the number of rows listed.

@@ -8,8 +8,8 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::theme::Theme;
 use super::{fit, wrap_words};
+use crate::app::State;
 use crate::app::form::{FieldKind, Focus, Form, Stage};
-use crate::app::{MENU, State};
 
 fn popup(area: Rect, w: u16, h: u16) -> Rect {
     area.centered(
@@ -27,25 +27,40 @@ pub fn menu(state: &State, frame: &mut Frame, area: Rect, theme: &Theme, selecte
         n => format!("Actions: {n} marked"),
     };
     let mut lines = Vec::new();
-    for (i, (action, label)) in MENU.iter().enumerate() {
+    let entries = state.menu();
+    let selected = selected.min(entries.len().saturating_sub(1));
+    for (i, e) in entries.iter().enumerate() {
         let key = state
             .keymap
-            .binding(*action)
+            .binding(e.action)
             .and_then(|b| b.keys.first())
             .map(|k| k.to_string())
             .unwrap_or_default();
-        let style = if i == selected {
-            theme.selection
-        } else {
-            Style::new()
+        // What cannot be chosen now is dimmed, with the reason when it is selected.
+        let style = match (i == selected, e.refusal.is_some()) {
+            (true, _) => theme.selection,
+            (false, true) => theme.muted,
+            (false, false) => Style::new(),
         };
+        let text = e.label.to_string();
         lines.push(Line::from(vec![
             Span::styled(
                 format!(" {key:<3}"),
-                if i == selected { style } else { theme.key },
+                if i == selected || e.refusal.is_some() {
+                    style
+                } else {
+                    theme.key
+                },
             ),
-            Span::styled(format!("{label:<32}"), style),
+            Span::styled(format!("{:<32}", fit(&text, 32)), style),
         ]));
+    }
+    // Why the selected entry cannot be taken, in full, below the entries.
+    if let Some(why) = entries.get(selected).and_then(|e| e.refusal.as_deref()) {
+        lines.push(Line::default());
+        for l in wrap_words(&format!("not now: {why}"), 36) {
+            lines.push(Line::styled(format!(" {l}"), theme.muted));
+        }
     }
     let rect = popup(area, 40, lines.len() as u16 + 2);
     frame.render_widget(Clear, rect);

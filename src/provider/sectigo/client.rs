@@ -965,6 +965,10 @@ impl Provider for SectigoClient {
         }
     }
 
+    fn info(&self) -> crate::model::spec::AccountInfo {
+        super::spec::INFO
+    }
+
     fn families(&self) -> Vec<Family> {
         vec![Family::Ssl, Family::Client, Family::Device]
     }

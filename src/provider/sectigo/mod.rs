@@ -13,6 +13,7 @@ pub mod errors;
 pub mod http;
 pub mod map;
 pub mod ops;
+pub mod spec;
 pub mod stream;
 pub mod wire;
 

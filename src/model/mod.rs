@@ -1,6 +1,8 @@
 //! The provider-neutral model: what the app and the UI know about certificates and accounts.
 //! Provider wire types never leave `provider::<name>`; they are mapped into these.
 
+pub mod spec;
+
 use std::fmt;
 
 use serde::{Deserialize, Serialize};

@@ -1,0 +1,98 @@
+//! What a provider declares about an account: the actions it offers and the side views it
+//! has, as data. The action menu, the key table, the help overlay, the read-only gate and the
+//! accounts tree are built from it, so no shared layer names a provider's verbs.
+
+use super::Cert;
+
+/// What an action does to the server: the one thing the read-only gate looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Reads only (a download, a status view).
+    Read,
+    /// Changes something that can be changed back or redone (approve, renew, enrol).
+    Change,
+    /// Cannot be undone (revoke, delete): confirmed by typing.
+    Destroy,
+}
+
+impl Effect {
+    pub fn changes(self) -> bool {
+        self != Effect::Read
+    }
+}
+
+/// What an action acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Targets {
+    /// Exactly one certificate.
+    One,
+    /// The selected certificate or every marked one.
+    Many,
+    /// No listed certificate: the account (enrol, revoke by serial number).
+    Account,
+}
+
+/// Whether an action applies to a certificate in its current state; `Err` says why not, in
+/// words for the status bar.
+pub type Guard = fn(&Cert) -> Result<(), String>;
+
+/// One action a provider offers.
+#[derive(Debug, Clone, Copy)]
+pub struct ActionSpec {
+    /// Stable id, also the action's name in `[ui.keys]` of the config.
+    pub id: &'static str,
+    /// The action menu's entry.
+    pub label: &'static str,
+    /// The help overlay's line.
+    pub help: &'static str,
+    /// Default keys (as `[ui.keys]` writes them: "a", "R", "ctrl-x").
+    pub keys: &'static [&'static str],
+    pub effect: Effect,
+    pub targets: Targets,
+    /// Checked on each target before anything opens.
+    pub guard: Option<Guard>,
+}
+
+impl ActionSpec {
+    /// Why `cert` cannot take this action, if it cannot.
+    pub fn refusal(&self, cert: &Cert) -> Option<String> {
+        self.guard.and_then(|g| g(cert).err())
+    }
+}
+
+/// A side view of an account (beside its certificate collections), shown in the tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ViewSpec {
+    pub id: &'static str,
+    pub label: &'static str,
+}
+
+/// Everything a provider declares about an account.
+#[derive(Debug, Clone, Copy)]
+pub struct AccountInfo {
+    pub actions: &'static [ActionSpec],
+    pub views: &'static [ViewSpec],
+}
+
+impl AccountInfo {
+    /// An account that offers nothing (unavailable, or a kind without a client yet).
+    pub const NONE: AccountInfo = AccountInfo {
+        actions: &[],
+        views: &[],
+    };
+
+    pub fn action(&self, id: &str) -> Option<&'static ActionSpec> {
+        self.actions.iter().find(|a| a.id == id)
+    }
+
+    pub fn has_view(&self, id: &str) -> bool {
+        self.views.iter().any(|v| v.id == id)
+    }
+}
+
+impl PartialEq for AccountInfo {
+    /// The same declarations (they are static tables, one per provider).
+    fn eq(&self, other: &AccountInfo) -> bool {
+        std::ptr::eq(self.actions, other.actions) && std::ptr::eq(self.views, other.views)
+    }
+}

@@ -1,0 +1,29 @@
+//! The one place that knows every provider kind: what each declares about its accounts.
+
+use crate::model::ProviderKind;
+use crate::model::spec::{AccountInfo, ActionSpec};
+
+/// What accounts of `kind` offer (nothing for kinds without a client yet).
+pub fn info(kind: ProviderKind) -> AccountInfo {
+    match kind {
+        ProviderKind::Sectigo => super::sectigo::spec::INFO,
+        ProviderKind::Synology
+        | ProviderKind::Iis
+        | ProviderKind::Ncloud
+        | ProviderKind::Yeastar => AccountInfo::NONE,
+    }
+}
+
+/// Every action any provider offers, once per id (the first declaration's keys and help):
+/// the key table binds them all, so a key means the same action on every account.
+pub fn all_actions() -> Vec<&'static ActionSpec> {
+    let mut out: Vec<&'static ActionSpec> = Vec::new();
+    for kind in ProviderKind::ALL {
+        for a in info(kind).actions {
+            if !out.iter().any(|o| o.id == a.id) {
+                out.push(a);
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,240 @@
+//! What an SCM account offers: its actions (with their keys, effects and the certificate
+//! states they apply to) and its side views. The console builds its menu, key table, help
+//! and read-only gate from these.
+
+use crate::model::spec::{AccountInfo, ActionSpec, Effect, Targets, ViewSpec};
+use crate::model::{Cert, CertStatus, Family};
+
+pub const INFO: AccountInfo = AccountInfo {
+    actions: ACTIONS,
+    views: VIEWS,
+};
+
+/// In the action menu's order.
+pub const ACTIONS: &[ActionSpec] = &[
+    ActionSpec {
+        id: "approve",
+        label: "Approve",
+        help: "approve the request(s), with a message",
+        keys: &["a"],
+        effect: Effect::Change,
+        targets: Targets::Many,
+        guard: Some(approvable_to_approve),
+    },
+    ActionSpec {
+        id: "decline",
+        label: "Decline",
+        help: "decline the request(s), with a message",
+        keys: &["d"],
+        effect: Effect::Change,
+        targets: Targets::Many,
+        guard: Some(approvable_to_decline),
+    },
+    ActionSpec {
+        id: "revoke",
+        label: "Revoke",
+        help: "revoke (reason code, reason, typed confirmation)",
+        keys: &["R"],
+        effect: Effect::Destroy,
+        targets: Targets::Many,
+        guard: Some(revocable),
+    },
+    ActionSpec {
+        id: "renew",
+        label: "Renew",
+        help: "renew by id or by renew id",
+        keys: &["w"],
+        effect: Effect::Change,
+        targets: Targets::One,
+        guard: None,
+    },
+    ActionSpec {
+        id: "replace",
+        label: "Replace (new key and CSR)",
+        help: "replace with a new key and CSR (reason required)",
+        keys: &["u"],
+        effect: Effect::Change,
+        targets: Targets::One,
+        guard: Some(replaceable),
+    },
+    ActionSpec {
+        id: "mark_renewed",
+        label: "Mark as renewed",
+        help: "mark as renewed",
+        keys: &["M"],
+        effect: Effect::Change,
+        targets: Targets::One,
+        guard: Some(ssl_only_mark_renewed),
+    },
+    ActionSpec {
+        id: "delete",
+        label: "Delete",
+        help: "delete (imported or discovered certificates only)",
+        keys: &["D"],
+        effect: Effect::Destroy,
+        targets: Targets::One,
+        guard: None,
+    },
+    ActionSpec {
+        id: "download",
+        label: "Download",
+        help: "download the certificate to a file",
+        keys: &["c"],
+        effect: Effect::Read,
+        targets: Targets::One,
+        guard: Some(downloadable),
+    },
+    ActionSpec {
+        id: "dcv",
+        label: "Domain control validation",
+        help: "domain control validation: status, instructions, recheck",
+        keys: &["v"],
+        effect: Effect::Read,
+        targets: Targets::One,
+        guard: Some(ssl_only_dcv),
+    },
+    ActionSpec {
+        id: "enroll",
+        label: "Enroll a new certificate",
+        help: "enroll a certificate of the selected family",
+        keys: &["n"],
+        effect: Effect::Change,
+        targets: Targets::Account,
+        guard: None,
+    },
+    ActionSpec {
+        id: "revoke_serial",
+        label: "Revoke by serial number",
+        help: "revoke a certificate by its serial number",
+        keys: &["X"],
+        effect: Effect::Destroy,
+        targets: Targets::Account,
+        guard: None,
+    },
+];
+
+pub const VIEWS: &[ViewSpec] = &[
+    ViewSpec {
+        id: "domains",
+        label: "Domains",
+    },
+    ViewSpec {
+        id: "dcv",
+        label: "DCV",
+    },
+    ViewSpec {
+        id: "orgs",
+        label: "Organizations",
+    },
+];
+
+fn cn(c: &Cert) -> &str {
+    if c.common_name.is_empty() {
+        &c.id
+    } else {
+        &c.common_name
+    }
+}
+
+fn approvable(c: &Cert, verb: &str) -> Result<(), String> {
+    if !c.family.needs_approval() {
+        return Err(format!(
+            "{}: client certificates have no approval step in SCM",
+            cn(c)
+        ));
+    }
+    if c.status != CertStatus::Requested {
+        return Err(format!(
+            "only requests awaiting approval can be {verb}: {} is {}",
+            cn(c),
+            c.status.label()
+        ));
+    }
+    Ok(())
+}
+
+fn approvable_to_approve(c: &Cert) -> Result<(), String> {
+    approvable(c, "approved")
+}
+
+fn approvable_to_decline(c: &Cert) -> Result<(), String> {
+    approvable(c, "declined")
+}
+
+fn revocable(c: &Cert) -> Result<(), String> {
+    if c.status != CertStatus::Issued {
+        return Err(format!(
+            "only issued certificates can be revoked: {} is {}",
+            cn(c),
+            c.status.label()
+        ));
+    }
+    Ok(())
+}
+
+/// SCM replaces issued SSL and device certificates only (code -130 otherwise): said before a
+/// key is made for nothing.
+fn replaceable(c: &Cert) -> Result<(), String> {
+    if !matches!(c.family, Family::Ssl | Family::Device) {
+        return Err(format!(
+            "{}: only SSL and device certificates can be replaced",
+            cn(c)
+        ));
+    }
+    if c.status != CertStatus::Issued {
+        return Err(format!(
+            "only issued certificates can be replaced: {} is {}",
+            cn(c),
+            c.status.label()
+        ));
+    }
+    Ok(())
+}
+
+fn ssl_only_mark_renewed(c: &Cert) -> Result<(), String> {
+    if c.family != Family::Ssl {
+        return Err(format!(
+            "{}: only SSL certificates can be marked renewed",
+            cn(c)
+        ));
+    }
+    Ok(())
+}
+
+fn ssl_only_dcv(c: &Cert) -> Result<(), String> {
+    if c.family != Family::Ssl {
+        return Err(format!("{}: DCV applies to SSL certificates", cn(c)));
+    }
+    Ok(())
+}
+
+/// A request (or one that was never issued) has no certificate to download yet; a loading
+/// row (status unknown) is left to the server.
+fn downloadable(c: &Cert) -> Result<(), String> {
+    match c.status {
+        CertStatus::Requested | CertStatus::Approved | CertStatus::Applied => Err(format!(
+            "{} is not issued yet ({}): there is nothing to download",
+            cn(c),
+            c.status.label()
+        )),
+        CertStatus::Declined | CertStatus::Rejected | CertStatus::Invalid => Err(format!(
+            "{} was never issued ({}): there is nothing to download",
+            cn(c),
+            c.status.label()
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_every_action_has_keys_and_help() {
+        for (i, a) in ACTIONS.iter().enumerate() {
+            assert!(!a.keys.is_empty() && !a.help.is_empty(), "{}", a.id);
+            assert!(ACTIONS[..i].iter().all(|b| b.id != a.id), "{}", a.id);
+        }
+    }
+}
