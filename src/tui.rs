@@ -103,6 +103,37 @@ pub fn drain(first: WorkerEvent, rx: &mut mpsc::UnboundedReceiver<WorkerEvent>) 
     msgs
 }
 
+/// Settle the list and draw one frame, wrapped in synchronized-update escapes so that a
+/// terminal (or tmux) that supports them shows it whole, never half drawn.
+fn draw_frame(terminal: &mut ratatui::DefaultTerminal, state: &mut State) -> anyhow::Result<()> {
+    use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+    state.settle();
+    let _ = crossterm::queue!(std::io::stdout(), BeginSynchronizedUpdate);
+    let drawn = terminal.draw(|f| ui::draw(state, f));
+    let _ = crossterm::execute!(std::io::stdout(), EndSynchronizedUpdate);
+    drawn?;
+    Ok(())
+}
+
+/// The terminal events that are ready now (at most 1,024), without waiting for more. Polled
+/// with this task's own waker (not a no-op one, as `now_or_never` would: crossterm keeps the
+/// waker of a poll that found nothing, and would wake nobody when the next key comes).
+async fn ready_events(events: &mut EventStream, msgs: &mut Vec<Msg>) -> anyhow::Result<()> {
+    use std::task::Poll;
+    for _ in 0..1024 {
+        let next = std::future::poll_fn(|cx| Poll::Ready(events.poll_next_unpin(cx))).await;
+        match next {
+            Poll::Pending => break,
+            Poll::Ready(next) => match next {
+                Some(Ok(ev)) => msgs.extend(Msg::from_event(ev)),
+                Some(Err(e)) => return Err(anyhow::anyhow!("reading the terminal failed: {e}")),
+                None => break,
+            },
+        }
+    }
+    Ok(())
+}
+
 /// Unix seconds now (the only clock read; `update` gets time through `Msg::Tick`).
 pub fn now() -> i64 {
     jiff::Timestamp::now().as_second()
@@ -162,8 +193,7 @@ async fn event_loop(
     let mut terminate = signal(SignalKind::terminate())?;
     while !state.quit {
         if pacer.due(Instant::now(), state.backlog()) {
-            state.settle();
-            terminal.draw(|f| ui::draw(&state, f))?;
+            draw_frame(terminal, &mut state)?;
             pacer.drawn(Instant::now());
         }
         let frame_due = pacer.deadline();
@@ -172,7 +202,12 @@ async fn event_loop(
             // Keys first, then ticks and signals: rows streaming in never keep them waiting.
             biased;
             ev = events.next() => match ev {
-                Some(Ok(ev)) => msgs.extend(Msg::from_event(ev)),
+                Some(Ok(ev)) => {
+                    msgs.extend(Msg::from_event(ev));
+                    // Every key already typed is handled before the next frame: a held key
+                    // or a burst is drawn once, not once per key.
+                    ready_events(&mut events, &mut msgs).await?;
+                }
                 Some(Err(e)) => return Err(anyhow::anyhow!("reading the terminal failed: {e}")),
                 None => break,
             },
@@ -196,6 +231,9 @@ async fn event_loop(
                 if frame_due.is_some() => {}
         }
         for msg in msgs {
+            if state.quit {
+                break;
+            }
             pacer.note(&msg);
             for cmd in app::update(&mut state, msg) {
                 let _ = cmd_tx.send(cmd);
