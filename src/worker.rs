@@ -309,10 +309,57 @@ pub struct AccountSlot {
     pub unavailable: Option<String>,
 }
 
-/// What every job can see: the accounts and the audit log.
+/// What every job can see: the accounts, their limits and the audit log.
 struct Ctx {
     accounts: Vec<AccountSlot>,
+    limits: Vec<Limits>,
     audit: Option<Arc<AuditLog>>,
+}
+
+/// How much one account is asked at once: reads up to its `concurrency`, changes one at a
+/// time (a bulk approve of 50 certificates is 50 requests in a row, not 50 at once; a NAS
+/// restarting its web server or a PBX with few tokens is never sent two changes at once).
+struct Limits {
+    reads: tokio::sync::Semaphore,
+    changes: tokio::sync::Mutex<()>,
+}
+
+/// A job's hold on its account's limits, released when the job ends.
+enum Hold<'a> {
+    Read(#[allow(dead_code)] tokio::sync::SemaphorePermit<'a>),
+    Change(#[allow(dead_code)] tokio::sync::MutexGuard<'a, ()>),
+    Free,
+}
+
+impl Ctx {
+    /// Wait for the account's room for this command: a change waits for the one before it
+    /// on the same account, a read for a free slot. Local work (audit, files) waits for
+    /// nothing.
+    async fn hold(&self, cmd: &Command) -> Hold<'_> {
+        let (account, change) = match cmd {
+            // A list bounds its own pages (and must not keep details waiting while it runs).
+            Command::List { .. } => return Hold::Free,
+            Command::Detail { account, .. } | Command::Collect { account, .. } => (*account, false),
+            Command::Act {
+                account, request, ..
+            } => (*account, request.kind().is_mutating()),
+            Command::Enroll { account, .. } => (*account, true),
+            Command::Audit { .. } | Command::ReadAudit { .. } | Command::CheckFiles { .. } => {
+                return Hold::Free;
+            }
+        };
+        let Some(limits) = self.limits.get(account) else {
+            return Hold::Free;
+        };
+        if change {
+            Hold::Change(limits.changes.lock().await)
+        } else {
+            match limits.reads.acquire().await {
+                Ok(p) => Hold::Read(p),
+                Err(_) => Hold::Free,
+            }
+        }
+    }
 }
 
 /// Start the worker on the current tokio runtime.
@@ -328,18 +375,29 @@ pub fn spawn(
 ) {
     let (cmd_tx, mut cmd_rx) = mpsc::unbounded_channel::<Command>();
     let (evt_tx, evt_rx) = mpsc::unbounded_channel::<WorkerEvent>();
+    let limits = accounts
+        .iter()
+        .map(|a| Limits {
+            reads: tokio::sync::Semaphore::new(
+                a.provider.as_ref().map_or(1, |p| p.concurrency().max(1)),
+            ),
+            changes: tokio::sync::Mutex::new(()),
+        })
+        .collect();
     let ctx = Arc::new(Ctx {
         accounts,
+        limits,
         audit: audit.map(Arc::new),
     });
     tokio::spawn(async move {
         while let Some(cmd) = cmd_rx.recv().await {
             let ctx = Arc::clone(&ctx);
             let tx = evt_tx.clone();
-            // Each job runs on its own task so a hanging request never blocks the others;
-            // per-account concurrency is bounded inside the provider clients.
+            // Each job runs on its own task so a hanging request never blocks the other
+            // accounts; within an account the limits decide.
             tokio::spawn(async move {
                 let job = cmd.job();
+                let _hold = ctx.hold(&cmd).await;
                 let result = run(&ctx, cmd, &tx).await;
                 let _ = tx.send(WorkerEvent::Done { job, result });
             });
@@ -1080,6 +1138,141 @@ mod tests {
         assert_eq!((e.kind, e.code), (ErrorKind::Rejected, Some(-1112)));
         assert!(e.message.starts_with("already approved; "), "{}", e.message);
         assert!(e.message.contains("disk full"), "{}", e.message);
+    }
+
+    /// A provider whose details and approvals wait at a gate the test opens, counting how
+    /// many are in flight at once.
+    struct Gated {
+        gate: tokio::sync::Semaphore,
+        in_flight: std::sync::Mutex<(usize, usize)>,
+    }
+
+    impl Gated {
+        async fn pass(&self) {
+            {
+                let mut f = self.in_flight.lock().unwrap();
+                f.0 += 1;
+                f.1 = f.1.max(f.0);
+            }
+            let _ = self.gate.acquire().await.map(|p| p.forget());
+            self.in_flight.lock().unwrap().0 -= 1;
+        }
+        fn started(&self) -> (usize, usize) {
+            *self.in_flight.lock().unwrap()
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl Provider for Gated {
+        fn account(&self) -> &str {
+            "gated"
+        }
+        fn capabilities(&self) -> Capabilities {
+            Capabilities {
+                approve: true,
+                ..Capabilities::read_only()
+            }
+        }
+        fn families(&self) -> Vec<Family> {
+            vec![Family::Ssl]
+        }
+        fn info(&self) -> crate::model::spec::AccountInfo {
+            crate::model::spec::AccountInfo::NONE
+        }
+        fn concurrency(&self) -> usize {
+            2
+        }
+        async fn list(&self, _: Family, _: ListSink) -> Result<usize, ProviderError> {
+            Ok(0)
+        }
+        async fn detail(&self, _: Family, id: &str) -> Result<(Cert, CertDetail), ProviderError> {
+            self.pass().await;
+            Err(ProviderError::new(
+                "gated",
+                "detail",
+                ErrorKind::NotFound,
+                id,
+            ))
+        }
+        async fn collect(
+            &self,
+            _: Family,
+            _: &str,
+            _: CollectFormat,
+        ) -> Result<Vec<u8>, ProviderError> {
+            Ok(Vec::new())
+        }
+        async fn act(&self, _: &ActionRequest) -> Result<ActionOutput, ProviderError> {
+            self.pass().await;
+            Ok(ActionOutput::Done)
+        }
+    }
+
+    /// Let every task that can run, run (a current-thread runtime: nothing runs meanwhile).
+    async fn idle() {
+        for _ in 0..200 {
+            tokio::task::yield_now().await;
+        }
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn changes_to_one_account_go_one_at_a_time_and_reads_up_to_its_concurrency() {
+        let dir = tempfile::tempdir().unwrap();
+        let audit = AuditLog::open(&dir.path().join("audit.jsonl")).unwrap();
+        let p = Arc::new(Gated {
+            gate: tokio::sync::Semaphore::new(0),
+            in_flight: Default::default(),
+        });
+        let slot = AccountSlot {
+            name: "gated".into(),
+            provider: Some(p.clone()),
+            unavailable: None,
+        };
+        let (tx, mut rx) = spawn(vec![slot], Some(audit));
+        for job in 0..3 {
+            tx.send(Command::Act {
+                job,
+                account: 0,
+                request: ActionRequest::Approve {
+                    family: Family::Ssl,
+                    id: job.to_string(),
+                    message: "ok".into(),
+                },
+            })
+            .unwrap();
+        }
+        idle().await;
+        assert_eq!(p.started(), (1, 1), "one approval at a time");
+        p.gate.add_permits(3);
+        let mut done = 0;
+        while done < 3 {
+            if let Some(WorkerEvent::Done { result, .. }) = rx.recv().await {
+                assert!(result.is_ok(), "{result:?}");
+                done += 1;
+            }
+        }
+        assert_eq!(p.started(), (0, 1), "never two at once");
+        // Reads: up to the account's concurrency (2) at once.
+        for job in 10..14 {
+            tx.send(Command::Detail {
+                job,
+                account: 0,
+                family: Family::Ssl,
+                id: job.to_string(),
+                key: None,
+            })
+            .unwrap();
+        }
+        idle().await;
+        assert_eq!(p.started().0, 2);
+        p.gate.add_permits(4);
+        let mut done = 0;
+        while done < 4 {
+            if let Some(WorkerEvent::Done { .. }) = rx.recv().await {
+                done += 1;
+            }
+        }
+        assert_eq!(p.started(), (0, 2));
     }
 
     #[test]

@@ -183,6 +183,11 @@ pub trait Provider: Send + Sync {
     /// The certificate families this account has (Sectigo: SSL, client, device …).
     fn families(&self) -> Vec<Family>;
 
+    /// How many requests the account may be sent at once (reads; changes go one by one).
+    fn concurrency(&self) -> usize {
+        4
+    }
+
     /// What the account offers: its actions (keys, effects, the states they apply to) and
     /// side views. The console's menu, key table, help and read-only gate are built from it.
     fn info(&self) -> crate::model::spec::AccountInfo;

@@ -965,6 +965,10 @@ impl Provider for SectigoClient {
         }
     }
 
+    fn concurrency(&self) -> usize {
+        SectigoClient::concurrency(self)
+    }
+
     fn info(&self) -> crate::model::spec::AccountInfo {
         super::spec::INFO
     }
