@@ -45,6 +45,56 @@ pub struct AuditEntry {
     /// Anything else worth keeping (HTTP status, provider error code, new request id).
     #[serde(default)]
     pub detail: Option<String>,
+    /// What the ids are, for a reader who cannot look them up: name, serial (and the SANs,
+    /// for a revocation) of each certificate acted on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subjects: Vec<Subject>,
+    /// The account's login at the provider (who the provider will say did it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login: Option<String>,
+    /// Who ran certdeck: `user@host` of the local session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<String>,
+}
+
+/// A certificate as the audit log names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subject {
+    pub cn: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serial: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sans: Vec<String>,
+}
+
+impl Subject {
+    /// `cert` by name and serial; with `sans`, its SANs too.
+    pub fn of(cert: &crate::model::Cert, sans: bool) -> Subject {
+        Subject {
+            cn: cert.common_name.clone(),
+            serial: cert.serial.clone(),
+            sans: if sans { cert.sans.clone() } else { Vec::new() },
+        }
+    }
+}
+
+/// `user@host` of this session (`$USER` or `$LOGNAME`, and the kernel's host name), read
+/// once.
+pub fn operator() -> &'static str {
+    static OPERATOR: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    OPERATOR.get_or_init(|| {
+        let user = ["USER", "LOGNAME"]
+            .iter()
+            .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+            .unwrap_or_else(|| "unknown".into());
+        let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .ok()
+            .or_else(|| std::env::var("HOSTNAME").ok())
+            .map(|h| h.trim().to_string())
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| "localhost".into());
+        format!("{}@{host}", user.trim())
+    })
 }
 
 impl AuditEntry {
@@ -66,7 +116,20 @@ impl AuditEntry {
             reason: None,
             outcome: "unknown: pending".to_string(),
             detail: None,
+            subjects: Vec::new(),
+            login: None,
+            operator: None,
         }
+    }
+
+    pub fn with_subjects(mut self, subjects: Vec<Subject>) -> AuditEntry {
+        self.subjects = subjects;
+        self
+    }
+
+    pub fn with_login(mut self, login: Option<String>) -> AuditEntry {
+        self.login = login;
+        self
     }
 
     /// The certificate family of the ids.

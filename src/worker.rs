@@ -45,6 +45,8 @@ pub enum Command {
         job: JobId,
         account: AccountIdx,
         request: ActionRequest,
+        /// The certificates acted on, as the audit line names them (empty for reads).
+        about: Vec<crate::audit::Subject>,
     },
     /// Enrol with a locally made key and CSR (or a CSR from a file): make the key, write it
     /// (mode 0600, never over an existing file) BEFORE sending the CSR, then enrol.
@@ -505,8 +507,11 @@ async fn run(
             })
         }
         Command::Act {
-            account, request, ..
-        } => act(ctx, account, request).await,
+            account,
+            request,
+            about,
+            ..
+        } => act(ctx, account, request, about).await,
         Command::Enroll { job, account, spec } => enroll(ctx, job, account, *spec, tx).await,
         Command::Collect {
             account,
@@ -516,10 +521,16 @@ async fn run(
             path,
             ..
         } => collect(ctx, account, family, id, format, path).await,
-        Command::Audit { entry, .. } => {
+        Command::Audit { mut entry, .. } => {
             let Some(log) = ctx.audit.clone() else {
                 return Err(no_audit_log(&entry.account, &entry.action));
             };
+            // A refusal written by the app: the account's login, as for the others.
+            if entry.login.is_none()
+                && let Some(a) = ctx.accounts.iter().position(|a| a.name == entry.account)
+            {
+                entry.login = login_of(ctx, a);
+            }
             append(log, entry.clone()).await.map_err(|e| {
                 ProviderError::new(
                     &entry.account,
@@ -640,8 +651,12 @@ fn gate(
     Err(local(name, action, why))
 }
 
-/// Append one line (a write and an fsync: blocking work, off the async threads).
-async fn append(log: Arc<AuditLog>, entry: AuditEntry) -> Result<(), String> {
+/// Append one line (a write and an fsync: blocking work, off the async threads), naming the
+/// local operator.
+async fn append(log: Arc<AuditLog>, mut entry: AuditEntry) -> Result<(), String> {
+    if entry.operator.is_none() {
+        entry.operator = Some(crate::audit::operator().to_string());
+    }
     match tokio::task::spawn_blocking(move || log.append(&entry)).await {
         Ok(Ok(())) => Ok(()),
         Ok(Err(e)) => Err(format!("{e:#}")),
@@ -747,10 +762,19 @@ async fn refuse<T>(
     finish(log, entry, Err(error)).await
 }
 
+/// The account's login at its provider, for audit lines.
+fn login_of(ctx: &Ctx, account: AccountIdx) -> Option<String> {
+    ctx.accounts
+        .get(account)
+        .and_then(|a| a.provider.as_ref())
+        .and_then(|p| p.login())
+}
+
 async fn act(
     ctx: &Ctx,
     account: AccountIdx,
     request: ActionRequest,
+    about: Vec<crate::audit::Subject>,
 ) -> Result<JobOutput, ProviderError> {
     let name = account_name(&ctx.accounts, account);
     let action = request.audit_name();
@@ -768,7 +792,9 @@ async fn act(
     let Some(log) = ctx.audit.clone() else {
         return Err(no_audit_log(&name, action));
     };
-    let mut entry = AuditEntry::new(&name, action, request.audit_ids());
+    let mut entry = AuditEntry::new(&name, action, request.audit_ids())
+        .with_subjects(about)
+        .with_login(login_of(ctx, account));
     if let Some(reason) = request.audit_reason() {
         entry = entry.with_reason(reason);
     }
@@ -857,7 +883,9 @@ async fn enroll(
         }
         (None, _) => vec![cn.clone()],
     };
-    let mut entry = AuditEntry::new(&name, action, first_id).with_family(family);
+    let mut entry = AuditEntry::new(&name, action, first_id)
+        .with_family(family)
+        .with_login(login_of(ctx, account));
     if let Some((_, _, r)) = &replace {
         entry = entry.with_reason(r.reason.clone());
     }
@@ -1039,6 +1067,7 @@ async fn collect(
     // actions): one line with the format, the file and the outcome, refusals included.
     let entry = AuditEntry::new(&name, "download", vec![id.clone()])
         .with_family(family)
+        .with_login(login_of(ctx, account))
         .with_detail(format!(
             "format {}, file {}",
             format.as_str(),
@@ -1238,6 +1267,7 @@ mod tests {
                     id: job.to_string(),
                     message: "ok".into(),
                 },
+                about: Vec::new(),
             })
             .unwrap();
         }

@@ -157,6 +157,7 @@ impl Rig {
                 job,
                 account,
                 request,
+                about: Vec::new(),
             })
             .await?;
         match r {
@@ -267,6 +268,12 @@ impl Rig {
                 "{e:?}"
             );
             assert!(e.time.parse::<jiff::Timestamp>().is_ok(), "{e:?}");
+            // Who did it: the local operator, and the login the provider knows.
+            assert!(
+                e.operator.as_deref().is_some_and(|o| o.contains('@')),
+                "{e:?}"
+            );
+            assert_eq!(e.login.as_deref(), Some(self.emu.login.as_str()), "{e:?}");
         }
         entries
     }
@@ -611,6 +618,7 @@ async fn bulk_approve_decline_revoke_by_serial_renew_and_delete() {
                 job,
                 account: RW,
                 request,
+                about: Vec::new(),
             }) as Box<dyn FnOnce(JobId) -> Command>
         })
         .collect();
@@ -995,6 +1003,7 @@ async fn read_only_accounts_and_missing_audit_logs_refuse_before_http() {
         job,
         account: 0,
         request,
+        about: Vec::new(),
     };
     tx.send(ask(1, approve(&id, "unaudited"))).unwrap();
     tx.send(ask(

@@ -449,6 +449,7 @@ fn answer(s: &mut State, cmds: &[Command], output: impl Fn(&ActionRequest) -> Ac
             job,
             account,
             request,
+            ..
         } = c
         {
             update(

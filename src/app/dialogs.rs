@@ -656,6 +656,7 @@ impl State {
                     job,
                     account: t.account,
                     request: ActionRequest::CertDcv { id: t.id.clone() },
+                    about: Vec::new(),
                 });
                 Dialog {
                     form,
@@ -698,6 +699,7 @@ impl State {
                         job,
                         account,
                         request,
+                        about: Vec::new(),
                     });
                 }
                 Dialog {
@@ -1039,10 +1041,18 @@ impl State {
                        request: ActionRequest,
                        label: String| {
             let job = state.new_job(JobKind::Action { cert }, label);
+            // The audit line names the certificate (with its SANs when it is revoked).
+            let sans = request.audit_name().starts_with("revoke");
+            let about = cert
+                .and_then(|i| state.certs.get(i))
+                .map(|c| crate::audit::Subject::of(c, sans))
+                .into_iter()
+                .collect();
             cmds.push(Command::Act {
                 job,
                 account,
                 request,
+                about,
             });
         };
         match &d.purpose {
@@ -1258,6 +1268,7 @@ impl State {
                             domain: domain.clone(),
                             method,
                         },
+                        about: Vec::new(),
                     });
                 } else {
                     let email = Some(f.value("email")).filter(|e| !e.is_empty());

@@ -157,6 +157,7 @@ impl State {
                         job,
                         account: a,
                         request,
+                        about: Vec::new(),
                     });
                 }
             }
@@ -171,6 +172,7 @@ impl State {
                     job,
                     account: a,
                     request: ActionRequest::Organizations,
+                    about: Vec::new(),
                 });
             }
             Scope::Dcv(a) => {
@@ -185,6 +187,7 @@ impl State {
                     job,
                     account: a,
                     request: ActionRequest::DcvList { filter },
+                    about: Vec::new(),
                 });
             }
             _ => {}
@@ -436,6 +439,7 @@ impl State {
             job,
             account: a,
             request: ActionRequest::DcvStatus { domain },
+            about: Vec::new(),
         }]
     }
 

@@ -1160,6 +1160,7 @@ fn on_action_done(state: &mut State, kind: Option<JobKind>, output: JobOutput) -
                             job,
                             account,
                             request: ActionRequest::CertDcv { id },
+                            about: Vec::new(),
                         });
                     }
                     if let Some(i) = cert {

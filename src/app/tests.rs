@@ -733,9 +733,20 @@ fn revoke_requires_reason_and_the_typed_common_name() {
     }
     let sent = ok_and_confirm(&mut s);
     assert_eq!(sent.len(), 1);
-    let Command::Act { request, .. } = &sent[0] else {
+    let Command::Act { request, about, .. } = &sent[0] else {
         panic!()
     };
+    // The audit line will name what was revoked: CN, serial and SANs.
+    let c = &s.certs[s.index.get(&s.certs, 1, Family::Ssl, "3").unwrap()];
+    assert_eq!(
+        about,
+        &vec![crate::audit::Subject {
+            cn: c.common_name.clone(),
+            serial: c.serial.clone(),
+            sans: c.sans.clone(),
+        }]
+    );
+    assert!(!c.sans.is_empty() && c.serial.is_some());
     assert_eq!(
         request,
         &ActionRequest::Revoke {
@@ -1108,6 +1119,7 @@ fn answer_loads(s: &mut State, cmds: &[Command], output: impl Fn(&ActionRequest)
             job,
             account,
             request,
+            ..
         } = c
         else {
             panic!("{c:?}")
@@ -1268,6 +1280,7 @@ fn an_answer_for_another_family_does_not_fill_the_dialog() {
             family: Family::Ssl,
             org_id: None,
         },
+        about: Vec::new(),
     }];
     answer_loads(&mut s, &ssl, |_| {
         ActionOutput::Profiles(vec![Profile {
@@ -1752,6 +1765,7 @@ fn bulk_actions_report_how_many_when_the_last_one_ends() {
             job,
             account,
             request,
+            ..
         } = c
         else {
             panic!("{c:?}")
@@ -1780,6 +1794,7 @@ fn bulk_actions_report_how_many_when_the_last_one_ends() {
             job,
             account,
             request,
+            ..
         } = c
         else {
             panic!("{c:?}")
@@ -1806,6 +1821,7 @@ fn bulk_actions_report_how_many_when_the_last_one_ends() {
             job,
             account,
             request,
+            ..
         } = c
         else {
             panic!("{c:?}")

@@ -183,6 +183,11 @@ pub trait Provider: Send + Sync {
     /// The certificate families this account has (Sectigo: SSL, client, device …).
     fn families(&self) -> Vec<Family>;
 
+    /// The account's login at the provider, for the audit log (never a secret).
+    fn login(&self) -> Option<String> {
+        None
+    }
+
     /// How many requests the account may be sent at once (reads; changes go one by one).
     fn concurrency(&self) -> usize {
         4

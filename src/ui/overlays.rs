@@ -326,12 +326,30 @@ fn audit_entry(
     let value_w = (inner.width as usize).saturating_sub(label_w + 1).max(10);
     let mut lines = Vec::new();
     let ids = e.ids.join(", ");
+    let subjects = e
+        .subjects
+        .iter()
+        .map(|s| {
+            let mut t = s.cn.clone();
+            if let Some(serial) = &s.serial {
+                t.push_str(&format!(" (serial {serial})"));
+            }
+            if !s.sans.is_empty() {
+                t.push_str(&format!(" SANs {}", s.sans.join(", ")));
+            }
+            t
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
     for (label, value) in [
         ("time", Some(e.time.as_str())),
         ("account", Some(e.account.as_str())),
+        ("login", e.login.as_deref()),
+        ("operator", e.operator.as_deref()),
         ("action", Some(e.action.as_str())),
         ("family", e.family.as_deref()),
         ("ids", Some(ids.as_str())),
+        ("what", Some(subjects.as_str())),
         ("reason", e.reason.as_deref()),
         ("outcome", Some(e.outcome.as_str())),
         ("detail", e.detail.as_deref()),

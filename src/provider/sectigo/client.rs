@@ -965,6 +965,10 @@ impl Provider for SectigoClient {
         }
     }
 
+    fn login(&self) -> Option<String> {
+        Some(self.settings.login.trim().to_string())
+    }
+
     fn concurrency(&self) -> usize {
         SectigoClient::concurrency(self)
     }
