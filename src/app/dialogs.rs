@@ -218,7 +218,13 @@ impl State {
     /// The certificates an action applies to: the marked ones, else the selected one.
     pub fn targets(&self) -> Vec<Target> {
         let idxs: Vec<usize> = if self.marked.is_empty() {
-            self.selected_cert().map(|(i, _)| i).into_iter().collect()
+            // From the detail pane: the certificate it shows.
+            let one = if self.focus == super::Pane::Detail {
+                self.detail_target()
+            } else {
+                self.selected_cert()
+            };
+            one.map(|(i, _)| i).into_iter().collect()
         } else {
             self.view
                 .iter()

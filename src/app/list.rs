@@ -146,8 +146,10 @@ impl State {
             self.list_offset = 0;
             0
         } else {
+            // A row that left the view (an approved request in the pending view) leaves
+            // the cursor at its place, not at the top.
             keep.and_then(|k| self.view.iter().position(|&v| v == k))
-                .unwrap_or(0)
+                .unwrap_or(self.sel)
         };
         self.clamp_list();
     }

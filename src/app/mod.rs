@@ -339,6 +339,10 @@ pub struct State {
     pub focus: Pane,
     /// Whether the detail pane is open (on narrow screens it takes the list's place).
     pub detail_open: bool,
+    /// The certificate the open detail pane shows: set when it opens or follows the cursor,
+    /// and kept when the certificate leaves the list (an approved request leaves the pending
+    /// view), so that the pane, and an action taken from it, never slide onto another.
+    pub detail_cert: Option<usize>,
     pub detail_scroll: u16,
     pub certs: Vec<Cert>,
     index: view::CertIndex,
@@ -458,6 +462,7 @@ impl State {
             account_sel: 0,
             focus: Pane::List,
             detail_open: false,
+            detail_cert: None,
             detail_scroll: 0,
             certs: Vec::new(),
             index: view::CertIndex::default(),
@@ -549,6 +554,15 @@ impl State {
     pub fn selected_cert(&self) -> Option<(usize, &Cert)> {
         let idx = *self.view.get(self.sel)? as usize;
         self.certs.get(idx).map(|c| (idx, c))
+    }
+
+    /// The certificate the detail pane shows: the one it was opened on (or followed to),
+    /// else the selected one.
+    pub fn detail_target(&self) -> Option<(usize, &Cert)> {
+        match self.detail_cert.filter(|_| self.detail_open) {
+            Some(i) => self.certs.get(i).map(|c| (i, c)),
+            None => self.selected_cert(),
+        }
     }
 
     /// The entries of the accounts pane, in order. Families are listed under an account only
@@ -1728,7 +1742,12 @@ impl State {
 
     /// Offer the selected certificate's values for copying.
     fn open_copy(&mut self) {
-        let Some((i, c)) = self.selected_cert() else {
+        let one = if self.focus == Pane::Detail {
+            self.detail_target()
+        } else {
+            self.selected_cert()
+        };
+        let Some((i, c)) = one else {
             self.set_status("nothing selected to copy", Severity::Info);
             return;
         };
@@ -1799,9 +1818,11 @@ impl State {
 
 /// Ask for the selected certificate's detail unless it is loaded or loading.
 fn request_detail(state: &mut State) -> Vec<Command> {
-    let Some((i, cert)) = state.selected_cert() else {
+    let Some(i) = state.selected_cert().map(|(i, _)| i) else {
         return vec![];
     };
+    state.detail_cert = Some(i);
+    let cert = &state.certs[i];
     if matches!(
         state.details.get(&i),
         Some(DetailState::Loaded(_) | DetailState::Loading)

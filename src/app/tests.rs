@@ -2818,3 +2818,67 @@ fn an_account_that_does_not_declare_an_action_is_not_offered_it() {
     let s = state_with(0);
     assert!(s.scopes().contains(&Scope::Dcv(0)));
 }
+
+#[test]
+fn after_an_approve_from_the_detail_the_detail_stays_on_that_certificate() {
+    let mut s = state_with(20);
+    update(&mut s, ch('p')); // pending: ids 0, 5, 10, 15
+    update(&mut s, ch('j'));
+    let id = s.selected_cert().unwrap().1.id.clone();
+    update(&mut s, key(KeyCode::Enter)); // the detail, focused
+    assert_eq!(s.focus, Pane::Detail);
+    update(&mut s, ch('a'));
+    typed(&mut s, "ok");
+    let sent = ok_and_confirm(&mut s);
+    let Some(Command::Act { job, request, .. }) = sent.first().cloned() else {
+        panic!("{sent:?}")
+    };
+    assert!(matches!(&request, ActionRequest::Approve { id: i, .. } if *i == id));
+    update(&mut s, acted(job, 1, request, ActionOutput::Done));
+    // The reload brings the row back approved: it leaves the pending view.
+    let (i, c) = s.detail_target().unwrap();
+    let mut row = c.clone();
+    row.status = CertStatus::Approved;
+    row.status_text = "Approved".into();
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Rows {
+            job: 0,
+            rows: vec![row],
+        }),
+    );
+    s.settle();
+    assert!(!s.view.contains(&(i as u32)));
+    // The pane still shows it, and `a` again is about it (refused), not about the next one.
+    assert_eq!(s.detail_target().unwrap().1.id, id);
+    update(&mut s, ch('a'));
+    assert!(s.dialog.is_none());
+    assert!(
+        status_text(&s).contains("awaiting approval"),
+        "{}",
+        status_text(&s)
+    );
+    // The list cursor stayed at its place.
+    assert_eq!(s.sel, 1);
+}
+
+#[test]
+fn after_an_approve_in_the_list_the_cursor_stays_at_its_index() {
+    let mut s = state_with(20);
+    update(&mut s, ch('p'));
+    update(&mut s, ch('j'));
+    update(&mut s, ch('j'));
+    let (i, c) = s.selected_cert().unwrap();
+    let mut row = c.clone();
+    row.status = CertStatus::Approved;
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Rows {
+            job: 0,
+            rows: vec![row],
+        }),
+    );
+    s.settle();
+    assert!(!s.view.contains(&(i as u32)));
+    assert_eq!(s.sel, 2, "not back at the top");
+}

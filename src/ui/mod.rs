@@ -854,7 +854,7 @@ pub fn detail_lines(state: &State, width: usize, theme: &Theme) -> Vec<Line<'sta
     if let scope @ (Scope::Domains(_) | Scope::Dcv(_) | Scope::Orgs(_)) = state.scope() {
         return domains::detail_lines(state, scope, theme);
     }
-    let Some((i, c)) = state.selected_cert() else {
+    let Some((i, c)) = state.detail_target() else {
         return vec![Line::styled("no certificate selected", theme.muted)];
     };
     let mut out = vec![Line::styled(c.common_name.clone(), theme.title)];
