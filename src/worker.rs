@@ -71,6 +71,10 @@ pub enum Command {
     /// Check a form's files before its confirmation: a file to be written must not exist yet
     /// (and its folder must), a file to be read must be there.
     CheckFiles { job: JobId, checks: Vec<FileCheck> },
+    /// Drop a read nobody waits for any more (the detail of a row the cursor has left): it
+    /// ends where it is, sends nothing back, and frees its place in the account's limits.
+    /// Only reads are ever cancelled.
+    Cancel { job: JobId },
 }
 
 /// One file a form names, and what it must be.
@@ -93,7 +97,8 @@ impl Command {
             | Command::Collect { job, .. }
             | Command::Audit { job, .. }
             | Command::ReadAudit { job }
-            | Command::CheckFiles { job, .. } => *job,
+            | Command::CheckFiles { job, .. }
+            | Command::Cancel { job } => *job,
         }
     }
 }
@@ -346,7 +351,10 @@ impl Ctx {
                 account, request, ..
             } => (*account, request.kind().is_mutating()),
             Command::Enroll { account, .. } => (*account, true),
-            Command::Audit { .. } | Command::ReadAudit { .. } | Command::CheckFiles { .. } => {
+            Command::Audit { .. }
+            | Command::ReadAudit { .. }
+            | Command::CheckFiles { .. }
+            | Command::Cancel { .. } => {
                 return Hold::Free;
             }
         };
@@ -392,17 +400,41 @@ pub fn spawn(
         audit: audit.map(Arc::new),
     });
     tokio::spawn(async move {
+        // The detail reads still running, so that a `Cancel` can end them.
+        let running: Arc<
+            std::sync::Mutex<std::collections::HashMap<JobId, tokio::task::AbortHandle>>,
+        > = Arc::default();
         while let Some(cmd) = cmd_rx.recv().await {
+            if let Command::Cancel { job } = cmd {
+                if let Some(h) = running
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .remove(&job)
+                {
+                    h.abort();
+                }
+                continue;
+            }
             let ctx = Arc::clone(&ctx);
             let tx = evt_tx.clone();
+            let job = cmd.job();
+            let cancellable = matches!(cmd, Command::Detail { .. });
+            let done = Arc::clone(&running);
+            // Held while the task is spawned and registered: its own removal at the end
+            // waits for the registration, so no finished job stays in the map.
+            let mut map = running.lock().unwrap_or_else(|e| e.into_inner());
             // Each job runs on its own task so a hanging request never blocks the other
             // accounts; within an account the limits decide.
-            tokio::spawn(async move {
-                let job = cmd.job();
+            let task = tokio::spawn(async move {
                 let _hold = ctx.hold(&cmd).await;
                 let result = run(&ctx, cmd, &tx).await;
+                done.lock().unwrap_or_else(|e| e.into_inner()).remove(&job);
                 let _ = tx.send(WorkerEvent::Done { job, result });
             });
+            if cancellable {
+                map.insert(job, task.abort_handle());
+            }
+            drop(map);
         }
     });
     (cmd_tx, evt_rx)
@@ -440,6 +472,12 @@ async fn run(
 ) -> Result<JobOutput, ProviderError> {
     let accounts = ctx.accounts.as_slice();
     match cmd {
+        // Handled by the dispatcher; nothing to run.
+        Command::Cancel { job } => Err(local(
+            "certdeck",
+            "cancel",
+            format!("job {job} is not a running read"),
+        )),
         Command::List {
             job,
             account,
@@ -1183,8 +1221,15 @@ mod tests {
                 f.0 += 1;
                 f.1 = f.1.max(f.0);
             }
+            // Counted out also when the call is dropped half-way (cancelled).
+            struct Out<'a>(&'a std::sync::Mutex<(usize, usize)>);
+            impl Drop for Out<'_> {
+                fn drop(&mut self) {
+                    self.0.lock().unwrap().0 -= 1;
+                }
+            }
+            let _out = Out(&self.in_flight);
             let _ = self.gate.acquire().await.map(|p| p.forget());
-            self.in_flight.lock().unwrap().0 -= 1;
         }
         fn started(&self) -> (usize, usize) {
             *self.in_flight.lock().unwrap()
@@ -1303,6 +1348,41 @@ mod tests {
             }
         }
         assert_eq!(p.started(), (0, 2));
+        // A cancelled read ends where it is, sends nothing, and frees its place.
+        for job in 20..22 {
+            tx.send(Command::Detail {
+                job,
+                account: 0,
+                family: Family::Ssl,
+                id: job.to_string(),
+                key: None,
+            })
+            .unwrap();
+        }
+        idle().await;
+        assert_eq!(p.started().0, 2);
+        tx.send(Command::Cancel { job: 20 }).unwrap();
+        tx.send(Command::Detail {
+            job: 22,
+            account: 0,
+            family: Family::Ssl,
+            id: "22".into(),
+            key: None,
+        })
+        .unwrap();
+        idle().await;
+        assert_eq!(p.started().0, 2, "20 left, 22 took its place");
+        p.gate.add_permits(2);
+        let mut ended = Vec::new();
+        while ended.len() < 2 {
+            if let Some(WorkerEvent::Done { job, .. }) = rx.recv().await {
+                ended.push(job);
+            }
+        }
+        ended.sort();
+        assert_eq!(ended, [21, 22]);
+        idle().await;
+        assert!(rx.try_recv().is_err(), "nothing from the cancelled job");
     }
 
     #[test]

@@ -343,6 +343,9 @@ pub struct State {
     /// and kept when the certificate leaves the list (an approved request leaves the pending
     /// view), so that the pane, and an action taken from it, never slide onto another.
     pub detail_cert: Option<usize>,
+    /// The detail request the cursor made last, while it runs: moving on cancels it
+    /// (latest wins), so holding `j` with the detail open loads one detail, not fifty.
+    cursor_detail: Option<JobId>,
     pub detail_scroll: u16,
     pub certs: Vec<Cert>,
     index: view::CertIndex,
@@ -463,6 +466,7 @@ impl State {
             focus: Pane::List,
             detail_open: false,
             detail_cert: None,
+            cursor_detail: None,
             detail_scroll: 0,
             certs: Vec::new(),
             index: view::CertIndex::default(),
@@ -1690,9 +1694,12 @@ fn move_focused(state: &mut State, delta: isize) -> Vec<Command> {
         }
         Pane::List => {
             state.move_list(delta);
-            // In the side-by-side layout the open detail follows the selection.
+            // In the side-by-side layout the open detail follows the selection; the one
+            // still loading for the row just left is dropped.
             if state.detail_open {
-                return request_detail(state);
+                let mut cmds = state.cancel_cursor_detail();
+                cmds.extend(request_detail(state));
+                return cmds;
             }
         }
         Pane::Detail => {
@@ -1701,6 +1708,33 @@ fn move_focused(state: &mut State, delta: isize) -> Vec<Command> {
         }
     }
     vec![]
+}
+
+impl State {
+    /// Cancel the cursor's detail request if it still runs for another row than the
+    /// selected one: its job leaves the pending set and the row can be loaded again later.
+    fn cancel_cursor_detail(&mut self) -> Vec<Command> {
+        let Some(job) = self.cursor_detail else {
+            return Vec::new();
+        };
+        let selected = self.selected_cert().map(|(i, _)| i);
+        let cert = match self.jobs.get(&job).map(|j| j.kind) {
+            Some(JobKind::Detail { cert }) => cert,
+            _ => {
+                self.cursor_detail = None;
+                return Vec::new();
+            }
+        };
+        if Some(cert) == selected {
+            return Vec::new();
+        }
+        self.jobs.remove(&job);
+        self.cursor_detail = None;
+        if matches!(self.details.get(&cert), Some(DetailState::Loading)) {
+            self.details.remove(&cert);
+        }
+        vec![Command::Cancel { job }]
+    }
 }
 
 fn open_detail(state: &mut State) -> Vec<Command> {
@@ -1832,6 +1866,7 @@ fn request_detail(state: &mut State) -> Vec<Command> {
     let (account, family, id) = (cert.account, cert.family, cert.id.clone());
     let label = format!("detail {}", cert.common_name);
     let job = state.new_job(JobKind::Detail { cert: i }, label);
+    state.cursor_detail = Some(job);
     state.details.insert(i, DetailState::Loading);
     let key = state.key_paths.get(&(account, id.clone())).cloned();
     vec![Command::Detail {

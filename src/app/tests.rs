@@ -2882,3 +2882,33 @@ fn after_an_approve_in_the_list_the_cursor_stays_at_its_index() {
     assert!(!s.view.contains(&(i as u32)));
     assert_eq!(s.sel, 2, "not back at the top");
 }
+
+#[test]
+fn moving_with_the_detail_open_cancels_the_detail_the_cursor_left() {
+    let mut s = state_with(20);
+    let first = update(&mut s, key(KeyCode::Enter));
+    let [Command::Detail { job: j0, .. }] = first.as_slice() else {
+        panic!("{first:?}")
+    };
+    update(&mut s, key(KeyCode::BackTab)); // back to the list, detail open beside it
+    assert_eq!(s.focus, Pane::List);
+    assert!(s.detail_open);
+    let mut last = *j0;
+    for _ in 0..5 {
+        let cmds = update(&mut s, ch('j'));
+        assert!(
+            matches!(cmds.as_slice(), [Command::Cancel { job }, Command::Detail { .. }] if *job == last),
+            "{cmds:?}"
+        );
+        let Command::Detail { job, .. } = cmds[1] else {
+            unreachable!()
+        };
+        last = job;
+    }
+    let details = s
+        .jobs
+        .values()
+        .filter(|j| matches!(j.kind, JobKind::Detail { .. }))
+        .count();
+    assert_eq!(details, 1, "only the row under the cursor loads");
+}
