@@ -45,6 +45,8 @@ pub enum KeygenError {
     Csr(String),
     #[error("CSR file {}: {reason}", path.display())]
     CsrFile { path: PathBuf, reason: String },
+    #[error("key file {}: {reason}", path.display())]
+    KeyFile { path: PathBuf, reason: String },
 }
 
 /// The trimmed common name, if it is neither empty nor longer than a certificate allows.
@@ -75,6 +77,36 @@ pub fn generate(
     make_request(alg, cn, names)
 }
 
+/// A CSR for `common_name` and `sans` (as [`generate`] names them) signed by an existing
+/// private key (PEM): a request sent again with the key an earlier attempt made.
+pub fn csr_for_key(
+    key_pem: &str,
+    common_name: &str,
+    sans: &[String],
+) -> Result<String, KeygenError> {
+    let cn = checked_cn(common_name)?;
+    let names = subject_alt_names(cn, sans)?;
+    request_with(&parse_key(key_pem)?, cn, names)
+}
+
+/// Like [`csr_for_key`] for a person's S/MIME certificate (as [`generate_for_email`]).
+pub fn csr_for_key_and_email(
+    key_pem: &str,
+    common_name: &str,
+    emails: &[String],
+) -> Result<String, KeygenError> {
+    let cn = checked_cn(common_name)?;
+    request_with(&parse_key(key_pem)?, cn, email_names(emails)?)
+}
+
+fn parse_key(key_pem: &str) -> Result<KeyPair, KeygenError> {
+    KeyPair::from_pem(key_pem).map_err(|e| {
+        KeygenError::Csr(format!(
+            "the key file does not hold a usable private key ({e})"
+        ))
+    })
+}
+
 /// A new private key (PKCS#8 PEM) and a CSR (PEM) for a person's S/MIME certificate: the
 /// subject is `CN=<common name>` (the person's name, say) and every address in `emails` is an
 /// rfc822Name subject alternative name, the first one first.
@@ -87,6 +119,11 @@ pub fn generate_for_email(
     emails: &[String],
 ) -> Result<(SecretString, String), KeygenError> {
     let cn = checked_cn(common_name)?;
+    make_request(alg, cn, email_names(emails)?)
+}
+
+/// The rfc822Name SANs of `emails`: trimmed, de-duplicated, checked, at least one.
+fn email_names(emails: &[String]) -> Result<Vec<SanType>, KeygenError> {
     let mut seen: Vec<String> = Vec::new();
     let mut names = Vec::new();
     for e in emails.iter().map(|e| e.trim()).filter(|e| !e.is_empty()) {
@@ -106,7 +143,7 @@ pub fn generate_for_email(
     if names.is_empty() {
         return Err(KeygenError::NoEmail);
     }
-    make_request(alg, cn, names)
+    Ok(names)
 }
 
 /// An e-mail address as it can go into an rfc822Name: ASCII, one `@`, a local part, and a
@@ -133,17 +170,21 @@ fn make_request(
     names: Vec<SanType>,
 ) -> Result<(SecretString, String), KeygenError> {
     let key = make_key(alg)?;
+    let csr = request_with(&key, cn, names)?;
+    let key_pem = SecretString::from(key.serialize_pem());
+    Ok((key_pem, csr))
+}
+
+fn request_with(key: &KeyPair, cn: &str, names: Vec<SanType>) -> Result<String, KeygenError> {
     let mut params = CertificateParams::default();
     let mut dn = DistinguishedName::new();
     dn.push(DnType::CommonName, cn);
     params.distinguished_name = dn;
     params.subject_alt_names = names;
-    let csr = params
-        .serialize_request(&key)
+    params
+        .serialize_request(key)
         .and_then(|r| r.pem())
-        .map_err(|e| KeygenError::Csr(e.to_string()))?;
-    let key_pem = SecretString::from(key.serialize_pem());
-    Ok((key_pem, csr))
+        .map_err(|e| KeygenError::Csr(e.to_string()))
 }
 
 fn make_key(alg: KeyAlg) -> Result<KeyPair, KeygenError> {
@@ -211,6 +252,29 @@ fn subject_alt_names(cn: &str, sans: &[String]) -> Result<Vec<SanType>, KeygenEr
         seen.push(key);
     }
     Ok(out)
+}
+
+/// Reads a private key file (PEM) to sign a new request with; its text is kept secret.
+pub fn read_key_file(path: &Path) -> Result<SecretString, KeygenError> {
+    let fail = |reason: String| KeygenError::KeyFile {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read it ({e})")))?;
+    if !meta.is_file() {
+        return Err(fail("not a regular file".into()));
+    }
+    if meta.len() > 64 * 1024 {
+        return Err(fail(format!(
+            "{} bytes is far too large for a key",
+            meta.len()
+        )));
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read it ({e})")))?;
+    if !text.contains("PRIVATE KEY-----") {
+        return Err(fail("it holds no PEM private key".into()));
+    }
+    Ok(SecretString::from(text))
 }
 
 /// Reads and checks a CSR file: returns the request as PEM (re-encoded from what was parsed),

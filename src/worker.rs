@@ -151,6 +151,9 @@ pub enum KeySource {
     Generate { alg: KeyAlg, key_path: PathBuf },
     /// An existing CSR (PEM) from a file; no key is made.
     CsrFile(PathBuf),
+    /// An existing private key (PEM) from a file (the one an earlier attempt made): the CSR
+    /// is made and signed with it here; no new key is made.
+    KeyFile(PathBuf),
 }
 
 /// Which family's request an enrolment makes. The dialog fills in everything but the CSR;
@@ -800,6 +803,19 @@ async fn refuse<T>(
     finish(log, entry, Err(error)).await
 }
 
+/// A failed request's error, saying (and marking) where the attempt's private key is.
+fn kept(mut e: ProviderError, key_path: &Option<PathBuf>) -> ProviderError {
+    if let Some(p) = key_path {
+        e.message = format!(
+            "{}; the new private key was kept in {}",
+            e.message,
+            p.display()
+        );
+        e.kept_key = Some(p.clone());
+    }
+    e
+}
+
 /// The account's login at its provider, for audit lines.
 fn login_of(ctx: &Ctx, account: AccountIdx) -> Option<String> {
     ctx.accounts
@@ -995,6 +1011,43 @@ async fn enroll(
             }
             (csr, Some(path))
         }
+        KeySource::KeyFile(key_file) => {
+            let op = format!("read the private key for {cn}");
+            let path = match files::expand_path(&key_file) {
+                Ok(p) => p,
+                Err(e) => return refuse(log, entry, local(&name, op, e.to_string())).await,
+            };
+            entry = entry.with_detail(format!("existing key {}", path.display()));
+            progress(tx, job, 1, "making the CSR with the existing key");
+            let (cn2, p2) = (cn.clone(), path.clone());
+            // The names as a new key's CSR would carry them.
+            let (names, email) = match &request {
+                EnrollKind::Client(r) => (
+                    std::iter::once(r.email.clone())
+                        .chain(r.secondary_emails.iter().cloned())
+                        .collect(),
+                    true,
+                ),
+                EnrollKind::Ssl(r) => (r.sans.clone(), false),
+                _ => (Vec::new(), false),
+            };
+            let made = tokio::task::spawn_blocking(move || {
+                let key = keygen::read_key_file(&p2)?;
+                if email {
+                    keygen::csr_for_key_and_email(key.expose_secret(), &cn2, &names)
+                } else {
+                    keygen::csr_for_key(key.expose_secret(), &cn2, &names)
+                }
+            })
+            .await
+            .map_err(|e| format!("the CSR maker failed ({e})"))
+            .and_then(|r| r.map_err(|e| e.to_string()));
+            match made {
+                // The key stays where it is: it is this attempt's key, as for a new one.
+                Ok(csr) => (csr, Some(path)),
+                Err(e) => return refuse(log, entry, local(&name, op, e)).await,
+            }
+        }
         KeySource::CsrFile(csr_path) => {
             let op = "read the CSR file";
             let path = match files::expand_path(&csr_path) {
@@ -1033,16 +1086,7 @@ async fn enroll(
             })
             .await
             .map(|_| ())
-            .map_err(|mut e| {
-                if let Some(p) = &key_path {
-                    e.message = format!(
-                        "{}; the new private key was kept in {}",
-                        e.message,
-                        p.display()
-                    );
-                }
-                e
-            });
+            .map_err(|e| kept(e, &key_path));
         finish(log, entry, result).await?;
         return Ok(JobOutput::Replaced {
             account,
@@ -1072,16 +1116,7 @@ async fn enroll(
         let detail = entry.detail.take().unwrap_or_default();
         entry = entry.with_detail(format!("{named}; {detail}"));
     }
-    let result = result.map_err(|mut e| {
-        if let Some(p) = &key_path {
-            e.message = format!(
-                "{}; the new private key was kept in {}",
-                e.message,
-                p.display()
-            );
-        }
-        e
-    });
+    let result = result.map_err(|e| kept(e, &key_path));
     let enrolled = finish(log, entry, result).await?;
     Ok(JobOutput::Enrolled {
         account,

@@ -526,6 +526,11 @@ async fn generated_key_enrol_approve_collect_and_revoke() {
             .unwrap()
             .contains("PRIVATE KEY")
     );
+    assert_eq!(
+        e.kept_key.as_deref(),
+        Some(kept.as_path()),
+        "marked for the form"
+    );
 
     // One line per mutating attempt and per download (refusals included); other reads are
     // not audited.
@@ -586,6 +591,23 @@ async fn generated_key_enrol_approve_collect_and_revoke() {
         d4.starts_with("HTTP 400, code -36; ") && d4.contains("kept.key"),
         "{d4}"
     );
+    // Sent again with that key: a CSR signed by it, no new key, the file untouched.
+    let key_before = std::fs::read(&kept).unwrap();
+    let (good_req, good_host) = rig.enroll_inputs("certdeck-actions-4").await;
+    let again = rig
+        .enroll(RW, &good_host, KeySource::KeyFile(kept.clone()), good_req)
+        .await;
+    assert!(again.is_ok(), "{again:?}");
+    assert_eq!(std::fs::read(&kept).unwrap(), key_before);
+    let bad_key = rig.path("not-a-key.pem");
+    std::fs::write(&bad_key, "hello").unwrap();
+    let (req, host) = rig.enroll_inputs("certdeck-actions-5").await;
+    let e = rig
+        .enroll(RW, &host, KeySource::KeyFile(bad_key), req)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Local);
+    assert!(e.message.contains("holds no PEM private key"), "{e}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -529,7 +529,7 @@ impl State {
                 let keys: Vec<String> = KeyAlg::ALL
                     .iter()
                     .map(|k| k.label().to_string())
-                    .chain(["CSR from a file".to_string()])
+                    .chain([KEY_FILE.to_string(), CSR_FILE.to_string()])
                     .collect();
                 let mut fields = vec![
                     Field::text("reason", "Reason", "")
@@ -1473,10 +1473,11 @@ fn file_checks(d: &Dialog) -> Vec<crate::worker::FileCheck> {
     };
     match &d.purpose {
         Purpose::Enroll { .. } | Purpose::Replace(_) => {
-            if f.value("key") == "CSR from a file" {
-                check("csr_path", false).into_iter().collect()
-            } else {
-                check("key_path", true).into_iter().collect()
+            match f.value("key").as_str() {
+                CSR_FILE => check("csr_path", false).into_iter().collect(),
+                // An existing key is read, not written.
+                KEY_FILE => check("key_path", false).into_iter().collect(),
+                _ => check("key_path", true).into_iter().collect(),
             }
         }
         Purpose::Collect { .. } => check("path", true).into_iter().collect(),
@@ -1604,7 +1605,8 @@ fn profile_keys(data: &EnrollData, profile: usize) -> Vec<String> {
         _ => KeyAlg::ALL.to_vec(),
     };
     let mut v: Vec<String> = allowed.iter().map(|k| k.label().to_string()).collect();
-    v.push("CSR from a file".into());
+    v.push(KEY_FILE.into());
+    v.push(CSR_FILE.into());
     v
 }
 
@@ -1637,20 +1639,27 @@ fn key_path_source(family: Family) -> &'static str {
     }
 }
 
+/// The key choice that sends a CSR read from a file (no key is made).
+pub(super) const CSR_FILE: &str = "CSR from a file";
+/// The key choice that signs the CSR with an existing key (the one a failed attempt made).
+pub(super) const KEY_FILE: &str = "Existing key file";
+
 const KEY_FILE_HINT: &str = "written here (mode 0600) before the CSR is sent";
+const KEY_FILE_READ_HINT: &str = "read: the CSR is signed with this key (none is made)";
 const CSR_FILE_HINT: &str = "only with \"CSR from a file\"";
 const KEY_FILE_UNUSED_HINT: &str = "not used: no key is made with \"CSR from a file\"";
 const CSR_FILE_USED_HINT: &str = "the CSR (PEM) to send; its key stays where it is";
 
 /// The key-file and CSR-file hints follow the key choice: each says whether it is used.
-fn key_hints(form: &mut Form) {
-    let from_file = form.value("key") == "CSR from a file";
+pub(super) fn key_hints(form: &mut Form) {
+    let choice = form.value("key");
+    let from_file = choice == CSR_FILE;
     if let Some(f) = form.field_mut("key_path") {
         f.hint = Some(
-            if from_file {
-                KEY_FILE_UNUSED_HINT
-            } else {
-                KEY_FILE_HINT
+            match choice.as_str() {
+                CSR_FILE => KEY_FILE_UNUSED_HINT,
+                KEY_FILE => KEY_FILE_READ_HINT,
+                _ => KEY_FILE_HINT,
             }
             .into(),
         );
@@ -2000,9 +2009,14 @@ fn check_names_key_and_dcv(f: &mut Form) {
 
 /// Where the key goes, or where the CSR comes from.
 fn check_key_source(f: &mut Form) {
-    if f.value("key") == "CSR from a file" {
+    let choice = f.value("key");
+    if choice == CSR_FILE {
         if f.value("csr_path").is_empty() {
             f.set_error("csr_path", "name the CSR file (PEM)");
+        }
+    } else if choice == KEY_FILE {
+        if f.value("key_path").is_empty() {
+            f.set_error("key_path", "name the key file (PEM) to sign the CSR with");
         }
     } else if f.value("key_path").is_empty() {
         f.set_error("key_path", "name the file the private key is written to");
@@ -2147,7 +2161,6 @@ fn summary(d: &Dialog) -> Vec<String> {
             format!("Renew {} (id {}): SCM creates a new request", t.cn, t.id)
         }],
         Purpose::Replace(t) => {
-            let key = f.value("key");
             vec![
                 format!(
                     "Replace {} (id {}) — reason: {}",
@@ -2155,13 +2168,16 @@ fn summary(d: &Dialog) -> Vec<String> {
                     t.id,
                     f.value("reason")
                 ),
-                if key == "CSR from a file" {
-                    format!("with the CSR in {}", f.value("csr_path"))
-                } else {
-                    format!(
+                match f.value("key").as_str() {
+                    CSR_FILE => format!("with the CSR in {}", f.value("csr_path")),
+                    KEY_FILE => format!(
+                        "with a CSR signed by the existing key {}",
+                        f.value("key_path")
+                    ),
+                    key => format!(
                         "with a new {key} key, written to {} (0600) first",
                         f.value("key_path")
-                    )
+                    ),
                 },
             ]
         }
@@ -2267,15 +2283,7 @@ fn summary(d: &Dialog) -> Vec<String> {
 /// then the comments and custom fields that will be sent.
 fn enroll_extra_lines(d: &Dialog) -> Vec<String> {
     let f = &d.form;
-    let key = f.value("key");
-    let mut v = vec![if key == "CSR from a file" {
-        format!("CSR from {}", f.value("csr_path"))
-    } else {
-        format!(
-            "new {key} key, written to {} (0600) first",
-            f.value("key_path")
-        )
-    }];
+    let mut v = vec![key_line(f)];
     if !f.value("comments").is_empty() {
         v.push(format!("comments: {}", f.value("comments")));
     }
@@ -2397,7 +2405,22 @@ fn key_source(f: &Form) -> KeySource {
             alg,
             key_path: PathBuf::from(f.value("key_path")),
         },
+        None if key_label == KEY_FILE => KeySource::KeyFile(PathBuf::from(f.value("key_path"))),
         None => KeySource::CsrFile(PathBuf::from(f.value("csr_path"))),
+    }
+}
+
+/// The summary's words for the key: a new one and where it goes, an existing one, or the
+/// CSR file.
+fn key_line(f: &Form) -> String {
+    let key = f.value("key");
+    match key.as_str() {
+        CSR_FILE => format!("CSR from {}", f.value("csr_path")),
+        KEY_FILE => format!("CSR signed by the existing key {}", f.value("key_path")),
+        _ => format!(
+            "new {key} key, written to {} (0600) first",
+            f.value("key_path")
+        ),
     }
 }
 

@@ -923,6 +923,22 @@ impl State {
         } else {
             None
         };
+        // The attempt made a key before it failed: the form now signs with that key, so a
+        // second try does not strand it (or need a new file name).
+        if let Some(kept) = &err.kept_key
+            && offer_kept_key(&mut d.form, kept)
+        {
+            if let dialogs::Purpose::Enroll { data, .. } = &mut d.purpose {
+                data.key_path_auto = false;
+            }
+            d.form.note = Some(format!(
+                "not done: {msg} — OK sends it again with the key kept in {}",
+                kept.display()
+            ));
+            d.form.focus = form::Focus::Ok;
+            self.dialog = Some(d);
+            return true;
+        }
         match field.filter(|f| d.form.field(f).is_some()) {
             Some(f) => {
                 d.form.set_error(f, msg);
@@ -938,6 +954,25 @@ impl State {
         self.dialog = Some(d);
         true
     }
+}
+
+/// Switch a form's key choice to the existing key file at `kept`; false when the form has no
+/// such choice.
+fn offer_kept_key(f: &mut form::Form, kept: &std::path::Path) -> bool {
+    let Some(form::FieldKind::Choice { options, selected }) =
+        f.field_mut("key").map(|x| &mut x.kind)
+    else {
+        return false;
+    };
+    let Some(at) = options.iter().position(|o| o == dialogs::KEY_FILE) else {
+        return false;
+    };
+    *selected = at;
+    if let Some(form::FieldKind::Text(input)) = f.field_mut("key_path").map(|x| &mut x.kind) {
+        *input = tui_input::Input::new(kept.display().to_string());
+    }
+    dialogs::key_hints(f);
+    true
 }
 
 /// A job ended: its output goes where it belongs; a failure is shown (or reopens its form).

@@ -1228,7 +1228,10 @@ fn n_on_the_client_family_opens_the_smime_dialog_with_its_own_loads() {
     let Some(form::FieldKind::Choice { options, .. }) = d.form.field("key").map(|f| &f.kind) else {
         panic!()
     };
-    assert_eq!(options, &["ECDSA P-256", "CSR from a file"]);
+    assert_eq!(
+        options,
+        &["ECDSA P-256", "Existing key file", "CSR from a file"]
+    );
 
     // The device family's dialog, from a selected device certificate in the account scope.
     let mut s = families_state();
@@ -1495,6 +1498,11 @@ fn the_device_dialog_needs_a_name_and_the_mandatory_field_and_sends_a_device_spe
     let d = s.dialog.as_mut().unwrap();
     d.form.focus = form::Focus::Field(4);
     update(&mut s, key(KeyCode::Right));
+    update(&mut s, key(KeyCode::Right));
+    assert_eq!(
+        s.dialog.as_ref().unwrap().form.value("key"),
+        "CSR from a file"
+    );
     assert!(ok_and_confirm(&mut s).is_empty());
     assert_eq!(
         error_of(&s, "csr_path").as_deref(),
@@ -1912,12 +1920,23 @@ fn the_replace_key_hints_follow_the_key_choice_and_the_key_file_is_new() {
             .unwrap_or_default()
     };
     assert!(hint(&s, "key_path").contains("written here"));
-    // Key: the 6th choice is "CSR from a file"
+    // Key: the 6th choice is the existing key file (read, not written), the 7th "CSR from
+    // a file"
     let key_at = d.form.fields.iter().position(|f| f.key == "key").unwrap();
     tab(&mut s, key_at);
     for _ in 0..5 {
         update(&mut s, key(KeyCode::Right));
     }
+    assert_eq!(
+        s.dialog.as_ref().unwrap().form.value("key"),
+        "Existing key file"
+    );
+    assert!(
+        hint(&s, "key_path").contains("read"),
+        "{}",
+        hint(&s, "key_path")
+    );
+    update(&mut s, key(KeyCode::Right));
     assert_eq!(
         s.dialog.as_ref().unwrap().form.value("key"),
         "CSR from a file"
@@ -2911,4 +2930,65 @@ fn moving_with_the_detail_open_cancels_the_detail_the_cursor_left() {
         .filter(|j| matches!(j.kind, JobKind::Detail { .. }))
         .count();
     assert_eq!(details, 1, "only the row under the cursor loads");
+}
+
+#[test]
+fn a_refused_request_after_its_key_was_made_is_sent_again_with_that_key() {
+    let mut s = state_with(10);
+    select_id(&mut s, "3");
+    update(&mut s, ch('u'));
+    typed(&mut s, "rotation");
+    let sent = ok_and_confirm(&mut s);
+    let job = sent[0].job();
+    let kept = std::path::PathBuf::from("./host0003.example.com.new.key");
+    let mut err = ProviderError::new(
+        "corp",
+        "replace",
+        ErrorKind::Rejected,
+        "The CSR is not valid; the new private key was kept in ./host0003.example.com.new.key",
+    );
+    err.kept_key = Some(kept.clone());
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Done {
+            job,
+            result: Err(err),
+        }),
+    );
+    let d = s.dialog.as_ref().expect("the form is back");
+    assert_eq!(d.form.value("key"), "Existing key file");
+    assert_eq!(d.form.value("key_path"), "./host0003.example.com.new.key");
+    assert!(
+        d.form
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("again with the key kept in")
+    );
+    // OK: the file check now wants the key to exist (not to be new), then the request goes
+    // out signed by it.
+    while s
+        .dialog
+        .as_ref()
+        .is_some_and(|d| d.form.focus != form::Focus::Ok)
+    {
+        update(&mut s, key(KeyCode::BackTab));
+    }
+    let sent = update(&mut s, key(KeyCode::Enter));
+    let [Command::CheckFiles { checks, .. }] = sent.as_slice() else {
+        panic!("{sent:?}")
+    };
+    assert_eq!(checks.len(), 1);
+    assert!(!checks[0].new && checks[0].path == kept);
+    let sent = files_fine(&mut s, sent);
+    let sent = if sent.is_empty() {
+        update(&mut s, key(KeyCode::Right));
+        update(&mut s, key(KeyCode::Enter))
+    } else {
+        sent
+    };
+    let [Command::Enroll { spec, .. }] = sent.as_slice() else {
+        panic!("{sent:?}")
+    };
+    assert_eq!(spec.key, crate::worker::KeySource::KeyFile(kept));
 }

@@ -51,6 +51,9 @@ pub struct ProviderError {
     /// The provider's own error code (Sectigo: negative numbers such as -16).
     pub code: Option<i64>,
     pub message: String,
+    /// A private key file this attempt wrote before it failed (an enrolment made the key,
+    /// then the request was refused): the form offers to send it again with that key.
+    pub kept_key: Option<std::path::PathBuf>,
 }
 
 impl ProviderError {
@@ -67,6 +70,7 @@ impl ProviderError {
             http_status: None,
             code: None,
             message: message.into(),
+            kept_key: None,
         }
     }
 
