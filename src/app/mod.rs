@@ -198,7 +198,7 @@ impl AccountView {
 }
 
 /// What the accounts pane can select: everything, one account, or one family of one account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Scope {
     All,
     /// Every request awaiting approval, across accounts and families.
@@ -377,6 +377,9 @@ pub struct State {
     pub list_offset: usize,
     pub sort: SortKey,
     pub filter: Input,
+    /// The filter texts of the lists not shown: the certificate lists share one (`None`),
+    /// each side view has its own, so a filter typed in one never narrows another.
+    filters: HashMap<Option<Scope>, Input>,
     pub filter_editing: bool,
     pub details: HashMap<usize, DetailState>,
     /// The open action dialog.
@@ -484,6 +487,7 @@ impl State {
             list_offset: 0,
             sort: SortKey::Expiry,
             filter: Input::default(),
+            filters: HashMap::new(),
             filter_editing: false,
             details: HashMap::new(),
             jobs: BTreeMap::new(),
@@ -1604,6 +1608,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         }
         Action::Pending => {
             let scopes = state.scopes();
+            let before = state.scope();
             state.account_sel = if state.scope() == Scope::Pending {
                 0
             } else {
@@ -1612,6 +1617,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
                     .position(|s| *s == Scope::Pending)
                     .unwrap_or(0)
             };
+            state.switch_filter(before);
             state.sel = 0;
             state.list_offset = 0;
             state.refilter();
@@ -1717,9 +1723,11 @@ fn move_focused(state: &mut State, delta: isize) -> Vec<Command> {
         Pane::Accounts => {
             let n = state.scopes().len();
             let before = state.account_sel;
+            let scope_before = state.scope();
             state.account_sel =
                 (state.account_sel as isize + delta).clamp(0, n as isize - 1) as usize;
             if state.account_sel != before {
+                state.switch_filter(scope_before);
                 state.sel = 0;
                 state.list_offset = 0;
                 state.refilter();
@@ -1745,7 +1753,30 @@ fn move_focused(state: &mut State, delta: isize) -> Vec<Command> {
     vec![]
 }
 
+/// Which filter text a scope uses: the certificate lists share one, each side view its own.
+fn filter_key(scope: Scope) -> Option<Scope> {
+    match scope {
+        Scope::Domains(_) | Scope::Dcv(_) | Scope::Orgs(_) => Some(scope),
+        _ => None,
+    }
+}
+
 impl State {
+    /// After the scope changed from `before`: keep the old list's filter text, bring back the
+    /// new one's.
+    fn switch_filter(&mut self, before: Scope) {
+        let (old, new) = (filter_key(before), filter_key(self.scope()));
+        if old == new {
+            return;
+        }
+        let restored = self.filters.remove(&new).unwrap_or_default();
+        let kept = std::mem::replace(&mut self.filter, restored);
+        if !kept.value().is_empty() {
+            self.filters.insert(old, kept);
+        }
+        self.filter_editing = false;
+    }
+
     /// Cancel the cursor's detail request if it still runs for another row than the
     /// selected one: its job leaves the pending set and the row can be loaded again later.
     fn cancel_cursor_detail(&mut self) -> Vec<Command> {

@@ -2992,3 +2992,37 @@ fn a_refused_request_after_its_key_was_made_is_sent_again_with_that_key() {
     };
     assert_eq!(spec.key, crate::worker::KeySource::KeyFile(kept));
 }
+
+#[test]
+fn a_filter_typed_in_the_certificate_list_does_not_narrow_a_side_view() {
+    let mut s = state_with(10);
+    update(&mut s, ch('/'));
+    typed(&mut s, "host000");
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(s.filter_text(), "host000");
+    // To the domains view of the first account, in the accounts pane.
+    s.focus = Pane::Accounts;
+    while s.scope() != Scope::Domains(0) {
+        update(&mut s, ch('j'));
+    }
+    assert_eq!(s.filter_text(), "", "the domains view has its own filter");
+    s.focus = Pane::List;
+    update(&mut s, ch('/'));
+    typed(&mut s, "corp");
+    update(&mut s, key(KeyCode::Enter));
+    // Back to every certificate: its filter is back, the domains one kept for later.
+    s.focus = Pane::Accounts;
+    while s.scope() != Scope::All {
+        update(&mut s, ch('k'));
+    }
+    assert_eq!(s.filter_text(), "host000");
+    assert!(
+        s.view
+            .iter()
+            .all(|&i| s.certs[i as usize].common_name.contains("host000"))
+    );
+    while s.scope() != Scope::Domains(0) {
+        update(&mut s, ch('j'));
+    }
+    assert_eq!(s.filter_text(), "corp");
+}
