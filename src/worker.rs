@@ -521,11 +521,15 @@ async fn run(
             ..
         } => {
             let provider = provider_for(accounts, account, "get certificate detail")?;
-            let (cert, detail) = provider.detail(family, &id).await?;
+            let (mut cert, detail) = provider.detail(family, &id).await?;
             let x509 = match &detail.body_pem {
                 Some(pem) => x509::parse_bundle(pem.as_bytes()).map_err(|e| e.to_string()),
                 None => Ok(Vec::new()),
             };
+            // The row carries the leaf's fingerprint from now on.
+            if let Some(leaf) = x509.as_ref().ok().and_then(|c| c.first()) {
+                cert.sha256 = Cert::sha256_from_hex(&leaf.sha256);
+            }
             let key_match = match (key, &x509) {
                 (Some(path), Ok(certs)) if !certs.is_empty() => {
                     let answer = match tokio::fs::read_to_string(&path).await {

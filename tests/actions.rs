@@ -421,6 +421,11 @@ async fn generated_key_enrol_approve_collect_and_revoke() {
         .expect("approve");
     assert_eq!(out, ActionOutput::Done);
     rig.wait_for(&en.id, CertStatus::Issued).await;
+    // Issued, its body seen: the row carries the leaf's SHA-256 (what "installed on"
+    // matches by), the same the X.509 view prints.
+    let (row, _) = rig.detail(&en.id).await;
+    let fp = row.sha256.expect("the issued row has its fingerprint");
+    assert_ne!(*fp, [0u8; 32]);
 
     let cert_path = rig.path("issued.pem");
     match rig.collect(&en.id, &cert_path).await {
@@ -438,6 +443,12 @@ async fn generated_key_enrol_approve_collect_and_revoke() {
     #[cfg(unix)]
     assert_eq!(mode(&cert_path), 0o644);
     let body = std::fs::read(&cert_path).unwrap();
+    let leaf = &certdeck::x509::parse_bundle(&body).expect("the download parses")[0];
+    assert_eq!(
+        hex::encode(*fp),
+        leaf.sha256,
+        "the row's fingerprint is the leaf's"
+    );
     let views = x509::parse_bundle(&body).expect("a PEM certificate");
     assert_eq!(views.len(), 1, "x509CO is the certificate only");
     assert_eq!(x509::key_matches(&views[0], &key_pem), Ok(true));

@@ -76,6 +76,7 @@ fn rows() -> Vec<Cert> {
             profile: Some((*profile).into()),
             expires: days.map(|d| NOW + d * 86_400 + 3_600),
             complete: true,
+            sha256: None,
         })
         .collect()
 }
@@ -1008,6 +1009,7 @@ fn families_console() -> State {
                 profile: Some(format!("{} profile", family.label()).into()),
                 expires: days.map(|d| NOW + d * 86_400),
                 complete: true,
+                sha256: None,
             })
             .collect();
         let n = rows.len();

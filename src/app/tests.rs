@@ -38,6 +38,7 @@ fn cert(account: usize, id: u32, cn: &str, status: CertStatus, days: Option<i64>
         profile: Some("OV SSL".into()),
         expires: days.map(|d| NOW + d * 86_400 + 3600),
         complete: true,
+        sha256: None,
     }
 }
 

@@ -570,6 +570,7 @@ mod tests {
                 profile: None,
                 expires: (i % 5 != 0).then_some(((i * 31) % 17) as i64),
                 complete: true,
+                sha256: None,
             })
             .collect()
     }

@@ -191,6 +191,9 @@ pub struct Cert {
     /// Whether the summary fields (status, expiry, profile) have been filled from a detail
     /// request or a report; list pages alone carry only id, CN, SANs and serial.
     pub complete: bool,
+    /// SHA-256 of the certificate (DER), once its body has been seen: what "installed on"
+    /// matches across accounts. Boxed: most rows of a large list never carry one.
+    pub sha256: Option<Box<[u8; 32]>>,
 }
 
 impl Cert {
@@ -209,6 +212,10 @@ impl Cert {
         if self.serial.is_none() {
             self.serial.clone_from(&earlier.serial);
         }
+        // The fingerprint stays while the certificate does (a new serial is a new one).
+        if self.sha256.is_none() && self.serial == earlier.serial {
+            self.sha256.clone_from(&earlier.sha256);
+        }
         if self.profile.is_none() {
             self.profile.clone_from(&earlier.profile);
         }
@@ -221,6 +228,13 @@ impl Cert {
                 self.status_text.clone_from(&earlier.status_text);
             }
         }
+    }
+
+    /// A fingerprint in the hex the X.509 view prints, as bytes.
+    pub fn sha256_from_hex(hex_text: &str) -> Option<Box<[u8; 32]>> {
+        let bytes = hex::decode(hex_text.trim()).ok()?;
+        let arr: [u8; 32] = bytes.try_into().ok()?;
+        Some(Box::new(arr))
     }
 
     /// Whole days from `now` (Unix seconds) until expiry; negative once expired.
@@ -327,6 +341,7 @@ mod tests {
             profile: None,
             expires: Some(86_400 * 10),
             complete: true,
+            sha256: None,
         };
         assert_eq!(c.days_left(0), Some(10));
         assert_eq!(c.days_left(86_400 * 10 + 1), Some(-1));
@@ -346,6 +361,7 @@ mod tests {
             profile: None,
             expires: Some(99),
             complete: false,
+            sha256: None,
         };
         let mut report = Cert {
             common_name: String::new(),
@@ -356,6 +372,7 @@ mod tests {
             profile: Some("OV SSL".into()),
             expires: None,
             complete: true,
+            sha256: None,
             ..page.clone()
         };
         report.keep_from(&page);
@@ -380,6 +397,41 @@ mod tests {
         assert_eq!(later.status, CertStatus::Revoked);
         assert_eq!(later.expires, None);
         assert_eq!(later.profile.as_deref(), Some("OV SSL"));
+    }
+
+    #[test]
+    fn the_fingerprint_stays_with_the_certificate_not_with_the_id() {
+        let hex = "ab".repeat(32);
+        let seen = Cert {
+            account: 0,
+            family: Family::Ssl,
+            id: "5".into(),
+            common_name: "a.example".into(),
+            sans: vec![],
+            serial: Some("01".into()),
+            status: CertStatus::Issued,
+            status_text: "Issued".into(),
+            profile: None,
+            expires: Some(99),
+            complete: true,
+            sha256: Cert::sha256_from_hex(&hex),
+        };
+        assert_eq!(seen.sha256.as_deref(), Some(&[0xab; 32]));
+        assert!(Cert::sha256_from_hex("abcd").is_none());
+        let mut row = Cert {
+            sha256: None,
+            ..seen.clone()
+        };
+        row.keep_from(&seen);
+        assert_eq!(row.sha256, seen.sha256, "a list row keeps it");
+        // Re-issued under the same id (a replace): another serial, so another certificate.
+        let mut reissued = Cert {
+            serial: Some("02".into()),
+            sha256: None,
+            ..seen.clone()
+        };
+        reissued.keep_from(&seen);
+        assert_eq!(reissued.sha256, None);
     }
 
     #[test]

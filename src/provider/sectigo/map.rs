@@ -209,6 +209,7 @@ pub fn ssl_row(account: AccountIdx, item: &SslListItem) -> Option<Cert> {
         profile: None,
         expires: None,
         complete: false,
+        sha256: None,
     })
 }
 
@@ -243,6 +244,7 @@ pub fn ssl_cert(account: AccountIdx, d: &SslDetails, id: &str) -> Cert {
             .map(|p| shared(&p)),
         expires: d.expires.as_deref().and_then(wire::parse_unix),
         complete: true,
+        sha256: None,
     }
 }
 
@@ -377,6 +379,7 @@ pub fn smime_row(account: AccountIdx, item: &SmimeListItem) -> Option<Cert> {
         profile: None,
         expires: item.expires.as_deref().and_then(wire::parse_unix),
         complete: status != CertStatus::Unknown,
+        sha256: None,
     })
 }
 
@@ -410,6 +413,7 @@ pub fn smime_cert(account: AccountIdx, d: &SmimeDetails, id: &str) -> Cert {
             .map(|p| shared(&p)),
         expires: d.expires.as_deref().and_then(wire::parse_unix),
         complete: true,
+        sha256: None,
     }
 }
 
@@ -488,6 +492,7 @@ pub fn device_row(account: AccountIdx, item: &DeviceListItem) -> Option<Cert> {
         expires: item.expires.as_deref().and_then(wire::parse_unix),
         // The list has no expiry or profile; details complete it.
         complete: false,
+        sha256: None,
     })
 }
 
@@ -520,6 +525,7 @@ pub fn device_cert(account: AccountIdx, d: &DeviceDetails, id: &str) -> Cert {
             .map(|p| shared(&p)),
         expires: d.expires.as_deref().and_then(wire::parse_unix),
         complete: true,
+        sha256: None,
     }
 }
 

@@ -119,6 +119,7 @@ fn report_row(
             profile: nonblank(profile).map(|p| crate::model::shared(&p)),
             expires,
             complete: true,
+            sha256: None,
         },
     ))
 }
