@@ -652,7 +652,16 @@ impl State {
                         return cmds;
                     }
                 };
-                let mut form = Form::new("Domain control validation", "Recheck", false)
+                // Read-only: the status is shown, and the one change here (asking the CA to
+                // check again) is not offered at all.
+                let read_only =
+                    self.read_only || self.accounts.get(t.account).is_some_and(|a| a.read_only);
+                let (title, ok) = if read_only {
+                    ("Domain control validation (read-only)", "Close")
+                } else {
+                    ("Domain control validation", "Recheck")
+                };
+                let mut form = Form::new(title, ok, false)
                     .with_intro(vec![format!("{} (id {})", t.cn, t.id)])
                     .with_fields(vec![]);
                 form.ready = false;
@@ -965,7 +974,8 @@ impl State {
         let cmds = self.submit(&d);
         self.remember_form(&d, &cmds);
         let stays_open = match &d.purpose {
-            Purpose::Dcv { .. } => true,
+            // Open after a recheck, to show the new state; a read-only view just closes.
+            Purpose::Dcv { .. } => !cmds.is_empty(),
             // Start shows what to publish; a TXT submit shows the record.
             Purpose::DcvDomain { started, .. } => {
                 let method = d.form.value("method");
@@ -1218,6 +1228,8 @@ impl State {
                     path: PathBuf::from(f.value("path")),
                 });
             }
+            Purpose::Dcv { target: t, .. }
+                if self.read_only || self.accounts.get(t.account).is_some_and(|a| a.read_only) => {}
             Purpose::Dcv { target: t, .. } => {
                 act(
                     self,

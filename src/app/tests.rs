@@ -3027,3 +3027,34 @@ fn a_filter_typed_in_the_certificate_list_does_not_narrow_a_side_view() {
     }
     assert_eq!(s.filter_text(), "corp");
 }
+
+#[test]
+fn a_read_only_account_s_dcv_view_offers_no_recheck() {
+    let mut s = state_with(10);
+    s.accounts[1].read_only = true;
+    select_id(&mut s, "3"); // an issued SSL certificate of account 1
+    let cmds = update(&mut s, ch('v'));
+    // It opens (it reads), and loads the status.
+    assert!(
+        matches!(
+            cmds.as_slice(),
+            [Command::Act {
+                request: ActionRequest::CertDcv { .. },
+                ..
+            }]
+        ),
+        "{cmds:?}"
+    );
+    let d = s.dialog.as_mut().expect("the DCV view opens");
+    assert_eq!(d.form.ok_label, "Close");
+    assert!(d.form.title.contains("read-only"));
+    d.form.ready = true;
+    // OK closes it: nothing is sent, nothing is refused later.
+    let sent = ok_and_confirm(&mut s);
+    assert!(sent.is_empty(), "{sent:?}");
+    assert!(s.dialog.is_none());
+    // A writable account's view rechecks.
+    select_id(&mut s, "2");
+    update(&mut s, ch('v'));
+    assert_eq!(s.dialog.as_ref().unwrap().form.ok_label, "Recheck");
+}
