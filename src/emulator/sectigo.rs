@@ -162,6 +162,8 @@ pub(crate) struct Shared {
     latency: Duration,
     /// When the data became ready: the emulator clock runs from then.
     started: OnceLock<Instant>,
+    /// How far tests have moved the clock on (`SectigoEmulator::advance`), in milliseconds.
+    skew_ms: std::sync::atomic::AtomicU64,
     now0: i64,
     faults: Mutex<VecDeque<Fault>>,
     /// The most recent requests, "METHOD /path" (no query), oldest first; capped.
@@ -208,7 +210,18 @@ impl Shared {
             + self
                 .started
                 .get()
-                .map_or(0, |s| s.elapsed().as_secs() as i64)
+                .map_or(0, |s| (s.elapsed() + self.skew()).as_secs() as i64)
+    }
+
+    /// How far the clock was moved on.
+    fn skew(&self) -> Duration {
+        Duration::from_millis(self.skew_ms.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// The emulator's monotonic clock (real time plus the tests' moves), for the waits of
+    /// the CA's state machine.
+    fn instant(&self) -> Instant {
+        Instant::now() + self.skew()
     }
 
     fn data(&self) -> MutexGuard<'_, Data> {
@@ -275,8 +288,8 @@ impl Shared {
                 // The state machine's first look is at every row: do it here, not in the
                 // first request.
                 if let Some(ca) = self.ca.get() {
-                    db.tick(self.now0, ca);
-                    db.tick_families(self.now0, ca);
+                    db.tick(self.now0, Instant::now(), ca);
+                    db.tick_families(self.now0, Instant::now(), ca);
                 }
                 let mut data = self.data();
                 if let Data::Seeding(knobs) = std::mem::replace(&mut *data, Data::Failed) {
@@ -311,6 +324,8 @@ pub(crate) struct Ctx<'a> {
     pub q: &'a Query,
     pub body: &'a [u8],
     pub now: i64,
+    /// The emulator's monotonic clock at this request (see `Shared::instant`).
+    pub at: Instant,
     date_fmt: Option<DateFmt>,
 }
 
@@ -369,6 +384,7 @@ impl SectigoEmulator {
             customer_uri: DEMO_CUSTOMER_URI.to_string(),
             latency: opts.latency,
             started: OnceLock::new(),
+            skew_ms: std::sync::atomic::AtomicU64::new(0),
             now0: opts.now,
             faults: Mutex::new(VecDeque::new()),
             seen: Mutex::new(VecDeque::new()),
@@ -475,6 +491,14 @@ impl SectigoEmulator {
             .ca_wait()
             .map(|ca| ca.root_pem().to_string())
             .unwrap_or_default()
+    }
+
+    /// Move the emulator's clock on by `by`: waiting requests, DCV auto-publish and expiry
+    /// see that much more time pass (tests advance the clock instead of sleeping).
+    pub fn advance(&self, by: Duration) {
+        self.shared
+            .skew_ms
+            .fetch_add(by.as_millis() as u64, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// How long an approved SSL request takes to be issued (Applied half-way). Default 3 s.
@@ -603,6 +627,7 @@ async fn handle(
         q: &q,
         body: &body,
         now: sh.now(),
+        at: sh.instant(),
         date_fmt,
     };
     let resp = route(&sh, &method, &segs, &ctx);
@@ -641,8 +666,8 @@ fn route_inner(sh: &Shared, method: &Method, segs: &[&str], ctx: &Ctx) -> util::
             description: "Internal error. Please contact Support for details.".into(),
         });
     };
-    db.tick(ctx.now, ca);
-    db.tick_families(ctx.now, ca);
+    db.tick(ctx.now, ctx.at, ca);
+    db.tick_families(ctx.now, ctx.at, ca);
     use family::Family::{Client, Device};
     match (method.as_str(), segs) {
         // Emulator knob: "the DCV instructions for this domain were followed".

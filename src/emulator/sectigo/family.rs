@@ -528,7 +528,7 @@ impl Db {
     /// Issued certificates past their expiry turn expired. Looks only at rows written since
     /// the last tick, rows still waiting for the CA and rows whose expiry has come (see
     /// `IdTable::tick`).
-    pub(crate) fn tick_families(&mut self, now: i64, ca: &DemoCa) {
+    pub(crate) fn tick_families(&mut self, now: i64, at: Instant, ca: &DemoCa) {
         let delay = self.issue_delay;
         let mut due = Vec::new();
         for fam in [Family::Client, Family::Device] {
@@ -546,7 +546,7 @@ impl Db {
                     return look;
                 };
                 look.waiting = true;
-                let el = since.elapsed();
+                let el = at.saturating_duration_since(since);
                 if c.status == St::Approved && el >= delay / 2 {
                     c.status = St::Applied;
                 }
@@ -1344,12 +1344,12 @@ pub(crate) fn enroll(db: &mut Db, ctx: &Ctx, fam: Family) -> Res {
     // S/MIME enrollments go straight to the CA; device ones wait for approval unless the
     // auto-approve knob is on.
     if fam == Family::Client {
-        c.pending_since = Some(Instant::now());
+        c.pending_since = Some(ctx.at);
     } else if db.auto_approve {
         c.status = St::Approved;
         c.approved = Some(ctx.now);
         c.owner = Some(DEMO_ADMIN.0.to_string());
-        c.pending_since = Some(Instant::now());
+        c.pending_since = Some(ctx.at);
     }
     let resp = enroll_response(&c);
     db.fam.map_mut(fam).insert(id, c);
@@ -1377,7 +1377,7 @@ pub(crate) fn decide(db: &mut Db, ctx: &Ctx, raw: &str, approve: bool) -> Res {
     c.approved = Some(ctx.now);
     if approve {
         c.status = St::Approved;
-        c.pending_since = Some(Instant::now());
+        c.pending_since = Some(ctx.at);
     } else {
         c.status = St::Declined;
     }
@@ -1505,7 +1505,7 @@ pub(crate) fn renew(db: &mut Db, ctx: &Ctx, fam: Family, by: &str, raw: &str) ->
     };
     c.approved = Some(ctx.now);
     c.owner = Some(DEMO_ADMIN.0.to_string());
-    c.pending_since = Some(Instant::now());
+    c.pending_since = Some(ctx.at);
     let resp = enroll_response(&c);
     db.fam.map_mut(fam).insert(nid, c);
     Ok(util::json(StatusCode::OK, &resp, CT_JSON))
@@ -1545,7 +1545,7 @@ pub(crate) fn replace(db: &mut Db, ctx: &Ctx, raw: &str) -> Res {
     c.status = St::Approved;
     c.requested = ctx.now;
     c.approved = Some(ctx.now);
-    c.pending_since = Some(Instant::now());
+    c.pending_since = Some(ctx.at);
     db.fam.device.insert(nid, c);
     if revoke_old && let Some(o) = db.fam.device.get_mut(&id) {
         revoke_one(o, 4, ctx.now)?;

@@ -29,7 +29,7 @@ impl Db {
     /// validated), issued certificates past their expiry to Expired, DCV past its date to EXPIRED.
     /// Runs before every request, so it looks only at rows written since the last tick, rows
     /// still waiting for the CA and rows whose expiry has come (see `IdTable::tick`).
-    pub(crate) fn tick(&mut self, now: i64, ca: &DemoCa) {
+    pub(crate) fn tick(&mut self, now: i64, at: Instant, ca: &DemoCa) {
         for d in &mut self.domains {
             if d.dcv.status == super::data::DcvStatus::Validated
                 && d.dcv.expiration_date.is_some_and(|e| e <= now)
@@ -54,7 +54,7 @@ impl Db {
                 return look;
             };
             look.waiting = true;
-            let elapsed = since.elapsed();
+            let elapsed = at.saturating_duration_since(since);
             if c.status == SslStatus::Approved && elapsed >= delay / 2 {
                 c.status = SslStatus::Applied;
             }
@@ -233,11 +233,11 @@ fn no_content() -> Res {
 }
 
 /// Starts the CA's processing of an approved request.
-fn start_processing(c: &mut SslCert, now: i64) {
+fn start_processing(c: &mut SslCert, now: i64, at: Instant) {
     c.status = SslStatus::Approved;
     c.approved = Some(now);
     c.owner = Some((DEMO_ADMIN.0.to_string(), DEMO_ADMIN.1));
-    c.pending_since = Some(Instant::now());
+    c.pending_since = Some(at);
 }
 
 // ---- endpoints ---------------------------------------------------------------------------
@@ -356,7 +356,7 @@ pub(crate) fn enroll(db: &mut Db, ctx: &Ctx) -> Res {
         dcv_last_check: None,
     };
     if db.auto_approve {
-        start_processing(&mut c, ctx.now);
+        start_processing(&mut c, ctx.now, ctx.at);
     }
     db.ssl.insert(id, c);
     Ok(util::json(
@@ -399,7 +399,7 @@ pub(crate) fn approve(db: &mut Db, ctx: &Ctx, raw_id: &str) -> Res {
             "Since you are a requester of this certificate you can't approve it. For EV certificates the requester and the approver must not be the same person.",
         ));
     }
-    start_processing(c, ctx.now);
+    start_processing(c, ctx.now, ctx.at);
     no_content()
 }
 
@@ -584,7 +584,7 @@ fn renew_from(db: &mut Db, ctx: &Ctx, old_id: i64, b: &Value) -> Result<i64, Api
         c.key_index = None;
     }
     if db.auto_approve {
-        start_processing(&mut c, ctx.now);
+        start_processing(&mut c, ctx.now, ctx.at);
     }
     db.ssl.insert(id, c);
     if let Some(o) = db.ssl.get_mut(&old_id) {
@@ -672,7 +672,7 @@ pub(crate) fn replace(db: &mut Db, ctx: &Ctx, raw_id: &str) -> Res {
         c.dcv_email = dcv_email;
     }
     c.replaced = Some(ctx.now);
-    start_processing(c, ctx.now);
+    start_processing(c, ctx.now, ctx.at);
     c.approved = Some(ctx.now);
     no_content()
 }

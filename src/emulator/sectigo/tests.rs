@@ -672,7 +672,7 @@ impl T {
             if self.status_of(id).await == want {
                 return;
             }
-            tokio::time::sleep(Duration::from_millis(20)).await;
+            self.emu.advance(Duration::from_millis(20));
         }
         panic!("{id} never reached {want}: {}", self.details(id).await);
     }
@@ -1067,7 +1067,7 @@ async fn per_certificate_dcv_gates_issuance() {
     )
     .await;
     t.wait_status(id, "Applied").await;
-    tokio::time::sleep(Duration::from_millis(250)).await;
+    t.emu.advance(Duration::from_secs(60));
     assert_eq!(t.status_of(id).await, "Applied", "waits for DCV");
 
     let (s, dcv) = t.get_json(&format!("/api/ssl/v1/{id}/dcv")).await;
@@ -1137,7 +1137,9 @@ async fn demo_auto_publish_validates_a_while_after_the_instructions() {
     // The first look starts the clock; right away nothing is validated.
     assert_eq!(status().await, "NOT_VALIDATED");
     assert_eq!(status().await, "NOT_VALIDATED");
-    tokio::time::sleep(std::time::Duration::from_millis(3100)).await;
+    t.emu.advance(std::time::Duration::from_millis(1500));
+    assert_eq!(status().await, "NOT_VALIDATED", "not yet");
+    t.emu.advance(std::time::Duration::from_millis(1600));
     assert_eq!(status().await, "VALIDATED");
 }
 
@@ -1575,7 +1577,7 @@ async fn smime_enroll_revoke_renew() {
             break;
         }
         assert_eq!(d["status"], "requested");
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        t.emu.advance(Duration::from_millis(20));
     }
     assert!(issued);
     let der = pem_certs(
@@ -1672,7 +1674,7 @@ async fn device_list_case_and_workflow() {
             seen_issued = true;
             break;
         }
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        t.emu.advance(Duration::from_millis(20));
     }
     assert!(seen_issued);
     let (s, v) = t
@@ -2323,8 +2325,8 @@ fn issued_certificates_expire_when_their_time_comes() {
     use super::data::SslStatus as S;
     let ca = DemoCa::new_at(TEST_NOW).unwrap();
     let mut db = Db::seed(&ca, 7, TEST_NOW, 200).unwrap();
-    db.tick(TEST_NOW, &ca);
-    db.tick_families(TEST_NOW, &ca);
+    db.tick(TEST_NOW, std::time::Instant::now(), &ca);
+    db.tick_families(TEST_NOW, std::time::Instant::now(), &ca);
     let issued = |db: &Db| {
         db.ssl
             .values()
@@ -2336,15 +2338,15 @@ fn issued_certificates_expire_when_their_time_comes() {
     before.sort();
     let (first, second) = (before[0], before[1]);
     assert!(first.0 < second.0, "distinct expiries in the seeded data");
-    db.tick(first.0 - 1, &ca);
+    db.tick(first.0 - 1, std::time::Instant::now(), &ca);
     assert_eq!(issued(&db).len(), before.len(), "nothing expires early");
-    db.tick(first.0, &ca);
+    db.tick(first.0, std::time::Instant::now(), &ca);
     assert_eq!(db.ssl.get(&first.1).map(|c| c.status), Some(S::Expired));
     assert_eq!(issued(&db).len(), before.len() - 1);
-    db.tick(second.0, &ca);
+    db.tick(second.0, std::time::Instant::now(), &ca);
     assert_eq!(db.ssl.get(&second.1).map(|c| c.status), Some(S::Expired));
     // Much later: every one of them.
-    db.tick(before[before.len() - 1].0, &ca);
+    db.tick(before[before.len() - 1].0, std::time::Instant::now(), &ca);
     assert!(issued(&db).is_empty());
 
     // Device and S/MIME certificates likewise.
@@ -2364,6 +2366,6 @@ fn issued_certificates_expire_when_their_time_comes() {
         .max()
         .unwrap();
     assert!(n > 0);
-    db.tick_families(last, &ca);
+    db.tick_families(last, std::time::Instant::now(), &ca);
     assert_eq!(device_issued(&db), 0);
 }
