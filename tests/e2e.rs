@@ -153,7 +153,9 @@ fn demo_console_lists_filters_and_quits() {
     let matching = rows.iter().filter(|l| l.contains("api.")).count();
     assert!(matching * 2 > rows.len(), "{screen}");
     c.send("\r"); // keep the filter
-    std::thread::sleep(Duration::from_millis(200));
+    c.wait_for("the filter prompt to close", Duration::from_secs(5), |s| {
+        !s.contains("Enter keep")
+    });
     c.send("q");
     let status = c.wait_exit(Duration::from_secs(10));
     assert!(status.success(), "exit status {status:?}");
@@ -165,9 +167,13 @@ fn demo_console_opens_detail_and_help() {
     c.wait_loaded();
     // Filter to an issued certificate and open it: the parsed X.509 view shows.
     c.send("/www");
-    std::thread::sleep(Duration::from_millis(300));
+    c.wait_for("the typed filter", Duration::from_secs(5), |s| {
+        s.contains("Enter keep") && s.contains("www")
+    });
     c.send("\r");
-    std::thread::sleep(Duration::from_millis(200));
+    c.wait_for("the filter kept", Duration::from_secs(5), |s| {
+        !s.contains("Enter keep")
+    });
     c.send("\r");
     c.wait_for("the detail pane", Duration::from_secs(20), |s| {
         s.contains("Detail") && s.contains("Certificate Manager")
@@ -177,7 +183,9 @@ fn demo_console_opens_detail_and_help() {
         s.contains("Keys")
     });
     c.send("\x1b");
-    std::thread::sleep(Duration::from_millis(300));
+    c.wait_for("the help overlay to close", Duration::from_secs(5), |s| {
+        !s.contains("Keys")
+    });
     c.send("\x03"); // Ctrl-C quits too
     let status = c.wait_exit(Duration::from_secs(10));
     assert!(status.success(), "exit status {status:?}");
