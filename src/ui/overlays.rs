@@ -77,12 +77,15 @@ pub fn help_lines(state: &State, theme: &Theme, inner_w: usize) -> Vec<Line<'sta
         }
     };
     let mut lines = Vec::new();
+    // Each line ends with the binding's name in `[ui.keys]`, for remapping it.
+    let described = |b: &crate::app::keys::Binding| format!("{}  [{}]", b.help, b.name);
     for ctx in [Ctx::Global, Ctx::Accounts, Ctx::List, Ctx::Detail] {
         let rows: Vec<_> = state
             .keymap
             .bindings
             .iter()
             .filter(|b| b.contexts.contains(&ctx))
+            .filter(|b| !matches!(b.action, crate::app::Action::Invoke(_)))
             .collect();
         if rows.is_empty() {
             continue;
@@ -93,7 +96,31 @@ pub fn help_lines(state: &State, theme: &Theme, inner_w: usize) -> Vec<Line<'sta
         lines.push(Line::styled(ctx.title().to_string(), theme.accent));
         for b in rows {
             let keys: Vec<String> = b.keys.iter().map(|k| k.to_string()).collect();
-            entry(keys.join(" "), b.help, &mut lines);
+            entry(keys.join(" "), &described(b), &mut lines);
+        }
+    }
+    // The accounts' actions, once each, as their providers declare them (in the lists and
+    // the detail; `m` shows which the selected certificate allows).
+    let offered: Vec<_> = state
+        .keymap
+        .bindings
+        .iter()
+        .filter(|b| match b.action {
+            crate::app::Action::Invoke(id) => {
+                state.accounts.iter().any(|a| a.info.action(id).is_some())
+            }
+            _ => false,
+        })
+        .collect();
+    if !offered.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            "Actions (lists and detail; m shows what applies)".to_string(),
+            theme.accent,
+        ));
+        for b in offered {
+            let keys: Vec<String> = b.keys.iter().map(|k| k.to_string()).collect();
+            entry(keys.join(" "), &described(b), &mut lines);
         }
     }
     lines.push(Line::raw(""));
@@ -439,4 +466,58 @@ fn audit(
         ));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::{AccountView, KeyMap};
+    use crate::model::{Family, ProviderKind};
+
+    fn text(state: &State) -> Vec<String> {
+        help_lines(state, &Theme::no_color(), 100)
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn the_help_lists_the_accounts_actions_once_with_their_config_names() {
+        let sectigo = State::new(
+            vec![AccountView::new(
+                "corp",
+                ProviderKind::Sectigo,
+                &[Family::Ssl],
+            )],
+            KeyMap::default(),
+            0,
+            (100, 30),
+        );
+        let lines = text(&sectigo);
+        let at = lines
+            .iter()
+            .position(|l| l.starts_with("Actions"))
+            .expect("an actions section");
+        let approve: Vec<&String> = lines.iter().filter(|l| l.contains("[approve]")).collect();
+        assert_eq!(approve.len(), 1, "{lines:#?}");
+        assert!(lines[at..].iter().any(|l| l.contains("[approve]")));
+        assert!(lines.iter().any(|l| l.contains("[quit]")));
+        // An account that declares nothing brings no actions section.
+        let nas = State::new(
+            vec![AccountView::new(
+                "nas",
+                ProviderKind::Synology,
+                &[Family::Ssl],
+            )],
+            KeyMap::default(),
+            0,
+            (100, 30),
+        );
+        let lines = text(&nas);
+        assert!(
+            !lines.iter().any(|l| l.starts_with("Actions")),
+            "{lines:#?}"
+        );
+        assert!(!lines.iter().any(|l| l.contains("[revoke]")));
+    }
 }
