@@ -16,7 +16,7 @@ use crate::provider::actions::{
     ClientEnrollRequest, DeviceEnrollRequest, EnrollRequest, Enrolled, ReplaceRequest,
 };
 use crate::provider::request::{ActionOutput, ActionRequest};
-use crate::provider::{CollectFormat, ErrorKind, ListSink, ListUpdate, Provider, ProviderError};
+use crate::provider::{ErrorKind, ListSink, ListUpdate, Provider, ProviderError};
 use crate::x509::{self, CertView};
 
 pub type JobId = u64;
@@ -61,7 +61,8 @@ pub enum Command {
         account: AccountIdx,
         family: Family,
         id: String,
-        format: CollectFormat,
+        /// One of the account's export formats, by id.
+        format: &'static str,
         path: PathBuf,
     },
     /// Write an audit line for something refused before it was sent (read-only account …).
@@ -1135,7 +1136,7 @@ async fn collect(
     account: AccountIdx,
     family: Family,
     id: String,
-    format: CollectFormat,
+    format: &'static str,
     path: PathBuf,
 ) -> Result<JobOutput, ProviderError> {
     let name = account_name(&ctx.accounts, account);
@@ -1145,11 +1146,7 @@ async fn collect(
     let entry = AuditEntry::new(&name, "download", vec![id.clone()])
         .with_family(family)
         .with_login(login_of(ctx, account))
-        .with_detail(format!(
-            "format {}, file {}",
-            format.as_str(),
-            path.display()
-        ));
+        .with_detail(format!("format {}, file {}", format, path.display()));
     // A read: without an audit log it still works, unaudited.
     let log = ctx.audit.clone();
     let provider = match provider_for(&ctx.accounts, account, "download certificate") {
@@ -1163,11 +1160,7 @@ async fn collect(
             return audit_read(log, entry, Err(local(&name, &op, e.to_string()))).await;
         }
     };
-    let entry = entry.with_detail(format!(
-        "format {}, file {}",
-        format.as_str(),
-        path.display()
-    ));
+    let entry = entry.with_detail(format!("format {}, file {}", format, path.display()));
     let result = async {
         let bytes = provider.collect(family, &id, format).await?;
         let n = bytes.len();
@@ -1307,12 +1300,7 @@ mod tests {
                 id,
             ))
         }
-        async fn collect(
-            &self,
-            _: Family,
-            _: &str,
-            _: CollectFormat,
-        ) -> Result<Vec<u8>, ProviderError> {
+        async fn collect(&self, _: Family, _: &str, _: &str) -> Result<Vec<u8>, ProviderError> {
             Ok(Vec::new())
         }
         async fn act(&self, _: &ActionRequest) -> Result<ActionOutput, ProviderError> {

@@ -13,7 +13,7 @@ use certdeck::model::{Cert, CertStatus, Family};
 use certdeck::provider::actions::{DcvFilter, EnrollRequest, Enrolled, RevokeReason};
 use certdeck::provider::request::{ActionOutput, ActionRequest};
 use certdeck::provider::sectigo::{RetryPolicy, SectigoClient, SectigoSettings};
-use certdeck::provider::{CollectFormat, ErrorKind, Provider, ProviderError};
+use certdeck::provider::{ErrorKind, Provider, ProviderError};
 use certdeck::worker::{
     self, AccountSlot, Command, EnrollSpec, JobId, JobOutput, KeyAlg, KeySource, WorkerEvent,
 };
@@ -239,7 +239,7 @@ impl Rig {
             account: RW,
             family: Family::Ssl,
             id,
-            format: CollectFormat::X509CO,
+            format: "x509CO",
             path,
         })
         .await

@@ -13,7 +13,7 @@ use certdeck::provider::actions::{
 use certdeck::provider::sectigo::client::{ClientIdentity, SectigoAuth};
 use certdeck::provider::sectigo::{RetryPolicy, SectigoClient, SectigoSettings};
 use certdeck::provider::tls::TlsTrust;
-use certdeck::provider::{CollectFormat, ErrorKind, ListSink, ListUpdate, Provider};
+use certdeck::provider::{ErrorKind, ListSink, ListUpdate, Provider};
 use secrecy::SecretString;
 
 async fn emulator(ssl_count: usize) -> SectigoEmulator {
@@ -178,10 +178,7 @@ async fn unknown_id_is_not_found_with_code() {
     assert_eq!(e.code, Some(-124));
     assert_eq!(e.operation, "get SSL certificate 987654");
     assert!(e.message.contains("987654"), "{}", e.message);
-    let e = c
-        .collect(Family::Ssl, "987654", CollectFormat::X509)
-        .await
-        .unwrap_err();
+    let e = c.collect(Family::Ssl, "987654", "x509").await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::NotFound);
     assert_eq!(e.operation, "collect SSL certificate 987654");
 }
@@ -330,7 +327,7 @@ async fn not_issued_and_revoked_have_a_body_note() {
     assert!(note.starts_with("not issued yet"), "{note}");
     // Collecting it directly is NotReady with code -183.
     let e = c
-        .collect(Family::Ssl, &pending.id, CollectFormat::X509CO)
+        .collect(Family::Ssl, &pending.id, "x509CO")
         .await
         .unwrap_err();
     assert_eq!(e.kind, ErrorKind::NotReady);
@@ -353,33 +350,42 @@ async fn collect_returns_each_format() {
         .unwrap()
         .id
         .clone();
-    for f in CollectFormat::ALL {
+    // Every format the account declares, by its id.
+    let ids: Vec<&str> = c.info().exports.iter().map(|f| f.id).collect();
+    assert_eq!(
+        ids,
+        ["x509CO", "x509", "x509IO", "x509IOR", "base64", "bin"]
+    );
+    for f in ids {
         let bytes = c.collect(Family::Ssl, &id, f).await.unwrap();
         match f {
-            CollectFormat::X509 => {
+            "x509" => {
                 let t = String::from_utf8(bytes).unwrap();
                 assert_eq!(pem_blocks(&t, "CERTIFICATE"), 3, "{f:?}");
                 assert_eq!(leaf_cn(&t), rows[&id].common_name);
             }
-            CollectFormat::X509CO => {
+            "x509CO" => {
                 let t = String::from_utf8(bytes).unwrap();
                 assert_eq!(pem_blocks(&t, "CERTIFICATE"), 1, "{f:?}");
             }
-            CollectFormat::X509IO | CollectFormat::X509IOR => {
+            "x509IO" | "x509IOR" => {
                 let t = String::from_utf8(bytes).unwrap();
                 assert_eq!(pem_blocks(&t, "CERTIFICATE"), 2, "{f:?}");
                 assert_ne!(leaf_cn(&t), rows[&id].common_name);
             }
-            CollectFormat::Base64 => {
+            "base64" => {
                 let t = String::from_utf8(bytes).unwrap();
                 assert!(t.starts_with("-----BEGIN PKCS7-----"), "{t}");
             }
-            CollectFormat::Bin => {
+            _ => {
                 assert_eq!(bytes[0], 0x30, "DER SEQUENCE");
                 assert!(std::str::from_utf8(&bytes).is_err() || !bytes.starts_with(b"-----"));
             }
         }
     }
+    // A format the account does not declare is refused before anything is sent.
+    let e = c.collect(Family::Ssl, &id, "pkcs12").await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Local, "{e}");
 }
 
 #[tokio::test]
@@ -1048,10 +1054,7 @@ async fn client_and_device_families_list_detail_and_collect() {
         assert_eq!(field(&d, "Id"), Some(issued.id.as_str()));
         let pem = d.body_pem.as_deref().expect("body");
         assert_eq!(pem_blocks(pem, "CERTIFICATE"), 1);
-        let bin = c
-            .collect(fam, &issued.id, CollectFormat::Bin)
-            .await
-            .unwrap();
+        let bin = c.collect(fam, &issued.id, "bin").await.unwrap();
         assert_eq!(bin[0], 0x30);
         assert!(!c.profiles(fam, None).await.unwrap().is_empty(), "{fam:?}");
         c.custom_field_defs(fam).await.unwrap();

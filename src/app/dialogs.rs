@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use super::form::{Field, Form, FormEvent};
 use super::{JobKind, Scope, Severity, State};
 use crate::audit::AuditEntry;
+use crate::model::spec::ExportFormat;
 use crate::model::{AccountIdx, CertStatus, Family};
-use crate::provider::CollectFormat;
 use crate::provider::actions::{
     CertDcv, ClientEnrollRequest, CustomFieldDef, DcvMethod, DeviceEnrollRequest, EnrollRequest,
     Organization, Profile, ReplaceRequest, RevokeReason,
@@ -56,6 +56,8 @@ pub enum Purpose {
         /// What the default file name is made of (CN, or the e-mail address for S/MIME).
         stem: String,
         path_auto: bool,
+        /// The account's export formats, as the form's `format` choice lists them.
+        formats: &'static [ExportFormat],
     },
     /// A new certificate request of `family` (SSL, client/S/MIME or device).
     Enroll {
@@ -173,21 +175,10 @@ fn sanitize_file_stem(cn: &str) -> String {
     }
 }
 
-/// The file name ending of a download: a different one per format, so downloading several
-/// formats of one certificate never collides on the default names.
-fn collect_ext(format: CollectFormat) -> &'static str {
-    match format {
-        CollectFormat::X509 => "chain.pem",
-        CollectFormat::X509IO => "ca.pem",
-        CollectFormat::X509IOR => "ca-reversed.pem",
-        CollectFormat::X509CO => "crt.pem",
-        CollectFormat::Base64 => "p7b.pem",
-        CollectFormat::Bin => "p7b",
-    }
-}
-
-fn collect_path(stem: &str, format: CollectFormat) -> String {
-    format!("./{}.{}", sanitize_file_stem(stem), collect_ext(format))
+/// The default file of a download: the stem and the format's own ending, so downloading
+/// several formats of one certificate never collides on the default names.
+fn collect_path(stem: &str, format: &ExportFormat) -> String {
+    format!("./{}.{}", sanitize_file_stem(stem), format.ext)
 }
 
 /// What a download's default file name is made of: the common name, or for S/MIME the
@@ -619,21 +610,26 @@ impl State {
                         return cmds;
                     }
                 };
-                let options = CollectFormat::ALL
+                // The formats the account declares, its default first.
+                let formats = self
+                    .accounts
+                    .get(t.account)
+                    .map_or(&[][..], |a| a.info.exports);
+                let Some(first) = formats.first() else {
+                    refuse(self, format!("{}: this account offers no download", t.cn));
+                    return cmds;
+                };
+                let options = formats
                     .iter()
-                    .map(|f| format!("{} — {}", f.as_str(), f.description()))
+                    .map(|f| format!("{} — {}", f.id, f.description))
                     .collect();
                 let stem = file_stem_of(self, &t);
                 let form = Form::new("Download certificate", "Download", false)
                     .with_intro(vec![format!("{} (id {})", t.cn, t.id)])
                     .with_fields(vec![
-                        Field::choice("format", "Format", options, 1),
-                        Field::text(
-                            "path",
-                            "Save to",
-                            collect_path(&stem, CollectFormat::X509CO),
-                        )
-                        .with_hint("a new file; an existing one is never overwritten"),
+                        Field::choice("format", "Format", options, 0),
+                        Field::text("path", "Save to", collect_path(&stem, first))
+                            .with_hint("a new file; an existing one is never overwritten"),
                     ]);
                 Dialog {
                     form,
@@ -641,6 +637,7 @@ impl State {
                         target: t,
                         stem,
                         path_auto: true,
+                        formats,
                     },
                 }
             }
@@ -1212,9 +1209,14 @@ impl State {
                 },
                 format!("delete {}", t.cn),
             ),
-            Purpose::Collect { target: t, .. } => {
-                let format =
-                    CollectFormat::ALL[f.field("format").map(|x| x.selected()).unwrap_or(1)];
+            Purpose::Collect {
+                target: t, formats, ..
+            } => {
+                let Some(format) = formats.get(f.field("format").map_or(0, |x| x.selected()))
+                else {
+                    return cmds;
+                };
+                let format = format.id;
                 let job = self.new_job(
                     JobKind::Action { cert: Some(t.cert) },
                     format!("download {}", t.cn),
@@ -1806,11 +1808,16 @@ const CUSTOM_KEYS: [&str; 12] = [
 fn on_change(d: &mut Dialog, field: &'static str) {
     match &mut d.purpose {
         Purpose::Collect {
-            stem, path_auto, ..
+            stem,
+            path_auto,
+            formats,
+            ..
         } => match field {
             "format" if *path_auto => {
-                let fmt =
-                    CollectFormat::ALL[d.form.field("format").map(|f| f.selected()).unwrap_or(1)];
+                let Some(fmt) = formats.get(d.form.field("format").map_or(0, |f| f.selected()))
+                else {
+                    return;
+                };
                 let path = collect_path(stem, fmt);
                 if let Some(f) = d.form.field_mut("path") {
                     f.kind = super::form::FieldKind::Text(tui_input::Input::new(path));
@@ -2555,7 +2562,14 @@ mod tests {
         assert_eq!(sanitize_file_stem("*.example.com"), "_.example.com");
         assert_eq!(sanitize_file_stem("../etc/passwd"), "_etc_passwd");
         assert_eq!(
-            collect_path("www.x.test", CollectFormat::Bin),
+            collect_path(
+                "www.x.test",
+                &ExportFormat {
+                    id: "bin",
+                    description: "PKCS#7, DER",
+                    ext: "p7b"
+                }
+            ),
             "./www.x.test.p7b"
         );
     }

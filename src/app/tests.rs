@@ -791,8 +791,8 @@ fn download_sends_a_collect_with_the_chosen_format_and_path() {
     let mut s = state_with(10);
     select_id(&mut s, "3");
     update(&mut s, ch('c'));
-    // format: x509CO is preselected; choose bin (two steps right: base64, bin)
-    for _ in 0..4 {
+    // format: x509CO (the account's default) is preselected; bin is the last of six
+    for _ in 0..5 {
         update(&mut s, key(KeyCode::Right));
     }
     let path = s.dialog.as_ref().unwrap().form.value("path");
@@ -806,7 +806,7 @@ fn download_sends_a_collect_with_the_chosen_format_and_path() {
     else {
         panic!("{sent:?}")
     };
-    assert_eq!(*format, crate::provider::CollectFormat::Bin);
+    assert_eq!(*format, "bin");
     assert_eq!(id, "3");
     assert_eq!(path.to_str().unwrap(), "./host0003.example.com.p7b");
 }
@@ -1957,16 +1957,13 @@ fn download_names_differ_per_format() {
     select_id(&mut s, "3");
     update(&mut s, ch('c'));
     let mut names = std::collections::HashSet::new();
-    update(&mut s, key(KeyCode::Left)); // x509
-    for _ in 0..crate::provider::CollectFormat::ALL.len() {
+    let formats = s.accounts[1].info.exports.len();
+    assert_eq!(formats, 6);
+    for _ in 0..formats {
         names.insert(s.dialog.as_ref().unwrap().form.value("path"));
         update(&mut s, key(KeyCode::Right));
     }
-    assert_eq!(
-        names.len(),
-        crate::provider::CollectFormat::ALL.len(),
-        "{names:?}"
-    );
+    assert_eq!(names.len(), formats, "{names:?}");
 }
 
 #[test]
@@ -1974,6 +1971,7 @@ fn a_download_that_fails_on_its_file_reopens_the_form_with_the_error_on_the_fiel
     let mut s = state_with(10);
     select_id(&mut s, "3");
     update(&mut s, ch('c'));
+    update(&mut s, key(KeyCode::Right)); // x509
     update(&mut s, key(KeyCode::Right)); // x509IO
     let path = s.dialog.as_ref().unwrap().form.value("path");
     let sent = ok_and_confirm(&mut s);

@@ -67,11 +67,23 @@ pub struct ViewSpec {
     pub label: &'static str,
 }
 
+/// A form a certificate can be downloaded in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExportFormat {
+    /// The provider's name for it (SCM's `format=` value), shown and audited.
+    pub id: &'static str,
+    pub description: &'static str,
+    /// The default file name's ending (different per format, so downloads never collide).
+    pub ext: &'static str,
+}
+
 /// Everything a provider declares about an account.
 #[derive(Debug, Clone, Copy)]
 pub struct AccountInfo {
     pub actions: &'static [ActionSpec],
     pub views: &'static [ViewSpec],
+    /// Download formats, the default first; empty when the provider exports nothing.
+    pub exports: &'static [ExportFormat],
 }
 
 impl AccountInfo {
@@ -79,6 +91,7 @@ impl AccountInfo {
     pub const NONE: AccountInfo = AccountInfo {
         actions: &[],
         views: &[],
+        exports: &[],
     };
 
     pub fn action(&self, id: &str) -> Option<&'static ActionSpec> {
@@ -93,6 +106,8 @@ impl AccountInfo {
 impl PartialEq for AccountInfo {
     /// The same declarations (they are static tables, one per provider).
     fn eq(&self, other: &AccountInfo) -> bool {
-        std::ptr::eq(self.actions, other.actions) && std::ptr::eq(self.views, other.views)
+        std::ptr::eq(self.actions, other.actions)
+            && std::ptr::eq(self.views, other.views)
+            && std::ptr::eq(self.exports, other.exports)
     }
 }

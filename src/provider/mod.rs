@@ -125,57 +125,6 @@ pub enum ListUpdate {
 /// The callback a list operation reports through.
 pub type ListSink = Arc<dyn Fn(ListUpdate) + Send + Sync>;
 
-/// Certificate body formats a provider may offer for download.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CollectFormat {
-    /// Certificate and chain, PEM.
-    X509,
-    /// Certificate only, PEM.
-    X509CO,
-    /// Root/intermediates only, PEM.
-    X509IO,
-    /// Intermediates/root only, reversed, PEM.
-    X509IOR,
-    /// PKCS#7, PEM.
-    Base64,
-    /// PKCS#7, DER.
-    Bin,
-}
-
-impl CollectFormat {
-    pub const ALL: [CollectFormat; 6] = [
-        CollectFormat::X509,
-        CollectFormat::X509CO,
-        CollectFormat::X509IO,
-        CollectFormat::X509IOR,
-        CollectFormat::Base64,
-        CollectFormat::Bin,
-    ];
-
-    /// The wire spelling (Sectigo `format=` values).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CollectFormat::X509 => "x509",
-            CollectFormat::X509CO => "x509CO",
-            CollectFormat::X509IO => "x509IO",
-            CollectFormat::X509IOR => "x509IOR",
-            CollectFormat::Base64 => "base64",
-            CollectFormat::Bin => "bin",
-        }
-    }
-
-    pub fn description(self) -> &'static str {
-        match self {
-            CollectFormat::X509 => "certificate and chain, PEM",
-            CollectFormat::X509CO => "certificate only, PEM",
-            CollectFormat::X509IO => "root and intermediates only, PEM",
-            CollectFormat::X509IOR => "intermediates and root only (reversed), PEM",
-            CollectFormat::Base64 => "PKCS#7, PEM",
-            CollectFormat::Bin => "PKCS#7, DER (binary)",
-        }
-    }
-}
-
 /// One account's client. Implementations live in `provider::<name>::client`.
 #[async_trait]
 pub trait Provider: Send + Sync {
@@ -209,12 +158,13 @@ pub trait Provider: Send + Sync {
     /// refreshed list row.
     async fn detail(&self, family: Family, id: &str) -> Result<(Cert, CertDetail), ProviderError>;
 
-    /// The certificate body in a given format, as raw bytes.
+    /// The certificate body in one of the account's export formats (by its id), as raw
+    /// bytes.
     async fn collect(
         &self,
         family: Family,
         id: &str,
-        format: CollectFormat,
+        format: &str,
     ) -> Result<Vec<u8>, ProviderError>;
 
     /// Everything beyond list/detail/collect. The default refuses: the UI offers only what

@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 
 use crate::model::{AccountIdx, Capabilities, Cert, CertDetail, CertStatus, Family};
 use crate::provider::tls::TlsTrust;
-use crate::provider::{CollectFormat, ErrorKind, ListSink, ListUpdate, Provider, ProviderError};
+use crate::provider::{ErrorKind, ListSink, ListUpdate, Provider, ProviderError};
 
 use super::http as scm_http;
 use super::{errors, map, wire};
@@ -782,7 +782,7 @@ impl SectigoClient {
             });
             return;
         }
-        match self.collect(family, &cert.id, CollectFormat::X509CO).await {
+        match self.collect(family, &cert.id, "x509CO").await {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) if text.contains("-----BEGIN") => detail.body_pem = Some(text),
                 Ok(text) => {
@@ -1052,15 +1052,23 @@ impl Provider for SectigoClient {
         &self,
         family: Family,
         id: &str,
-        format: CollectFormat,
+        format: &str,
     ) -> Result<Vec<u8>, ProviderError> {
         let op = format!("collect {} certificate {id}", family_noun(family));
+        // Only the formats the account declares go out as `format=`.
+        let Some(format) = super::spec::EXPORTS.iter().find(|f| f.id == format) else {
+            return Err(self.err(
+                &op,
+                ErrorKind::Local,
+                format!("SCM offers no download format {format:?}"),
+            ));
+        };
         let n = self.numeric_id(&op, family, id)?;
         let Some(path) = SectigoClient::collect_path(family, n) else {
             return Err(self.unsupported(&op, family));
         };
         let req = Request::get(path, &op)
-            .query("format", format.as_str())
+            .query("format", format.id)
             .accept_any();
         let resp = self.http.send(&req).await?;
         if resp.body.is_empty() {

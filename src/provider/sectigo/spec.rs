@@ -2,13 +2,48 @@
 //! states they apply to) and its side views. The console builds its menu, key table, help
 //! and read-only gate from these.
 
-use crate::model::spec::{AccountInfo, ActionSpec, Effect, Targets, ViewSpec};
+use crate::model::spec::{AccountInfo, ActionSpec, Effect, ExportFormat, Targets, ViewSpec};
 use crate::model::{Cert, CertStatus, Family};
 
 pub const INFO: AccountInfo = AccountInfo {
     actions: ACTIONS,
     views: VIEWS,
+    exports: EXPORTS,
 };
+
+/// SCM's `format=` values for a download, the default (the certificate alone) first.
+pub const EXPORTS: &[ExportFormat] = &[
+    ExportFormat {
+        id: "x509CO",
+        description: "certificate only, PEM",
+        ext: "crt.pem",
+    },
+    ExportFormat {
+        id: "x509",
+        description: "certificate and chain, PEM",
+        ext: "chain.pem",
+    },
+    ExportFormat {
+        id: "x509IO",
+        description: "root and intermediates only, PEM",
+        ext: "ca.pem",
+    },
+    ExportFormat {
+        id: "x509IOR",
+        description: "intermediates and root only (reversed), PEM",
+        ext: "ca-reversed.pem",
+    },
+    ExportFormat {
+        id: "base64",
+        description: "PKCS#7, PEM",
+        ext: "p7b.pem",
+    },
+    ExportFormat {
+        id: "bin",
+        description: "PKCS#7, DER (binary)",
+        ext: "p7b",
+    },
+];
 
 /// In the action menu's order.
 pub const ACTIONS: &[ActionSpec] = &[
