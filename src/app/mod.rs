@@ -603,6 +603,11 @@ impl State {
             .unwrap_or(Scope::All)
     }
 
+    /// Whether the terminal is too small for the panes (the screen says so instead).
+    pub fn too_small(&self) -> bool {
+        self.size.0 < crate::ui::MIN_WIDTH || self.size.1 < crate::ui::MIN_HEIGHT
+    }
+
     /// The account the accounts pane has selected, if not "all".
     pub fn selected_account(&self) -> Option<AccountIdx> {
         match self.scope() {
@@ -807,6 +812,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
             state.clamp_list();
             vec![]
         }
+        // Nothing to paste into while the screen cannot show it.
+        Msg::Paste(_) if state.too_small() => vec![],
         Msg::Paste(text) => {
             if state.dialog.is_some() {
                 state.dialog_paste(&text);
@@ -1296,6 +1303,19 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
     // Ctrl-C always quits, whatever has focus.
     if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
         state.quit = true;
+        return vec![];
+    }
+    // While the terminal is too small to show the panes, nothing is shown to act on: only
+    // the quit key works (a hidden dialog is never completed blind, no hidden field typed
+    // into).
+    if state.too_small() {
+        let quit = state
+            .keymap
+            .binding(Action::Quit)
+            .is_some_and(|b| b.keys.iter().any(|k| k.matches(&key)));
+        if quit {
+            state.quit = true;
+        }
         return vec![];
     }
     // The copy picker can sit over a dialog (DCV records); it takes the keys first.

@@ -3056,3 +3056,34 @@ fn a_read_only_account_s_dcv_view_offers_no_recheck() {
     update(&mut s, ch('v'));
     assert_eq!(s.dialog.as_ref().unwrap().form.ok_label, "Recheck");
 }
+
+#[test]
+fn while_the_terminal_is_too_small_only_quit_acts() {
+    let mut s = state_with(10);
+    select_id(&mut s, "3");
+    update(&mut s, ch('R')); // a revoke dialog, then the terminal shrinks under it
+    assert!(s.dialog.is_some());
+    update(&mut s, Msg::Resize(60, 20));
+    for k in ['x', 'y', '\t'] {
+        assert!(update(&mut s, ch(k)).is_empty());
+    }
+    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
+    assert!(update(&mut s, Msg::Paste("pasted".into())).is_empty());
+    let d = s
+        .dialog
+        .as_ref()
+        .expect("the dialog is still there, untouched");
+    assert!(
+        d.form
+            .fields
+            .iter()
+            .all(|f| !f.value().contains('x') && !f.value().contains("pasted"))
+    );
+    assert!(!s.quit);
+    // Big enough again: the dialog is as it was.
+    update(&mut s, Msg::Resize(100, 30));
+    assert!(s.dialog.is_some());
+    update(&mut s, Msg::Resize(60, 20));
+    update(&mut s, ch('q'));
+    assert!(s.quit, "q quits, and types into nothing");
+}

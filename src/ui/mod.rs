@@ -62,7 +62,12 @@ pub fn draw(state: &State, frame: &mut Frame) {
     let area = frame.area();
     let theme = Theme::for_state(state.no_color);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        draw_too_small(frame, area, &theme);
+        let quit = state
+            .keymap
+            .binding(crate::app::Action::Quit)
+            .and_then(|b| b.keys.first())
+            .map_or_else(|| "Ctrl-c".to_string(), |k| k.to_string());
+        draw_too_small(frame, area, &theme, &quit);
         return;
     }
     let [title, main, status] = Layout::vertical([
@@ -95,14 +100,14 @@ pub fn draw(state: &State, frame: &mut Frame) {
     overlays::draw(state, frame, area, &theme);
 }
 
-fn draw_too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
+fn draw_too_small(frame: &mut Frame, area: Rect, theme: &Theme, quit: &str) {
     let lines = vec![
         Line::styled(
             format!("terminal too small (need {MIN_WIDTH}x{MIN_HEIGHT})"),
             theme.warning,
         ),
         Line::raw(format!("now {}x{}", area.width, area.height)),
-        Line::styled("q quits", theme.muted),
+        Line::styled(format!("{quit} quits"), theme.muted),
     ];
     let h = (lines.len() as u16).min(area.height);
     let y = area.y + area.height.saturating_sub(h) / 2;
