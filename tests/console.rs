@@ -1503,3 +1503,25 @@ fn the_list_styles_its_header_the_selected_row_and_the_status_column() {
         "EXPIRED is coloured"
     );
 }
+
+#[test]
+fn a_remapped_quit_key_keeps_its_hint_even_when_the_bar_is_short() {
+    let mut o = std::collections::BTreeMap::new();
+    o.insert("quit".to_string(), "ctrl-q".to_string());
+    for size in SIZES {
+        let mut s = loaded(size);
+        s.keymap = KeyMap::with_overrides(&o).unwrap();
+        let screen = render(&s);
+        let bar = screen.lines().last().unwrap_or_default().to_string();
+        assert!(bar.contains("Ctrl-q quit"), "{bar}");
+        assert!(!bar.contains(" q quit"), "{bar}");
+        // Also while something loads (the bar is shared with the spinner).
+        let _ = s.start();
+        let bar = render(&s).lines().last().unwrap_or_default().to_string();
+        assert!(bar.contains("Ctrl-q quit"), "{bar}");
+    }
+    // The too-small screen names it too.
+    let mut s = loaded((60, 20));
+    s.keymap = KeyMap::with_overrides(&o).unwrap();
+    assert!(render(&s).contains("Ctrl-q quits"));
+}

@@ -1431,6 +1431,11 @@ fn on_overlay_key(state: &mut State, overlay: Overlay, key: KeyEvent) -> Vec<Com
         (Overlay::Help { .. }, Some(Action::Top)) => {
             state.overlay = Some(Overlay::Help { scroll: 0 })
         }
+        (Overlay::Help { .. }, Some(Action::Bottom)) => {
+            state.overlay = Some(Overlay::Help {
+                scroll: crate::ui::help_max_scroll(state),
+            })
+        }
         (Overlay::Errors { selected }, Some(Action::Down)) => {
             let n = state.errors.len();
             state.overlay = Some(Overlay::Errors {

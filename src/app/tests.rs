@@ -3087,3 +3087,27 @@ fn while_the_terminal_is_too_small_only_quit_acts() {
     update(&mut s, ch('q'));
     assert!(s.quit, "q quits, and types into nothing");
 }
+
+#[test]
+fn the_help_scrolls_to_the_end_and_back_by_key() {
+    let mut s = state_with(10);
+    s.size = (80, 24);
+    update(&mut s, ch('?'));
+    let max = crate::ui::help_max_scroll(&s);
+    assert!(max > 10, "the help is longer than a screen at 80x24");
+    let at = |s: &State| match s.overlay {
+        Some(Overlay::Help { scroll }) => scroll,
+        _ => panic!("the help is closed"),
+    };
+    update(&mut s, ch('G'));
+    assert_eq!(at(&s), max);
+    update(&mut s, ch('g'));
+    assert_eq!(at(&s), 0);
+    update(&mut s, key(KeyCode::End));
+    assert_eq!(at(&s), max);
+    update(&mut s, key(KeyCode::Home));
+    update(&mut s, key(KeyCode::PageDown));
+    assert_eq!(at(&s), 10);
+    update(&mut s, key(KeyCode::PageUp));
+    assert_eq!(at(&s), 0);
+}

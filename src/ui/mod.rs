@@ -1069,12 +1069,31 @@ fn draw_status(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
     } else {
         let mut spans = Vec::new();
         let mut used = 0usize;
-        for (key, label) in state.keymap.hints(state.ctx()) {
-            let n = key.chars().count() + label.chars().count() + 3;
-            if used + n > left.width as usize {
-                break;
+        let width_of = |key: &str, label: &str| key.chars().count() + label.chars().count() + 3;
+        // The way out is always shown, with its configured key, however long that is: the
+        // others fill the room before it.
+        let hints = state.keymap.hints(state.ctx());
+        let quit_w: usize = hints
+            .iter()
+            .filter(|(_, l)| *l == "quit")
+            .map(|(k, l)| width_of(k, l))
+            .sum();
+        let (mut quit_placed, mut full) = (false, false);
+        for (key, label) in hints {
+            let n = width_of(&key, label);
+            let is_quit = label == "quit";
+            // Room is kept for the quit hint until it is placed; the others stop at the
+            // first that does not fit, so the most useful stay.
+            let reserve = if is_quit || quit_placed { 0 } else { quit_w };
+            if (full && !is_quit) || used + n + reserve > left.width as usize {
+                if is_quit {
+                    break;
+                }
+                full = true;
+                continue;
             }
             used += n;
+            quit_placed |= is_quit;
             spans.push(Span::styled(format!(" {key}"), theme.key));
             spans.push(Span::raw(format!(" {label} ")));
         }
