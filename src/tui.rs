@@ -134,7 +134,8 @@ async fn ready_events(events: &mut EventStream, msgs: &mut Vec<Msg>) -> anyhow::
     Ok(())
 }
 
-/// Unix seconds now (the only clock read; `update` gets time through `Msg::Tick`).
+/// Unix seconds now (the only clock read; `update` gets time through `Msg::Tick` and
+/// `Msg::Clock`).
 pub fn now() -> i64 {
     jiff::Timestamp::now().as_second()
 }
@@ -229,6 +230,11 @@ async fn event_loop(
             // A frame held back while data streams in.
             _ = tokio::time::sleep_until(frame_due.unwrap_or_else(Instant::now).into()),
                 if frame_due.is_some() => {}
+        }
+        // What these messages record carries the time they happened, ticks or no ticks.
+        let wall = now();
+        if wall != state.now && !msgs.is_empty() {
+            msgs.insert(0, Msg::Clock(wall));
         }
         for msg in msgs {
             if state.quit {

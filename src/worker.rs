@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use secrecy::ExposeSecret;
 use tokio::sync::mpsc;
@@ -15,6 +16,7 @@ use crate::model::{AccountIdx, ActionKind, Capabilities, Cert, CertDetail, Famil
 use crate::provider::actions::{
     ClientEnrollRequest, DeviceEnrollRequest, EnrollRequest, Enrolled, ReplaceRequest,
 };
+use crate::provider::op::{FollowPlan, Op, OpState};
 use crate::provider::request::{ActionOutput, ActionRequest};
 use crate::provider::{ErrorKind, ListSink, ListUpdate, Provider, ProviderError};
 use crate::x509::{self, CertView};
@@ -254,6 +256,8 @@ pub enum JobOutput {
         account: AccountIdx,
         request: Box<ActionRequest>,
         output: Box<ActionOutput>,
+        /// What the action set going, followed from now on (`WorkerEvent::Followed`).
+        follows: Vec<Op>,
     },
     Enrolled {
         account: AccountIdx,
@@ -262,6 +266,8 @@ pub enum JobOutput {
         enrolled: Enrolled,
         /// Where the private key was written (None for a CSR from a file).
         key_path: Option<PathBuf>,
+        /// What the enrolment set going (a request that needs no approval being issued).
+        follows: Vec<Op>,
     },
     Collected {
         account: AccountIdx,
@@ -276,6 +282,7 @@ pub enum JobOutput {
         family: Family,
         id: String,
         key_path: Option<PathBuf>,
+        follows: Vec<Op>,
     },
     Audited,
     /// The audit log's entries (oldest first) and its path.
@@ -287,6 +294,24 @@ pub enum JobOutput {
         path: PathBuf,
         entries: Vec<AuditEntry>,
     },
+}
+
+impl JobOutput {
+    /// The account and the operations this output set going, when it set any going.
+    pub fn follows(&self) -> Option<(AccountIdx, &[Op])> {
+        match self {
+            JobOutput::Acted {
+                account, follows, ..
+            }
+            | JobOutput::Enrolled {
+                account, follows, ..
+            }
+            | JobOutput::Replaced {
+                account, follows, ..
+            } => Some((*account, follows)),
+            _ => None,
+        }
+    }
 }
 
 /// What the worker tells the app.
@@ -310,6 +335,37 @@ pub enum WorkerEvent {
         job: JobId,
         result: Result<JobOutput, ProviderError>,
     },
+    /// A step in following an operation the job `job` set going (after its `Done`). The
+    /// last step for an operation is anything but `Pending`.
+    Followed {
+        job: JobId,
+        account: AccountIdx,
+        op: Op,
+        step: FollowStep,
+    },
+}
+
+/// Where a followed operation is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FollowStep {
+    /// A poll found it under way (the provider's word for where it is, the refreshed row).
+    Pending {
+        status: String,
+        cert: Option<Box<Cert>>,
+    },
+    /// It is over, well (`ok`) or not.
+    Settled {
+        ok: bool,
+        status: String,
+        cert: Option<Box<Cert>>,
+    },
+    /// Following stopped after the plan's time; the status last seen.
+    GaveUp {
+        status: Option<String>,
+        after: Duration,
+    },
+    /// Polls kept failing; the last error.
+    Failed(ProviderError),
 }
 
 /// One slot per configured account; `None` for kinds this build has no client for.
@@ -325,7 +381,13 @@ struct Ctx {
     accounts: Vec<AccountSlot>,
     limits: Vec<Limits>,
     audit: Option<Arc<AuditLog>>,
+    /// How long-running operations are followed.
+    plan: FollowPlan,
 }
+
+/// The tasks a `Cancel` can end, by the job they belong to.
+type Running =
+    Arc<std::sync::Mutex<std::collections::HashMap<JobId, Vec<tokio::task::AbortHandle>>>>;
 
 /// How much one account is asked at once: reads up to its `concurrency`, changes one at a
 /// time (a bulk approve of 50 certificates is 50 requests in a row, not 50 at once; a NAS
@@ -362,15 +424,87 @@ impl Ctx {
                 return Hold::Free;
             }
         };
+        if change {
+            let Some(limits) = self.limits.get(account) else {
+                return Hold::Free;
+            };
+            Hold::Change(limits.changes.lock().await)
+        } else {
+            self.read_hold(account).await
+        }
+    }
+
+    /// A place among the account's reads.
+    async fn read_hold(&self, account: AccountIdx) -> Hold<'_> {
         let Some(limits) = self.limits.get(account) else {
             return Hold::Free;
         };
-        if change {
-            Hold::Change(limits.changes.lock().await)
-        } else {
-            match limits.reads.acquire().await {
-                Ok(p) => Hold::Read(p),
-                Err(_) => Hold::Free,
+        match limits.reads.acquire().await {
+            Ok(p) => Hold::Read(p),
+            Err(_) => Hold::Free,
+        }
+    }
+}
+
+/// Follow one operation until it settles, by the plan: each poll is a read within the
+/// account's limits; every step goes to the app. A poll that fails is tried again at the
+/// next step, up to the plan's limit of failures in a row.
+async fn follow(
+    ctx: Arc<Ctx>,
+    tx: mpsc::UnboundedSender<WorkerEvent>,
+    job: JobId,
+    account: AccountIdx,
+    op: Op,
+) {
+    let send = |step: FollowStep| {
+        let _ = tx.send(WorkerEvent::Followed {
+            job,
+            account,
+            op: op.clone(),
+            step,
+        });
+    };
+    let provider = match provider_for(&ctx.accounts, account, "follow an operation") {
+        Ok(p) => p,
+        Err(e) => return send(FollowStep::Failed(e)),
+    };
+    let start = tokio::time::Instant::now();
+    let (mut failures, mut last) = (0u32, None::<String>);
+    loop {
+        let Some(wait) = ctx.plan.next_wait(start.elapsed()) else {
+            return send(FollowStep::GaveUp {
+                status: last,
+                after: start.elapsed(),
+            });
+        };
+        tokio::time::sleep(wait).await;
+        let polled = {
+            let _hold = ctx.read_hold(account).await;
+            provider.poll(&op).await
+        };
+        match polled {
+            Ok(OpState::Pending { status, cert }) => {
+                failures = 0;
+                last = Some(status.clone());
+                send(FollowStep::Pending {
+                    status,
+                    cert: cert.map(Box::new),
+                });
+            }
+            Ok(OpState::Settled { ok, status, cert }) => {
+                return send(FollowStep::Settled {
+                    ok,
+                    status,
+                    cert: cert.map(Box::new),
+                });
+            }
+            Err(e) => {
+                failures += 1;
+                tracing::info!(account = %provider.account(), op = %op.kind, id = %op.id,
+                    error = %e, "a poll failed");
+                if failures >= ctx.plan.max_failures.max(1) {
+                    return send(FollowStep::Failed(e));
+                }
             }
         }
     }
@@ -383,6 +517,18 @@ impl Ctx {
 pub fn spawn(
     accounts: Vec<AccountSlot>,
     audit: Option<AuditLog>,
+) -> (
+    mpsc::UnboundedSender<Command>,
+    mpsc::UnboundedReceiver<WorkerEvent>,
+) {
+    spawn_with(accounts, audit, FollowPlan::default())
+}
+
+/// [`spawn`], following long-running operations by `plan` (tests follow quickly).
+pub fn spawn_with(
+    accounts: Vec<AccountSlot>,
+    audit: Option<AuditLog>,
+    plan: FollowPlan,
 ) -> (
     mpsc::UnboundedSender<Command>,
     mpsc::UnboundedReceiver<WorkerEvent>,
@@ -402,20 +548,19 @@ pub fn spawn(
         accounts,
         limits,
         audit: audit.map(Arc::new),
+        plan,
     });
     tokio::spawn(async move {
-        // The detail reads still running, so that a `Cancel` can end them.
-        let running: Arc<
-            std::sync::Mutex<std::collections::HashMap<JobId, tokio::task::AbortHandle>>,
-        > = Arc::default();
+        // The detail reads and the follows still running, so that a `Cancel` can end them.
+        let running: Running = Arc::default();
         while let Some(cmd) = cmd_rx.recv().await {
             if let Command::Cancel { job } = cmd {
-                if let Some(h) = running
+                if let Some(hs) = running
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .remove(&job)
                 {
-                    h.abort();
+                    hs.iter().for_each(|h| h.abort());
                 }
                 continue;
             }
@@ -430,13 +575,30 @@ pub fn spawn(
             // Each job runs on its own task so a hanging request never blocks the other
             // accounts; within an account the limits decide.
             let task = tokio::spawn(async move {
-                let _hold = ctx.hold(&cmd).await;
+                let hold = ctx.hold(&cmd).await;
                 let result = run(&ctx, cmd, &tx).await;
+                drop(hold);
                 done.lock().unwrap_or_else(|e| e.into_inner()).remove(&job);
+                let follows = match &result {
+                    Ok(out) => out.follows().map(|(a, ops)| (a, ops.to_vec())),
+                    Err(_) => None,
+                };
                 let _ = tx.send(WorkerEvent::Done { job, result });
+                // What the job set going is followed from now on, each on its own task.
+                if let Some((account, ops)) = follows
+                    && !ops.is_empty()
+                {
+                    let mut map = done.lock().unwrap_or_else(|e| e.into_inner());
+                    let handles = map.entry(job).or_default();
+                    for op in ops {
+                        let (ctx, tx) = (Arc::clone(&ctx), tx.clone());
+                        let t = tokio::spawn(follow(ctx, tx, job, account, op));
+                        handles.push(t.abort_handle());
+                    }
+                }
             });
             if cancellable {
-                map.insert(job, task.abort_handle());
+                map.entry(job).or_default().push(task.abort_handle());
             }
             drop(map);
         }
@@ -837,15 +999,16 @@ async fn act(
 ) -> Result<JobOutput, ProviderError> {
     let name = account_name(&ctx.accounts, account);
     let action = request.audit_name();
-    let output = |output: ActionOutput, request: ActionRequest| JobOutput::Acted {
+    let output = |output: ActionOutput, request: ActionRequest, follows| JobOutput::Acted {
         account,
         request: Box::new(request),
         output: Box::new(output),
+        follows,
     };
     if !request.is_mutating() {
         let provider = provider_for(&ctx.accounts, account, action)?;
         let out = provider.act(&request).await?;
-        return Ok(output(out, request));
+        return Ok(output(out, request, Vec::new()));
     }
 
     let Some(log) = ctx.audit.clone() else {
@@ -894,7 +1057,8 @@ async fn act(
         });
     }
     let out = finish(log, entry, result).await?;
-    Ok(output(out, request))
+    let follows = provider.follow_up(&request, &out);
+    Ok(output(out, request, follows))
 }
 
 fn progress(tx: &mpsc::UnboundedSender<WorkerEvent>, job: JobId, done: usize, label: &str) {
@@ -1083,21 +1247,19 @@ async fn enroll(
     if let Some((family, id, mut r)) = replace {
         r.csr = csr;
         progress(tx, job, 3, "sending the replacement");
-        let result = provider
-            .act(&ActionRequest::Replace {
-                family,
-                id: id.clone(),
-                request: r,
-            })
-            .await
-            .map(|_| ())
-            .map_err(|e| kept(e, &key_path));
-        finish(log, entry, result).await?;
+        let replace = ActionRequest::Replace {
+            family,
+            id: id.clone(),
+            request: r,
+        };
+        let result = provider.act(&replace).await.map_err(|e| kept(e, &key_path));
+        let out = finish(log, entry, result).await?;
         return Ok(JobOutput::Replaced {
             account,
             family,
             id,
             key_path,
+            follows: provider.follow_up(&replace, &out),
         });
     }
     let named = match &request {
@@ -1106,7 +1268,8 @@ async fn enroll(
     };
     request.set_csr(csr);
     progress(tx, job, 3, "sending the request");
-    let result = match provider.act(&request.into_action()).await {
+    let sent = request.into_action();
+    let result = match provider.act(&sent).await {
         Ok(ActionOutput::Enrolled(e)) => Ok(e),
         Ok(other) => Err(ProviderError::new(
             &name,
@@ -1123,11 +1286,13 @@ async fn enroll(
     }
     let result = result.map_err(|e| kept(e, &key_path));
     let enrolled = finish(log, entry, result).await?;
+    let follows = provider.follow_up(&sent, &ActionOutput::Enrolled(enrolled.clone()));
     Ok(JobOutput::Enrolled {
         account,
         family,
         enrolled,
         key_path,
+        follows,
     })
 }
 

@@ -11,11 +11,13 @@ use certdeck::audit::{self, AuditEntry, AuditLog};
 use certdeck::emulator::sectigo::{Fault, SectigoEmulator, SectigoOptions};
 use certdeck::model::{Cert, CertStatus, Family};
 use certdeck::provider::actions::{DcvFilter, EnrollRequest, Enrolled, RevokeReason};
+use certdeck::provider::op::{FollowPlan, Op};
 use certdeck::provider::request::{ActionOutput, ActionRequest};
 use certdeck::provider::sectigo::{RetryPolicy, SectigoClient, SectigoSettings};
 use certdeck::provider::{ErrorKind, Provider, ProviderError};
 use certdeck::worker::{
-    self, AccountSlot, Command, EnrollSpec, JobId, JobOutput, KeyAlg, KeySource, WorkerEvent,
+    self, AccountSlot, Command, EnrollSpec, FollowStep, JobId, JobOutput, KeyAlg, KeySource,
+    WorkerEvent,
 };
 use certdeck::{keygen, x509};
 use secrecy::SecretString;
@@ -54,6 +56,8 @@ struct Rig {
     next: JobId,
     /// Rows reported by list jobs.
     rows: HashMap<String, Cert>,
+    /// Steps of the operations the worker follows, in order.
+    followed: Vec<(Op, FollowStep)>,
 }
 
 impl Rig {
@@ -80,7 +84,15 @@ impl Rig {
                 unavailable: None,
             },
         ];
-        let (tx, rx) = worker::spawn(slots, Some(log));
+        // Followed operations are polled every 20 ms (the CA's clock is moved on instead).
+        let plan = FollowPlan {
+            fast: Duration::from_millis(20),
+            fast_for: Duration::from_secs(60),
+            slow: Duration::from_millis(20),
+            give_up: Duration::from_secs(60),
+            max_failures: 3,
+        };
+        let (tx, rx) = worker::spawn_with(slots, Some(log), plan);
         Rig {
             emu,
             dir,
@@ -89,6 +101,7 @@ impl Rig {
             rx,
             next: 1,
             rows: HashMap::new(),
+            followed: Vec::new(),
         }
     }
 
@@ -134,10 +147,40 @@ impl Rig {
                         self.rows.insert(r.id.clone(), r);
                     }
                 }
+                WorkerEvent::Followed { op, step, .. } => self.followed.push((op, step)),
                 WorkerEvent::Progress { .. } | WorkerEvent::Total { .. } => {}
             }
         }
         ids.iter().map(|j| done.remove(j).unwrap()).collect()
+    }
+
+    /// Wait for the last step of the followed operation on `id` (settled, given up, failed),
+    /// moving the CA's clock on meanwhile; the steps seen before it come too.
+    async fn settled(&mut self, id: &str) -> (FollowStep, Vec<FollowStep>) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let steps: Vec<FollowStep> = self
+                .followed
+                .iter()
+                .filter(|(op, _)| op.id == id)
+                .map(|(_, s)| s.clone())
+                .collect();
+            if let Some(last) = steps
+                .iter()
+                .find(|s| !matches!(s, FollowStep::Pending { .. }))
+            {
+                return (last.clone(), steps);
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            let ev = tokio::time::timeout(left, self.rx.recv())
+                .await
+                .unwrap_or_else(|_| panic!("{id} did not settle: {steps:?}"))
+                .expect("the worker is running");
+            if let WorkerEvent::Followed { op, step, .. } = ev {
+                self.followed.push((op, step));
+            }
+            self.emu.advance(Duration::from_millis(100));
+        }
     }
 
     async fn run(
@@ -421,7 +464,26 @@ async fn generated_key_enrol_approve_collect_and_revoke() {
         .await
         .expect("approve");
     assert_eq!(out, ActionOutput::Done);
-    rig.wait_for(&en.id, CertStatus::Issued).await;
+    // The worker follows the issuance by itself, with reads only, until the CA has issued.
+    let (last, _) = rig.settled(&en.id).await;
+    let FollowStep::Settled {
+        ok: true,
+        status,
+        cert: Some(row),
+    } = last
+    else {
+        panic!("not issued: {last:?}")
+    };
+    assert_eq!(
+        (status.as_str(), row.status),
+        ("Issued", CertStatus::Issued)
+    );
+    let actions: Vec<String> = rig.audit().into_iter().map(|e| e.action).collect();
+    assert_eq!(
+        actions,
+        ["enroll", "download", "approve"],
+        "polls are not audited"
+    );
     // Issued, its body seen: the row carries the leaf's SHA-256 (what "installed on"
     // matches by), the same the X.509 view prints.
     let (row, _) = rig.detail(&en.id).await;
@@ -879,6 +941,75 @@ async fn csr_file_enrolment_waits_for_dcv_until_published() {
         log[0].detail.as_deref().unwrap().contains("www.csr"),
         "{:?}",
         log[0]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_submitted_domain_validation_is_followed_until_the_domain_validates() {
+    let mut rig = Rig::start(10).await;
+    let domain = match rig
+        .act(
+            RW,
+            ActionRequest::DcvList {
+                filter: DcvFilter::default(),
+            },
+        )
+        .await
+        .unwrap()
+    {
+        ActionOutput::DcvList(v) => {
+            v.into_iter()
+                .find(|d| !d.status.eq_ignore_ascii_case("validated"))
+                .expect("an unvalidated domain")
+                .domain
+        }
+        other => panic!("{other:?}"),
+    };
+    let r = rig
+        .run({
+            let domain = domain.clone();
+            move |job| Command::Act {
+                job,
+                account: RW,
+                request: ActionRequest::DcvSubmit {
+                    domain,
+                    method: certdeck::provider::actions::DcvMethod::Cname,
+                    email: None,
+                },
+                about: Vec::new(),
+            }
+        })
+        .await;
+    let Ok(JobOutput::Acted { follows, .. }) = r else {
+        panic!("{r:?}")
+    };
+    assert_eq!(follows.len(), 1, "{follows:?}");
+    assert_eq!(
+        (follows[0].id.as_str(), follows[0].goal),
+        (domain.as_str(), "validated")
+    );
+    // Not published: the polls find it submitted, not validated.
+    rig.emu.advance(Duration::from_secs(60));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !rig.followed.iter().any(|(op, _)| op.id == domain) {
+        assert!(Instant::now() < deadline, "no poll of {domain}");
+        if let Ok(Some(WorkerEvent::Followed { op, step, .. })) =
+            tokio::time::timeout(Duration::from_secs(1), rig.rx.recv()).await
+        {
+            rig.followed.push((op, step));
+        }
+    }
+    assert!(
+        matches!(&rig.followed[0].1, FollowStep::Pending { status, .. } if status.contains("SUBMITTED")),
+        "{:?}",
+        rig.followed
+    );
+    // Published: the CA validates it on its next look, and the follow ends there.
+    rig.emu.publish_dcv(&domain);
+    let (last, _) = rig.settled(&domain).await;
+    assert!(
+        matches!(&last, FollowStep::Settled { ok: true, status, cert: None } if status == "VALIDATED"),
+        "{last:?}"
     );
 }
 

@@ -468,6 +468,7 @@ fn answer(s: &mut State, cmds: &[Command], output: impl Fn(&ActionRequest) -> Ac
                         account: *account,
                         request: Box::new(request.clone()),
                         output: Box::new(output(request)),
+                        follows: Vec::new(),
                     }),
                 }),
             );

@@ -141,6 +141,25 @@ impl State {
         v.rows.get(*rows.get(v.sel)?)
     }
 
+    /// Read again every side view of the account that has been loaded (something they show
+    /// has changed, e.g. a followed operation settled).
+    pub(super) fn refresh_views(&mut self, account: AccountIdx) -> Vec<Command> {
+        let mut scopes = Vec::new();
+        if self.domains.get(&account).is_some_and(|v| v.loaded) {
+            scopes.push(Scope::Domains(account));
+        }
+        if self.dcv_views.get(&account).is_some_and(|v| v.loaded) {
+            scopes.push(Scope::Dcv(account));
+        }
+        if self.orgs.get(&account).is_some_and(|v| v.loaded) {
+            scopes.push(Scope::Orgs(account));
+        }
+        scopes
+            .into_iter()
+            .flat_map(|s| self.load_scope(s, true))
+            .collect()
+    }
+
     /// Load a domain view's data if it has none (or `force`).
     pub(super) fn load_scope(&mut self, scope: Scope, force: bool) -> Vec<Command> {
         let mut cmds = Vec::new();

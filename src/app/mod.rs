@@ -4,6 +4,7 @@
 mod actions;
 mod dialogs;
 pub mod domains;
+pub mod follow;
 pub mod form;
 pub mod keys;
 mod list;
@@ -17,7 +18,7 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use crate::model::spec::AccountInfo;
-use crate::model::{AccountIdx, Cert, CertStatus, Family, ProviderKind};
+use crate::model::{AccountIdx, Cert, Family, ProviderKind};
 use crate::provider::{ErrorKind, ProviderError};
 use crate::worker::{Command, DetailView, JobId, JobOutput, WorkerEvent};
 
@@ -113,36 +114,6 @@ impl FamilyView {
 
 /// The status line while a refresh runs (replaced when the last list job ends).
 const REFRESHING: &str = "refreshing…";
-
-/// A certificate watched until the CA has issued it: refreshed every 2 s for the first
-/// minute, then every 15 s; after 15 minutes the watch ends with a note (`r` refreshes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Watch {
-    /// When the watch began (Unix seconds).
-    pub since: i64,
-    /// When to refresh next.
-    pub next: i64,
-}
-
-impl Watch {
-    pub const GIVE_UP_SECS: i64 = 15 * 60;
-
-    pub fn new(now: i64) -> Watch {
-        Watch {
-            since: now,
-            next: now + 2,
-        }
-    }
-
-    /// The watch after a refresh at `now`, or `None` once it has gone on long enough.
-    fn after_refresh(self, now: i64) -> Option<Watch> {
-        let age = now - self.since;
-        (age < Self::GIVE_UP_SECS).then(|| Watch {
-            next: now + if age < 60 { 2 } else { 15 },
-            ..self
-        })
-    }
-}
 
 /// One account as the accounts pane shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -392,16 +363,12 @@ pub struct State {
     pub renew_ids: HashMap<(AccountIdx, String), String>,
     /// Private keys written by enrolments of this session: (account, id) → path.
     pub key_paths: HashMap<(AccountIdx, String), PathBuf>,
-    /// Certificates being watched after an approval until they leave Approved/Applied:
-    /// cert index → time of the next refresh (Unix seconds).
-    pub watch: HashMap<usize, Watch>,
+    /// Operations the worker follows for us (a request until it is issued …).
+    pub following: Vec<follow::Following>,
     /// The file check the open form waits for before its confirmation.
     pub file_check: Option<JobId>,
     /// Text for the terminal's clipboard (OSC 52), taken by the main loop after `update`.
     pub clipboard: Option<String>,
-    /// Requests to watch as soon as their first detail arrives (new S/MIME requests, which
-    /// the CA issues without an approval): (account, family, id).
-    pub watch_new: HashSet<(AccountIdx, Family, String)>,
     pending: usize,
     /// The form each job sent from a dialog came from, so a job that fails locally (a file
     /// problem) or is rejected by the server reopens it with every value kept.
@@ -441,6 +408,10 @@ pub enum Msg {
     Resize(u16, u16),
     /// Time passes: Unix seconds. Also advances the spinner.
     Tick(i64),
+    /// The wall clock, sent before the messages that follow it so that what they record
+    /// (status history, audit of refusals, watches) carries the real time of the event, also
+    /// when no tick has run for a while. Unix seconds; nothing else changes.
+    Clock(i64),
     Worker(WorkerEvent),
 }
 
@@ -506,8 +477,7 @@ impl State {
             hidden: HashSet::new(),
             renew_ids: HashMap::new(),
             key_paths: HashMap::new(),
-            watch: HashMap::new(),
-            watch_new: HashSet::new(),
+            following: Vec::new(),
             clipboard: None,
             file_check: None,
             pending: 0,
@@ -543,9 +513,9 @@ impl State {
         !self.jobs.is_empty()
     }
 
-    /// Whether the loop should send ticks (spinner, or certificates being watched).
+    /// Whether the loop should send ticks (the spinner, an Info message to clear).
     pub fn wants_ticks(&self) -> bool {
-        self.busy() || !self.watch.is_empty() || self.info_status_showing()
+        self.busy() || self.info_status_showing()
     }
 
     /// An Info message is in the status bar (it goes after `INFO_STATUS_SECS`).
@@ -805,7 +775,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
             if state.info_status_showing() && now - state.status_since >= INFO_STATUS_SECS {
                 state.status = None;
             }
-            state.poll_watched()
+            vec![]
+        }
+        Msg::Clock(now) => {
+            state.now = state.now.max(now);
+            vec![]
         }
         Msg::Resize(w, h) => {
             state.size = (w, h);
@@ -876,12 +850,18 @@ fn on_worker(state: &mut State, ev: WorkerEvent) -> Vec<Command> {
             if let Ok(JobOutput::FilesChecked { problems }) = &result {
                 return state.files_checked(job, problems.clone());
             }
-            let cmds = on_done(state, kind, result, form);
+            let cmds = on_done(state, job, kind, result, form);
             if let Some(b) = batch {
                 state.batch_step(b, ok);
             }
             return cmds;
         }
+        WorkerEvent::Followed {
+            job,
+            account,
+            op,
+            step,
+        } => return state.on_followed(job, account, op, step),
     }
     vec![]
 }
@@ -989,6 +969,7 @@ fn offer_kept_key(f: &mut form::Form, kept: &std::path::Path) -> bool {
 /// A job ended: its output goes where it belongs; a failure is shown (or reopens its form).
 fn on_done(
     state: &mut State,
+    job: JobId,
     kind: Option<JobKind>,
     result: Result<JobOutput, ProviderError>,
     form: Option<dialogs::Dialog>,
@@ -1008,12 +989,9 @@ fn on_done(
             state.settle();
             if let Some(i) = state.index.get(&state.certs, key.0, key.1, &key.2) {
                 state.details.insert(i, DetailState::Loaded(view));
-                if state.watch_new.remove(&key) {
-                    state.watch.insert(i, Watch::new(state.now));
-                }
             }
         }
-        Ok(other) => return on_action_done(state, kind, other),
+        Ok(other) => return on_action_done(state, job, kind, other),
         Err(err)
             if (matches!(err.kind, ErrorKind::Local | ErrorKind::Rejected)
                 || state
@@ -1035,7 +1013,6 @@ fn on_done(
                     state.finish_list(account, family, Some(short_error(&err)))
                 }
                 Some(JobKind::Detail { cert }) => {
-                    state.watch.remove(&cert);
                     state.details.insert(cert, DetailState::Failed(err.clone()));
                 }
                 Some(JobKind::DialogData) => state.dialog_data_failed(short_error(&err)),
@@ -1073,7 +1050,12 @@ fn on_done(
 }
 
 /// An action, enrolment or download finished: say so, and refresh what it changed.
-fn on_action_done(state: &mut State, kind: Option<JobKind>, output: JobOutput) -> Vec<Command> {
+fn on_action_done(
+    state: &mut State,
+    job: JobId,
+    kind: Option<JobKind>,
+    output: JobOutput,
+) -> Vec<Command> {
     use crate::provider::request::{ActionOutput, ActionRequest};
     let mut cmds = Vec::new();
     match output {
@@ -1082,17 +1064,18 @@ fn on_action_done(state: &mut State, kind: Option<JobKind>, output: JobOutput) -
             family,
             enrolled,
             key_path,
+            follows,
         } => {
             let what = match family {
                 Family::Client => "new S/MIME request",
                 Family::Device => "new device request",
                 _ => "new request",
             };
-            // S/MIME requests go to the CA without an approval step.
-            let next = if family.needs_approval() {
-                "; it waits in the pending view (p)"
-            } else {
-                "; it needs no approval, watching until it is issued"
+            // What the request does next: the provider set an operation going (the CA issues
+            // it by itself), or it waits for an approval.
+            let next = match state.follow(job, account, &follows) {
+                w if w.is_empty() => "; it waits in the pending view (p)".to_string(),
+                w => format!("; it needs no approval{}", w.replacen(';', ",", 1)),
             };
             let text = match &key_path {
                 Some(p) => format!(
@@ -1110,13 +1093,7 @@ fn on_action_done(state: &mut State, kind: Option<JobKind>, output: JobOutput) -
             if let Some(p) = key_path {
                 state.key_paths.insert((account, enrolled.id.clone()), p);
             }
-            // The new request appears in the list at once; one that needs no approval is
-            // watched until the CA has issued it.
-            if !family.needs_approval() {
-                state
-                    .watch_new
-                    .insert((account, family, enrolled.id.clone()));
-            }
+            // The new request appears in the list at once.
             cmds.extend(state.load_detail(account, family, enrolled.id.clone()));
             state.set_status(text, Severity::Info);
         }
@@ -1125,6 +1102,7 @@ fn on_action_done(state: &mut State, kind: Option<JobKind>, output: JobOutput) -
             family,
             id,
             key_path,
+            follows,
         } => {
             let text = match &key_path {
                 Some(p) => format!("replacement of {id} requested (new key in {})", p.display()),
@@ -1133,10 +1111,8 @@ fn on_action_done(state: &mut State, kind: Option<JobKind>, output: JobOutput) -
             if let Some(p) = key_path {
                 state.key_paths.insert((account, id.clone()), p);
             }
-            // Like an approval: the CA processes the replacement; it is watched until it is
-            // issued from the moment its new (no longer issued) state arrives.
-            state.watch_new.insert((account, family, id.clone()));
-            let text = format!("{text}; watching until it is issued");
+            // Like an approval: the CA processes the replacement, followed by the worker.
+            let text = format!("{text}{}", state.follow(job, account, &follows));
             cmds.extend(state.load_detail(account, family, id));
             state.set_status(text, Severity::Info);
         }
@@ -1150,7 +1126,9 @@ fn on_action_done(state: &mut State, kind: Option<JobKind>, output: JobOutput) -
             account,
             request,
             output,
+            follows,
         } => {
+            let watching = state.follow(job, account, &follows);
             if let (ActionRequest::DcvStart { domain, .. }, ActionOutput::DcvState(st)) =
                 (&*request, &*output)
             {
@@ -1173,12 +1151,7 @@ fn on_action_done(state: &mut State, kind: Option<JobKind>, output: JobOutput) -
                 .map(|c| c.common_name.clone())
                 .unwrap_or_default();
             let text = match (&*request, &*output) {
-                (ActionRequest::Approve { .. }, _) => {
-                    if let Some(i) = cert {
-                        state.watch.insert(i, Watch::new(state.now));
-                    }
-                    format!("approved {name}; watching until it is issued")
-                }
+                (ActionRequest::Approve { .. }, _) => format!("approved {name}{watching}"),
                 (ActionRequest::Decline { .. }, _) => format!("declined {name}"),
                 (ActionRequest::Revoke { .. } | ActionRequest::RevokeBySerial { .. }, _) => {
                     format!("revoked {name}")
@@ -1227,10 +1200,7 @@ fn on_action_done(state: &mut State, kind: Option<JobKind>, output: JobOutput) -
                             about: Vec::new(),
                         });
                     }
-                    if let Some(i) = cert {
-                        state.watch.insert(i, Watch::new(state.now));
-                    }
-                    format!("DCV recheck of {name} requested")
+                    format!("DCV recheck of {name} requested{watching}")
                 }
                 (ActionRequest::ApproveDelegation { .. }, _) => {
                     cmds.extend(state.load_scope(Scope::Domains(account), true));
@@ -1259,7 +1229,7 @@ fn on_action_done(state: &mut State, kind: Option<JobKind>, output: JobOutput) -
                         Some(_) if *method == crate::provider::actions::DcvMethod::Txt => format!(
                             "DCV of {domain} submitted{status}: publish the TXT record shown; the CA checks it"
                         ),
-                        _ => format!("DCV of {domain} submitted{status}"),
+                        _ => format!("DCV of {domain} submitted{status}{watching}"),
                     }
                 }
                 (r, _) => format!("{} done", r.audit_name()),
@@ -1894,50 +1864,6 @@ impl State {
             }
         }
         self.overlay = Some(Overlay::Copy { items, selected: 0 });
-    }
-
-    /// Refresh watched certificates (approved, waiting to be issued) that are due.
-    fn poll_watched(&mut self) -> Vec<Command> {
-        let now = self.now;
-        let mut cmds = Vec::new();
-        let due: Vec<(usize, Watch)> = self
-            .watch
-            .iter()
-            .filter(|(_, w)| w.next <= now)
-            .map(|(i, w)| (*i, *w))
-            .collect();
-        for (i, w) in due {
-            let Some(c) = self.certs.get(i) else {
-                self.watch.remove(&i);
-                continue;
-            };
-            if !matches!(
-                c.status,
-                CertStatus::Requested | CertStatus::Approved | CertStatus::Applied
-            ) {
-                self.watch.remove(&i);
-                continue;
-            }
-            let (a, f, id, cn) = (c.account, c.family, c.id.clone(), c.common_name.clone());
-            match w.after_refresh(now) {
-                Some(next) => {
-                    self.watch.insert(i, next);
-                    cmds.extend(self.load_detail(a, f, id));
-                }
-                None => {
-                    self.watch.remove(&i);
-                    let status = c.status_text.clone();
-                    self.set_status(
-                        format!(
-                            "{cn} is still {status} after {} minutes; stopped watching (r refreshes)",
-                            Watch::GIVE_UP_SECS / 60
-                        ),
-                        Severity::Warning,
-                    );
-                }
-            }
-        }
-        cmds
     }
 }
 

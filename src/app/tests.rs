@@ -75,6 +75,17 @@ fn selected_cn(s: &State) -> String {
         .unwrap_or_default()
 }
 
+/// An operation the provider set going: the CA issuing certificate `id`.
+fn issue_op(family: Family, id: &str) -> crate::provider::op::Op {
+    crate::provider::op::Op {
+        kind: "issue",
+        family,
+        id: id.into(),
+        goal: "issued",
+        baseline: None,
+    }
+}
+
 #[test]
 fn start_lists_every_usable_account_and_tracks_jobs() {
     let mut s = State::new(
@@ -812,7 +823,7 @@ fn download_sends_a_collect_with_the_chosen_format_and_path() {
 }
 
 #[test]
-fn an_approval_is_watched_until_the_certificate_is_issued() {
+fn an_approval_is_followed_until_the_certificate_is_issued_and_that_is_announced() {
     let mut s = state_with(10);
     select_id(&mut s, "5");
     update(&mut s, ch('a'));
@@ -823,6 +834,7 @@ fn an_approval_is_watched_until_the_certificate_is_issued() {
     let Command::Act { job, request, .. } = sent[0].clone() else {
         panic!()
     };
+    let op = issue_op(Family::Ssl, "5");
     let cmds = update(
         &mut s,
         Msg::Worker(WorkerEvent::Done {
@@ -831,99 +843,163 @@ fn an_approval_is_watched_until_the_certificate_is_issued() {
                 account: 1,
                 request: Box::new(request),
                 output: Box::new(crate::provider::request::ActionOutput::Done),
+                follows: vec![op.clone()],
             }),
         }),
     );
-    // the row is refreshed at once, and watched
+    // The row is refreshed at once; the worker follows the issuance from now on.
     assert!(
         matches!(cmds.as_slice(), [Command::Detail { id, .. }] if id == "5"),
         "{cmds:?}"
     );
     let idx = s.index.get(&s.certs, 1, Family::Ssl, "5").unwrap();
-    assert!(s.watch.contains_key(&idx));
-    // the refresh says Approved: still watched; a tick after 2 s asks again
-    let Command::Detail { job, .. } = cmds[0].clone() else {
+    let cn = s.certs[idx].common_name.clone();
+    assert!(s.is_followed(idx));
+    assert!(status_text(&s).contains("watching until it is issued"));
+    // That refresh answers (still a request).
+    let Command::Detail { job: refresh, .. } = cmds[0].clone() else {
         panic!()
     };
+    let row = s.certs[idx].clone();
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Done {
+            job: refresh,
+            result: Ok(JobOutput::Detail {
+                account: 1,
+                family: Family::Ssl,
+                cert: row,
+                view: Box::new(DetailView {
+                    detail: CertDetail::default(),
+                    x509: Ok(vec![]),
+                    key_match: None,
+                }),
+            }),
+        }),
+    );
+    // A poll says Approved: the row shows it, still followed, nothing announced.
     let mut approved = s.certs[idx].clone();
     approved.status = CertStatus::Approved;
-    update(
+    approved.status_text = "Approved".into();
+    let step = crate::worker::FollowStep::Pending {
+        status: "Approved".into(),
+        cert: Some(Box::new(approved.clone())),
+    };
+    let before = s.status_log.len();
+    let cmds = update(
         &mut s,
-        Msg::Worker(WorkerEvent::Done {
+        Msg::Worker(WorkerEvent::Followed {
             job,
-            result: Ok(JobOutput::Detail {
-                account: 1,
-                family: Family::Ssl,
-                cert: approved.clone(),
-                view: Box::new(DetailView {
-                    detail: CertDetail::default(),
-                    x509: Ok(vec![]),
-                    key_match: None,
-                }),
-            }),
+            account: 1,
+            op: op.clone(),
+            step,
         }),
     );
-    let again = update(&mut s, Msg::Tick(NOW + 3));
-    let [Command::Detail { job, .. }] = again.as_slice() else {
-        panic!("{again:?}")
-    };
+    assert!(cmds.is_empty());
+    assert_eq!(s.certs[idx].status, CertStatus::Approved);
+    assert!(s.is_followed(idx));
+    assert_eq!(s.status_log.len(), before);
+    // Issued: announced in the status bar and its history, its detail (with the body) read.
     let mut issued = approved;
     issued.status = CertStatus::Issued;
-    update(
+    issued.status_text = "Issued".into();
+    update(&mut s, Msg::Clock(NOW + 42));
+    let cmds = update(
         &mut s,
-        Msg::Worker(WorkerEvent::Done {
-            job: *job,
-            result: Ok(JobOutput::Detail {
-                account: 1,
-                family: Family::Ssl,
-                cert: issued,
-                view: Box::new(DetailView {
-                    detail: CertDetail::default(),
-                    x509: Ok(vec![]),
-                    key_match: None,
-                }),
-            }),
+        Msg::Worker(WorkerEvent::Followed {
+            job,
+            account: 1,
+            op,
+            step: crate::worker::FollowStep::Settled {
+                ok: true,
+                status: "Issued".into(),
+                cert: Some(Box::new(issued)),
+            },
         }),
     );
-    assert!(update(&mut s, Msg::Tick(NOW + 10)).is_empty());
-    assert!(!s.watch.contains_key(&idx), "issued: no longer watched");
+    assert!(
+        matches!(cmds.as_slice(), [Command::Detail { id, .. }] if id == "5"),
+        "{cmds:?}"
+    );
+    assert!(!s.is_followed(idx), "issued: no longer followed");
     assert_eq!(s.certs[idx].status, CertStatus::Issued);
+    let (msg, sev) = s.status.clone().unwrap();
+    assert_eq!(
+        (msg.as_str(), sev),
+        (format!("issued: {cn}").as_str(), Severity::Info)
+    );
+    let last = s.status_log.back().unwrap();
+    assert_eq!(last.text, format!("issued: {cn}"));
+    assert_eq!(last.time, NOW + 42, "the history has the time it happened");
 }
 
 #[test]
-fn a_watch_backs_off_after_a_minute_and_gives_up_after_fifteen() {
-    let mut s = state_with(3);
-    let idx = 0;
-    s.certs[idx].status = CertStatus::Approved;
-    s.certs[idx].status_text = "Approved".into();
-    s.watch.insert(idx, Watch::new(NOW));
-    let polls = |s: &mut State, t: i64| {
-        update(s, Msg::Tick(t))
-            .iter()
-            .filter(|c| matches!(c, Command::Detail { .. }))
-            .count()
+fn a_follow_that_ends_badly_or_gives_up_says_so_without_a_popup() {
+    let mut s = state_with(10);
+    let idx = s.index.get(&s.certs, 1, Family::Ssl, "5").unwrap();
+    let cn = s.certs[idx].common_name.clone();
+    let followed = |s: &mut State, id: &str, step| {
+        let op = issue_op(Family::Ssl, id);
+        s.follow(7, 1, std::slice::from_ref(&op));
+        update(
+            s,
+            Msg::Worker(WorkerEvent::Followed {
+                job: 7,
+                account: 1,
+                op,
+                step,
+            }),
+        )
     };
-    assert_eq!(polls(&mut s, NOW + 1), 0, "not due yet");
-    assert_eq!(polls(&mut s, NOW + 2), 1);
-    // (Each refresh is taken as finished before the next tick.)
-    s.details.remove(&idx);
-    assert_eq!(polls(&mut s, NOW + 4), 1);
-    s.details.remove(&idx);
-    // After the first minute: every 15 s.
-    assert_eq!(polls(&mut s, NOW + 61), 1);
-    s.details.remove(&idx);
-    assert_eq!(polls(&mut s, NOW + 70), 0);
-    assert_eq!(polls(&mut s, NOW + 76), 1);
-    s.details.remove(&idx);
-    // After 15 minutes the watch ends, with a note.
-    assert_eq!(polls(&mut s, NOW + 15 * 60 + 1), 0);
-    assert!(!s.watch.contains_key(&idx));
+    // Declined at the CA.
+    followed(
+        &mut s,
+        "5",
+        crate::worker::FollowStep::Settled {
+            ok: false,
+            status: "Declined".into(),
+            cert: None,
+        },
+    );
+    let (msg, sev) = s.status.clone().unwrap();
+    assert_eq!(sev, Severity::Warning);
+    assert_eq!(msg, format!("{cn} was not issued: it is Declined"));
+    // The worker stopped after its time.
+    followed(
+        &mut s,
+        "5",
+        crate::worker::FollowStep::GaveUp {
+            status: Some("Approved".into()),
+            after: std::time::Duration::from_secs(15 * 60 + 1),
+        },
+    );
     let (msg, sev) = s.status.clone().unwrap();
     assert_eq!(sev, Severity::Warning);
     assert!(
         msg.contains("still Approved after 15 minutes") && msg.contains("r refreshes"),
         "{msg}"
     );
+    // Polls kept failing: the error is kept, no popup.
+    followed(&mut s, "5", crate::worker::FollowStep::Failed(auth_error()));
+    assert!(status_text(&s).starts_with(&format!("stopped watching {cn}")));
+    assert_eq!(s.errors.len(), 1);
+    assert_eq!(s.overlay, None);
+    assert!(!s.is_followed(idx));
+    assert!(s.following.is_empty());
+}
+
+#[test]
+fn status_history_keeps_the_time_of_the_event_without_ticks() {
+    let mut s = state_with(10);
+    select_id(&mut s, "3"); // issued
+    // No tick for ten minutes; the loop sends the clock with the key.
+    update(&mut s, Msg::Clock(NOW + 600));
+    update(&mut s, ch('a')); // refused: not a request
+    let last = s.status_log.back().expect("a status line");
+    assert_eq!(last.time, NOW + 600);
+    // The clock never runs backwards.
+    update(&mut s, Msg::Clock(NOW + 10));
+    assert_eq!(s.now, NOW + 600);
 }
 
 #[test]
@@ -950,6 +1026,7 @@ fn an_enrolment_loads_the_new_row_with_its_key_file_for_the_match_check() {
                     renew_id: Some("tok".into()),
                 },
                 key_path: Some("/tmp/new.key".into()),
+                follows: Vec::new(),
             }),
         }),
     );
@@ -1133,6 +1210,7 @@ fn answer_loads(s: &mut State, cmds: &[Command], output: impl Fn(&ActionRequest)
                     account: *account,
                     request: Box::new(request.clone()),
                     output: Box::new(output(request)),
+                    follows: Vec::new(),
                 }),
             }),
         );
@@ -1553,6 +1631,7 @@ fn a_new_client_request_is_loaded_into_its_own_family() {
                     renew_id: None,
                 },
                 key_path: Some("/tmp/ada.key".into()),
+                follows: vec![issue_op(Family::Client, "1207")],
             }),
         }),
     );
@@ -1608,8 +1687,11 @@ fn a_new_client_request_is_loaded_into_its_own_family() {
         .iter()
         .position(|c| c.common_name == "Ada Lovelace")
         .unwrap();
-    assert!(s.watch.contains_key(&i), "{:?}", s.watch);
-    assert!(s.watch_new.is_empty());
+    assert!(s.is_followed(i), "{:?}", s.following);
+    assert!(
+        msg.contains("it needs no approval, watching until it is issued"),
+        "{msg}"
+    );
     select_scope(&mut s, Scope::Pending);
     assert!(
         s.view.iter().all(|&j| j as usize != i),
@@ -1743,6 +1825,7 @@ fn acted(job: JobId, account: usize, request: ActionRequest, output: ActionOutpu
             account,
             request: Box::new(request),
             output: Box::new(output),
+            follows: Vec::new(),
         }),
     })
 }
@@ -2059,10 +2142,12 @@ fn a_replacement_is_watched_until_issued() {
                 family: Family::Ssl,
                 id: "3".into(),
                 key_path: None,
+                follows: vec![issue_op(Family::Ssl, "3")],
             }),
         }),
     );
-    assert!(s.watch_new.contains(&(1, Family::Ssl, "3".to_string())));
+    let i = s.index.get(&s.certs, 1, Family::Ssl, "3").unwrap();
+    assert!(s.is_followed(i));
     assert!(status_text(&s).contains("watching until it is issued"));
 }
 

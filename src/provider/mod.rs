@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod http;
+pub mod op;
 pub mod registry;
 pub mod request;
 pub mod sectigo;
@@ -166,6 +167,27 @@ pub trait Provider: Send + Sync {
         id: &str,
         format: &str,
     ) -> Result<Vec<u8>, ProviderError>;
+
+    /// The long-running operations a finished action starts (an approved request being
+    /// issued, a submitted validation being checked), for the worker to follow with
+    /// [`Provider::poll`]. The default: none.
+    fn follow_up(
+        &self,
+        _request: &request::ActionRequest,
+        _output: &request::ActionOutput,
+    ) -> Vec<op::Op> {
+        Vec::new()
+    }
+
+    /// Where a long-running operation from [`Provider::follow_up`] is now: one read.
+    async fn poll(&self, op: &op::Op) -> Result<op::OpState, ProviderError> {
+        Err(ProviderError::new(
+            self.account(),
+            format!("follow {} {}", op.kind, op.id),
+            ErrorKind::Unsupported,
+            "this provider follows no operations",
+        ))
+    }
 
     /// Everything beyond list/detail/collect. The default refuses: the UI offers only what
     /// `capabilities` allows, so reaching this is a bug or a provider without the operation.

@@ -1084,6 +1084,21 @@ impl Provider for SectigoClient {
     }
 
     /// Every other operation: see `act.rs` (read-only accounts refuse mutations there).
+    fn follow_up(
+        &self,
+        request: &crate::provider::request::ActionRequest,
+        output: &crate::provider::request::ActionOutput,
+    ) -> Vec<crate::provider::op::Op> {
+        super::follow::follow_up(request, output)
+    }
+
+    async fn poll(
+        &self,
+        op: &crate::provider::op::Op,
+    ) -> Result<crate::provider::op::OpState, ProviderError> {
+        self.poll_op(op).await
+    }
+
     async fn act(
         &self,
         request: &crate::provider::request::ActionRequest,

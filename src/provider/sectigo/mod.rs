@@ -10,6 +10,7 @@
 mod act;
 pub mod client;
 pub mod errors;
+pub mod follow;
 pub mod http;
 pub mod map;
 pub mod ops;
