@@ -97,6 +97,8 @@ pub struct FamilyView {
     /// Which load this is (1 for the first, +1 per refresh): rows not seen again by a
     /// finished refresh are gone from the server and leave the list.
     pub generation: u32,
+    /// Loads that failed in a row (0 once one succeeds): only the first opens the error.
+    pub failures: u32,
 }
 
 impl FamilyView {
@@ -108,6 +110,7 @@ impl FamilyView {
             loaded: 0,
             total: None,
             load: LoadState::Idle,
+            failures: 0,
         }
     }
 }
@@ -501,8 +504,43 @@ impl State {
         self.set_status(text, severity);
     }
 
-    /// Commands to run at start: list every usable account.
+    /// Commands to run at start: list every usable account. An account that could not be
+    /// set up (no secret, a bad TLS file …) goes into the error log, and the status line
+    /// says how many there are.
     pub fn start(&mut self) -> Vec<Command> {
+        let broken: Vec<ProviderError> = self
+            .accounts
+            .iter()
+            // (A kind this build has no client for yet is not a failure: the pane says so.)
+            .filter(|acc| acc.kind.supported())
+            .filter_map(|acc| {
+                let why = acc.unavailable.as_ref()?;
+                Some(ProviderError::new(
+                    &acc.name,
+                    "set up the account",
+                    ErrorKind::Local,
+                    why.clone(),
+                ))
+            })
+            .collect();
+        if !broken.is_empty() {
+            let names: Vec<&str> = broken.iter().map(|e| e.account.as_str()).collect();
+            let text = match names.as_slice() {
+                [one] => format!(
+                    "{one} cannot be used: {} (e shows the log)",
+                    broken[0].message
+                ),
+                _ => format!(
+                    "{} accounts cannot be used: {} (e shows why)",
+                    names.len(),
+                    names.join(", ")
+                ),
+            };
+            self.set_status(text, Severity::Warning);
+        }
+        for e in broken {
+            self.push_error(e, false);
+        }
         (0..self.accounts.len())
             .flat_map(|a| self.load_account(a))
             .collect()
@@ -659,6 +697,13 @@ impl State {
 
     /// A list job ended. After a complete load, rows of the family it did not deliver are
     /// gone from the server: they leave the list.
+    /// Whether a list of the account has failed and not loaded since.
+    fn account_failing(&self, account: AccountIdx) -> bool {
+        self.accounts
+            .get(account)
+            .is_some_and(|acc| acc.families.iter().any(|f| f.failures > 0))
+    }
+
     fn finish_list(&mut self, account: AccountIdx, family: Family, failure: Option<String>) {
         let ok = failure.is_none();
         let Some(f) = self
@@ -668,6 +713,7 @@ impl State {
         else {
             return;
         };
+        f.failures = if ok { 0 } else { f.failures.saturating_add(1) };
         f.load = match failure {
             Some(why) => LoadState::Failed(why),
             None => LoadState::Loaded,
@@ -1008,8 +1054,12 @@ fn on_done(
             state.push_error(err, false);
         }
         Err(err) => {
+            // A list failure opens the error only the first time: while an account keeps
+            // failing (unreachable, every refresh) the status line and the log say so.
+            let mut popup = true;
             match kind {
                 Some(JobKind::List { account, family }) => {
+                    popup = !state.account_failing(account);
                     state.finish_list(account, family, Some(short_error(&err)))
                 }
                 Some(JobKind::Detail { cert }) => {
@@ -1037,6 +1087,13 @@ fn on_done(
                 }
                 ErrorKind::Unsupported => {
                     state.set_status(short_error(&err), Severity::Error);
+                    state.push_error(err, false);
+                }
+                _ if !popup => {
+                    state.set_status(
+                        format!("{} (failing again; e shows the log)", short_error(&err)),
+                        Severity::Error,
+                    );
                     state.push_error(err, false);
                 }
                 _ => {

@@ -425,6 +425,100 @@ fn a_failed_job_pops_up_and_stays_in_the_error_log() {
 }
 
 #[test]
+fn accounts_that_cannot_be_set_up_are_in_the_error_log_without_a_popup() {
+    let mut s = State::new(
+        vec![
+            account("corp"),
+            AccountView::unavailable(
+                "nas",
+                ProviderKind::Sectigo,
+                "no secret: set CERTDECK_NAS_PASSWORD".into(),
+            ),
+            AccountView::unavailable("pbx", ProviderKind::Yeastar, "not supported yet".into()),
+        ],
+        KeyMap::default(),
+        NOW,
+        (100, 30),
+    );
+    s.start();
+    assert_eq!(s.errors.len(), 1);
+    let e = &s.errors[0].error;
+    assert_eq!(
+        (e.account.as_str(), e.operation.as_str()),
+        ("nas", "set up the account")
+    );
+    assert!(e.message.contains("CERTDECK_NAS_PASSWORD"), "{e}");
+    assert_eq!(s.overlay, None);
+    let (msg, sev) = s.status.clone().unwrap();
+    assert_eq!(sev, Severity::Warning);
+    assert!(msg.starts_with("nas cannot be used: no secret"), "{msg}");
+}
+
+#[test]
+fn an_account_that_keeps_failing_opens_the_error_once() {
+    let mut s = state_with(0);
+    let unreachable = || {
+        ProviderError::new(
+            "corp",
+            "list SSL certificates",
+            ErrorKind::Network,
+            "connection refused",
+        )
+    };
+    let cmds = s.start();
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Done {
+            job: cmds[0].job(),
+            result: Err(unreachable()),
+        }),
+    );
+    assert_eq!(s.overlay, Some(Overlay::Error { index: 0 }));
+    update(&mut s, key(KeyCode::Esc));
+    // The next reloads fail the same way: logged and said, no popup each time.
+    for n in 2..=3 {
+        let cmds = s.load_account(0);
+        assert_eq!(cmds.len(), 1);
+        update(
+            &mut s,
+            Msg::Worker(WorkerEvent::Done {
+                job: cmds[0].job(),
+                result: Err(unreachable()),
+            }),
+        );
+        assert_eq!(s.overlay, None);
+        assert_eq!(s.errors.len(), n);
+        assert!(
+            status_text(&s).contains("failing again"),
+            "{}",
+            status_text(&s)
+        );
+    }
+    // Once it has loaded, a new failure is news again.
+    let cmds = s.load_account(0);
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Done {
+            job: cmds[0].job(),
+            result: Ok(JobOutput::Listed {
+                account: 0,
+                family: Family::Ssl,
+                count: 0,
+            }),
+        }),
+    );
+    let cmds = s.load_account(0);
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Done {
+            job: cmds[0].job(),
+            result: Err(unreachable()),
+        }),
+    );
+    assert_eq!(s.overlay, Some(Overlay::Error { index: 3 }));
+}
+
+#[test]
 fn keys_keep_working_while_a_job_hangs() {
     let mut s = state_with(10);
     let cmds = s.start();
