@@ -20,7 +20,46 @@ use secrecy::SecretString;
 use x509_parser::extensions::{GeneralName, ParsedExtension};
 use x509_parser::prelude::FromDer;
 
-use crate::worker::KeyAlg;
+/// Key algorithms offered for locally made keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyAlg {
+    EcdsaP256,
+    EcdsaP384,
+    Rsa2048,
+    Rsa3072,
+    Rsa4096,
+}
+
+impl KeyAlg {
+    pub const ALL: [KeyAlg; 5] = [
+        KeyAlg::EcdsaP256,
+        KeyAlg::EcdsaP384,
+        KeyAlg::Rsa2048,
+        KeyAlg::Rsa3072,
+        KeyAlg::Rsa4096,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            KeyAlg::EcdsaP256 => "ECDSA P-256",
+            KeyAlg::EcdsaP384 => "ECDSA P-384",
+            KeyAlg::Rsa2048 => "RSA 2048",
+            KeyAlg::Rsa3072 => "RSA 3072",
+            KeyAlg::Rsa4096 => "RSA 4096",
+        }
+    }
+
+    /// SCM `keyTypes` spelling: ("EC", "P-256") / ("RSA", "2048").
+    pub fn scm_key_type(self) -> (&'static str, &'static str) {
+        match self {
+            KeyAlg::EcdsaP256 => ("EC", "P-256"),
+            KeyAlg::EcdsaP384 => ("EC", "P-384"),
+            KeyAlg::Rsa2048 => ("RSA", "2048"),
+            KeyAlg::Rsa3072 => ("RSA", "3072"),
+            KeyAlg::Rsa4096 => ("RSA", "4096"),
+        }
+    }
+}
 
 /// X.520 upper bound for a common name, which CAs enforce.
 const MAX_CN: usize = 64;
