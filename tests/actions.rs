@@ -148,7 +148,9 @@ impl Rig {
                     }
                 }
                 WorkerEvent::Followed { op, step, .. } => self.followed.push((op, step)),
-                WorkerEvent::Progress { .. } | WorkerEvent::Total { .. } => {}
+                WorkerEvent::Progress { .. }
+                | WorkerEvent::Total { .. }
+                | WorkerEvent::Prompt { .. } => {}
             }
         }
         ids.iter().map(|j| done.remove(j).unwrap()).collect()

@@ -1526,3 +1526,32 @@ fn a_remapped_quit_key_keeps_its_hint_even_when_the_bar_is_short() {
     s.keymap = KeyMap::with_overrides(&o).unwrap();
     assert!(render(&s).contains("Ctrl-q quits"));
 }
+
+#[test]
+fn a_providers_question_shows_dots_for_what_is_typed() {
+    use certdeck::provider::host::{Prompt, PromptKind};
+    let mut s = loaded((80, 24));
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Prompt {
+            prompt: 7,
+            account: 0,
+            question: Prompt {
+                title: "One-time password".into(),
+                lines: vec![
+                    "The server asks for the 6-digit code from your authenticator app to log in."
+                        .into(),
+                ],
+                kind: PromptKind::Secret,
+            },
+        }),
+    );
+    for c in "4928".chars() {
+        update(&mut s, key(KeyCode::Char(c)));
+    }
+    let screen = render(&s);
+    assert!(screen.contains("One-time password"), "{screen}");
+    assert!(screen.contains("••••"), "{screen}");
+    assert!(!screen.contains("4928"), "{screen}");
+    snap("prompt_secret", &s);
+}

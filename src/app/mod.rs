@@ -8,9 +8,10 @@ pub mod follow;
 pub mod form;
 pub mod keys;
 mod list;
+pub mod prompt;
 mod view;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::path::PathBuf;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -368,6 +369,8 @@ pub struct State {
     pub key_paths: HashMap<(AccountIdx, String), PathBuf>,
     /// Operations the worker follows for us (a request until it is issued …).
     pub following: Vec<follow::Following>,
+    /// Questions from providers waiting for the person's answer, oldest (shown) first.
+    pub prompts: VecDeque<prompt::Asked>,
     /// The file check the open form waits for before its confirmation.
     pub file_check: Option<JobId>,
     /// Text for the terminal's clipboard (OSC 52), taken by the main loop after `update`.
@@ -481,6 +484,7 @@ impl State {
             renew_ids: HashMap::new(),
             key_paths: HashMap::new(),
             following: Vec::new(),
+            prompts: VecDeque::new(),
             clipboard: None,
             file_check: None,
             pending: 0,
@@ -835,7 +839,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
         // Nothing to paste into while the screen cannot show it.
         Msg::Paste(_) if state.too_small() => vec![],
         Msg::Paste(text) => {
-            if state.dialog.is_some() {
+            if !state.prompts.is_empty() {
+                state.prompt_paste(&text);
+            } else if state.dialog.is_some() {
                 state.dialog_paste(&text);
             } else if state.filter_editing {
                 let clean: String = text.chars().filter(|c| !c.is_control()).collect();
@@ -908,6 +914,11 @@ fn on_worker(state: &mut State, ev: WorkerEvent) -> Vec<Command> {
             op,
             step,
         } => return state.on_followed(job, account, op, step),
+        WorkerEvent::Prompt {
+            prompt,
+            account,
+            question,
+        } => state.asked(prompt, account, question),
     }
     vec![]
 }
@@ -1344,6 +1355,10 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
             state.quit = true;
         }
         return vec![];
+    }
+    // A provider's question sits over everything and takes every key until it is answered.
+    if !state.prompts.is_empty() {
+        return state.prompt_key(key);
     }
     // The copy picker can sit over a dialog (DCV records); it takes the keys first.
     if let Some(overlay @ Overlay::Copy { .. }) = state.overlay.clone() {

@@ -3290,3 +3290,100 @@ fn the_help_scrolls_to_the_end_and_back_by_key() {
     update(&mut s, key(KeyCode::PageUp));
     assert_eq!(at(&s), 0);
 }
+
+// ---- questions from providers (one-time passwords, fingerprints) --------------------------
+
+#[test]
+fn a_providers_question_takes_every_key_and_its_secret_answer_is_never_kept() {
+    use crate::provider::host::{Answer, Prompt, PromptKind, Reply};
+    let mut s = state_with(10);
+    let sel = s.sel;
+    let otp = |title: &str| Prompt {
+        title: title.into(),
+        lines: vec!["The NAS asks for the code from your authenticator app.".into()],
+        kind: PromptKind::Secret,
+    };
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Prompt {
+            prompt: 900,
+            account: 1,
+            question: otp("One-time password"),
+        }),
+    );
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Prompt {
+            prompt: 901,
+            account: 1,
+            question: Prompt {
+                title: "New server certificate".into(),
+                lines: vec!["SHA-256 AB:CD:…".into()],
+                kind: PromptKind::YesNo,
+            },
+        }),
+    );
+    assert_eq!(s.prompt().unwrap().prompt, 900, "the oldest is shown first");
+    // Typing goes to the question, not to the list or the bindings.
+    for c in "49j2q817".chars() {
+        assert!(update(&mut s, ch(c)).is_empty());
+    }
+    update(&mut s, key(KeyCode::Backspace));
+    update(&mut s, Msg::Paste("x\n".into()));
+    assert_eq!(s.sel, sel);
+    assert!(!s.quit);
+    let shown = format!("{s:?}");
+    assert!(
+        !shown.contains("49j2q81"),
+        "typed text in the state's debug output"
+    );
+    let cmds = update(&mut s, key(KeyCode::Enter));
+    assert_eq!(
+        cmds,
+        vec![Command::Answer {
+            prompt: 900,
+            answer: Answer::Text(Reply::new("49j2q81x")),
+        }]
+    );
+    assert!(
+        s.status_log.iter().all(|e| !e.text.contains("49j2q81")),
+        "{:?}",
+        s.status_log
+    );
+    // The next question: yes/no.
+    assert_eq!(s.prompt().unwrap().prompt, 901);
+    assert!(
+        update(&mut s, key(KeyCode::Enter)).is_empty(),
+        "Enter is not an answer"
+    );
+    let cmds = update(&mut s, ch('n'));
+    assert_eq!(
+        cmds,
+        vec![Command::Answer {
+            prompt: 901,
+            answer: Answer::No,
+        }]
+    );
+    // Esc cancels; an empty secret is not sent.
+    update(
+        &mut s,
+        Msg::Worker(WorkerEvent::Prompt {
+            prompt: 902,
+            account: 1,
+            question: otp("One-time password"),
+        }),
+    );
+    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
+    let cmds = update(&mut s, key(KeyCode::Esc));
+    assert_eq!(
+        cmds,
+        vec![Command::Answer {
+            prompt: 902,
+            answer: Answer::Cancelled,
+        }]
+    );
+    assert!(s.prompt().is_none());
+    // Keys work as before.
+    update(&mut s, ch('j'));
+    assert_eq!(s.sel, sel + 1);
+}

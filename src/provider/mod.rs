@@ -2,6 +2,7 @@
 //! mirroring the API, `map` = wire → `model`). Nothing outside `provider::<name>` sees wire types.
 
 pub mod actions;
+pub mod host;
 pub mod http;
 pub mod op;
 pub mod registry;
@@ -167,6 +168,11 @@ pub trait Provider: Send + Sync {
         id: &str,
         format: &str,
     ) -> Result<Vec<u8>, ProviderError>;
+
+    /// Where the provider's questions to the person go (a one-time password, a new server
+    /// fingerprint); given once, when the worker starts. The default ignores it: a provider
+    /// that never asks anything.
+    fn attach(&self, _host: Arc<dyn host::Host>) {}
 
     /// The long-running operations a finished action starts (an approved request being
     /// issued, a submitted validation being checked), for the worker to follow with

@@ -40,6 +40,70 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
     if let Some(Overlay::Copy { items, selected }) = &state.overlay {
         super::dialog::copy(frame, area, theme, items, *selected);
     }
+    // A provider's question is over everything: it takes the keys until answered.
+    if state.prompt().is_some() {
+        prompt(state, frame, area, theme);
+    }
+}
+
+/// A provider's question: what it is about, the field (dots for a secret) or yes/no.
+fn prompt(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
+    use crate::provider::host::PromptKind;
+    let Some(asked) = state.prompt() else {
+        return;
+    };
+    let account = state
+        .accounts
+        .get(asked.account)
+        .map_or("?", |a| a.name.as_str());
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("{:<9}", "Account"), theme.muted),
+        Span::raw(account.to_string()),
+    ])];
+    lines.push(Line::raw(""));
+    lines.extend(asked.question.lines.iter().map(|l| Line::raw(l.clone())));
+    lines.push(Line::raw(""));
+    let footer = match asked.question.kind {
+        PromptKind::Secret => {
+            // Dots only, never the characters; at most the field's width of them.
+            let dots = "•".repeat(asked.typed.len().min(40));
+            lines.push(Line::from(vec![
+                Span::styled("> ", theme.key),
+                Span::raw(dots),
+                Span::styled("▏", theme.key),
+            ]));
+            "Enter send · Esc cancel"
+        }
+        PromptKind::YesNo => {
+            lines.push(Line::from(vec![
+                Span::styled("y", theme.key),
+                Span::raw(" yes   "),
+                Span::styled("n", theme.key),
+                Span::raw(" no"),
+            ]));
+            "y yes · n no · Esc cancel"
+        }
+    };
+    let more = state.prompts.len().saturating_sub(1);
+    let footer = if more > 0 {
+        format!("{footer} · {more} more waiting")
+    } else {
+        footer.to_string()
+    };
+    let w = area.width.saturating_sub(4).min(64);
+    let inner_w = w.saturating_sub(2).max(1) as usize;
+    let wrapped: u16 = lines
+        .iter()
+        .map(|l| (l.width().max(1).div_ceil(inner_w)) as u16)
+        .sum();
+    let rect = popup(area, w, wrapped + 2);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(frame_block(&asked.question.title, &footer, theme)),
+        rect,
+    );
 }
 
 fn popup(area: Rect, w: u16, h: u16) -> Rect {

@@ -47,7 +47,8 @@ impl Ctx {
             Command::Audit { .. }
             | Command::ReadAudit { .. }
             | Command::CheckFiles { .. }
-            | Command::Cancel { .. } => {
+            | Command::Cancel { .. }
+            | Command::Answer { .. } => {
                 return Hold::Free;
             }
         };

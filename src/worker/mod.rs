@@ -22,6 +22,8 @@ use crate::provider::{ErrorKind, ListSink, ListUpdate, Provider, ProviderError};
 use crate::x509::{self, CertView};
 
 pub type JobId = u64;
+/// A provider's question waiting for its answer (numbered by the worker).
+pub type PromptId = u64;
 
 /// What the app asks the worker to do.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,6 +76,11 @@ pub enum Command {
     /// Check a form's files before its confirmation: a file to be written must not exist yet
     /// (and its folder must), a file to be read must be there.
     CheckFiles { job: JobId, checks: Vec<FileCheck> },
+    /// The person's answer to a provider's question (`WorkerEvent::Prompt`).
+    Answer {
+        prompt: PromptId,
+        answer: crate::provider::host::Answer,
+    },
     /// Drop a read nobody waits for any more (the detail of a row the cursor has left): it
     /// ends where it is, sends nothing back, and frees its place in the account's limits.
     /// Only reads are ever cancelled.
@@ -102,6 +109,7 @@ impl Command {
             | Command::ReadAudit { job }
             | Command::CheckFiles { job, .. }
             | Command::Cancel { job } => *job,
+            Command::Answer { prompt, .. } => *prompt,
         }
     }
 }
@@ -297,6 +305,13 @@ pub enum WorkerEvent {
         job: JobId,
         result: Result<JobOutput, ProviderError>,
     },
+    /// A provider asks the person something; answered with `Command::Answer` (the job
+    /// that asked waits until then).
+    Prompt {
+        prompt: PromptId,
+        account: AccountIdx,
+        question: crate::provider::host::Prompt,
+    },
     /// A step in following an operation the job `job` set going (after its `Done`). The
     /// last step for an operation is anything but `Pending`.
     Followed {
@@ -342,6 +357,7 @@ mod act;
 mod audit;
 mod enroll;
 mod follow;
+mod host;
 mod limits;
 
 use act::{act, collect};
@@ -390,10 +406,25 @@ pub fn spawn_with(
         audit: audit.map(Arc::new),
         plan,
     });
+    // Each account's provider can ask the person something while it works.
+    let prompts = Arc::new(host::Prompts::default());
+    for (account, slot) in ctx.accounts.iter().enumerate() {
+        if let Some(p) = &slot.provider {
+            p.attach(Arc::new(host::WorkerHost {
+                account,
+                prompts: Arc::clone(&prompts),
+                tx: evt_tx.clone(),
+            }));
+        }
+    }
     tokio::spawn(async move {
         // The detail reads and the follows still running, so that a `Cancel` can end them.
         let running: Running = Arc::default();
         while let Some(cmd) = cmd_rx.recv().await {
+            if let Command::Answer { prompt, answer } = cmd {
+                prompts.answer(prompt, answer);
+                continue;
+            }
             if let Command::Cancel { job } = cmd {
                 if let Some(hs) = running
                     .lock()
@@ -483,6 +514,11 @@ async fn run(
             "certdeck",
             "cancel",
             format!("job {job} is not a running read"),
+        )),
+        Command::Answer { prompt, .. } => Err(local(
+            "certdeck",
+            "answer",
+            format!("no question {prompt} is waiting"),
         )),
         Command::List {
             job,

@@ -233,3 +233,125 @@ fn capabilities_gate_by_kind() {
     assert!(!allows(&ro, ActionKind::Approve));
     assert!(!allows(&ro, ActionKind::Enroll));
 }
+
+/// A provider that needs a one-time password before it lists anything.
+#[derive(Default)]
+struct AsksOtp {
+    host: std::sync::OnceLock<Arc<dyn crate::provider::host::Host>>,
+}
+
+#[async_trait::async_trait]
+impl Provider for AsksOtp {
+    fn account(&self) -> &str {
+        "nas"
+    }
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::read_only()
+    }
+    fn families(&self) -> Vec<Family> {
+        vec![Family::Ssl]
+    }
+    fn info(&self) -> crate::model::spec::AccountInfo {
+        crate::model::spec::AccountInfo::NONE
+    }
+    fn attach(&self, host: Arc<dyn crate::provider::host::Host>) {
+        let _ = self.host.set(host);
+    }
+    async fn list(&self, _: Family, _: ListSink) -> Result<usize, ProviderError> {
+        use crate::provider::host::{Answer, Prompt, PromptKind};
+        let host = self.host.get().expect("the worker attached a host");
+        let answer = host
+            .ask(Prompt {
+                title: "One-time password".into(),
+                lines: vec!["nas asks for a code".into()],
+                kind: PromptKind::Secret,
+            })
+            .await;
+        match answer {
+            Answer::Text(code) if code.expose() == "123456" => Ok(7),
+            Answer::Text(_) => Err(ProviderError::new(
+                "nas",
+                "log in",
+                ErrorKind::Auth,
+                "wrong code",
+            )),
+            _ => Err(ProviderError::new(
+                "nas",
+                "log in",
+                ErrorKind::Auth,
+                "no code given",
+            )),
+        }
+    }
+    async fn detail(&self, _: Family, id: &str) -> Result<(Cert, CertDetail), ProviderError> {
+        Err(ProviderError::new("nas", "detail", ErrorKind::NotFound, id))
+    }
+    async fn collect(&self, _: Family, _: &str, _: &str) -> Result<Vec<u8>, ProviderError> {
+        Ok(Vec::new())
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_provider_asks_the_person_and_waits_for_the_answer() {
+    use crate::provider::host::{Answer, Reply};
+    let slot = AccountSlot {
+        name: "nas".into(),
+        provider: Some(Arc::new(AsksOtp::default())),
+        unavailable: None,
+    };
+    let (tx, mut rx) = spawn(vec![slot], None);
+    let list = |job| Command::List {
+        job,
+        account: 0,
+        family: Family::Ssl,
+    };
+    tx.send(list(1)).unwrap();
+    let Some(WorkerEvent::Prompt {
+        prompt,
+        account: 0,
+        question,
+    }) = rx.recv().await
+    else {
+        panic!("no question")
+    };
+    assert_eq!(question.title, "One-time password");
+    idle().await;
+    assert!(rx.try_recv().is_err(), "the list waits for the answer");
+    tx.send(Command::Answer {
+        prompt,
+        answer: Answer::Text(Reply::new("123456")),
+    })
+    .unwrap();
+    match rx.recv().await {
+        Some(WorkerEvent::Done {
+            job: 1,
+            result: Ok(JobOutput::Listed { count: 7, .. }),
+        }) => {}
+        other => panic!("{other:?}"),
+    }
+    // Cancelled: the provider hears it, and says so.
+    tx.send(list(2)).unwrap();
+    let Some(WorkerEvent::Prompt { prompt, .. }) = rx.recv().await else {
+        panic!("no question")
+    };
+    tx.send(Command::Answer {
+        prompt,
+        answer: Answer::Cancelled,
+    })
+    .unwrap();
+    match rx.recv().await {
+        Some(WorkerEvent::Done {
+            job: 2,
+            result: Err(e),
+        }) => assert_eq!(e.message, "no code given"),
+        other => panic!("{other:?}"),
+    }
+    // An answer to a question nobody waits for is dropped.
+    tx.send(Command::Answer {
+        prompt,
+        answer: Answer::Yes,
+    })
+    .unwrap();
+    idle().await;
+    assert!(rx.try_recv().is_err());
+}
