@@ -12,6 +12,7 @@
 
 mod act;
 pub mod client;
+pub(crate) mod config;
 mod dcv;
 mod decide;
 mod domains;
