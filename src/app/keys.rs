@@ -1,5 +1,7 @@
 //! Key bindings are data: one table of (keys, action, description, context) feeds the key
 //! dispatch, the help overlay and the status-bar hints. Users can override keys from config.
+//! The default keys of the console's own actions are data too: `assets/keys.toml`, embedded,
+//! in the `[ui.keys]` form and read with the same parser as the user's overrides.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -238,6 +240,44 @@ impl fmt::Display for KeyCombo {
     }
 }
 
+/// The default keys of the console's own actions, by their `[ui.keys]` name: a config
+/// fragment holding only `[ui.keys]`, read like the user's config.
+const DEFAULT_KEYS: &str = include_str!("../../assets/keys.toml");
+
+/// `"key"` or `"key1, key2"`, as `[ui.keys]` writes them (the user's overrides and the
+/// defaults alike).
+fn parse_key_list(spec: &str) -> Result<Vec<KeyCombo>, String> {
+    spec.split(',')
+        .map(|part| KeyCombo::parse(part).map_err(|e| format!("{spec:?}: {e}")))
+        .collect()
+}
+
+/// A key table in the config's `[ui.keys]` form, through the config parser and then
+/// [`parse_key_list`].
+fn parse_key_table(text: &str, name: &str) -> Result<BTreeMap<String, Vec<KeyCombo>>, String> {
+    let config = crate::config::Config::from_str_named(text, name).map_err(|e| e.to_string())?;
+    config
+        .ui
+        .keys
+        .iter()
+        .map(|(action, spec)| {
+            parse_key_list(spec)
+                .map(|keys| (action.clone(), keys))
+                .map_err(|e| format!("{name}: [ui.keys] {action}: {e}"))
+        })
+        .collect()
+}
+
+/// [`DEFAULT_KEYS`], parsed once. The file is part of the build and a test parses it, so a
+/// failure here is a defect of the build, not something a user can cause.
+fn default_keys() -> &'static BTreeMap<String, Vec<KeyCombo>> {
+    static KEYS: std::sync::LazyLock<BTreeMap<String, Vec<KeyCombo>>> =
+        std::sync::LazyLock::new(|| {
+            parse_key_table(DEFAULT_KEYS, "assets/keys.toml").unwrap_or_else(|e| panic!("{e}"))
+        });
+    &KEYS
+}
+
 const ALL: &[Ctx] = &[Ctx::Global];
 const PANES: &[Ctx] = &[Ctx::Accounts, Ctx::List, Ctx::Detail];
 const LISTS: &[Ctx] = &[Ctx::Accounts, Ctx::List];
@@ -252,70 +292,25 @@ pub struct KeyMap {
 
 impl Default for KeyMap {
     fn default() -> KeyMap {
-        use KeyCode::*;
-        let b = |action, name, keys: Vec<KeyCombo>, help, hint, contexts| Binding {
+        // The keys come from assets/keys.toml, by the action's [ui.keys] name.
+        let b = |action, name: &'static str, help, hint, contexts| Binding {
             action,
             name,
-            keys,
+            keys: default_keys().get(name).cloned().unwrap_or_default(),
             help,
             hint,
             contexts,
         };
-        let p = KeyCombo::plain;
-        let c = KeyCombo::ch;
         let mut bindings = vec![
-            b(
-                Action::Up,
-                "up",
-                vec![p(Up), c('k')],
-                "move up",
-                None,
-                PANES,
-            ),
-            b(
-                Action::Down,
-                "down",
-                vec![p(Down), c('j')],
-                "move down",
-                Some("j/k move"),
-                PANES,
-            ),
-            b(
-                Action::PageUp,
-                "page_up",
-                vec![p(PageUp), KeyCombo::ctrl('b')],
-                "page up",
-                None,
-                PANES,
-            ),
-            b(
-                Action::PageDown,
-                "page_down",
-                vec![p(PageDown), KeyCombo::ctrl('f')],
-                "page down",
-                None,
-                PANES,
-            ),
-            b(
-                Action::Top,
-                "top",
-                vec![c('g'), p(Home)],
-                "go to the first row",
-                None,
-                PANES,
-            ),
-            b(
-                Action::Bottom,
-                "bottom",
-                vec![c('G'), p(End)],
-                "go to the last row",
-                None,
-                PANES,
-            ),
+            b(Action::Up, "up", "move up", None, PANES),
+            b(Action::Down, "down", "move down", Some("j/k move"), PANES),
+            b(Action::PageUp, "page_up", "page up", None, PANES),
+            b(Action::PageDown, "page_down", "page down", None, PANES),
+            b(Action::Top, "top", "go to the first row", None, PANES),
+            b(Action::Bottom, "bottom", "go to the last row", None, PANES),
             b(
                 Action::Open,
                 "open",
-                vec![p(Enter)],
                 "open: account → list, certificate → detail",
                 Some("Enter open"),
                 LISTS,
@@ -323,7 +318,6 @@ impl Default for KeyMap {
             b(
                 Action::Filter,
                 "filter",
-                vec![c('/')],
                 "filter the list by CN, SANs or serial (Esc clears)",
                 Some("/ filter"),
                 LISTS,
@@ -331,7 +325,6 @@ impl Default for KeyMap {
             b(
                 Action::Sort,
                 "sort",
-                vec![c('s')],
                 "cycle the sort: expiry, CN, status",
                 Some("s sort"),
                 LISTS,
@@ -339,7 +332,6 @@ impl Default for KeyMap {
             b(
                 Action::Refresh,
                 "refresh",
-                vec![c('r')],
                 "reload the selected account",
                 Some("r refresh"),
                 LISTS,
@@ -347,7 +339,6 @@ impl Default for KeyMap {
             b(
                 Action::Mark,
                 "mark",
-                vec![c(' ')],
                 "mark or unmark the certificate for a bulk action",
                 Some("Space mark"),
                 LIST,
@@ -355,7 +346,6 @@ impl Default for KeyMap {
             b(
                 Action::Pending,
                 "pending",
-                vec![c('p')],
                 "show every request awaiting approval (again: all)",
                 Some("p pending"),
                 LISTS,
@@ -363,7 +353,6 @@ impl Default for KeyMap {
             b(
                 Action::Menu,
                 "menu",
-                vec![c('m'), c(':')],
                 "the action menu for the selected or marked certificates",
                 Some("m actions"),
                 LISTS_DETAIL,
@@ -371,7 +360,6 @@ impl Default for KeyMap {
             b(
                 Action::ServerFilter,
                 "server_filter",
-                vec![c('f')],
                 "DCV view: filter by status and \"expires in N days\"",
                 None,
                 LISTS_DETAIL,
@@ -379,7 +367,6 @@ impl Default for KeyMap {
             b(
                 Action::Copy,
                 "copy",
-                vec![c('y')],
                 "copy a value (name, serial, fingerprint, DCV record) to the clipboard",
                 None,
                 LISTS_DETAIL,
@@ -387,7 +374,6 @@ impl Default for KeyMap {
             b(
                 Action::Close,
                 "close",
-                vec![p(Esc)],
                 "close the popup or detail, clear the filter",
                 Some("Esc back"),
                 &[Ctx::Global],
@@ -395,7 +381,6 @@ impl Default for KeyMap {
             b(
                 Action::NextPane,
                 "next_pane",
-                vec![p(Tab)],
                 "focus the next pane",
                 None,
                 ALL,
@@ -403,7 +388,6 @@ impl Default for KeyMap {
             b(
                 Action::PrevPane,
                 "prev_pane",
-                vec![p(BackTab)],
                 "focus the previous pane",
                 None,
                 ALL,
@@ -411,7 +395,6 @@ impl Default for KeyMap {
             b(
                 Action::FocusLeft,
                 "focus_left",
-                vec![p(Left), c('h')],
                 "focus the pane to the left",
                 None,
                 ALL,
@@ -419,7 +402,6 @@ impl Default for KeyMap {
             b(
                 Action::FocusRight,
                 "focus_right",
-                vec![p(Right), c('l')],
                 "focus the pane to the right",
                 None,
                 ALL,
@@ -427,7 +409,6 @@ impl Default for KeyMap {
             b(
                 Action::ErrorLog,
                 "errors",
-                vec![c('e')],
                 "show the error log and recent status messages",
                 Some("e errors"),
                 ALL,
@@ -435,27 +416,12 @@ impl Default for KeyMap {
             b(
                 Action::AuditLog,
                 "audit_log",
-                vec![c('L')],
                 "show the audit log (every action and its outcome)",
                 Some("L audit"),
                 ALL,
             ),
-            b(
-                Action::Help,
-                "help",
-                vec![c('?'), p(F(1))],
-                "show this help",
-                Some("? help"),
-                ALL,
-            ),
-            b(
-                Action::Quit,
-                "quit",
-                vec![c('q'), KeyCombo::ctrl('c')],
-                "quit",
-                Some("q quit"),
-                ALL,
-            ),
+            b(Action::Help, "help", "show this help", Some("? help"), ALL),
+            b(Action::Quit, "quit", "quit", Some("q quit"), ALL),
         ];
         // Every provider's actions, with their declared keys and help, after the neutral
         // ones; the config names them by id.
@@ -494,11 +460,7 @@ impl KeyMap {
                     format!("unknown action (known: {})", names.join(", ")),
                 ));
             };
-            let mut keys = Vec::new();
-            for part in spec.split(',') {
-                let k = KeyCombo::parse(part).map_err(|e| err(name, format!("{spec:?}: {e}")))?;
-                keys.push(k);
-            }
+            let mut keys = parse_key_list(spec).map_err(|e| err(name, e))?;
             if binding.action == Action::Quit && !keys.contains(&KeyCombo::ctrl('c')) {
                 keys.push(KeyCombo::ctrl('c'));
             }
@@ -701,6 +663,65 @@ mod tests {
             m.lookup(Ctx::List, &ev(KeyCode::Char('s'), KeyModifiers::NONE)),
             Some(Action::Quit)
         );
+    }
+
+    #[test]
+    fn the_embedded_default_keys_are_the_built_in_ones() {
+        use KeyCode::*;
+        let (p, c, ctrl) = (KeyCombo::plain, KeyCombo::ch, KeyCombo::ctrl);
+        // The table as it was written in code before it moved to assets/keys.toml.
+        let before: BTreeMap<String, Vec<KeyCombo>> = [
+            ("up", vec![p(Up), c('k')]),
+            ("down", vec![p(Down), c('j')]),
+            ("page_up", vec![p(PageUp), ctrl('b')]),
+            ("page_down", vec![p(PageDown), ctrl('f')]),
+            ("top", vec![c('g'), p(Home)]),
+            ("bottom", vec![c('G'), p(End)]),
+            ("open", vec![p(Enter)]),
+            ("filter", vec![c('/')]),
+            ("sort", vec![c('s')]),
+            ("refresh", vec![c('r')]),
+            ("mark", vec![c(' ')]),
+            ("pending", vec![c('p')]),
+            ("menu", vec![c('m'), c(':')]),
+            ("server_filter", vec![c('f')]),
+            ("copy", vec![c('y')]),
+            ("close", vec![p(Esc)]),
+            ("next_pane", vec![p(Tab)]),
+            ("prev_pane", vec![p(BackTab)]),
+            ("focus_left", vec![p(Left), c('h')]),
+            ("focus_right", vec![p(Right), c('l')]),
+            ("errors", vec![c('e')]),
+            ("audit_log", vec![c('L')]),
+            ("help", vec![c('?'), p(F(1))]),
+            ("quit", vec![c('q'), ctrl('c')]),
+        ]
+        .into_iter()
+        .map(|(n, k)| (n.to_string(), k))
+        .collect();
+        let parsed = parse_key_table(DEFAULT_KEYS, "assets/keys.toml").unwrap();
+        assert_eq!(parsed, before);
+        // Every console action takes its keys from the file, and the file names no other.
+        let m = KeyMap::default();
+        for (name, keys) in &before {
+            let b = m.bindings.iter().find(|b| b.name == name);
+            assert_eq!(b.map(|b| &b.keys), Some(keys), "{name}");
+        }
+        let own = m
+            .bindings
+            .iter()
+            .filter(|b| !matches!(b.action, Action::Invoke(_)))
+            .count();
+        assert_eq!(own, before.len());
+    }
+
+    #[test]
+    fn a_bad_key_table_names_the_entry() {
+        let e = parse_key_table("[ui.keys]\nquit = \"q, hyper-x\"\n", "t").unwrap_err();
+        assert!(e.contains("[ui.keys] quit"), "{e}");
+        assert!(e.contains("unknown key name"), "{e}");
+        let e = parse_key_table("[ui.keys]\nquit = 1\n", "t").unwrap_err();
+        assert!(e.starts_with("config error in t, line 2"), "{e}");
     }
 
     #[test]

@@ -6,8 +6,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 
+use super::panes::pane_block;
 use super::theme::Theme;
-use super::{fit, group, pane_block};
+use super::{fit, group};
 use crate::app::{Pane, Scope, State};
 use crate::model::AccountIdx;
 

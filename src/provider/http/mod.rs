@@ -4,9 +4,13 @@
 //! once, an [`Envelope`] that finds the error in an answer (also in APIs that answer errors
 //! with HTTP 200), JSON, form and multipart bodies, and the retry policy for reads, which is
 //! never applied to a mutation once it may have reached the server.
+//!
+//! `identity`: a TLS client certificate and key read from PEM files, for client-certificate
+//! logins.
 
 mod auth;
 mod build;
+mod identity;
 mod url;
 
 #[cfg(test)]
@@ -24,6 +28,8 @@ use crate::provider::{ErrorKind, ProviderError};
 
 pub use auth::{Auth, HeaderAuth};
 pub use build::{BuildError, ClientSpec, build_client};
+pub use identity::ClientIdentity;
+pub(crate) use identity::identity_error;
 pub use url::{base_url, is_loopback};
 
 /// Whether a request may be repeated when it fails.

@@ -1,19 +1,30 @@
 //! Sectigo Certificate Manager (SCM) REST API client.
 //! See ../shared/reference/sectigo-scm-api.md for the protocol this speaks.
 //!
-//! Layout: `client` (the `Provider` implementation: list, detail, collect), `ops` (the other
-//! operations as inherent methods: enroll, approve, revoke, DCV, domains …), `http` (SCM on the
+//! Layout: `client` (the `Provider` implementation: list, detail, collect), `list` (paging and
+//! completing a family's rows), `ops` (what the
+//! other operations share) and, as inherent methods by concern, `meta` (counts, profiles,
+//! custom fields, organizations), `report` (the report fast path), `enroll`, `decide`
+//! (approve/decline, revoke, renew, replace, delete), `dcv` and `domains`; `http` (SCM on the
 //! shared HTTP layer: fixed credential headers, SCM error bodies), `errors` (SCM error codes), `wire`
 //! (serde mirrors of the API, lenient dates), `map` (wire → `model`) and `stream` (large
 //! JSON answers read as they arrive).
 
 mod act;
 pub mod client;
+pub(crate) mod config;
+mod dcv;
+mod decide;
+mod domains;
+mod enroll;
 pub mod errors;
 pub mod follow;
 pub mod http;
+mod list;
 pub mod map;
+mod meta;
 pub mod ops;
+mod report;
 pub mod spec;
 pub mod stream;
 pub mod wire;

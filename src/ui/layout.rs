@@ -1,0 +1,31 @@
+//! The screen's geometry, from the terminal size alone (shared with `app` for paging and
+//! scroll limits).
+
+use crate::app::State;
+
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+/// From this width on, the detail pane sits beside the list instead of replacing it.
+pub const SIDE_BY_SIDE_WIDTH: u16 = 120;
+
+/// How many list rows fit on screen (shared with `app` for paging and scrolling).
+pub fn list_viewport_rows(state: &State) -> usize {
+    // title bar + status bar + list borders + table header
+    state.size.1.saturating_sub(1 + 1 + 2 + 1) as usize
+}
+
+/// The inner size (columns, rows) of the detail pane for the current terminal size.
+pub(super) fn detail_inner(state: &State) -> (u16, u16) {
+    let (w, h) = state.size;
+    let right = w.saturating_sub(accounts_width(w));
+    let pane_w = if w >= SIDE_BY_SIDE_WIDTH {
+        right * 45 / 100
+    } else {
+        right
+    };
+    (pane_w.saturating_sub(2), h.saturating_sub(2 + 2))
+}
+
+pub(super) fn accounts_width(width: u16) -> u16 {
+    if width >= 110 { 26 } else { 20 }
+}
