@@ -1310,7 +1310,7 @@ impl State {
                 let days = f.value("days").parse::<i64>().ok();
                 let v = self.dcv_views.entry(*account).or_default();
                 v.filter.dcv_status =
-                    (status != super::domains::DCV_STATUS_FILTERS[0]).then_some(status);
+                    (status != super::domain_dialogs::DCV_STATUS_FILTERS[0]).then_some(status);
                 v.filter.expires_in_days = days;
                 v.sel = 0;
                 cmds.extend(self.load_scope(super::Scope::Dcv(*account), true));
@@ -1865,7 +1865,7 @@ fn on_change(d: &mut Dialog, field: &'static str) {
             }
             .into();
             if let Some(line) = d.form.intro.get_mut(1) {
-                *line = super::domains::dcv_method_intro(method);
+                *line = super::domain_dialogs::dcv_method_intro(method);
             }
         }
         _ => {}

@@ -3,6 +3,7 @@
 
 mod actions;
 mod dialogs;
+mod domain_dialogs;
 pub mod domains;
 pub mod follow;
 pub mod form;
