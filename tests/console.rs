@@ -733,7 +733,7 @@ fn domains_view_and_delegation_approval() {
     let mut s = writable();
     update(&mut s, key(KeyCode::Tab));
     let mut sent = Vec::new();
-    while s.scope() != Scope::Domains(0) {
+    while s.scope() != Scope::View(0, "domains") {
         sent = update(&mut s, key(KeyCode::Char('j')));
     }
     assert!(
@@ -789,7 +789,7 @@ fn domains_view_and_delegation_approval() {
 #[test]
 fn dcv_view_start_submit_and_filter() {
     let mut s = writable();
-    to_scope(&mut s, Scope::Dcv(0));
+    to_scope(&mut s, Scope::View(0, "dcv"));
     insta::assert_snapshot!("dcv_80x24", render(&s));
     update(&mut s, key(KeyCode::Char('j'))); // shop.test
     update(&mut s, key(KeyCode::Char('v')));
@@ -949,7 +949,7 @@ fn an_unusable_account_says_why_in_full() {
 #[test]
 fn organizations_view_is_a_read_only_list() {
     let mut s = writable();
-    to_scope(&mut s, Scope::Orgs(0));
+    to_scope(&mut s, Scope::View(0, "orgs"));
     let screen = render(&s);
     assert!(screen.contains("Acme Logistics"), "{screen}");
     insta::assert_snapshot!("orgs_80x24", screen);

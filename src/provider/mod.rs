@@ -9,6 +9,7 @@ pub mod registry;
 pub mod request;
 pub mod sectigo;
 pub mod tls;
+pub mod view;
 
 use std::fmt;
 use std::sync::Arc;

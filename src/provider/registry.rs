@@ -2,6 +2,7 @@
 
 use crate::model::ProviderKind;
 use crate::model::spec::{AccountInfo, ActionSpec};
+use crate::provider::view::SideView;
 
 /// What accounts of `kind` offer (nothing for kinds without a client yet).
 pub fn info(kind: ProviderKind) -> AccountInfo {
@@ -11,6 +12,17 @@ pub fn info(kind: ProviderKind) -> AccountInfo {
         | ProviderKind::Iis
         | ProviderKind::Ncloud
         | ProviderKind::Yeastar => AccountInfo::NONE,
+    }
+}
+
+/// A new, empty side view `id` of an account of `kind` (`None` if the kind has no such view).
+pub fn side_view(kind: ProviderKind, id: &str) -> Option<Box<dyn SideView>> {
+    match kind {
+        ProviderKind::Sectigo => super::sectigo::views::open(id),
+        ProviderKind::Synology
+        | ProviderKind::Iis
+        | ProviderKind::Ncloud
+        | ProviderKind::Yeastar => None,
     }
 }
 

@@ -27,6 +27,7 @@ pub mod ops;
 mod report;
 pub mod spec;
 pub mod stream;
+pub mod views;
 pub mod wire;
 
 pub use crate::provider::http::RetryPolicy;

@@ -9,10 +9,10 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::{Pane, Scope, State};
 use crate::model::{Cert, CertStatus};
-use crate::ui::domains;
 use crate::ui::layout::{MIN_WIDTH, accounts_width};
 use crate::ui::text::{fit, group};
 use crate::ui::theme::Theme;
+use crate::ui::views;
 
 use super::pane_block;
 
@@ -140,8 +140,8 @@ fn list_columns(state: &State, width: u16, rows: &[u32], cn_floor: u16) -> ListC
 }
 
 pub(in crate::ui) fn draw_list(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
-    if let scope @ (Scope::Domains(_) | Scope::Dcv(_) | Scope::Orgs(_)) = state.scope() {
-        domains::draw_list(state, frame, area, theme, scope);
+    if let Scope::View(account, id) = state.scope() {
+        views::draw_list(state, frame, area, theme, account, id);
         return;
     }
     let focused = state.focus == Pane::List;
