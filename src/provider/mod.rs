@@ -8,6 +8,7 @@ pub mod op;
 pub mod registry;
 pub mod request;
 pub mod sectigo;
+pub mod setup;
 pub mod tls;
 pub mod view;
 

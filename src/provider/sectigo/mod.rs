@@ -25,6 +25,7 @@ pub mod map;
 mod meta;
 pub mod ops;
 mod report;
+pub mod setup;
 pub mod spec;
 pub mod stream;
 pub mod views;
