@@ -623,6 +623,39 @@ impl State {
         self.focus.ctx()
     }
 
+    /// Accounts that could not be set up (a kind this build has a client for, but no
+    /// secret, an unreadable TLS file …): (name, why).
+    pub fn setup_failures(&self) -> Vec<(&str, &str)> {
+        self.accounts
+            .iter()
+            .filter(|acc| acc.kind.supported())
+            .filter_map(|acc| Some((acc.name.as_str(), acc.unavailable.as_deref()?)))
+            .collect()
+    }
+
+    /// The lines the All view shows above its list about accounts that could not be set
+    /// up: one per account, at most two (the second then counts the rest).
+    pub fn setup_banner(&self) -> Vec<String> {
+        if self.scope() != Scope::All {
+            return Vec::new();
+        }
+        let failures = self.setup_failures();
+        match failures.as_slice() {
+            [] => Vec::new(),
+            [(name, why)] => vec![format!("! {name} cannot be used (e: error log): {why}")],
+            [(name, why), rest @ ..] => vec![
+                format!("! {name} cannot be used: {why}"),
+                match rest {
+                    [(other, why)] => format!("! {other} cannot be used (e: error log): {why}"),
+                    _ => format!(
+                        "! and {} more accounts cannot be used (e: error log)",
+                        rest.len()
+                    ),
+                },
+            ],
+        }
+    }
+
     /// Rows of the list viewport for the current size (shared with `ui`).
     pub fn list_height(&self) -> usize {
         crate::ui::list_viewport_rows(self)

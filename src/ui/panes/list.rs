@@ -156,8 +156,19 @@ pub(in crate::ui) fn draw_list(state: &State, frame: &mut Frame, area: Rect, the
         format!("Certificates {}", group(state.view.len()))
     };
     let block = pane_block(&title, focused, theme);
-    let inner = block.inner(area);
+    let mut inner = block.inner(area);
     frame.render_widget(block, area);
+    let banner = state.setup_banner();
+    if !banner.is_empty() {
+        let n = (banner.len() as u16).min(inner.height);
+        let lines: Vec<Line> = banner
+            .iter()
+            .map(|l| Line::styled(fit(l, inner.width as usize), theme.warning))
+            .collect();
+        frame.render_widget(Paragraph::new(lines), Rect { height: n, ..inner });
+        inner.y += n;
+        inner.height -= n;
+    }
     let h = inner.height.saturating_sub(1) as usize;
     let start = state.list_offset.min(state.view.len());
     let end = (start + h).min(state.view.len());
