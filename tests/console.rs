@@ -1603,5 +1603,11 @@ fn a_providers_question_shows_dots_for_what_is_typed() {
     assert!(screen.contains("One-time password"), "{screen}");
     assert!(screen.contains("••••"), "{screen}");
     assert!(!screen.contains("4928"), "{screen}");
+    let bar = screen.lines().last().unwrap_or_default();
+    assert!(bar.contains("Enter send  Esc cancel"), "{bar}");
+    assert!(
+        !bar.contains("filter"),
+        "no list keys while the question is open: {bar}"
+    );
     snap("prompt_secret", &s);
 }
