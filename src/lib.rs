@@ -15,6 +15,7 @@ pub mod model;
 pub mod provider;
 pub mod secrets;
 pub mod session;
+pub mod text;
 pub mod tui;
 pub mod ui;
 pub mod worker;

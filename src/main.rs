@@ -185,6 +185,7 @@ async fn console(
         .with_config_path(config.path.clone().or_else(Config::default_path));
     state.no_color = ui::theme::no_color_from_env();
     state.read_only = config.read_only;
+    state.measure = ui::measure;
     if let Some(note) = note {
         state.notify(note, certdeck::app::Severity::Info);
     }

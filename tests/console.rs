@@ -88,6 +88,8 @@ fn loaded(size: (u16, u16)) -> State {
 
 fn loaded_with(accounts: Vec<AccountView>, size: (u16, u16)) -> State {
     let mut s = State::new(accounts, KeyMap::default(), NOW, size);
+    // As the console does: the screen measures how far its panes scroll.
+    s.measure = certdeck::ui::measure;
     let cmds = s.start();
     for c in &cmds {
         let Command::List { job, account, .. } = c else {

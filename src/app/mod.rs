@@ -7,6 +7,7 @@ mod domain_dialogs;
 pub mod follow;
 pub mod form;
 pub mod keys;
+pub mod layout;
 mod list;
 pub mod prompt;
 mod view;
@@ -295,6 +296,24 @@ pub const STATUS_HISTORY: usize = 50;
 /// until the next key).
 pub const INFO_STATUS_SECS: i64 = 15;
 
+/// How far the scrolling panes can scroll, as the screen lays them out: the screen measures,
+/// the keys use it. `State::measure` is set by whoever draws (`ui::measure`), so `app` needs
+/// nothing from `ui`; until it is set nothing limits the scroll.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Measured {
+    pub help_max: u16,
+    pub detail_max: u16,
+}
+
+pub type Measure = fn(&State) -> Measured;
+
+fn unmeasured(_: &State) -> Measured {
+    Measured {
+        help_max: u16::MAX,
+        detail_max: u16::MAX,
+    }
+}
+
 /// Everything the console knows. `ui::draw` is a pure function of this.
 #[derive(Debug)]
 pub struct State {
@@ -368,6 +387,8 @@ pub struct State {
     pub following: Vec<follow::Following>,
     /// Questions from providers waiting for the person's answer, oldest (shown) first.
     pub prompts: VecDeque<prompt::Asked>,
+    /// The screen's measure of the scrolling panes (see [`Measured`]).
+    pub measure: Measure,
     /// The file check the open form waits for before its confirmation.
     pub file_check: Option<JobId>,
     /// Text for the terminal's clipboard (OSC 52), taken by the main loop after `update`.
@@ -480,6 +501,7 @@ impl State {
             key_paths: HashMap::new(),
             following: Vec::new(),
             prompts: VecDeque::new(),
+            measure: unmeasured,
             clipboard: None,
             file_check: None,
             pending: 0,
@@ -603,7 +625,7 @@ impl State {
 
     /// Whether the terminal is too small for the panes (the screen says so instead).
     pub fn too_small(&self) -> bool {
-        self.size.0 < crate::ui::MIN_WIDTH || self.size.1 < crate::ui::MIN_HEIGHT
+        self.size.0 < layout::MIN_WIDTH || self.size.1 < layout::MIN_HEIGHT
     }
 
     /// The account the accounts pane has selected, if not "all".
@@ -658,7 +680,7 @@ impl State {
 
     /// Rows of the list viewport for the current size (shared with `ui`).
     pub fn list_height(&self) -> usize {
-        crate::ui::list_viewport_rows(self)
+        layout::list_viewport_rows(self)
     }
 
     fn new_job(&mut self, kind: JobKind, label: String) -> JobId {
@@ -762,7 +784,7 @@ impl State {
             self.set_status(
                 format!(
                     "refreshed: {} certificates",
-                    crate::ui::group(self.certs.len().saturating_sub(self.hidden.len()))
+                    crate::text::group(self.certs.len().saturating_sub(self.hidden.len()))
                 ),
                 Severity::Info,
             );
@@ -1453,7 +1475,7 @@ fn on_overlay_key(state: &mut State, overlay: Overlay, key: KeyEvent) -> Vec<Com
             state.overlay = Some(Overlay::Help {
                 scroll: scroll
                     .saturating_add(1)
-                    .min(crate::ui::help_max_scroll(state)),
+                    .min((state.measure)(state).help_max),
             })
         }
         (Overlay::Help { scroll }, Some(Action::Up)) => {
@@ -1465,7 +1487,7 @@ fn on_overlay_key(state: &mut State, overlay: Overlay, key: KeyEvent) -> Vec<Com
             state.overlay = Some(Overlay::Help {
                 scroll: scroll
                     .saturating_add(10)
-                    .min(crate::ui::help_max_scroll(state)),
+                    .min((state.measure)(state).help_max),
             })
         }
         (Overlay::Help { scroll }, Some(Action::PageUp)) => {
@@ -1478,7 +1500,7 @@ fn on_overlay_key(state: &mut State, overlay: Overlay, key: KeyEvent) -> Vec<Com
         }
         (Overlay::Help { .. }, Some(Action::Bottom)) => {
             state.overlay = Some(Overlay::Help {
-                scroll: crate::ui::help_max_scroll(state),
+                scroll: (state.measure)(state).help_max,
             })
         }
         (Overlay::Errors { selected }, Some(Action::Down)) => {
@@ -1813,7 +1835,7 @@ fn move_focused(state: &mut State, delta: isize) -> Vec<Command> {
             }
         }
         Pane::Detail => {
-            let max = crate::ui::detail_max_scroll(state) as isize;
+            let max = (state.measure)(state).detail_max as isize;
             state.detail_scroll = (state.detail_scroll as isize + delta).clamp(0, max) as u16;
         }
     }

@@ -3277,6 +3277,8 @@ fn while_the_terminal_is_too_small_only_quit_acts() {
 fn the_help_scrolls_to_the_end_and_back_by_key() {
     let mut s = state_with(10);
     s.size = (80, 24);
+    // As the console does: the screen measures how far its panes scroll.
+    s.measure = crate::ui::measure;
     update(&mut s, ch('?'));
     let max = crate::ui::help_max_scroll(&s);
     assert!(max > 10, "the help is longer than a screen at 80x24");

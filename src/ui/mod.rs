@@ -6,15 +6,24 @@
 //! providers declare, in the list and detail panes), `overlays` and `dialog` (popups over the panes), `theme`.
 
 mod dialog;
-pub mod layout;
+pub use crate::app::layout;
 mod overlays;
 mod panes;
-pub mod text;
+pub use crate::text;
 pub mod theme;
 mod views;
 
 pub use layout::{MIN_HEIGHT, MIN_WIDTH, SIDE_BY_SIDE_WIDTH, list_viewport_rows};
 pub use overlays::help_max_scroll;
+
+/// How far the help and the detail can scroll at the current size: what `State::measure`
+/// is set to by whoever draws.
+pub fn measure(state: &State) -> crate::app::Measured {
+    crate::app::Measured {
+        help_max: help_max_scroll(state),
+        detail_max: detail_max_scroll(state),
+    }
+}
 pub use panes::detail::{detail_lines, detail_max_scroll};
 pub use panes::list::{days_cell, status_style};
 pub use text::{fit, group, wrap_words, ymd};

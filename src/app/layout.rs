@@ -1,7 +1,7 @@
-//! The screen's geometry, from the terminal size alone (shared with `app` for paging and
-//! scroll limits).
+//! The screen's geometry, from the terminal size alone: `app` pages and scrolls by it, `ui`
+//! draws by it.
 
-use crate::app::State;
+use super::State;
 
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
@@ -16,7 +16,7 @@ pub fn list_viewport_rows(state: &State) -> usize {
 }
 
 /// The inner size (columns, rows) of the detail pane for the current terminal size.
-pub(super) fn detail_inner(state: &State) -> (u16, u16) {
+pub fn detail_inner(state: &State) -> (u16, u16) {
     let (w, h) = state.size;
     let right = w.saturating_sub(accounts_width(w));
     let pane_w = if w >= SIDE_BY_SIDE_WIDTH {
@@ -27,6 +27,6 @@ pub(super) fn detail_inner(state: &State) -> (u16, u16) {
     (pane_w.saturating_sub(2), h.saturating_sub(2 + 2))
 }
 
-pub(super) fn accounts_width(width: u16) -> u16 {
+pub fn accounts_width(width: u16) -> u16 {
     if width >= 110 { 26 } else { 20 }
 }

@@ -1,4 +1,4 @@
-//! Text helpers for drawing: cut to a width, wrap at words, group digits, dates.
+//! Text helpers for the screen and its messages: cut to a width, wrap at words, group digits, dates.
 
 /// Cut `s` to `w` display columns, ending in "…" when cut.
 pub fn fit(s: &str, w: usize) -> String {
