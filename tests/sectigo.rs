@@ -189,11 +189,11 @@ async fn malformed_json_is_a_protocol_error() {
     let c = client(&emu);
     let rows = all_rows(&c).await;
     let id = rows.keys().next().unwrap().clone();
-    emu.inject(Fault::MalformedJson);
+    emu.inject(Fault::MalformedBody);
     let e = c.detail(Family::Ssl, &id).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Protocol, "{e}");
     assert!(e.message.contains("not the expected JSON"), "{}", e.message);
-    emu.inject(Fault::MalformedJson);
+    emu.inject(Fault::MalformedBody);
     let (sink, _) = recorder();
     let e = c.list(Family::Ssl, sink).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Protocol);

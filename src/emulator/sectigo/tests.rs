@@ -527,7 +527,7 @@ async fn faults_apply_once_in_order() {
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["code"], -195);
 
-    t.emu.inject(Fault::MalformedJson);
+    t.emu.inject(Fault::MalformedBody);
     // HEAD has no JSON body: the fault waits for the next JSON response.
     let h = t
         .req(reqwest::Method::HEAD, "/api/ssl/v1")
