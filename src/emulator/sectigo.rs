@@ -433,8 +433,9 @@ impl SectigoEmulator {
         self.log().wait_idle().await;
     }
 
-    /// The harness under the emulator: clock, log, faults, latency.
-    pub fn harness(&self) -> &Harness {
+    /// The harness under the emulator: clock, log, faults, latency (it outlives the
+    /// emulator: `wait_closed` after a drop).
+    pub fn harness(&self) -> &Arc<Harness> {
         self.server.harness()
     }
 

@@ -26,6 +26,7 @@ use std::time::Duration;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::Response;
+use tokio::sync::watch;
 
 pub use self::clock::Clock;
 pub use self::fault::{Fault, FaultRule};
@@ -97,6 +98,8 @@ pub struct Harness {
     log: RequestLog,
     faults: Faults,
     latency: Mutex<Duration>,
+    /// Set once the server's listener is closed (after `shutdown` or a drop).
+    closed: watch::Sender<bool>,
 }
 
 impl Harness {
@@ -143,6 +146,17 @@ impl Harness {
 
     pub fn set_latency(&self, latency: Duration) {
         *self.latency.lock().unwrap_or_else(|e| e.into_inner()) = latency;
+    }
+
+    /// Waits until the server's listener is closed: a server that was dropped stops on its
+    /// own task, and this is when new connections are refused.
+    pub async fn wait_closed(&self) {
+        let mut rx = self.closed.subscribe();
+        let _ = rx.wait_for(|c| *c).await;
+    }
+
+    pub(crate) fn set_closed(&self) {
+        self.closed.send_replace(true);
     }
 }
 

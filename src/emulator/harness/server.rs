@@ -140,6 +140,8 @@ async fn accept_loop<P: Product>(
             }
         }
     }
+    drop(listener);
+    harness.set_closed();
 }
 
 async fn connection<P: Product>(

@@ -405,3 +405,14 @@ async fn wait_requests_and_wait_idle_follow_requests_in_flight() {
     assert!(t.h().log().wait_requests(2).now_or_never().is_none());
     assert!(t.h().log().wait_requests(1).now_or_never().is_some());
 }
+
+#[tokio::test]
+async fn a_dropped_server_closes_its_listener() {
+    let t = T::new().await;
+    let harness = t.server.harness().clone();
+    let addr = t.server.url().trim_start_matches("http://").to_string();
+    assert!(harness.wait_closed().now_or_never().is_none(), "still open");
+    drop(t);
+    harness.wait_closed().await;
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+}
