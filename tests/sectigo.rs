@@ -189,11 +189,11 @@ async fn malformed_json_is_a_protocol_error() {
     let c = client(&emu);
     let rows = all_rows(&c).await;
     let id = rows.keys().next().unwrap().clone();
-    emu.inject(Fault::MalformedJson);
+    emu.inject(Fault::MalformedBody);
     let e = c.detail(Family::Ssl, &id).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Protocol, "{e}");
     assert!(e.message.contains("not the expected JSON"), "{}", e.message);
-    emu.inject(Fault::MalformedJson);
+    emu.inject(Fault::MalformedBody);
     let (sink, _) = recorder();
     let e = c.list(Family::Ssl, sink).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Protocol);
@@ -1990,4 +1990,251 @@ async fn an_unreachable_server_fails_the_list_at_the_count() {
     assert_eq!(e.kind, ErrorKind::Network, "{e}");
     assert_eq!(e.operation, "count SSL certificates");
     assert!(log.lock().unwrap().is_empty(), "no page was asked for");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The harness's faults: truncated bodies, hangs, Retry-After, refused and expired credentials
+
+/// Detail requests (`GET /api/ssl/v1/{id}`) the emulator saw.
+fn detail_requests(emu: &SectigoEmulator) -> usize {
+    emu.requests()
+        .iter()
+        .filter(|r| {
+            r.strip_prefix("GET /api/ssl/v1/")
+                .is_some_and(|id| id.chars().all(|c| c.is_ascii_digit()))
+        })
+        .count()
+}
+
+#[tokio::test]
+async fn a_truncated_report_falls_back_to_detail_requests() {
+    let emu = emulator(12).await;
+    let c = client(&emu);
+    emu.inject(Fault::TruncatedBody.on("/api/report/v1/ssl-certificates"));
+    let (sink, log) = recorder();
+    assert_eq!(c.list(Family::Ssl, sink).await.unwrap(), 12);
+    emu.wait_idle().await;
+    // The report was sent once and broke off (not retried: it is read as it arrives) ...
+    let reports: Vec<_> = emu
+        .log()
+        .requests()
+        .into_iter()
+        .filter(|r| r.path_only() == "/api/report/v1/ssl-certificates")
+        .collect();
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    assert!(emu.harness().pending_faults().is_empty());
+    // ... and the rows it did not complete were completed by detail requests.
+    let log = log.lock().unwrap().clone();
+    let labels = progress_labels(&log);
+    let details = detail_requests(&emu);
+    assert!(details > 0 && details <= 12, "{details}");
+    assert!(
+        labels.contains(&("details".to_string(), details, details)),
+        "{labels:?}"
+    );
+    let (rows, _) = upsert(&log);
+    assert_eq!(rows.len(), 12);
+    assert!(
+        rows.values()
+            .all(|r| r.complete && r.status != CertStatus::Unknown)
+    );
+}
+
+#[tokio::test]
+async fn a_truncated_list_page_is_retried_then_fails_naming_the_broken_connection() {
+    let emu = emulator(5).await;
+    let c = client(&emu);
+    // Once: the page is read again and the list completes.
+    emu.inject(Fault::TruncatedBody.on("/api/ssl/v1"));
+    let (sink, _) = recorder();
+    assert_eq!(c.list(Family::Ssl, sink).await.unwrap(), 5);
+    // As often as the client tries (3 attempts): the list fails with a network error.
+    let before = emu.log().arrived();
+    emu.inject(Fault::TruncatedBody.on("/api/ssl/v1").times(3));
+    let (sink, log) = recorder();
+    let e = c.list(Family::Ssl, sink).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Network, "{e}");
+    assert_eq!(e.operation, "list SSL certificates");
+    let host = emu.base_url.trim_start_matches("http://");
+    assert!(
+        e.message
+            .starts_with(&format!("connection to {host} failed:")),
+        "{}",
+        e.message
+    );
+    assert!(e.message.contains("body"), "{}", e.message);
+    // The count, then three attempts at the first page.
+    let calls: Vec<String> = emu
+        .log()
+        .requests()
+        .iter()
+        .filter(|r| r.seq >= before)
+        .map(|r| format!("{} {}", r.method, r.path_only()))
+        .collect();
+    assert_eq!(
+        calls,
+        vec![
+            "HEAD /api/ssl/v1",
+            "GET /api/ssl/v1",
+            "GET /api/ssl/v1",
+            "GET /api/ssl/v1"
+        ]
+    );
+    assert!(
+        !log.lock()
+            .unwrap()
+            .iter()
+            .any(|u| matches!(u, ListUpdate::Rows(_))),
+        "no row from a broken page"
+    );
+}
+
+#[tokio::test]
+async fn a_truncated_enrolment_answer_is_an_unknown_outcome() {
+    let emu = emulator(20).await;
+    let c = client(&emu);
+    let rows = all_rows(&c).await;
+    let (req, host) = enroll_inputs(&c, &rows).await;
+    let before = c.count(Family::Ssl).await.unwrap();
+    emu.inject(Fault::TruncatedBody.on("/api/ssl/v1/enroll"));
+    let e = c.enroll_ssl(&req).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::UnknownOutcome, "{e}");
+    assert!(e.message.contains("may or may not"), "{}", e.message);
+    assert!(e.message.contains("failed"), "{}", e.message);
+    assert!(e.operation.contains("enrol"), "{}", e.operation);
+    // Sent once (a mutation is not sent again) — and it did happen.
+    let enrolls = emu
+        .requests()
+        .iter()
+        .filter(|r| *r == "POST /api/ssl/v1/enroll")
+        .count();
+    assert_eq!(enrolls, 1);
+    assert_eq!(c.count(Family::Ssl).await.unwrap(), before + 1);
+    let after = all_rows(&c).await;
+    assert!(after.values().any(|r| r.common_name == host));
+}
+
+#[tokio::test]
+async fn a_hanging_read_ends_at_the_clients_time_limit() {
+    let emu = emulator(3).await;
+    let mut s = settings(&emu);
+    s.timeout = Duration::from_millis(300);
+    let c = SectigoClient::new(s).unwrap().with_retry(fast_retry(3));
+    let id = all_rows(&c).await.keys().next().unwrap().clone();
+    emu.inject(Fault::Hang.on(format!("/api/ssl/v1/{id}")));
+    let started = std::time::Instant::now();
+    let e = c.detail(Family::Ssl, &id).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Network, "{e}");
+    let host = emu.base_url.trim_start_matches("http://");
+    assert_eq!(e.message, format!("no answer from {host} within 0.3 s"));
+    // A timed-out read is not sent again.
+    assert!(started.elapsed() < Duration::from_secs(5));
+    emu.wait_idle().await;
+    let hung: Vec<_> = emu
+        .log()
+        .requests()
+        .into_iter()
+        .filter(|r| r.path_only() == format!("/api/ssl/v1/{id}"))
+        .collect();
+    assert_eq!(hung.len(), 1, "{hung:?}");
+    assert_eq!(hung[0].status, None, "never answered");
+    assert!(c.detail(Family::Ssl, &id).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_429_on_a_read_is_retried_after_the_servers_retry_after() {
+    let emu = emulator(3).await;
+    let waits = Arc::new(Mutex::new(Vec::<Duration>::new()));
+    let w2 = waits.clone();
+    let sleeper: certdeck::provider::http::Sleeper = Arc::new(move |d| {
+        w2.lock().unwrap().push(d);
+        Box::pin(async {})
+    });
+    let c = SectigoClient::new(settings(&emu))
+        .unwrap()
+        .with_retry(RetryPolicy {
+            attempts: 3,
+            base_delay: Duration::from_millis(250),
+            max_retry_after: Duration::from_secs(10),
+        })
+        .with_sleeper(sleeper);
+    let id = all_rows(&c).await.keys().next().unwrap().clone();
+    waits.lock().unwrap().clear();
+    emu.inject(Fault::RetryAfter { secs: 2 });
+    let (cert, _) = c.detail(Family::Ssl, &id).await.expect("retried");
+    assert_eq!(cert.id, id);
+    // The header's two seconds, not the policy's 250 ms.
+    assert_eq!(*waits.lock().unwrap(), vec![Duration::from_secs(2)]);
+    let answered: Vec<Option<u16>> = emu
+        .log()
+        .requests()
+        .iter()
+        .filter(|r| r.path_only() == format!("/api/ssl/v1/{id}"))
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(answered, vec![Some(429), Some(200)]);
+    // A Retry-After above the policy's bound is cut to it.
+    waits.lock().unwrap().clear();
+    emu.inject(Fault::RetryAfter { secs: 3600 });
+    assert!(c.detail(Family::Ssl, &id).await.is_ok());
+    assert_eq!(*waits.lock().unwrap(), vec![Duration::from_secs(10)]);
+}
+
+#[tokio::test]
+async fn refused_credentials_are_an_auth_error_sent_once() {
+    let emu = emulator(3).await;
+    let id = all_rows(&client(&emu)).await.keys().next().unwrap().clone();
+    let mut s = settings(&emu);
+    s.auth = SectigoAuth::Password(SecretString::from("not-the-password".to_string()));
+    let c = SectigoClient::new(s).unwrap().with_retry(fast_retry(3));
+    let before = emu.seen_with_status(401).len();
+    let e = c.detail(Family::Ssl, &id).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Auth, "{e}");
+    assert_eq!((e.http_status, e.code), (Some(401), Some(-16)));
+    assert_eq!(e.operation, format!("get SSL certificate {id}"));
+    // Not retried: one request, answered 401.
+    assert_eq!(emu.seen_with_status(401).len(), before + 1);
+    let e = c.approve(Family::Ssl, &id, "no").await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Auth, "{e}");
+    assert_eq!(emu.seen_with_status(401).len(), before + 2);
+}
+
+#[tokio::test]
+async fn an_expired_session_is_refused_once_then_the_next_request_works() {
+    let emu = emulator(3).await;
+    let c = client(&emu);
+    let id = all_rows(&c).await.keys().next().unwrap().clone();
+    // SCM has no sessions: the credentials of the next authorised request are refused once.
+    emu.inject(Fault::ExpireSession);
+    let e = c.detail(Family::Ssl, &id).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Auth, "{e}");
+    assert_eq!((e.http_status, e.code), (Some(401), Some(-16)));
+    assert!(emu.harness().pending_faults().is_empty());
+    assert!(c.detail(Family::Ssl, &id).await.is_ok());
+    // During a list: a refused count is passed over (the first page gives the total) ...
+    emu.inject(Fault::ExpireSession.on("/api/ssl/v1"));
+    let (sink, log) = recorder();
+    assert_eq!(c.list(Family::Ssl, sink).await.unwrap(), 3);
+    assert!(
+        log.lock()
+            .unwrap()
+            .iter()
+            .any(|u| matches!(u, ListUpdate::Total(3)))
+    );
+    let refused: Vec<String> = emu
+        .seen_with_status(401)
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path_only()))
+        .collect();
+    assert_eq!(
+        refused,
+        vec![format!("GET /api/ssl/v1/{id}"), "HEAD /api/ssl/v1".into()]
+    );
+    // ... a refused page stops the list with the auth error.
+    emu.inject(Fault::ExpireSession.on("/api/ssl/v1").times(2));
+    let (sink, _) = recorder();
+    let e = c.list(Family::Ssl, sink).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Auth, "{e}");
+    assert_eq!(e.code, Some(-16));
+    assert_eq!(emu.seen_with_status(401).len(), 4);
 }

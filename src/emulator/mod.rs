@@ -2,4 +2,5 @@
 //! by a demo CA. Used by `certdeck --demo`, `certdeck emulator` and the tests.
 
 pub mod ca;
+pub mod harness;
 pub mod sectigo;

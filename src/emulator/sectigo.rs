@@ -34,28 +34,25 @@ mod data;
 mod domain;
 mod family;
 mod report;
+mod route;
 mod ssl;
 mod ssl_flow;
 mod table;
 mod util;
 
-use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use axum::body::{Body, Bytes};
-use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
-use axum::response::Response;
 use rand::Rng;
-use tokio::sync::{oneshot, watch};
-use tokio::task::JoinHandle;
+use tokio::sync::watch;
 
 use self::data::Db;
 use self::util::{DateFmt, Query};
 use crate::emulator::ca::DemoCa;
+use crate::emulator::harness::{Clock, Harness, RequestLog, Server};
+pub use crate::emulator::harness::{Fault, FaultRule, LoggedRequest};
 
 /// How to seed and run the emulator.
 #[derive(Debug, Clone)]
@@ -113,18 +110,6 @@ fn wall_clock() -> i64 {
         .unwrap_or(0)
 }
 
-/// Fault knobs for tests: each applies to the next matching request(s), in order.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Fault {
-    /// Reply to the next JSON response with a body that is not valid JSON (status 200 kept).
-    MalformedJson,
-    /// Reply to the next request with this HTTP status and an SCM error body
-    /// (401 → −16 "Unknown user"; 429 and 503 also carry `Retry-After: 1`).
-    Status(u16),
-    /// Answer the next request with headers, then break the connection before the body.
-    Drop,
-}
-
 /// The fixed demo login.
 pub const DEMO_LOGIN: &str = "demo-admin";
 /// The fixed demo customer URI.
@@ -138,8 +123,7 @@ pub struct SectigoEmulator {
     pub password: String,
     pub customer_uri: String,
     shared: Arc<Shared>,
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<()>>,
+    server: Server<Shared>,
 }
 
 impl std::fmt::Debug for SectigoEmulator {
@@ -159,15 +143,9 @@ pub(crate) struct Shared {
     login: String,
     password: String,
     customer_uri: String,
-    latency: Duration,
-    /// When the data became ready: the emulator clock runs from then.
-    started: OnceLock<Instant>,
-    /// How far tests have moved the clock on (`SectigoEmulator::advance`), in milliseconds.
-    skew_ms: std::sync::atomic::AtomicU64,
-    now0: i64,
-    faults: Mutex<VecDeque<Fault>>,
-    /// The most recent requests, "METHOD /path" (no query), oldest first; capped.
-    seen: Mutex<VecDeque<String>>,
+    /// The harness's clock: frozen at the options' `now` until the data is ready, running
+    /// from then (tests move it on with `SectigoEmulator::advance`).
+    clock: Clock,
     data: Mutex<Data>,
     /// Seeding → Ready (or Failed); requests that arrive while seeding wait for it.
     phase: watch::Sender<Phase>,
@@ -199,29 +177,17 @@ enum Phase {
     Failed(String),
 }
 
-/// How many requests `SectigoEmulator::requests` remembers.
-const SEEN_CAP: usize = 10_000;
-
 impl Shared {
-    /// Emulator clock: the options' `now` plus the time since the data became ready (so it
-    /// reads `now` while seeding).
+    /// Emulator clock, Unix seconds: the options' `now` plus the time since the data became
+    /// ready and the tests' moves (so it reads `now` while seeding).
     fn now(&self) -> i64 {
-        self.now0
-            + self
-                .started
-                .get()
-                .map_or(0, |s| (s.elapsed() + self.skew()).as_secs() as i64)
+        self.clock.unix()
     }
 
-    /// How far the clock was moved on.
-    fn skew(&self) -> Duration {
-        Duration::from_millis(self.skew_ms.load(std::sync::atomic::Ordering::Relaxed))
-    }
-
-    /// The emulator's monotonic clock (real time plus the tests' moves), for the waits of
-    /// the CA's state machine.
+    /// The emulator's monotonic clock (moved on with it), for the waits of the CA's state
+    /// machine.
     fn instant(&self) -> Instant {
-        Instant::now() + self.skew()
+        self.clock.instant()
     }
 
     fn data(&self) -> MutexGuard<'_, Data> {
@@ -288,8 +254,8 @@ impl Shared {
                 // The state machine's first look is at every row: do it here, not in the
                 // first request.
                 if let Some(ca) = self.ca.get() {
-                    db.tick(self.now0, Instant::now(), ca);
-                    db.tick_families(self.now0, Instant::now(), ca);
+                    db.tick(self.now(), self.instant(), ca);
+                    db.tick_families(self.now(), self.instant(), ca);
                 }
                 let mut data = self.data();
                 if let Data::Seeding(knobs) = std::mem::replace(&mut *data, Data::Failed) {
@@ -298,7 +264,7 @@ impl Shared {
                     }
                 }
                 *data = Data::Ready(Box::new(db));
-                let _ = self.started.set(Instant::now());
+                self.clock.run();
                 drop(data);
                 self.phase.send_replace(Phase::Ready);
             }
@@ -312,10 +278,6 @@ impl Shared {
         *self.data() = Data::Failed;
         self.changed.notify_all();
         self.phase.send_replace(Phase::Failed(why));
-    }
-
-    fn faults(&self) -> MutexGuard<'_, VecDeque<Fault>> {
-        self.faults.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -369,31 +331,26 @@ impl SectigoEmulator {
                 })
                 .collect()
         };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .context("binding 127.0.0.1:0 for the Sectigo emulator")?;
-        let addr = listener
-            .local_addr()
-            .context("reading the emulator's address")?;
-        let base_url = format!("http://{addr}");
+        let clock = Clock::at_unix(opts.now, false);
+        let harness = Arc::new(Harness::new(clock.clone()).with_latency(opts.latency));
         let (phase, _) = watch::channel(Phase::Seeding);
-        let shared = Arc::new(Shared {
-            base_url: base_url.clone(),
-            login: DEMO_LOGIN.to_string(),
-            password: password.clone(),
-            customer_uri: DEMO_CUSTOMER_URI.to_string(),
-            latency: opts.latency,
-            started: OnceLock::new(),
-            skew_ms: std::sync::atomic::AtomicU64::new(0),
-            now0: opts.now,
-            faults: Mutex::new(VecDeque::new()),
-            seen: Mutex::new(VecDeque::new()),
-            data: Mutex::new(Data::Seeding(Vec::new())),
-            phase,
-            cancel: AtomicBool::new(false),
-            ca: OnceLock::new(),
-            changed: Condvar::new(),
-        });
+        let server = Server::bind_with(harness, |url| {
+            Arc::new(Shared {
+                base_url: url.to_string(),
+                login: DEMO_LOGIN.to_string(),
+                password: password.clone(),
+                customer_uri: DEMO_CUSTOMER_URI.to_string(),
+                clock,
+                data: Mutex::new(Data::Seeding(Vec::new())),
+                phase,
+                cancel: AtomicBool::new(false),
+                ca: OnceLock::new(),
+                changed: Condvar::new(),
+            })
+        })
+        .await
+        .context("starting the Sectigo emulator")?;
+        let shared = server.product().clone();
         // Key generation and signing are CPU work: a thread of their own, off the runtime.
         let seeder = shared.clone();
         std::thread::Builder::new()
@@ -409,27 +366,13 @@ impl SectigoEmulator {
                 }
             })
             .context("starting the emulator's seeding thread")?;
-
-        let app = axum::Router::new()
-            .fallback(handle)
-            .with_state(shared.clone());
-        let (stop_tx, stop_rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
-                let _ = stop_rx.await;
-            });
-            if let Err(e) = serve.await {
-                tracing::warn!("sectigo emulator stopped with an error: {e}");
-            }
-        });
         Ok(SectigoEmulator {
-            base_url,
+            base_url: server.url().to_string(),
             login: DEMO_LOGIN.to_string(),
             password,
             customer_uri: DEMO_CUSTOMER_URI.to_string(),
             shared,
-            stop: Some(stop_tx),
-            task: Some(task),
+            server,
         })
     }
 
@@ -452,21 +395,58 @@ impl SectigoEmulator {
         Ok((SectigoEmulator::launch_with(opts, Some(rx)).await?, tx))
     }
 
-    /// Queues a fault for the next matching request.
-    pub fn inject(&self, fault: Fault) {
-        self.shared.faults().push_back(fault);
+    /// Adds a fault rule (a `Fault` is one for the next request): rules apply in order
+    /// (see `harness::Fault`). `Fault::ExpireSession` refuses the next authorised request's
+    /// credentials once (401, −16), as SCM has no sessions.
+    pub fn inject(&self, rule: impl Into<FaultRule>) {
+        self.harness().inject(rule);
     }
 
     /// The most recent requests (up to 10,000), oldest first, as "METHOD /path" without the
     /// query string: lets tests check which calls a client made.
     pub fn requests(&self) -> Vec<String> {
-        let seen = self.shared.seen.lock().unwrap_or_else(|e| e.into_inner());
-        seen.iter().cloned().collect()
+        self.log()
+            .requests()
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.path_only()))
+            .collect()
+    }
+
+    /// The request log (method, path and query, status, time); tests wait on it
+    /// (`wait_requests`, `wait_idle`).
+    pub fn log(&self) -> &RequestLog {
+        self.harness().log()
+    }
+
+    /// The remembered requests answered with `status`.
+    pub fn seen_with_status(&self, status: u16) -> Vec<LoggedRequest> {
+        self.log().seen_with_status(status)
+    }
+
+    /// Waits until `n` requests have arrived since the start.
+    pub async fn wait_requests(&self, n: u64) {
+        self.log().wait_requests(n).await;
+    }
+
+    /// Waits until no request is in flight.
+    pub async fn wait_idle(&self) {
+        self.log().wait_idle().await;
+    }
+
+    /// The harness under the emulator: clock, log, faults, latency (it outlives the
+    /// emulator: `wait_closed` after a drop).
+    pub fn harness(&self) -> &Arc<Harness> {
+        self.server.harness()
+    }
+
+    /// The emulator's clock (frozen at the options' `now` until the data is ready).
+    pub fn clock(&self) -> &Clock {
+        self.harness().clock()
     }
 
     /// Removes all queued faults.
     pub fn clear_faults(&self) {
-        self.shared.faults().clear();
+        self.harness().clear_faults();
     }
 
     /// The emulator's clock, Unix seconds: the options' `now` plus the time since the data
@@ -496,9 +476,7 @@ impl SectigoEmulator {
     /// Move the emulator's clock on by `by`: waiting requests, DCV auto-publish and expiry
     /// see that much more time pass (tests advance the clock instead of sleeping).
     pub fn advance(&self, by: Duration) {
-        self.shared
-            .skew_ms
-            .fetch_add(by.as_millis() as u64, std::sync::atomic::Ordering::Relaxed);
+        self.clock().advance(by);
     }
 
     /// How long an approved SSL request takes to be issued (Applied half-way). Default 3 s.
@@ -532,372 +510,19 @@ impl SectigoEmulator {
         });
     }
 
-    /// Stops the server (and a seeding still under way) and waits (up to 5 s) for it to finish.
+    /// Stops the server (and a seeding still under way) and waits until its listener is
+    /// closed; open connections are dropped.
     pub async fn shutdown(mut self) {
         self.shared.cancel.store(true, Ordering::Relaxed);
-        if let Some(tx) = self.stop.take() {
-            let _ = tx.send(());
-        }
-        if let Some(task) = self.task.take() {
-            let abort = task.abort_handle();
-            if tokio::time::timeout(Duration::from_secs(5), task)
-                .await
-                .is_err()
-            {
-                abort.abort();
-            }
-        }
+        self.server.shutdown().await;
     }
 }
 
 impl Drop for SectigoEmulator {
     fn drop(&mut self) {
-        // Graceful: stop accepting, close idle connections, then the task ends on its own.
+        // The server stops with it (its own Drop); a seeding still under way stops too.
         self.shared.cancel.store(true, Ordering::Relaxed);
-        if let Some(tx) = self.stop.take() {
-            let _ = tx.send(());
-        }
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-
-async fn handle(
-    State(sh): State<Arc<Shared>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    {
-        let mut seen = sh.seen.lock().unwrap_or_else(|e| e.into_inner());
-        if seen.len() >= SEEN_CAP {
-            seen.pop_front();
-        }
-        seen.push_back(format!("{method} {}", uri.path()));
-    }
-    if !sh.latency.is_zero() {
-        tokio::time::sleep(sh.latency).await;
-    }
-    let pre = {
-        let mut f = sh.faults();
-        match f.front() {
-            Some(Fault::Status(_)) | Some(Fault::Drop) => f.pop_front(),
-            _ => None,
-        }
-    };
-    match pre {
-        Some(Fault::Status(code)) => return status_fault(code),
-        Some(Fault::Drop) => return dropped_connection(),
-        _ => {}
-    }
-
-    let raw_path = uri.path();
-    let (private, path) = match raw_path.strip_prefix("/private") {
-        Some(rest) if rest.is_empty() || rest.starts_with('/') => (true, rest),
-        _ => (false, raw_path),
-    };
-    if !authorised(&sh, &headers, private) {
-        return util::error(StatusCode::UNAUTHORIZED, -16, "Unknown user");
-    }
-    let segs: Vec<String> = path
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(util::percent_decode)
-        .collect();
-    let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
-    let q = Query::parse(uri.query());
-    let date_fmt = match q.get_ci("dateFormat") {
-        None => None,
-        Some(v) => match DateFmt::parse(v) {
-            Some(f) => Some(f),
-            None => return util::invalid_field("dateFormat").into_response(),
-        },
-    };
-    // Requests that arrive while the data is being seeded wait for it.
-    if let Err(e) = sh.wait_ready().await {
-        tracing::warn!("sectigo emulator request without data: {e}");
-        return util::error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            -2,
-            "Internal error. Please contact Support for details.",
-        );
-    }
-    let ctx = Ctx {
-        q: &q,
-        body: &body,
-        now: sh.now(),
-        at: sh.instant(),
-        date_fmt,
-    };
-    let resp = route(&sh, &method, &segs, &ctx);
-    maybe_malformed(&sh, resp).await
-}
-
-fn authorised(sh: &Shared, headers: &HeaderMap, private: bool) -> bool {
-    let h = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let login_ok = h("login") == Some(sh.login.as_str());
-    let customer_ok = h("customerUri") == Some(sh.customer_uri.as_str());
-    if private {
-        login_ok && customer_ok
-    } else {
-        login_ok && customer_ok && h("password") == Some(sh.password.as_str())
-    }
-}
-
-fn route(sh: &Shared, method: &Method, segs: &[&str], ctx: &Ctx) -> Response {
-    route_inner(sh, method, segs, ctx).unwrap_or_else(util::ApiError::into_response)
-}
-
-fn route_inner(sh: &Shared, method: &Method, segs: &[&str], ctx: &Ctx) -> util::Res {
-    let mut data = sh.data();
-    let Data::Ready(db) = &mut *data else {
-        return Err(util::ApiError {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            code: -2,
-            description: "Internal error. Please contact Support for details.".into(),
-        });
-    };
-    let db = &mut **db;
-    let Some(ca) = sh.ca.get() else {
-        return Err(util::ApiError {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            code: -2,
-            description: "Internal error. Please contact Support for details.".into(),
-        });
-    };
-    db.tick(ctx.now, ctx.at, ca);
-    db.tick_families(ctx.now, ctx.at, ca);
-    use family::Family::{Client, Device};
-    match (method.as_str(), segs) {
-        // Emulator knob: "the DCV instructions for this domain were followed".
-        ("POST", ["__emulator", "dcv", "publish"]) => {
-            let b = util::body_json(ctx.body)?;
-            let d = util::req_str(&b, "domain")?;
-            db.published.insert(d.trim().to_ascii_lowercase());
-            Ok(util::empty(StatusCode::NO_CONTENT))
-        }
-        // SSL workflows
-        ("POST", ["api", "ssl", "v1", "enroll"]) => ssl_flow::enroll(db, ctx),
-        ("POST", ["api", "ssl", "v1", "approve", id]) => ssl_flow::approve(db, ctx, id),
-        ("POST", ["api", "ssl", "v1", "decline", id]) => ssl_flow::decline(db, ctx, id),
-        ("POST", ["api", "ssl", "v1", "revoke", "manual"]) => ssl_flow::revoke_manual(db, ctx),
-        ("POST", ["api", "ssl", "v1", "revoke", "serial", serial]) => {
-            ssl_flow::revoke_serial(db, ctx, serial)
-        }
-        ("POST", ["api", "ssl", "v1", "revoke", id]) => ssl_flow::revoke(db, ctx, id),
-        ("POST", ["api", "ssl", "v1", "renewById", id]) => ssl_flow::renew_by_id(db, ctx, id),
-        ("POST", ["api", "ssl", "v1", "renew", "manual", id]) => {
-            ssl_flow::renew_manual(db, ctx, id)
-        }
-        ("POST", ["api", "ssl", "v1", "renew", token]) => ssl_flow::renew_by_token(db, ctx, token),
-        ("POST", ["api", "ssl", "v1", "replace", id]) => ssl_flow::replace(db, ctx, id),
-        ("PUT", ["api", "ssl", "v1"]) => ssl_flow::update(db, ctx),
-        ("DELETE", ["api", "ssl", "v1", id]) => ssl_flow::delete(db, id),
-        ("GET", ["api", "ssl", "v1", id, "dcv"]) => ssl_flow::dcv(db, ctx, id),
-        ("POST", ["api", "ssl", "v1", id, "dcv", "recheck"]) => ssl_flow::dcv_recheck(db, ctx, id),
-        ("GET", ["api", "ssl", "v1"]) => ssl::list(db, ctx),
-        ("HEAD", ["api", "ssl", "v1"]) => ssl::count(db, ctx),
-        ("GET", ["api", "ssl", "v1", "types"]) => ssl::types(db, ctx),
-        ("GET", ["api", "ssl", "v1", "customFields"]) => ssl::custom_fields(db),
-        ("GET", ["api", "ssl", "v1", "collect", id]) => ssl::collect(db, ca, ctx, id, None),
-        ("GET", ["api", "ssl", "v1", "collect", id, fmt]) => {
-            ssl::collect(db, ca, ctx, id, Some(fmt))
-        }
-        ("GET", ["api", "ssl", "v1", id]) => ssl::details(db, ctx, id),
-        // Client (S/MIME) certificates: v1 and v2 side by side, as documented
-        ("GET", ["api", "smime", "v1", "types"]) => family::types(db, ctx, Client),
-        ("GET", ["api", "smime", "v1", "customFields"]) => family::custom_fields(Client),
-        ("GET", ["api", "smime", "v2"]) => family::list(db, ctx, Client),
-        ("HEAD", ["api", "smime", "v2"]) => family::count(db, ctx, Client),
-        ("GET", ["api", "smime", "v2", "byPersonId", pid]) => {
-            family::by_person(db, ctx, Some(pid), None)
-        }
-        ("GET", ["api", "smime", "v2", "byPersonEmail", email]) => {
-            family::by_person(db, ctx, None, Some(email))
-        }
-        ("GET", ["api", "smime", "v2", "collect", "order", b]) => {
-            family::collect(db, ca, ctx, Client, "order", b)
-        }
-        ("GET", ["api", "smime", "v2", "collect", id]) => {
-            family::collect(db, ca, ctx, Client, "id", id)
-        }
-        ("POST", ["api", "smime", "v1", "enroll"]) => family::enroll(db, ctx, Client),
-        ("POST", ["api", "smime", "v1", "renew", id]) => family::renew(db, ctx, Client, "id", id),
-        ("POST", ["api", "smime", "v2", "renew", by @ ("order" | "serial"), x]) => {
-            family::renew(db, ctx, Client, by, x)
-        }
-        ("POST", ["api", "smime", "v1", "revoke"]) => family::revoke(db, ctx, Client, "email", ""),
-        ("POST", ["api", "smime", "v1", "revoke", "manual"]) => {
-            family::revoke(db, ctx, Client, "manual", "")
-        }
-        ("POST", ["api", "smime", "v1", "revoke", by @ ("order" | "serial"), x]) => {
-            family::revoke(db, ctx, Client, by, x)
-        }
-        ("POST", ["api", "smime", "v1", "revoke", id]) => family::revoke(db, ctx, Client, "id", id),
-        ("GET", ["api", "smime", "v1", id]) => family::details(db, ctx, Client, id),
-        ("PUT", ["api", "smime", "v1", id]) => family::update(db, ctx, Client, id),
-        ("DELETE", ["api", "smime", "v1", id]) => family::delete(db, Client, id),
-        // Device certificates
-        ("GET", ["api", "device", "v1", "types"]) => family::types(db, ctx, Device),
-        ("GET", ["api", "device", "v1", "customFields"]) => family::custom_fields(Device),
-        ("GET", ["api", "device", "v1"]) => family::list(db, ctx, Device),
-        ("HEAD", ["api", "device", "v1"]) => family::count(db, ctx, Device),
-        ("POST", ["api", "device", "v1", "enroll"]) => family::enroll(db, ctx, Device),
-        ("GET", ["api", "device", "v1", "collect", id]) => {
-            family::collect(db, ca, ctx, Device, "id", id)
-        }
-        ("POST", ["api", "device", "v1", "approve", id]) => family::decide(db, ctx, id, true),
-        ("POST", ["api", "device", "v1", "decline", id]) => family::decide(db, ctx, id, false),
-        ("POST", ["api", "device", "v1", "revoke", "manual"]) => {
-            family::revoke(db, ctx, Device, "manual", "")
-        }
-        ("POST", ["api", "device", "v1", "revoke", "order", id]) => {
-            family::revoke(db, ctx, Device, "id", id)
-        }
-        ("POST", ["api", "device", "v1", "revoke", "serial", s]) => {
-            family::revoke(db, ctx, Device, "serial", s)
-        }
-        ("POST", ["api", "device", "v1", "renew", "order", id]) => {
-            family::renew(db, ctx, Device, "id", id)
-        }
-        ("POST", ["api", "device", "v1", "renew", "serial", s]) => {
-            family::renew(db, ctx, Device, "serial", s)
-        }
-        ("POST", ["api", "device", "v1", "replace", "order", id]) => family::replace(db, ctx, id),
-        ("GET", ["api", "device", "v1", id]) => family::details(db, ctx, Device, id),
-        ("PUT", ["api", "device", "v1", id]) => family::update(db, ctx, Device, id),
-        ("DELETE", ["api", "device", "v1", id]) => family::delete(db, Device, id),
-        // Reports v1
-        ("POST", ["api", "report", "v1", "ssl-certificates"]) => report::ssl(db, ctx),
-        ("POST", ["api", "report", "v1", "client-certificates"]) => report::client(db, ctx),
-        ("POST", ["api", "report", "v1", "device-certificates"]) => report::device(db, ctx),
-        ("POST", ["api", "report", "v1", "domains"]) => report::domains(db, ctx),
-        // Domain control validation
-        ("GET", ["api", "dcv", "v1", "validation"]) => domain::dcv_list(db, ctx),
-        ("POST", ["api", "dcv", "v2", "validation", "status"]) => domain::dcv_status(db, ctx, true),
-        ("POST", ["api", "dcv", "v1", "validation", "status"]) => {
-            domain::dcv_status(db, ctx, false)
-        }
-        ("POST", ["api", "dcv", "v1", "validation", "sync"]) => domain::dcv_sync(db, ctx),
-        ("POST", ["api", "dcv", "v1", "validation", "clear"]) => domain::dcv_clear(db, ctx),
-        ("POST", ["api", "dcv", "v1", "validation", "delete"]) => domain::dcv_delete(db, ctx),
-        ("POST", ["api", "dcv", "v1", "validation", "start", "domain", m]) => {
-            domain::dcv_start(db, ctx, m)
-        }
-        ("POST", ["api", "dcv", "v1", "validation", "submit", "domain", m]) => {
-            domain::dcv_submit(db, ctx, m)
-        }
-        (
-            "POST",
-            [
-                "api",
-                "dcv",
-                "v1",
-                "validation",
-                "submit-bulk",
-                "domain",
-                "email",
-            ],
-        ) => domain::dcv_submit_bulk_email(db, ctx),
-        // Domains
-        ("GET", ["api", "domain", "v1"]) => domain::domain_list(db, ctx),
-        ("GET", ["api", "domain", "v1", "count"]) => domain::domain_count(db, ctx),
-        ("POST", ["api", "domain", "v1"]) => domain::domain_create(db, ctx, &sh.base_url),
-        ("POST", ["api", "domain", "v1", "delegation"]) => {
-            domain::delegation(db, ctx, None, "bulk")
-        }
-        ("GET", ["api", "domain", "v1", id]) => domain::domain_get(db, ctx, id),
-        ("DELETE", ["api", "domain", "v1", id]) => domain::domain_delete(db, id),
-        ("PUT", ["api", "domain", "v1", id, what]) => domain::domain_put(db, ctx, id, what),
-        ("POST", ["api", "domain", "v1", id, "delegation"]) => {
-            domain::delegation(db, ctx, Some(id), "add")
-        }
-        ("DELETE", ["api", "domain", "v1", id, "delegation"]) => {
-            domain::delegation(db, ctx, Some(id), "remove")
-        }
-        (
-            "POST",
-            [
-                "api",
-                "domain",
-                "v1",
-                id,
-                "delegation",
-                action @ ("approve" | "reject"),
-            ],
-        ) => domain::delegation(db, ctx, Some(id), action),
-        // Organizations
-        ("GET", ["api", "organization", "v1"]) => domain::org_list(db),
-        ("GET", ["api", "organization", "v1", id]) => domain::org_get(db, id),
-        _ => Ok(util::not_found()),
-    }
-}
-
-fn status_fault(code: u16) -> Response {
-    let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut r = match code {
-        401 => util::error(status, -16, "Unknown user"),
-        500 => util::error(
-            status,
-            -2,
-            "Internal error. Please contact Support for details.",
-        ),
-        503 => util::error(
-            status,
-            -195,
-            "CA is not available now. Please try again later.",
-        ),
-        _ => util::error(status, -1, "Unknown error."),
-    };
-    if code == 429 || code == 503 {
-        r.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-    }
-    r
-}
-
-fn dropped_connection() -> Response {
-    let stream = futures::stream::once(async {
-        Err::<Bytes, std::io::Error>(std::io::Error::new(
-            std::io::ErrorKind::ConnectionReset,
-            "emulator fault: connection dropped",
-        ))
-    });
-    let mut r = Response::new(Body::from_stream(stream));
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(util::CT_JSON_UTF8),
-    );
-    r
-}
-
-async fn maybe_malformed(sh: &Shared, resp: Response) -> Response {
-    let is_json = resp
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if !is_json {
-        return resp;
-    }
-    {
-        let mut f = sh.faults();
-        if f.front() != Some(&Fault::MalformedJson) {
-            return resp;
-        }
-        f.pop_front();
-    }
-    let (mut parts, body) = resp.into_parts();
-    let bytes = axum::body::to_bytes(body, usize::MAX)
-        .await
-        .unwrap_or_default();
-    // Cut the document short and add junk: never valid JSON.
-    let mut broken = bytes[..bytes.len() / 2].to_vec();
-    broken.extend_from_slice(b"<html>502 Bad Gateway");
-    parts.status = StatusCode::OK;
-    parts.headers.remove(header::CONTENT_LENGTH);
-    Response::from_parts(parts, Body::from(broken))
 }
 
 #[cfg(test)]

@@ -527,7 +527,7 @@ async fn faults_apply_once_in_order() {
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["code"], -195);
 
-    t.emu.inject(Fault::MalformedJson);
+    t.emu.inject(Fault::MalformedBody);
     // HEAD has no JSON body: the fault waits for the next JSON response.
     let h = t
         .req(reqwest::Method::HEAD, "/api/ssl/v1")
@@ -579,16 +579,15 @@ async fn drop_and_shutdown_stop_the_server() {
         .await
         .unwrap();
     let addr = emu.base_url.trim_start_matches("http://").to_string();
+    let harness = emu.harness().clone();
     drop(emu);
-    let mut closed = false;
-    for _ in 0..50 {
-        if tokio::net::TcpStream::connect(&addr).await.is_err() {
-            closed = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert!(closed, "the listener is still open after drop");
+    // The server stops on its own task: wait for its listener to close, then nothing
+    // listens on the port.
+    harness.wait_closed().await;
+    assert!(
+        tokio::net::TcpStream::connect(&addr).await.is_err(),
+        "the listener is still open after drop"
+    );
 }
 
 #[test]
@@ -2277,9 +2276,8 @@ async fn requests_made_while_seeding_wait_for_the_data() {
         tokio::spawn(async move { req.send().await })
     };
     // The request has reached the server while the data is still being seeded ...
-    while !t.emu.requests().iter().any(|r| r == "GET /api/ssl/v1") {
-        tokio::task::yield_now().await;
-    }
+    t.emu.wait_requests(1).await;
+    assert_eq!(t.emu.requests(), vec!["GET /api/ssl/v1".to_string()]);
     assert!(!t.emu.is_ready());
     assert!(!list.is_finished(), "answered before the data was ready");
     release.send(()).unwrap();
@@ -2368,4 +2366,59 @@ fn issued_certificates_expire_when_their_time_comes() {
     assert!(n > 0);
     db.tick_families(last, std::time::Instant::now(), &ca);
     assert_eq!(device_issued(&db), 0);
+}
+
+#[tokio::test]
+async fn expire_session_refuses_the_next_authorised_request_once() {
+    let t = T::new().await;
+    t.emu.inject(Fault::ExpireSession);
+    // A request without valid credentials has no "session": answered as usual (401), the
+    // fault waits.
+    let r = t
+        .http
+        .get(format!("{}/api/ssl/v1/types", t.emu.base_url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    assert_eq!(t.emu.harness().pending_faults().len(), 1);
+    let (s, v) = t.get_json("/api/ssl/v1/types").await;
+    assert_eq!((s, &v["code"]), (401, &Value::from(-16)), "{v}");
+    assert_eq!(v["description"], "Unknown user");
+    assert!(t.emu.harness().pending_faults().is_empty());
+    assert_eq!(t.get_json("/api/ssl/v1/types").await.0, 200);
+    // Over /private (client-certificate login, no password) as well.
+    t.emu.inject(Fault::ExpireSession);
+    let r = t
+        .http
+        .get(format!("{}/private/api/ssl/v1/types", t.emu.base_url))
+        .header("login", &t.emu.login)
+        .header("customerUri", &t.emu.customer_uri)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    assert!(t.emu.harness().pending_faults().is_empty());
+}
+
+#[tokio::test]
+async fn retry_after_and_truncated_bodies_in_scm_form() {
+    let t = T::new().await;
+    t.emu
+        .inject(Fault::RetryAfter { secs: 4 }.on("/api/ssl/v1/types"));
+    // Another path passes.
+    assert_eq!(t.get_json("/api/ssl/v1/customFields").await.0, 200);
+    let r = t.get("/api/ssl/v1/types").await;
+    assert_eq!(r.status(), 429);
+    assert_eq!(r.headers()["retry-after"], "4");
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["code"], -1);
+    t.emu.inject(Fault::TruncatedBody);
+    let r = t.get("/api/ssl/v1?size=3").await;
+    assert_eq!(r.status(), 200);
+    assert!(r.bytes().await.is_err(), "the body breaks off");
+    t.emu.wait_idle().await;
+    let statuses: Vec<Option<u16>> = t.emu.log().requests().iter().map(|r| r.status).collect();
+    assert_eq!(statuses, vec![Some(200), Some(429), Some(200)]);
+    assert_eq!(t.emu.seen_with_status(429)[0].path, "/api/ssl/v1/types");
 }

@@ -218,6 +218,13 @@ impl SectigoClient {
         self
     }
 
+    /// Replace how the retry loop waits between attempts (tests record the delays instead
+    /// of waiting them out).
+    pub fn with_sleeper(mut self, sleep: crate::provider::http::Sleeper) -> SectigoClient {
+        self.http.sleep = sleep;
+        self
+    }
+
     pub fn settings(&self) -> &SectigoSettings {
         &self.settings
     }
