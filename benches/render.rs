@@ -4,10 +4,11 @@
 //!
 //! Run: `cargo bench --bench render`
 
+use certdeck::provider::sectigo::Family;
 use std::time::{Duration, Instant};
 
 use certdeck::app::{KeyMap, Msg, State, update};
-use certdeck::model::{AccountIdx, Cert, CertStatus, Family, ProviderKind};
+use certdeck::model::{AccountIdx, Cert, CertStatus, ProviderKind};
 use certdeck::worker::WorkerEvent;
 use criterion::{Criterion, criterion_group, criterion_main};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

@@ -133,7 +133,7 @@ impl AuditEntry {
     }
 
     /// The certificate family of the ids.
-    pub fn with_family(mut self, family: crate::model::Family) -> AuditEntry {
+    pub fn with_family(mut self, family: crate::model::Collection) -> AuditEntry {
         self.family = Some(family_key(family).to_string());
         self
     }
@@ -174,14 +174,8 @@ impl AuditEntry {
 }
 
 /// How a family is named in the audit log.
-pub fn family_key(family: crate::model::Family) -> &'static str {
-    use crate::model::Family;
-    match family {
-        Family::Ssl => "ssl",
-        Family::Client => "client",
-        Family::Device => "device",
-        Family::CodeSigning => "code-signing",
-    }
+pub fn family_key(family: crate::model::Collection) -> &'static str {
+    family.id()
 }
 
 /// An open audit log. Cheap to share (`&self` appends); safe across threads and processes.
@@ -272,10 +266,11 @@ pub fn read_all(path: &Path) -> anyhow::Result<Vec<AuditEntry>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::provider::sectigo::Family;
 
     #[test]
     fn the_family_is_kept_and_old_lines_without_it_still_read() {
-        let e = sample().with_family(crate::model::Family::Device);
+        let e = sample().with_family(Family::Device);
         let line = serde_json::to_string(&e).unwrap();
         assert!(line.contains("\"family\":\"device\""), "{line}");
         let back: AuditEntry = serde_json::from_str(&line).unwrap();

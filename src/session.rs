@@ -8,7 +8,7 @@ use secrecy::SecretString;
 use crate::app::AccountView;
 use crate::config::{AccountConfig, Config, TlsSetting};
 use crate::files;
-use crate::model::{AccountIdx, Family};
+use crate::model::{AccountIdx, Collection};
 use crate::provider::setup::Setup;
 use crate::provider::tls::TlsTrust;
 use crate::worker::AccountSlot;
@@ -82,7 +82,7 @@ fn prepare_one(
     });
     match provider {
         Ok(p) => {
-            let families: Vec<Family> = p.families();
+            let families: Vec<Collection> = p.families();
             Prepared {
                 view: AccountView {
                     read_only,

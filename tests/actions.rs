@@ -2,6 +2,7 @@
 //! with real SCM clients against the in-tree emulator over loopback, a temporary audit log and
 //! temporary files.
 
+use certdeck::provider::sectigo::Family;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -9,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use certdeck::audit::{self, AuditEntry, AuditLog};
 use certdeck::emulator::sectigo::{Fault, SectigoEmulator, SectigoOptions};
-use certdeck::model::{Cert, CertStatus, Family};
+use certdeck::model::{Cert, CertStatus, Collection};
 use certdeck::provider::actions::{DcvFilter, EnrollRequest, Enrolled, RevokeReason};
 use certdeck::provider::op::{FollowPlan, Op};
 use certdeck::provider::request::{ActionOutput, ActionRequest};
@@ -1277,7 +1278,7 @@ use certdeck::worker::EnrollKind;
 impl Rig {
     /// A family's first profile, the first organization and the mandatory custom fields
     /// (filled in), as the enrol dialog would load them.
-    async fn family_inputs(&mut self, family: Family) -> (Profile, i64, Vec<(String, String)>) {
+    async fn family_inputs(&mut self, family: Collection) -> (Profile, i64, Vec<(String, String)>) {
         let profile = match self
             .act(
                 RW,
@@ -1334,7 +1335,7 @@ impl Rig {
     /// A certificate of any family, with the key-match check against `key`.
     async fn family_detail(
         &mut self,
-        family: Family,
+        family: Collection,
         id: &str,
         key: Option<PathBuf>,
     ) -> (Cert, Box<worker::DetailView>) {
@@ -1355,7 +1356,10 @@ impl Rig {
     }
 }
 
-fn enrolled_in(family: Family, r: Result<JobOutput, ProviderError>) -> (Enrolled, Option<PathBuf>) {
+fn enrolled_in(
+    family: Collection,
+    r: Result<JobOutput, ProviderError>,
+) -> (Enrolled, Option<PathBuf>) {
     match r {
         Ok(JobOutput::Enrolled {
             family: f,

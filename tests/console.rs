@@ -3,7 +3,8 @@
 //! the diff.
 
 use certdeck::app::{AccountView, KeyMap, Msg, State, update};
-use certdeck::model::{Cert, CertDetail, CertStatus, Family, ProviderKind};
+use certdeck::model::{Cert, CertDetail, CertStatus, ProviderKind};
+use certdeck::provider::sectigo::Family;
 use certdeck::provider::{ErrorKind, ProviderError};
 use certdeck::worker::{Command, DetailView, JobOutput, WorkerEvent};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -1039,7 +1040,7 @@ fn families_console() -> State {
         else {
             panic!("{c:?}")
         };
-        let names: &[(&str, CertStatus, Option<i64>)] = match family {
+        let names: &[(&str, CertStatus, Option<i64>)] = match *family {
             Family::Client => &[
                 ("Grace Hopper", CertStatus::Issued, Some(210)),
                 ("Alan Turing", CertStatus::Requested, None),
@@ -1060,7 +1061,7 @@ fn families_console() -> State {
             .map(|(i, (cn, status, days))| Cert {
                 account: *account,
                 family: *family,
-                id: format!("{}{i}", 61 + *family as usize),
+                id: format!("{}{i}", 61 + family.order() as usize),
                 common_name: cn.to_string(),
                 sans: vec![],
                 serial: None,
@@ -1138,7 +1139,7 @@ fn family_enroll_data(r: &ActionRequest) -> ActionOutput {
 #[test]
 fn enroll_dialogs_of_the_client_and_device_families_at_80x24() {
     let mut s = families_console();
-    to_scope(&mut s, Scope::Family(0, Family::Client));
+    to_scope(&mut s, Scope::Collection(0, Family::Client));
     let cmds = update(&mut s, key(KeyCode::Char('n')));
     assert!(
         cmds.iter().any(|c| matches!(
@@ -1177,7 +1178,7 @@ fn enroll_dialogs_of_the_client_and_device_families_at_80x24() {
     insta::assert_snapshot!("dialog_enroll_smime_confirm_80x24", render(&s));
 
     let mut s = families_console();
-    to_scope(&mut s, Scope::Family(0, Family::Device));
+    to_scope(&mut s, Scope::Collection(0, Family::Device));
     let cmds = update(&mut s, key(KeyCode::Char('n')));
     answer(&mut s, &cmds, family_enroll_data);
     insta::assert_snapshot!("dialog_enroll_device_80x24", render(&s));

@@ -1,11 +1,12 @@
 //! The Sectigo SCM client against the in-tree SCM emulator (real HTTP over loopback).
 
+use certdeck::provider::sectigo::Family;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use certdeck::emulator::sectigo::{Fault, SectigoEmulator, SectigoOptions};
-use certdeck::model::{Cert, CertStatus, Family};
+use certdeck::model::{Cert, CertStatus};
 use certdeck::provider::actions::{
     ClientEnrollRequest, DcvFilter, DcvMethod, DeviceEnrollRequest, EnrollRequest, NewDomain,
     ReplaceRequest, RevokeReason,

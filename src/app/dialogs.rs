@@ -2,13 +2,14 @@
 //! sends. Mutations are values that pass a confirmation stage; read-only accounts refuse them
 //! here, in one place, with an audit line.
 
+use crate::provider::sectigo::Family;
 use std::path::PathBuf;
 
 use super::form::{Field, Form, FormEvent};
 use super::{JobKind, Scope, Severity, State};
 use crate::audit::AuditEntry;
 use crate::model::spec::ExportFormat;
-use crate::model::{AccountIdx, CertStatus, Family};
+use crate::model::{AccountIdx, CertStatus, Collection};
 use crate::provider::actions::{
     CertDcv, ClientEnrollRequest, CustomFieldDef, DcvMethod, DeviceEnrollRequest, EnrollRequest,
     Organization, Profile, ReplaceRequest, RevokeReason,
@@ -21,7 +22,7 @@ use crate::worker::{Command, EnrollKind, EnrollSpec, KeyAlg, KeySource};
 pub struct Target {
     pub cert: usize,
     pub account: AccountIdx,
-    pub family: Family,
+    pub family: Collection,
     pub id: String,
     pub cn: String,
     pub serial: Option<String>,
@@ -62,7 +63,7 @@ pub enum Purpose {
     /// A new certificate request of `family` (SSL, client/S/MIME or device).
     Enroll {
         account: AccountIdx,
-        family: Family,
+        family: Collection,
         data: EnrollData,
     },
     Dcv {
@@ -247,7 +248,7 @@ impl State {
         changes: bool,
         action: &str,
         ids: Vec<String>,
-        family: Option<Family>,
+        family: Option<Collection>,
         cmds: &mut Vec<Command>,
     ) -> bool {
         if !changes {
@@ -292,9 +293,9 @@ impl State {
 
     /// The family a new certificate of `account` is enrolled in: the family selected in the
     /// accounts pane, else the selected certificate's, else SSL.
-    pub fn enroll_family(&self, account: AccountIdx) -> Family {
+    pub fn enroll_family(&self, account: AccountIdx) -> Collection {
         match self.scope() {
-            Scope::Family(a, f) if a == account => f,
+            Scope::Collection(a, f) if a == account => f,
             Scope::All | Scope::Pending | Scope::Account(_) => self
                 .selected_cert()
                 .filter(|(_, c)| c.account == account)
@@ -1627,27 +1628,27 @@ fn profile_keys(data: &EnrollData, profile: usize) -> Vec<String> {
 }
 
 /// The enrol dialog's title for a family; `None` for families certdeck does not enrol.
-fn enroll_title(family: Family) -> Option<&'static str> {
+fn enroll_title(family: Collection) -> Option<&'static str> {
     match family {
         Family::Ssl => Some("Enroll SSL certificate"),
         Family::Client => Some("Enroll client (S/MIME) certificate"),
         Family::Device => Some("Enroll device certificate"),
-        Family::CodeSigning => None,
+        _ => None,
     }
 }
 
 /// How the family's profiles are named in messages.
-fn profile_noun(family: Family) -> &'static str {
+fn profile_noun(family: Collection) -> &'static str {
     match family {
         Family::Ssl => "SSL certificate",
         Family::Client => "client (S/MIME) certificate",
         Family::Device => "device certificate",
-        Family::CodeSigning => "code signing",
+        _ => "code signing",
     }
 }
 
 /// The field the key-file name follows until it is edited.
-fn key_path_source(family: Family) -> &'static str {
+fn key_path_source(family: Collection) -> &'static str {
     if family == Family::Client {
         "email"
     } else {
@@ -1692,7 +1693,7 @@ pub(super) fn key_hints(form: &mut Form) {
     }
 }
 
-fn build_enroll_fields(form: &mut Form, family: Family, data: &EnrollData) {
+fn build_enroll_fields(form: &mut Form, family: Collection, data: &EnrollData) {
     let profiles: Vec<String> = data
         .profiles
         .as_ref()
@@ -1965,7 +1966,7 @@ fn validate(d: &mut Dialog, state: &State) {
                 f.note = Some("still loading".into());
                 return;
             }
-            match family {
+            match *family {
                 Family::Client => check_person(f),
                 Family::Device => {
                     check_device_name(f);
@@ -2343,7 +2344,7 @@ fn custom_values(f: &Form, data: &EnrollData) -> Vec<(String, String)> {
         .collect()
 }
 
-fn enroll_spec(f: &Form, family: Family, data: &EnrollData) -> Option<EnrollSpec> {
+fn enroll_spec(f: &Form, family: Collection, data: &EnrollData) -> Option<EnrollSpec> {
     let profile = data
         .profiles
         .as_ref()?

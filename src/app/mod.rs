@@ -13,6 +13,7 @@ pub mod prompt;
 mod view;
 pub mod views;
 
+use crate::provider::sectigo::Family;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::path::PathBuf;
 
@@ -21,7 +22,7 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use crate::model::spec::AccountInfo;
-use crate::model::{AccountIdx, Cert, Family, ProviderKind};
+use crate::model::{AccountIdx, Cert, Collection, ProviderKind};
 use crate::provider::{ErrorKind, ProviderError};
 use crate::worker::{Command, DetailView, JobId, JobOutput, WorkerEvent};
 
@@ -92,7 +93,7 @@ pub enum LoadState {
 /// One certificate family of an account, with its count.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FamilyView {
-    pub family: Family,
+    pub family: Collection,
     /// Rows seen by the current (or last) load / total reported by the provider.
     pub loaded: usize,
     pub total: Option<usize>,
@@ -105,7 +106,7 @@ pub struct FamilyView {
 }
 
 impl FamilyView {
-    pub fn new(family: Family) -> FamilyView {
+    pub fn new(family: Collection) -> FamilyView {
         FamilyView {
             family,
             // Certificates start unseen (0), so the first rows of any load count.
@@ -137,7 +138,11 @@ pub struct AccountView {
 }
 
 impl AccountView {
-    pub fn new(name: impl Into<String>, kind: ProviderKind, families: &[Family]) -> AccountView {
+    pub fn new(
+        name: impl Into<String>,
+        kind: ProviderKind,
+        families: &[Collection],
+    ) -> AccountView {
         AccountView {
             name: name.into(),
             kind,
@@ -169,7 +174,7 @@ impl AccountView {
         self.families.iter().any(|f| f.load == LoadState::Loading)
     }
 
-    fn family_mut(&mut self, family: Family) -> Option<&mut FamilyView> {
+    fn family_mut(&mut self, family: Collection) -> Option<&mut FamilyView> {
         self.families.iter_mut().find(|f| f.family == family)
     }
 }
@@ -183,7 +188,7 @@ pub enum Scope {
     /// A side view of an account (its id as the provider declares it).
     View(AccountIdx, &'static str),
     Account(AccountIdx),
-    Family(AccountIdx, Family),
+    Collection(AccountIdx, Collection),
 }
 
 /// What a pending job is for.
@@ -191,7 +196,7 @@ pub enum Scope {
 pub enum JobKind {
     List {
         account: AccountIdx,
-        family: Family,
+        family: Collection,
     },
     /// Detail of `certs[cert]`.
     Detail {
@@ -607,7 +612,7 @@ impl State {
         for (a, acc) in self.accounts.iter().enumerate() {
             out.push(Scope::Account(a));
             if acc.families.len() > 1 {
-                out.extend(acc.families.iter().map(|f| Scope::Family(a, f.family)));
+                out.extend(acc.families.iter().map(|f| Scope::Collection(a, f.family)));
             }
             if acc.unavailable.is_none() {
                 out.extend(acc.info.views.iter().map(|v| Scope::View(a, v.id)));
@@ -632,7 +637,7 @@ impl State {
     pub fn selected_account(&self) -> Option<AccountIdx> {
         match self.scope() {
             Scope::All | Scope::Pending => None,
-            Scope::Account(a) | Scope::Family(a, _) | Scope::View(a, _) => Some(a),
+            Scope::Account(a) | Scope::Collection(a, _) | Scope::View(a, _) => Some(a),
         }
     }
 
@@ -704,7 +709,7 @@ impl State {
         if acc.unavailable.is_some() {
             return vec![];
         }
-        let families: Vec<Family> = acc
+        let families: Vec<Collection> = acc
             .families
             .iter()
             .filter(|f| f.load != LoadState::Loading)
@@ -745,7 +750,7 @@ impl State {
             .is_some_and(|acc| acc.families.iter().any(|f| f.failures > 0))
     }
 
-    fn finish_list(&mut self, account: AccountIdx, family: Family, failure: Option<String>) {
+    fn finish_list(&mut self, account: AccountIdx, family: Collection, failure: Option<String>) {
         let ok = failure.is_none();
         let Some(f) = self
             .accounts
@@ -1905,7 +1910,7 @@ fn open_detail(state: &mut State) -> Vec<Command> {
 
 impl State {
     /// (Re)load one certificate's detail, e.g. after an action changed it.
-    fn load_detail(&mut self, account: AccountIdx, family: Family, id: String) -> Vec<Command> {
+    fn load_detail(&mut self, account: AccountIdx, family: Collection, id: String) -> Vec<Command> {
         let cert = self.index.get(&self.certs, account, family, &id);
         if let Some(i) = cert
             && matches!(self.details.get(&i), Some(DetailState::Loading))

@@ -1,5 +1,6 @@
 //! `update` unit tests: keys and worker events in, state and commands out.
 
+use crate::provider::sectigo::Family;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
@@ -76,7 +77,7 @@ fn selected_cn(s: &State) -> String {
 }
 
 /// An operation the provider set going: the CA issuing certificate `id`.
-fn issue_op(family: Family, id: &str) -> crate::provider::op::Op {
+fn issue_op(family: Collection, id: &str) -> crate::provider::op::Op {
     crate::provider::op::Op {
         kind: "issue",
         family,
@@ -588,9 +589,9 @@ fn accounts_with_several_families_list_them_as_scopes() {
             Scope::All,
             Scope::Pending,
             Scope::Account(0),
-            Scope::Family(0, Family::Ssl),
-            Scope::Family(0, Family::Client),
-            Scope::Family(0, Family::Device),
+            Scope::Collection(0, Family::Ssl),
+            Scope::Collection(0, Family::Client),
+            Scope::Collection(0, Family::Device),
             Scope::View(0, "domains"),
             Scope::View(0, "dcv"),
             Scope::View(0, "orgs"),
@@ -623,7 +624,7 @@ fn accounts_with_several_families_list_them_as_scopes() {
     for _ in 0..4 {
         update(&mut s, ch('j'));
     }
-    assert_eq!(s.scope(), Scope::Family(0, Family::Client));
+    assert_eq!(s.scope(), Scope::Collection(0, Family::Client));
     assert_eq!(s.view.len(), 1);
     assert_eq!(selected_cn(&s), "alice");
     // One family failing leaves the others loaded.
@@ -1337,7 +1338,7 @@ fn error_of(s: &State, field: &str) -> Option<String> {
 #[test]
 fn n_on_the_client_family_opens_the_smime_dialog_with_its_own_loads() {
     let mut s = families_state();
-    select_scope(&mut s, Scope::Family(0, Family::Client));
+    select_scope(&mut s, Scope::Collection(0, Family::Client));
     let cmds = update(&mut s, ch('n'));
     let requests: Vec<ActionRequest> = cmds
         .iter()
@@ -1440,7 +1441,7 @@ fn n_on_the_client_family_opens_the_smime_dialog_with_its_own_loads() {
 #[test]
 fn an_answer_for_another_family_does_not_fill_the_dialog() {
     let mut s = families_state();
-    select_scope(&mut s, Scope::Family(0, Family::Client));
+    select_scope(&mut s, Scope::Collection(0, Family::Client));
     let cmds = update(&mut s, ch('n'));
     // A late answer to an SSL dialog closed a moment ago.
     s.jobs.insert(
@@ -1481,7 +1482,7 @@ fn an_answer_for_another_family_does_not_fill_the_dialog() {
 #[test]
 fn the_smime_dialog_says_what_is_wrong_and_sends_a_client_spec() {
     let mut s = families_state();
-    select_scope(&mut s, Scope::Family(0, Family::Client));
+    select_scope(&mut s, Scope::Collection(0, Family::Client));
     let cmds = update(&mut s, ch('n'));
     answer_loads(&mut s, &cmds, family_data);
 
@@ -1626,7 +1627,7 @@ fn the_smime_dialog_says_what_is_wrong_and_sends_a_client_spec() {
 #[test]
 fn the_device_dialog_needs_a_name_and_the_mandatory_field_and_sends_a_device_spec() {
     let mut s = families_state();
-    select_scope(&mut s, Scope::Family(0, Family::Device));
+    select_scope(&mut s, Scope::Collection(0, Family::Device));
     let cmds = update(&mut s, ch('n'));
     answer_loads(&mut s, &cmds, family_data);
     let keys: Vec<&str> = s
@@ -1769,7 +1770,7 @@ fn a_new_client_request_is_loaded_into_its_own_family() {
             }),
         }),
     );
-    select_scope(&mut s, Scope::Family(0, Family::Client));
+    select_scope(&mut s, Scope::Collection(0, Family::Client));
     assert_eq!(s.view.len(), 2);
     assert!(
         s.view
@@ -1814,7 +1815,7 @@ fn code_signing_is_not_enrolled_here() {
         NOW,
         (100, 30),
     );
-    select_scope(&mut s, Scope::Family(0, Family::CodeSigning));
+    select_scope(&mut s, Scope::Collection(0, Family::CodeSigning));
     assert!(update(&mut s, ch('n')).is_empty());
     assert!(s.dialog.is_none());
     let (msg, _) = s.status.clone().unwrap();

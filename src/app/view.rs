@@ -4,7 +4,7 @@
 use std::cmp::Ordering;
 
 use super::Scope;
-use crate::model::{AccountIdx, Cert, CertStatus, Family};
+use crate::model::{AccountIdx, Cert, CertStatus, Collection};
 
 /// The certificates by (account, family, id): a hash table of row numbers whose keys are
 /// read from the rows themselves, so no id is stored twice.
@@ -21,7 +21,7 @@ impl std::fmt::Debug for CertIndex {
 }
 
 impl CertIndex {
-    fn hash(&self, account: AccountIdx, family: Family, id: &str) -> u64 {
+    fn hash(&self, account: AccountIdx, family: Collection, id: &str) -> u64 {
         use std::hash::BuildHasher;
         self.hasher.hash_one((account, family, id))
     }
@@ -35,7 +35,7 @@ impl CertIndex {
         &self,
         certs: &[Cert],
         account: AccountIdx,
-        family: Family,
+        family: Collection,
         id: &str,
     ) -> Option<usize> {
         self.table
@@ -312,7 +312,7 @@ impl KeyBits {
         if c.account >= ACCOUNTS {
             self.open = false;
         }
-        self.put(c.family as u64, 3);
+        self.put(c.family.order().min(7) as u64, 3);
         self.put(c.id.len().min(31) as u64, 5);
         if c.id.len() >= 31 {
             self.open = false;
@@ -384,7 +384,7 @@ fn in_scope(c: &Cert, scope: Scope) -> bool {
         Scope::Pending => c.status.is_pending() && c.family.needs_approval(),
         Scope::View(..) => false,
         Scope::Account(a) => c.account == a,
-        Scope::Family(a, f) => c.account == a && c.family == f,
+        Scope::Collection(a, f) => c.account == a && c.family == f,
     }
 }
 
@@ -550,7 +550,7 @@ pub fn filter_indices(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Family;
+    use crate::provider::sectigo::Family;
 
     fn certs(n: u32) -> Vec<Cert> {
         (0..n)

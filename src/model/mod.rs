@@ -53,23 +53,61 @@ impl fmt::Display for ProviderKind {
     }
 }
 
-/// A family of certificates inside one account (Sectigo has several; the others have one).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Family {
-    Ssl,
-    Client,
-    Device,
-    CodeSigning,
+/// How a provider declares one collection of certificates of an account: SCM's SSL, client
+/// and device certificates, an IIS store, DSM's one list. Declarations are static (or, for
+/// collections found at run time, made once per account and kept).
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct CollectionSpec {
+    /// Stable id: audited ("ssl"), and the provider's own key for it.
+    pub id: &'static str,
+    /// The tree's label ("SSL").
+    pub label: &'static str,
+    /// Whether its requests wait for an approver (the pending view gathers them).
+    pub approvals: bool,
+    /// Where it sorts among the account's collections.
+    pub order: u8,
 }
 
-impl Family {
+/// One collection of an account: its declaration, so it is as cheap to copy and compare as a
+/// number, names itself, and can be matched against a provider's constants.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Collection(pub &'static CollectionSpec);
+
+impl Collection {
+    pub fn id(self) -> &'static str {
+        self.0.id
+    }
+
     pub fn label(self) -> &'static str {
-        match self {
-            Family::Ssl => "SSL",
-            Family::Client => "Client",
-            Family::Device => "Device",
-            Family::CodeSigning => "Code signing",
-        }
+        self.0.label
+    }
+
+    /// Whether requests in it wait for an admin's approval.
+    pub fn needs_approval(self) -> bool {
+        self.0.approvals
+    }
+
+    /// Its place among the account's collections (for sorting).
+    pub fn order(self) -> u8 {
+        self.0.order
+    }
+}
+
+impl fmt::Debug for Collection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Collection({})", self.0.id)
+    }
+}
+
+impl PartialOrd for Collection {
+    fn partial_cmp(&self, other: &Collection) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Collection {
+    fn cmp(&self, other: &Collection) -> std::cmp::Ordering {
+        (self.0.order, self.0.id).cmp(&(other.0.order, other.0.id))
     }
 }
 
@@ -137,14 +175,6 @@ impl CertStatus {
     }
 }
 
-impl Family {
-    /// Whether requests of this family wait for an admin's approval (SCM has approve and
-    /// decline for SSL and device certificates; S/MIME requests go to the CA on their own).
-    pub fn needs_approval(self) -> bool {
-        matches!(self, Family::Ssl | Family::Device)
-    }
-}
-
 /// Text that many rows repeat (a status spelling, a profile name): shared, so 100,000 rows
 /// hold one copy of "Issued", not 100,000.
 pub type SharedText = std::sync::Arc<str>;
@@ -175,7 +205,8 @@ pub fn shared(s: &str) -> SharedText {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cert {
     pub account: AccountIdx,
-    pub family: Family,
+    /// The collection it is in (SCM: its family).
+    pub family: Collection,
     /// The provider's id (Sectigo `sslId`, `id`, `deviceCertId` …) as text.
     pub id: String,
     pub common_name: String,
@@ -312,6 +343,13 @@ impl ActionKind {
 mod tests {
     use super::*;
 
+    static LIST: CollectionSpec = CollectionSpec {
+        id: "list",
+        label: "List",
+        approvals: false,
+        order: 0,
+    };
+
     #[test]
     fn status_spellings_of_every_family_parse() {
         assert_eq!(CertStatus::parse("Issued"), CertStatus::Issued);
@@ -331,7 +369,7 @@ mod tests {
     fn days_left_rounds_towards_past() {
         let c = Cert {
             account: 0,
-            family: Family::Ssl,
+            family: Collection(&LIST),
             id: "1".into(),
             common_name: "a".into(),
             sans: vec![],
@@ -351,7 +389,7 @@ mod tests {
     fn a_later_row_keeps_what_it_leaves_out() {
         let page = Cert {
             account: 0,
-            family: Family::Ssl,
+            family: Collection(&LIST),
             id: "5".into(),
             common_name: "a.example".into(),
             sans: vec!["a.example".into()],
@@ -404,7 +442,7 @@ mod tests {
         let hex = "ab".repeat(32);
         let seen = Cert {
             account: 0,
-            family: Family::Ssl,
+            family: Collection(&LIST),
             id: "5".into(),
             common_name: "a.example".into(),
             sans: vec![],

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::model::{Capabilities, Cert, CertDetail, Family};
+use crate::model::{Capabilities, Cert, CertDetail, Collection};
 
 /// Where a failure came from, for wording and for the retry policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,7 +138,7 @@ pub trait Provider: Send + Sync {
     fn capabilities(&self) -> Capabilities;
 
     /// The certificate families this account has (Sectigo: SSL, client, device …).
-    fn families(&self) -> Vec<Family>;
+    fn families(&self) -> Vec<Collection>;
 
     /// The account's login at the provider, for the audit log (never a secret).
     fn login(&self) -> Option<String> {
@@ -156,17 +156,21 @@ pub trait Provider: Send + Sync {
 
     /// List every certificate of a family, reporting pages and completed rows through `sink`
     /// as they arrive. Returns the number of rows listed.
-    async fn list(&self, family: Family, sink: ListSink) -> Result<usize, ProviderError>;
+    async fn list(&self, family: Collection, sink: ListSink) -> Result<usize, ProviderError>;
 
     /// The full detail of one certificate, with its body when it is available, plus the
     /// refreshed list row.
-    async fn detail(&self, family: Family, id: &str) -> Result<(Cert, CertDetail), ProviderError>;
+    async fn detail(
+        &self,
+        family: Collection,
+        id: &str,
+    ) -> Result<(Cert, CertDetail), ProviderError>;
 
     /// The certificate body in one of the account's export formats (by its id), as raw
     /// bytes.
     async fn collect(
         &self,
-        family: Family,
+        family: Collection,
         id: &str,
         format: &str,
     ) -> Result<Vec<u8>, ProviderError>;

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use crate::model::{Cert, Family};
+use crate::model::{Cert, Collection};
 
 /// One operation to follow. The provider names the kinds it can follow; the worker and the
 /// app only carry them.
@@ -14,7 +14,7 @@ pub struct Op {
     /// The provider's name for what is followed (e.g. "issue", "validate").
     pub kind: &'static str,
     /// The collection of the certificate followed (any for an operation on something else).
-    pub family: Family,
+    pub family: Collection,
     /// The certificate's id, or the name of what is followed (a domain). Announcements name
     /// a certificate by its row's common name, anything else by this.
     pub id: String,

@@ -2,26 +2,27 @@
 //! these (from dialogs), the worker hands them to `Provider::act`, and the worker writes one
 //! audit line per mutating attempt.
 
-use crate::model::{ActionKind, Family};
+use crate::model::{ActionKind, Collection};
 use crate::provider::actions::{
     CertDcv, ClientEnrollRequest, CustomFieldDef, DcvEmailOptions, DcvFilter, DcvMethod, DcvState,
     DeviceEnrollRequest, DomainDetail, DomainValidation, EnrollRequest, Enrolled, Organization,
     Profile, ReplaceRequest, RevokeReason,
 };
+use crate::provider::sectigo::Family;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ActionRequest {
     // ---- reads -----------------------------------------------------------------------
     /// HEAD count of a family.
     Count {
-        family: Family,
+        family: Collection,
     },
     Profiles {
-        family: Family,
+        family: Collection,
         org_id: Option<i64>,
     },
     CustomFields {
-        family: Family,
+        family: Collection,
     },
     Organizations,
     CertDcv {
@@ -47,30 +48,30 @@ pub enum ActionRequest {
     /// A device certificate request.
     EnrollDevice(DeviceEnrollRequest),
     Approve {
-        family: Family,
+        family: Collection,
         id: String,
         message: String,
     },
     Decline {
-        family: Family,
+        family: Collection,
         id: String,
         message: String,
     },
     Revoke {
-        family: Family,
+        family: Collection,
         id: String,
         reason: RevokeReason,
         text: String,
     },
     RevokeBySerial {
-        family: Family,
+        family: Collection,
         serial: String,
         reason: RevokeReason,
         text: String,
     },
     /// Renew by certificate id (SSL `renewById`, device `renew/order`, S/MIME `renew`).
     Renew {
-        family: Family,
+        family: Collection,
         id: String,
     },
     /// SSL renew by the renew token from enrolment.
@@ -79,7 +80,7 @@ pub enum ActionRequest {
         csr: Option<String>,
     },
     Replace {
-        family: Family,
+        family: Collection,
         id: String,
         request: ReplaceRequest,
     },
@@ -88,7 +89,7 @@ pub enum ActionRequest {
         successor: Option<String>,
     },
     Delete {
-        family: Family,
+        family: Collection,
         id: String,
     },
     DcvRecheck {
@@ -211,7 +212,7 @@ impl ActionRequest {
     }
 
     /// The certificate family the audit line's ids belong to (none for domain actions).
-    pub fn audit_family(&self) -> Option<Family> {
+    pub fn audit_family(&self) -> Option<Collection> {
         use ActionRequest::*;
         match self {
             Approve { family, .. }

@@ -536,7 +536,8 @@ fn audit(
 mod tests {
     use super::*;
     use crate::app::{AccountView, KeyMap};
-    use crate::model::{Family, ProviderKind};
+    use crate::model::ProviderKind;
+    use crate::provider::sectigo::Family;
 
     fn text(state: &State) -> Vec<String> {
         help_lines(state, &Theme::no_color(), 100)

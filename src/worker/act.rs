@@ -75,7 +75,7 @@ pub(super) async fn act(
 pub(super) async fn collect(
     ctx: &Ctx,
     account: AccountIdx,
-    family: Family,
+    family: Collection,
     id: String,
     format: &'static str,
     path: PathBuf,

@@ -2,6 +2,7 @@
 //! a CSR from a file.
 
 use super::*;
+use crate::provider::sectigo::Family;
 
 pub(super) fn progress(
     tx: &mpsc::UnboundedSender<WorkerEvent>,

@@ -2,6 +2,7 @@
 //! channel, `WorkerEvent`s go out over another; every job carries the id the app gave it, so the
 //! app knows what is pending (spinner, idle detection in tests) and what each answer belongs to.
 
+use crate::provider::sectigo::Family;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,7 +13,7 @@ use tokio::sync::mpsc;
 use crate::audit::{AuditEntry, AuditLog};
 use crate::files;
 use crate::keygen;
-use crate::model::{AccountIdx, ActionKind, Capabilities, Cert, CertDetail, Family};
+use crate::model::{AccountIdx, ActionKind, Capabilities, Cert, CertDetail, Collection};
 use crate::provider::actions::{
     ClientEnrollRequest, DeviceEnrollRequest, EnrollRequest, Enrolled, ReplaceRequest,
 };
@@ -32,14 +33,14 @@ pub enum Command {
     List {
         job: JobId,
         account: AccountIdx,
-        family: Family,
+        family: Collection,
     },
     /// Load the full detail (and body) of one certificate. With `key`, also check whether
     /// that private key file (made by an enrolment of this session) matches the certificate.
     Detail {
         job: JobId,
         account: AccountIdx,
-        family: Family,
+        family: Collection,
         id: String,
         key: Option<PathBuf>,
     },
@@ -63,7 +64,7 @@ pub enum Command {
     Collect {
         job: JobId,
         account: AccountIdx,
-        family: Family,
+        family: Collection,
         id: String,
         /// One of the account's export formats, by id.
         format: &'static str,
@@ -143,7 +144,7 @@ pub enum EnrollKind {
 }
 
 impl EnrollKind {
-    pub fn family(&self) -> Family {
+    pub fn family(&self) -> Collection {
         match self {
             EnrollKind::Ssl(_) => Family::Ssl,
             EnrollKind::Client(_) => Family::Client,
@@ -195,7 +196,7 @@ pub struct EnrollSpec {
     pub request: EnrollKind,
     /// Instead of a new enrolment, replace this certificate with the new CSR (SCM `replace`):
     /// (family, id, reason and names; its `csr` is filled in by the worker).
-    pub replace: Option<(Family, String, ReplaceRequest)>,
+    pub replace: Option<(Collection, String, ReplaceRequest)>,
 }
 
 /// The detail pane's data: provider fields plus the parsed certificate body.
@@ -213,12 +214,12 @@ pub struct DetailView {
 pub enum JobOutput {
     Listed {
         account: AccountIdx,
-        family: Family,
+        family: Collection,
         count: usize,
     },
     Detail {
         account: AccountIdx,
-        family: Family,
+        family: Collection,
         cert: Cert,
         view: Box<DetailView>,
     },
@@ -232,7 +233,7 @@ pub enum JobOutput {
     Enrolled {
         account: AccountIdx,
         /// The family the new request belongs to.
-        family: Family,
+        family: Collection,
         enrolled: Enrolled,
         /// Where the private key was written (None for a CSR from a file).
         key_path: Option<PathBuf>,
@@ -241,7 +242,7 @@ pub enum JobOutput {
     },
     Collected {
         account: AccountIdx,
-        family: Family,
+        family: Collection,
         id: String,
         path: PathBuf,
         bytes: usize,
@@ -249,7 +250,7 @@ pub enum JobOutput {
     /// A certificate was replaced with a new CSR (made here when `key_path` is set).
     Replaced {
         account: AccountIdx,
-        family: Family,
+        family: Collection,
         id: String,
         key_path: Option<PathBuf>,
         follows: Vec<Op>,
@@ -298,7 +299,7 @@ pub enum WorkerEvent {
     Total {
         job: JobId,
         account: AccountIdx,
-        family: Family,
+        family: Collection,
         total: usize,
     },
     Done {

@@ -1,4 +1,5 @@
 use super::*;
+use crate::provider::sectigo::Family;
 
 fn entry() -> AuditEntry {
     AuditEntry::new("corp", "approve", vec!["1234".into()]).with_reason("ok by me")
@@ -93,7 +94,7 @@ impl Provider for Gated {
             ..Capabilities::read_only()
         }
     }
-    fn families(&self) -> Vec<Family> {
+    fn families(&self) -> Vec<Collection> {
         vec![Family::Ssl]
     }
     fn info(&self) -> crate::model::spec::AccountInfo {
@@ -102,10 +103,10 @@ impl Provider for Gated {
     fn concurrency(&self) -> usize {
         2
     }
-    async fn list(&self, _: Family, _: ListSink) -> Result<usize, ProviderError> {
+    async fn list(&self, _: Collection, _: ListSink) -> Result<usize, ProviderError> {
         Ok(0)
     }
-    async fn detail(&self, _: Family, id: &str) -> Result<(Cert, CertDetail), ProviderError> {
+    async fn detail(&self, _: Collection, id: &str) -> Result<(Cert, CertDetail), ProviderError> {
         self.pass().await;
         Err(ProviderError::new(
             "gated",
@@ -114,7 +115,7 @@ impl Provider for Gated {
             id,
         ))
     }
-    async fn collect(&self, _: Family, _: &str, _: &str) -> Result<Vec<u8>, ProviderError> {
+    async fn collect(&self, _: Collection, _: &str, _: &str) -> Result<Vec<u8>, ProviderError> {
         Ok(Vec::new())
     }
     async fn act(&self, _: &ActionRequest) -> Result<ActionOutput, ProviderError> {
@@ -248,7 +249,7 @@ impl Provider for AsksOtp {
     fn capabilities(&self) -> Capabilities {
         Capabilities::read_only()
     }
-    fn families(&self) -> Vec<Family> {
+    fn families(&self) -> Vec<Collection> {
         vec![Family::Ssl]
     }
     fn info(&self) -> crate::model::spec::AccountInfo {
@@ -257,7 +258,7 @@ impl Provider for AsksOtp {
     fn attach(&self, host: Arc<dyn crate::provider::host::Host>) {
         let _ = self.host.set(host);
     }
-    async fn list(&self, _: Family, _: ListSink) -> Result<usize, ProviderError> {
+    async fn list(&self, _: Collection, _: ListSink) -> Result<usize, ProviderError> {
         use crate::provider::host::{Answer, Prompt, PromptKind};
         let host = self.host.get().expect("the worker attached a host");
         let answer = host
@@ -283,10 +284,10 @@ impl Provider for AsksOtp {
             )),
         }
     }
-    async fn detail(&self, _: Family, id: &str) -> Result<(Cert, CertDetail), ProviderError> {
+    async fn detail(&self, _: Collection, id: &str) -> Result<(Cert, CertDetail), ProviderError> {
         Err(ProviderError::new("nas", "detail", ErrorKind::NotFound, id))
     }
-    async fn collect(&self, _: Family, _: &str, _: &str) -> Result<Vec<u8>, ProviderError> {
+    async fn collect(&self, _: Collection, _: &str, _: &str) -> Result<Vec<u8>, ProviderError> {
         Ok(Vec::new())
     }
 }

@@ -3,13 +3,14 @@
 //! report fast path in `report.rs`, the other operations (enroll, approve, revoke, DCV,
 //! domains …) are inherent methods beside them (see `ops.rs`).
 
+use crate::provider::sectigo::Family;
 use std::fmt;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::model::{AccountIdx, Capabilities, Cert, CertDetail, CertStatus, Family};
+use crate::model::{AccountIdx, Capabilities, Cert, CertDetail, CertStatus, Collection};
 use crate::provider::tls::TlsTrust;
 use crate::provider::{ErrorKind, ListSink, ListUpdate, Provider, ProviderError};
 
@@ -237,7 +238,7 @@ impl SectigoClient {
     pub(super) fn numeric_id(
         &self,
         op: &str,
-        family: Family,
+        family: Collection,
         id: &str,
     ) -> Result<i64, ProviderError> {
         id.trim()
@@ -264,7 +265,7 @@ impl SectigoClient {
     /// the report endpoints) and map them.
     pub(super) async fn fetch_details(
         &self,
-        family: Family,
+        family: Collection,
         id: &str,
     ) -> Result<(Cert, CertDetail), ProviderError> {
         let op = format!("get {} certificate {id}", family_noun(family));
@@ -274,7 +275,7 @@ impl SectigoClient {
             Family::Ssl => format!("/api/ssl/v1/{n}"),
             Family::Client => format!("/api/smime/v1/{n}"),
             Family::Device => format!("/api/device/v1/{n}"),
-            Family::CodeSigning => return Err(self.unsupported(&op, family)),
+            _ => return Err(self.unsupported(&op, family)),
         };
         let req = Request::get(path, &op).query("dateFormat", DATE_FORMAT);
         Ok(match family {
@@ -293,7 +294,7 @@ impl SectigoClient {
         })
     }
 
-    pub(super) fn unsupported(&self, op: &str, family: Family) -> ProviderError {
+    pub(super) fn unsupported(&self, op: &str, family: Collection) -> ProviderError {
         self.err(
             op,
             ErrorKind::Unsupported,
@@ -305,17 +306,17 @@ impl SectigoClient {
     }
 
     /// The collect path of a family.
-    pub(super) fn collect_path(family: Family, n: i64) -> Option<String> {
+    pub(super) fn collect_path(family: Collection, n: i64) -> Option<String> {
         match family {
             Family::Ssl => Some(format!("/api/ssl/v1/collect/{n}")),
             Family::Client => Some(format!("/api/smime/v2/collect/{n}")),
             Family::Device => Some(format!("/api/device/v1/collect/{n}")),
-            Family::CodeSigning => None,
+            _ => None,
         }
     }
 
     /// Try to fetch the PEM body for the detail pane; failures become a note.
-    async fn body_for_detail(&self, family: Family, cert: &Cert, detail: &mut CertDetail) {
+    async fn body_for_detail(&self, family: Collection, cert: &Cert, detail: &mut CertDetail) {
         let fetch = matches!(
             cert.status,
             CertStatus::Issued | CertStatus::Revoked | CertStatus::Expired | CertStatus::Replaced
@@ -356,12 +357,12 @@ impl SectigoClient {
 }
 
 /// "SSL", "client", "device" for messages and operation names.
-pub fn family_noun(family: Family) -> &'static str {
+pub fn family_noun(family: Collection) -> &'static str {
     match family {
         Family::Ssl => "SSL",
         Family::Client => "client",
         Family::Device => "device",
-        Family::CodeSigning => "code-signing",
+        _ => "code-signing",
     }
 }
 
@@ -411,11 +412,11 @@ impl Provider for SectigoClient {
         super::spec::INFO
     }
 
-    fn families(&self) -> Vec<Family> {
+    fn families(&self) -> Vec<Collection> {
         vec![Family::Ssl, Family::Client, Family::Device]
     }
 
-    async fn list(&self, family: Family, sink: ListSink) -> Result<usize, ProviderError> {
+    async fn list(&self, family: Collection, sink: ListSink) -> Result<usize, ProviderError> {
         let op = format!("list {} certificates", family_noun(family));
         let account = self.settings.account;
         // The count first (HEAD, no body): the accounts tree shows the family's size at once,
@@ -472,11 +473,15 @@ impl Provider for SectigoClient {
                 self.complete_rows(family, &op, rest, &sink).await?;
                 Ok(n)
             }
-            Family::CodeSigning => Err(self.unsupported(&op, family)),
+            _ => Err(self.unsupported(&op, family)),
         }
     }
 
-    async fn detail(&self, family: Family, id: &str) -> Result<(Cert, CertDetail), ProviderError> {
+    async fn detail(
+        &self,
+        family: Collection,
+        id: &str,
+    ) -> Result<(Cert, CertDetail), ProviderError> {
         let (cert, mut detail) = self.fetch_details(family, id).await?;
         self.body_for_detail(family, &cert, &mut detail).await;
         Ok((cert, detail))
@@ -484,7 +489,7 @@ impl Provider for SectigoClient {
 
     async fn collect(
         &self,
-        family: Family,
+        family: Collection,
         id: &str,
         format: &str,
     ) -> Result<Vec<u8>, ProviderError> {

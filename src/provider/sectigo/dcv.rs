@@ -1,10 +1,10 @@
 //! Domain control validation: the DCV log and instructions of one SSL certificate, its
 //! recheck, and per-domain validation (list, status, start, e-mail candidates, submit).
 
+use crate::provider::sectigo::Family;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::model::Family;
 use crate::provider::actions::{
     CertDcv, CertDcvLogEntry, DcvEmailOptions, DcvFilter, DcvInstruction, DcvMethod, DcvState,
     DomainValidation,

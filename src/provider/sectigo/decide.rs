@@ -1,10 +1,11 @@
 //! The life cycle of an existing certificate or request: approve and decline, revoke (by id
 //! or serial), renew (by id or renew token), mark renewed, replace, delete.
 
+use crate::provider::sectigo::Family;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::model::Family;
+use crate::model::Collection;
 use crate::provider::actions::{Enrolled, ReplaceRequest, RevokeReason};
 use crate::provider::{ErrorKind, ProviderError};
 
@@ -16,7 +17,7 @@ impl SectigoClient {
     /// Approve a pending request (SSL, device). 204.
     pub async fn approve(
         &self,
-        family: Family,
+        family: Collection,
         id: &str,
         message: &str,
     ) -> Result<(), ProviderError> {
@@ -27,7 +28,7 @@ impl SectigoClient {
     /// Decline a pending request (SSL, device). 204.
     pub async fn decline(
         &self,
-        family: Family,
+        family: Collection,
         id: &str,
         message: &str,
     ) -> Result<(), ProviderError> {
@@ -37,7 +38,7 @@ impl SectigoClient {
 
     async fn approve_or_decline(
         &self,
-        family: Family,
+        family: Collection,
         id: &str,
         message: &str,
         verb: &str,
@@ -74,7 +75,7 @@ impl SectigoClient {
     /// Revoke a certificate by id. SSL requires a reason text (1..512).
     pub async fn revoke(
         &self,
-        family: Family,
+        family: Collection,
         id: &str,
         reason: RevokeReason,
         text: &str,
@@ -85,7 +86,7 @@ impl SectigoClient {
             Family::Ssl => format!("/api/ssl/v1/revoke/{n}"),
             Family::Client => format!("/api/smime/v1/revoke/{n}"),
             Family::Device => format!("/api/device/v1/revoke/order/{n}"),
-            Family::CodeSigning => return Err(self.unsupported(&op, family)),
+            _ => return Err(self.unsupported(&op, family)),
         };
         let body = self.revoke_body(&op, family, reason, text)?;
         self.mutate(Method::POST, path, &op, Some(&body))
@@ -96,7 +97,7 @@ impl SectigoClient {
     /// Revoke a certificate by serial number (any spelling; URL-encoded in the path).
     pub async fn revoke_by_serial(
         &self,
-        family: Family,
+        family: Collection,
         serial: &str,
         reason: RevokeReason,
         text: &str,
@@ -113,7 +114,7 @@ impl SectigoClient {
             Family::Ssl => "/api/ssl/v1",
             Family::Client => "/api/smime/v1",
             Family::Device => "/api/device/v1",
-            Family::CodeSigning => return Err(self.unsupported(&op, family)),
+            _ => return Err(self.unsupported(&op, family)),
         };
         let body = self.revoke_body(&op, family, reason, text)?;
         let path = format!("{base}/revoke/serial/{}", encode_segment(serial));
@@ -125,7 +126,7 @@ impl SectigoClient {
     fn revoke_body(
         &self,
         op: &str,
-        family: Family,
+        family: Collection,
         reason: RevokeReason,
         text: &str,
     ) -> Result<wire::RevokeBody, ProviderError> {
@@ -152,14 +153,18 @@ impl SectigoClient {
 
     /// Renew by certificate id: SSL `renewById`, client `renew/{id}`, device `renew/order/{id}`.
     /// Returns the new certificate's id when the server says it.
-    pub async fn renew(&self, family: Family, id: &str) -> Result<Option<Enrolled>, ProviderError> {
+    pub async fn renew(
+        &self,
+        family: Collection,
+        id: &str,
+    ) -> Result<Option<Enrolled>, ProviderError> {
         let op = format!("renew {} certificate {id}", family_noun(family));
         let n = self.numeric_id(&op, family, id)?;
         let path = match family {
             Family::Ssl => format!("/api/ssl/v1/renewById/{n}"),
             Family::Client => format!("/api/smime/v1/renew/{n}"),
             Family::Device => format!("/api/device/v1/renew/order/{n}"),
-            Family::CodeSigning => return Err(self.unsupported(&op, family)),
+            _ => return Err(self.unsupported(&op, family)),
         };
         let body = (family == Family::Ssl).then(wire::RenewBody::default);
         let resp = self.mutate(Method::POST, path, &op, body.as_ref()).await?;
@@ -237,7 +242,7 @@ impl SectigoClient {
     /// Replace a certificate with a new CSR (SSL `replace/{id}`, device `replace/order/{id}`).
     pub async fn replace(
         &self,
-        family: Family,
+        family: Collection,
         id: &str,
         req: &ReplaceRequest,
     ) -> Result<(), ProviderError> {
@@ -289,7 +294,7 @@ impl SectigoClient {
     }
 
     /// Delete a certificate (SCM allows it only for imported or discovered ones). 204.
-    pub async fn delete(&self, family: Family, id: &str) -> Result<(), ProviderError> {
+    pub async fn delete(&self, family: Collection, id: &str) -> Result<(), ProviderError> {
         let op = format!("delete {} certificate {id}", family_noun(family));
         let n = self.numeric_id(&op, family, id)?;
         let base = self.family_base(&op, family)?;

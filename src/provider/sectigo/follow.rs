@@ -2,11 +2,12 @@
 //! rechecked, replaced or approval-free (S/MIME) request until the CA has issued it, and a
 //! submitted domain validation until the CA has validated the domain.
 
-use crate::model::{CertStatus, Family};
+use crate::model::{CertStatus, Collection};
 use crate::provider::ProviderError;
 use crate::provider::actions::DcvState;
 use crate::provider::op::{Op, OpState};
 use crate::provider::request::{ActionOutput, ActionRequest};
+use crate::provider::sectigo::Family;
 
 use super::client::SectigoClient;
 
@@ -15,7 +16,7 @@ pub const ISSUE: &str = "issue";
 /// The CA checking a domain's validation.
 pub const VALIDATE: &str = "validate";
 
-fn issue(family: Family, id: &str) -> Op {
+fn issue(family: Collection, id: &str) -> Op {
     Op {
         kind: ISSUE,
         family,

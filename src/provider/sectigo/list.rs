@@ -6,7 +6,7 @@ use std::time::Duration;
 use futures::StreamExt;
 use serde::de::DeserializeOwned;
 
-use crate::model::{Cert, Family};
+use crate::model::{Cert, Collection};
 use crate::provider::http::{self, Request};
 use crate::provider::{ErrorKind, ListSink, ListUpdate, ProviderError};
 
@@ -106,7 +106,7 @@ impl SectigoClient {
     /// at once (the credentials will not get better).
     pub(super) async fn complete_rows(
         &self,
-        family: Family,
+        family: Collection,
         op: &str,
         ids: Vec<String>,
         sink: &ListSink,
@@ -197,7 +197,11 @@ impl SectigoClient {
     }
 
     /// GET the details of one certificate and map them to its list row.
-    pub(super) async fn detail_row(&self, family: Family, id: &str) -> Result<Cert, ProviderError> {
+    pub(super) async fn detail_row(
+        &self,
+        family: Collection,
+        id: &str,
+    ) -> Result<Cert, ProviderError> {
         self.fetch_details(family, id).await.map(|(c, _)| c)
     }
 }

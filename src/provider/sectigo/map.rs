@@ -1,7 +1,8 @@
 //! SCM wire → the provider-neutral model (`model::{Cert, CertDetail}`).
 //! Nothing outside `provider::sectigo` sees the wire types; this is where they end.
 
-use crate::model::{AccountIdx, Cert, CertDetail, CertStatus, Family, SharedText, shared};
+use crate::model::{AccountIdx, Cert, CertDetail, CertStatus, SharedText, shared};
+use crate::provider::sectigo::Family;
 
 use super::wire::{
     self, CertType, CertificateDetails, CsrDetails, DeviceDetails, DeviceListItem, NameValue,

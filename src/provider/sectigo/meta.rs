@@ -1,10 +1,11 @@
 //! SCM reads about an account rather than its certificates: family counts, certificate
 //! profiles, custom fields, organizations and their departments.
 
-use crate::model::Family;
+use crate::model::Collection;
 use crate::provider::ProviderError;
 use crate::provider::actions::{CustomFieldDef, Department, Organization, Profile};
 use crate::provider::http::Request;
+use crate::provider::sectigo::Family;
 
 use super::client::{SectigoClient, family_noun};
 use super::ops::opt;
@@ -30,13 +31,13 @@ fn key_types(v: &serde_json::Value) -> Vec<(String, Vec<String>)> {
 
 impl SectigoClient {
     /// The number of certificates of a family (`HEAD` → `X-Total-Count`).
-    pub async fn count(&self, family: Family) -> Result<usize, ProviderError> {
+    pub async fn count(&self, family: Collection) -> Result<usize, ProviderError> {
         let op = format!("count {} certificates", family_noun(family));
         let path = match family {
             Family::Ssl => "/api/ssl/v1",
             Family::Client => "/api/smime/v2",
             Family::Device => "/api/device/v1",
-            Family::CodeSigning => return Err(self.unsupported(&op, family)),
+            _ => return Err(self.unsupported(&op, family)),
         };
         let req = Request::head(path, &op);
         let resp = self.http.send(&req).await?;
@@ -46,7 +47,7 @@ impl SectigoClient {
     /// The certificate profiles of a family (`/types`), optionally for one organization.
     pub async fn profiles(
         &self,
-        family: Family,
+        family: Collection,
         org_id: Option<i64>,
     ) -> Result<Vec<Profile>, ProviderError> {
         let op = format!("list {} certificate profiles", family_noun(family));
@@ -73,7 +74,7 @@ impl SectigoClient {
     /// The custom fields of a family (`/customFields`).
     pub async fn custom_field_defs(
         &self,
-        family: Family,
+        family: Collection,
     ) -> Result<Vec<CustomFieldDef>, ProviderError> {
         let op = format!("list {} custom fields", family_noun(family));
         let base = self.family_base(&op, family)?;

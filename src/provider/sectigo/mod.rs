@@ -18,6 +18,7 @@ mod decide;
 mod domains;
 mod enroll;
 pub mod errors;
+pub mod family;
 pub mod follow;
 pub mod http;
 mod list;
@@ -33,3 +34,4 @@ pub mod wire;
 
 pub use crate::provider::http::RetryPolicy;
 pub use client::{SectigoClient, SectigoSettings};
+pub use family::Family;

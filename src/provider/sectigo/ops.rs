@@ -9,11 +9,12 @@
 //! may have reached the server, and a connection lost after sending is reported as
 //! `ErrorKind::UnknownOutcome`.
 
+use crate::provider::sectigo::Family;
 use reqwest::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::model::Family;
+use crate::model::Collection;
 use crate::provider::http::{Request, Response};
 use crate::provider::{ErrorKind, ProviderError};
 
@@ -33,12 +34,12 @@ pub fn encode_segment(s: &str) -> String {
     out
 }
 
-pub(super) fn base_path(family: Family) -> Option<&'static str> {
+pub(super) fn base_path(family: Collection) -> Option<&'static str> {
     match family {
         Family::Ssl => Some("/api/ssl/v1"),
         Family::Client => Some("/api/smime/v1"),
         Family::Device => Some("/api/device/v1"),
-        Family::CodeSigning => None,
+        _ => None,
     }
 }
 
@@ -52,7 +53,7 @@ impl SectigoClient {
     pub(super) fn family_base(
         &self,
         op: &str,
-        family: Family,
+        family: Collection,
     ) -> Result<&'static str, ProviderError> {
         base_path(family).ok_or_else(|| self.unsupported(op, family))
     }

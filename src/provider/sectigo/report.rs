@@ -1,10 +1,11 @@
 //! The report endpoints as the fast inventory path: one request per family completes status,
 //! expiry and profile of every listed row, read as the body arrives.
 
+use crate::provider::sectigo::Family;
 use futures::StreamExt;
 use serde_json::json;
 
-use crate::model::{Cert, CertStatus, Family};
+use crate::model::{Cert, CertStatus, Collection};
 use crate::provider::http::Request;
 use crate::provider::{ErrorKind, ListSink, ListUpdate, ProviderError};
 
@@ -17,7 +18,7 @@ const REPORT_BATCH: usize = 500;
 
 /// Read one family's report from `rd`, handing each row over as (id, partial row).
 fn read_family_report<R: std::io::Read>(
-    family: Family,
+    family: Collection,
     rd: R,
     each: &mut dyn FnMut(Option<(String, Cert)>),
 ) -> Result<stream::ReportRead, serde_json::Error> {
@@ -63,7 +64,7 @@ fn read_family_report<R: std::io::Read>(
                 r.serial_number,
             ))
         }),
-        Family::CodeSigning => Ok(stream::ReportRead::default()),
+        _ => Ok(stream::ReportRead::default()),
     }
 }
 
@@ -117,7 +118,7 @@ impl SectigoClient {
     /// detail requests for them.
     pub(super) async fn complete_from_report(
         &self,
-        family: Family,
+        family: Collection,
         op: &str,
         listed: Listed,
         sink: &ListSink,
@@ -130,7 +131,7 @@ impl SectigoClient {
             Family::Ssl => "/api/report/v1/ssl-certificates",
             Family::Device => "/api/report/v1/device-certificates",
             Family::Client => "/api/report/v1/client-certificates",
-            Family::CodeSigning => return listed.into_keys().collect(),
+            _ => return listed.into_keys().collect(),
         };
         let rop = format!("report {} certificates", family_noun(family));
         let req = Request::read_post(path, &rop, &json!({})).query("output_type", "buffered");

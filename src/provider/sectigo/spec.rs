@@ -3,7 +3,8 @@
 //! and read-only gate from these.
 
 use crate::model::spec::{AccountInfo, ActionSpec, Effect, ExportFormat, Targets, ViewSpec};
-use crate::model::{Cert, CertStatus, Family};
+use crate::model::{Cert, CertStatus};
+use crate::provider::sectigo::Family;
 
 pub const INFO: AccountInfo = AccountInfo {
     actions: ACTIONS,

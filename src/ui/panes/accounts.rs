@@ -138,7 +138,7 @@ pub(in crate::ui) fn draw_accounts(state: &State, frame: &mut Frame, area: Rect,
                     style,
                 ));
             }
-            Scope::Family(a, family) => {
+            Scope::Collection(a, family) => {
                 let Some(f) = state
                     .accounts
                     .get(a)

@@ -241,7 +241,7 @@ pub(in crate::ui) fn draw_list(state: &State, frame: &mut Frame, area: Rect, the
     if state.view.is_empty() {
         // An account that cannot be used says why, in full.
         let unavailable = match state.scope() {
-            Scope::Account(a) | Scope::Family(a, _) => state.accounts.get(a).and_then(|acc| {
+            Scope::Account(a) | Scope::Collection(a, _) => state.accounts.get(a).and_then(|acc| {
                 acc.unavailable
                     .as_ref()
                     .map(|u| (acc.name.clone(), u.clone()))

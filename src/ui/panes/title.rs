@@ -28,7 +28,7 @@ pub(in crate::ui) fn draw_title(state: &State, frame: &mut Frame, area: Rect, th
             format!("{} · {what}", name(a))
         }
         Scope::Account(a) => name(a),
-        Scope::Family(a, f) => format!("{} · {}", name(a), f.label()),
+        Scope::Collection(a, f) => format!("{} · {}", name(a), f.label()),
     };
     let count = match state.scope() {
         Scope::View(a, id) => match state.side_view(a, id) {

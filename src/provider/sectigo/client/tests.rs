@@ -1,3 +1,4 @@
+use crate::provider::sectigo::Family;
 use std::sync::{Arc, Mutex};
 
 use super::*;
