@@ -1,10 +1,11 @@
-//! Sectigo Certificate Manager (SCM) emulator: an axum server on 127.0.0.1 that speaks the SCM
+//! Sectigo Certificate Manager (SCM) emulator: a server on 127.0.0.1 (the shared
+//! `emulator::harness`: latency, faults, clock, request log) that speaks the SCM
 //! REST API (digest: shared/reference/sectigo-scm-api.md §1, §2, §18) over seeded, deterministic
 //! data whose certificates are real X.509 signed by the demo CA.
 //!
-//! Routing is done by hand on the path segments (after an optional `/private` prefix) so that
-//! authentication, latency and fault injection apply uniformly and unknown paths answer the SCM
-//! way (404 `{"code":-1,"description":"Unknown error."}`).
+//! Routing (`route.rs`, the harness `Product`) is done by hand on the path segments (after an
+//! optional `/private` prefix) so that authentication applies uniformly and unknown paths
+//! answer the SCM way (404 `{"code":-1,"description":"Unknown error."}`).
 //!
 //! Served (paths after an optional `/private`):
 //! - SSL `/api/ssl/v1`: list/HEAD, details, types, customFields, collect (query and legacy
