@@ -65,7 +65,7 @@ fn prepare_one(
     given: &HashMap<String, SecretString>,
 ) -> Prepared {
     let read_only = acc.read_only || global_read_only;
-    if !acc.kind.supported() {
+    if !crate::provider::registry::has_client(acc.kind) {
         return unavailable(acc, read_only, "not supported yet".into());
     }
     let tls = match tls_trust(acc) {

@@ -536,7 +536,7 @@ impl State {
             .accounts
             .iter()
             // (A kind this build has no client for yet is not a failure: the pane says so.)
-            .filter(|acc| acc.kind.supported())
+            .filter(|acc| crate::provider::registry::has_client(acc.kind))
             .filter_map(|acc| {
                 let why = acc.unavailable.as_ref()?;
                 Some(ProviderError::new(
@@ -655,7 +655,7 @@ impl State {
     pub fn setup_failures(&self) -> Vec<(&str, &str)> {
         self.accounts
             .iter()
-            .filter(|acc| acc.kind.supported())
+            .filter(|acc| crate::provider::registry::has_client(acc.kind))
             .filter_map(|acc| Some((acc.name.as_str(), acc.unavailable.as_deref()?)))
             .collect()
     }

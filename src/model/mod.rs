@@ -39,12 +39,6 @@ impl ProviderKind {
             ProviderKind::Yeastar => "yeastar",
         }
     }
-
-    /// Whether this build has a client for the kind. The others are accepted in the config and
-    /// shown as "not supported yet".
-    pub fn supported(self) -> bool {
-        matches!(self, ProviderKind::Sectigo)
-    }
 }
 
 impl fmt::Display for ProviderKind {

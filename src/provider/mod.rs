@@ -201,6 +201,12 @@ pub trait Provider: Send + Sync {
         ))
     }
 
+    /// What the audit line of a successful action should also say, from its answer (SCM: the
+    /// DNS record the CA asked to be published). Never a secret.
+    fn audit_note(&self, _output: &request::ActionOutput) -> Option<String> {
+        None
+    }
+
     /// Everything beyond list/detail/collect. The default refuses: the UI offers only what
     /// `capabilities` allows, so reaching this is a bug or a provider without the operation.
     async fn act(

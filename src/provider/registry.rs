@@ -7,6 +7,18 @@ use crate::provider::setup::Setup;
 use crate::provider::view::SideView;
 use std::sync::Arc;
 
+/// Whether this build has a client for `kind`. The others are accepted in the config and
+/// shown as "not supported yet".
+pub fn has_client(kind: ProviderKind) -> bool {
+    match kind {
+        ProviderKind::Sectigo => true,
+        ProviderKind::Synology
+        | ProviderKind::Iis
+        | ProviderKind::Ncloud
+        | ProviderKind::Yeastar => false,
+    }
+}
+
 /// What accounts of `kind` offer (nothing for kinds without a client yet).
 pub fn info(kind: ProviderKind) -> AccountInfo {
     match kind {

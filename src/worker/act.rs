@@ -50,16 +50,8 @@ pub(super) async fn act(
         Ok(ActionOutput::Enrolled(e) | ActionOutput::Renewed(Some(e))) => {
             Some(format!("new id {}", e.id))
         }
-        // What the CA asked to be published (a TXT record is public DNS data, no secret).
-        Ok(ActionOutput::DcvState(st)) => st.instruction.as_ref().and_then(|i| {
-            let (h, p) = (i.host.as_deref()?, i.point.as_deref()?);
-            Some(if i.mode.eq_ignore_ascii_case("TXT") {
-                format!("TXT record {h} value {p} to publish")
-            } else {
-                format!("DNS record {h} pointing to {p} to publish")
-            })
-        }),
-        _ => None,
+        Ok(output) => provider.audit_note(output),
+        Err(_) => None,
     };
     if let Some(n) = noted {
         entry.detail = Some(match entry.detail.take() {

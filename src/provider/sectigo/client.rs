@@ -544,6 +544,20 @@ impl Provider for SectigoClient {
     ) -> Result<crate::provider::request::ActionOutput, ProviderError> {
         self.dispatch(request).await
     }
+
+    /// What the CA asked to be published (a DNS record is public data, no secret).
+    fn audit_note(&self, output: &crate::provider::request::ActionOutput) -> Option<String> {
+        let crate::provider::request::ActionOutput::DcvState(st) = output else {
+            return None;
+        };
+        let i = st.instruction.as_ref()?;
+        let (h, p) = (i.host.as_deref()?, i.point.as_deref()?);
+        Some(if i.mode.eq_ignore_ascii_case("TXT") {
+            format!("TXT record {h} value {p} to publish")
+        } else {
+            format!("DNS record {h} pointing to {p} to publish")
+        })
+    }
 }
 
 /// `errors` is used by `ops.rs`; re-export the classification for callers that branch on it.
