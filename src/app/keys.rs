@@ -367,7 +367,7 @@ impl Default for KeyMap {
             b(
                 Action::Copy,
                 "copy",
-                "copy a value (name, serial, fingerprint, a record to publish) to the clipboard",
+                "copy a value (name, serial, fingerprint, record to publish)",
                 None,
                 LISTS_DETAIL,
             ),
