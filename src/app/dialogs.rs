@@ -7,26 +7,17 @@ use std::path::PathBuf;
 use super::form::{Field, Form, FormEvent};
 use super::{JobKind, Scope, Severity, State};
 use crate::audit::AuditEntry;
+pub use crate::form::Target;
+use crate::form::{Flow, FormCx, Sent, Submission, check, describe};
 use crate::model::spec::ExportFormat;
-use crate::model::{AccountIdx, CertStatus, Family};
+use crate::model::spec::Targets;
+use crate::model::{AccountIdx, Family};
 use crate::provider::actions::{
     CertDcv, ClientEnrollRequest, CustomFieldDef, DcvMethod, DeviceEnrollRequest, EnrollRequest,
     Organization, Profile, ReplaceRequest, RevokeReason,
 };
 use crate::provider::request::{ActionOutput, ActionRequest};
 use crate::worker::{Command, EnrollKind, EnrollSpec, KeyAlg, KeySource};
-
-/// A certificate an action applies to.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Target {
-    pub cert: usize,
-    pub account: AccountIdx,
-    pub family: Family,
-    pub id: String,
-    pub cn: String,
-    pub serial: Option<String>,
-    pub status: CertStatus,
-}
 
 /// Data the enrol dialog loads when it opens.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -41,8 +32,6 @@ pub struct EnrollData {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Purpose {
-    Approve(Vec<Target>),
-    Decline(Vec<Target>),
     Revoke(Vec<Target>),
     RevokeSerial {
         account: AccountIdx,
@@ -91,6 +80,8 @@ pub enum Purpose {
     DcvFilter {
         account: AccountIdx,
     },
+    /// A form declared by the account's provider, driven by its flow.
+    Flow(Box<dyn Flow>),
 }
 
 #[derive(Debug, Clone)]
@@ -101,84 +92,10 @@ pub struct Dialog {
 
 const MESSAGE_MAX: usize = 512;
 
-fn describe(targets: &[Target], verb: &str) -> Vec<String> {
-    let mut lines = vec![if targets.len() == 1 {
-        format!("{verb} {} (id {})", targets[0].cn, targets[0].id)
-    } else {
-        format!("{verb} {} certificates:", targets.len())
-    }];
-    if targets.len() > 1 {
-        for t in targets.iter().take(4) {
-            lines.push(format!("  {} (id {})", t.cn, t.id));
-        }
-        if targets.len() > 4 {
-            lines.push(format!("  … and {} more", targets.len() - 4));
-        }
-    }
-    lines
-}
-
-/// A length check on a text field; `what` is the noun without an article ("message").
-fn check_len(form: &mut Form, key: &'static str, what: &str, max: usize, required: bool) {
-    let v = form.value(key);
-    let n = v.chars().count();
-    if required && n == 0 {
-        form.set_error(key, format!("a {what} is required (1–{max} characters)"));
-    } else if n > max {
-        form.set_error(
-            key,
-            format!("the {what} is too long: {n} characters, at most {max}"),
-        );
-    }
-}
-
-/// A DNS name, wildcard or IP address as SCM accepts in SANs.
-pub fn valid_name(s: &str) -> bool {
-    if s.parse::<std::net::IpAddr>().is_ok() {
-        return true;
-    }
-    let host = s.strip_prefix("*.").unwrap_or(s);
-    !host.is_empty()
-        && host.len() <= 253
-        && host.contains('.')
-        && host.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        })
-}
-
-fn split_list(s: &str) -> Vec<String> {
-    s.split([',', ' '])
-        .map(str::trim)
-        .filter(|x| !x.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
-fn sanitize_file_stem(cn: &str) -> String {
-    let s: String = cn
-        .chars()
-        .map(|c| match c {
-            '*' => '_',
-            c if c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_' => c,
-            _ => '_',
-        })
-        .collect();
-    let s = s.trim_start_matches('.').to_string();
-    if s.is_empty() {
-        "certificate".into()
-    } else {
-        s
-    }
-}
-
 /// The default file of a download: the stem and the format's own ending, so downloading
 /// several formats of one certificate never collides on the default names.
 fn collect_path(stem: &str, format: &ExportFormat) -> String {
-    format!("./{}.{}", sanitize_file_stem(stem), format.ext)
+    format!("./{}.{}", check::file_stem(stem), format.ext)
 }
 
 /// What a download's default file name is made of: the common name, or for S/MIME the
@@ -308,19 +225,26 @@ impl State {
     /// Take the declared action `id`: offered by the account, allowed (read-only, the
     /// targets' state), then its dialog.
     pub(super) fn invoke(&mut self, id: &str) -> Vec<Command> {
-        match DialogKind::for_id(id) {
-            Some(kind) => self.open_dialog(kind),
-            None => {
-                self.set_status(format!("{id}: no such action here"), Severity::Warning);
-                Vec::new()
-            }
-        }
+        let kind = DialogKind::for_id(id);
+        // What the action acts on, as the accounts that declare it say (the same in each).
+        let declared = self.accounts.iter().find_map(|a| a.info.action(id));
+        let need_targets = match (kind, declared) {
+            (Some(k), _) => !matches!(k, DialogKind::Enroll | DialogKind::RevokeSerial),
+            (None, Some(spec)) => spec.targets != Targets::Account,
+            // Declared by no account: the check below says the selected one does not offer it.
+            (None, None) => true,
+        };
+        self.open_action(id, kind, need_targets)
     }
 
-    pub fn open_dialog(&mut self, kind: DialogKind) -> Vec<Command> {
+    fn open_action(
+        &mut self,
+        id: &str,
+        kind: Option<DialogKind>,
+        need_targets: bool,
+    ) -> Vec<Command> {
         let mut cmds = Vec::new();
         let targets = self.targets();
-        let need_targets = !matches!(kind, DialogKind::Enroll | DialogKind::RevokeSerial);
         if need_targets && targets.is_empty() {
             self.set_status("no certificate selected", Severity::Info);
             return cmds;
@@ -338,8 +262,6 @@ impl State {
         let refuse = |state: &mut State, msg: String| {
             state.set_status(msg, Severity::Warning);
         };
-        // Per-action rules on the targets.
-        let name = kind.audit_name();
         let accounts: Vec<AccountIdx> = if need_targets {
             let mut a: Vec<AccountIdx> = targets.iter().map(|t| t.account).collect();
             a.dedup();
@@ -353,7 +275,7 @@ impl State {
         }
         let mut spec = None;
         for a in &accounts {
-            match self.offered(*a, kind.id()) {
+            match self.offered(*a, id) {
                 Ok(s) => spec = Some(s),
                 Err(why) => {
                     refuse(self, why);
@@ -374,13 +296,20 @@ impl State {
             };
             let ids: Vec<String> = mine.iter().map(|t| t.id.clone()).collect();
             let family = match kind {
-                DialogKind::Enroll => Some(self.enroll_family(*a)),
+                Some(DialogKind::Enroll) => Some(self.enroll_family(*a)),
                 _ => mine
                     .first()
                     .map(|t| t.family)
                     .filter(|f| mine.iter().all(|t| t.family == *f)),
             };
-            if self.refuse_if_read_only(*a, spec.effect.changes(), name, ids, family, &mut cmds) {
+            if self.refuse_if_read_only(
+                *a,
+                spec.effect.changes(),
+                spec.audit,
+                ids,
+                family,
+                &mut cmds,
+            ) {
                 return cmds;
             }
         }
@@ -389,26 +318,47 @@ impl State {
             refuse(self, why);
             return cmds;
         }
-        let dialog = match kind {
-            DialogKind::Approve | DialogKind::Decline => {
-                let verb = if kind == DialogKind::Approve {
-                    "Approve"
-                } else {
-                    "Decline"
-                };
-                let form = Form::new(format!("{verb} request"), verb, true)
-                    .with_intro(describe(&targets, verb))
-                    .with_fields(vec![
-                        Field::text("message", "Message", "")
-                            .with_hint("sent to SCM with the decision; 1–512 characters"),
-                    ]);
-                let purpose = if kind == DialogKind::Approve {
-                    Purpose::Approve(targets)
-                } else {
-                    Purpose::Decline(targets)
-                };
-                Dialog { form, purpose }
+        let (Some(kind), None) = (kind, spec.form) else {
+            let Some(build) = spec.form else {
+                refuse(self, format!("{id}: no such action here"));
+                return cmds;
+            };
+            if spec.targets == Targets::One
+                && let Err(e) = single()
+            {
+                refuse(self, e);
+                return cmds;
             }
+            let Some(account) = accounts.first().copied() else {
+                return cmds;
+            };
+            let family = self.enroll_family(account);
+            let acc = &self.accounts[account];
+            let cx = FormCx {
+                account,
+                account_name: &acc.name,
+                read_only: self.read_only || acc.read_only,
+                targets: if need_targets { &targets } else { &[] },
+                certs: &self.certs,
+                exports: acc.info.exports,
+                family,
+                renew_ids: &self.renew_ids,
+            };
+            match build(&cx) {
+                Ok(open) => {
+                    for load in open.loads {
+                        cmds.extend(self.commands(vec![Submission::Load(account, load)]));
+                    }
+                    self.dialog = Some(Dialog {
+                        form: open.form,
+                        purpose: Purpose::Flow(open.flow),
+                    });
+                }
+                Err(why) => refuse(self, why),
+            }
+            return cmds;
+        };
+        let dialog = match kind {
             DialogKind::Revoke => {
                 let confirm_word = if targets.len() == 1 {
                     targets[0].cn.clone()
@@ -533,7 +483,7 @@ impl State {
                         "key_path",
                         "Key file",
                         // Not the enrolment's key file: that one exists and is never overwritten.
-                        format!("./{}.new.key", sanitize_file_stem(&t.cn)),
+                        format!("./{}.new.key", check::file_stem(&t.cn)),
                     )
                     .with_hint(KEY_FILE_HINT),
                     Field::text("csr_path", "CSR file", "").with_hint(CSR_FILE_HINT),
@@ -742,6 +692,10 @@ impl State {
         let Some(d) = self.dialog.as_mut() else {
             return;
         };
+        if let Purpose::Flow(flow) = &mut d.purpose {
+            flow.loaded(&mut d.form, account, request, output);
+            return;
+        }
         if let Purpose::Enroll {
             account: want_account,
             family: want_family,
@@ -891,10 +845,14 @@ impl State {
             }
             FormEvent::Cancel => {
                 // Views (DCV) just close; forms that would send something say nothing was.
-                if !matches!(
-                    d.purpose,
-                    Purpose::Dcv { .. } | Purpose::DcvDomain { started: true, .. }
-                ) {
+                let view = match &d.purpose {
+                    Purpose::Flow(flow) => flow.is_view(),
+                    p => matches!(
+                        p,
+                        Purpose::Dcv { .. } | Purpose::DcvDomain { started: true, .. }
+                    ),
+                };
+                if !view {
                     self.set_status("cancelled; nothing was sent", Severity::Info);
                 }
                 return cmds;
@@ -963,6 +921,18 @@ impl State {
             d.form.to_confirm(summary);
             self.dialog = Some(d);
             return vec![];
+        }
+        if let Purpose::Flow(flow) = &d.purpose {
+            let sent = flow.submit(&d.form);
+            let stay_open = sent.stay_open.clone();
+            let cmds = self.send(&d, sent);
+            self.remember_form(&d, &cmds);
+            if let Some(note) = stay_open {
+                d.form.ready = false;
+                d.form.note = Some(note);
+                self.dialog = Some(d);
+            }
+            return cmds;
         }
         if matches!(d.purpose, Purpose::DcvDomain { done: true, .. }) {
             // The TXT record is shown; OK just closes.
@@ -1044,8 +1014,112 @@ impl State {
         }
     }
 
+    /// The commands of a provider's submissions.
+    fn commands(&mut self, submissions: Vec<Submission>) -> Vec<Command> {
+        let mut cmds = Vec::new();
+        for s in submissions {
+            cmds.push(match s {
+                Submission::Act {
+                    account,
+                    cert,
+                    request,
+                    label,
+                } => {
+                    let job = self.new_job(JobKind::Action { cert }, label);
+                    // The audit line names the certificate (with its SANs when it is revoked).
+                    let sans = request.audit_name().starts_with("revoke");
+                    let about = cert
+                        .and_then(|i| self.certs.get(i))
+                        .map(|c| crate::audit::Subject::of(c, sans))
+                        .into_iter()
+                        .collect();
+                    Command::Act {
+                        job,
+                        account,
+                        request,
+                        about,
+                    }
+                }
+                Submission::Enroll {
+                    account,
+                    cert,
+                    spec,
+                    label,
+                } => {
+                    let kind = match cert {
+                        Some(_) => JobKind::Action { cert },
+                        None => JobKind::Enroll,
+                    };
+                    let job = self.new_job(kind, label);
+                    Command::Enroll { job, account, spec }
+                }
+                Submission::Download {
+                    account,
+                    cert,
+                    family,
+                    id,
+                    format,
+                    path,
+                    label,
+                } => {
+                    let job = self.new_job(JobKind::Action { cert: Some(cert) }, label);
+                    Command::Collect {
+                        job,
+                        account,
+                        family,
+                        id,
+                        format,
+                        path,
+                    }
+                }
+                Submission::Load(account, load) => {
+                    let job = self.new_job(JobKind::DialogData, load.label);
+                    Command::Act {
+                        job,
+                        account,
+                        request: load.request,
+                        about: Vec::new(),
+                    }
+                }
+            });
+        }
+        cmds
+    }
+
+    /// Send what a provider's flow submitted, and say so.
+    fn send(&mut self, d: &Dialog, sent: Sent) -> Vec<Command> {
+        let cmds = self.commands(sent.submissions);
+        if sent.clear_marks {
+            self.marked.clear();
+        }
+        if let Some((verb, noun)) = sent.batch {
+            self.start_batch(&cmds, verb, noun);
+        }
+        self.say_sent(d, cmds.len());
+        cmds
+    }
+
+    fn say_sent(&mut self, d: &Dialog, n: usize) {
+        if n == 0 {
+            return;
+        }
+        let what = d.form.ok_label.to_lowercase();
+        self.set_status(
+            if n == 1 {
+                format!("{what}: sent")
+            } else {
+                format!("{what}: {n} requests sent")
+            },
+            Severity::Info,
+        );
+    }
+
     /// Build the commands of a confirmed (or non-confirming) dialog.
     fn submit(&mut self, d: &Dialog) -> Vec<Command> {
+        if let Purpose::Flow(flow) = &d.purpose {
+            let sent = flow.submit(&d.form);
+            return self.send(d, sent);
+        }
         let f = &d.form;
         let mut cmds = Vec::new();
         let mut act = |state: &mut State,
@@ -1069,36 +1143,6 @@ impl State {
             });
         };
         match &d.purpose {
-            Purpose::Approve(targets) | Purpose::Decline(targets) => {
-                let approve = matches!(d.purpose, Purpose::Approve(_));
-                let message = f.value("message");
-                for t in targets {
-                    let request = if approve {
-                        ActionRequest::Approve {
-                            family: t.family,
-                            id: t.id.clone(),
-                            message: message.clone(),
-                        }
-                    } else {
-                        ActionRequest::Decline {
-                            family: t.family,
-                            id: t.id.clone(),
-                            message: message.clone(),
-                        }
-                    };
-                    let verb = if approve { "approve" } else { "decline" };
-                    act(
-                        self,
-                        t.account,
-                        Some(t.cert),
-                        request,
-                        format!("{verb} {}", t.cn),
-                    );
-                }
-                self.marked.clear();
-                let verb = if approve { "approved" } else { "declined" };
-                self.start_batch(&cmds, verb, "requests");
-            }
             Purpose::Revoke(targets) => {
                 let reason = RevokeReason::ALL[f.field("code").map(|x| x.selected()).unwrap_or(0)];
                 let text = f.value("reason");
@@ -1316,6 +1360,7 @@ impl State {
                 cmds.extend(self.load_scope(super::Scope::Dcv(*account), true));
                 return cmds;
             }
+            Purpose::Flow(_) => {}
             Purpose::Enroll {
                 account,
                 family,
@@ -1331,18 +1376,7 @@ impl State {
                 }
             }
         }
-        if !cmds.is_empty() {
-            let n = cmds.len();
-            let what = d.form.ok_label.to_lowercase();
-            self.set_status(
-                if n == 1 {
-                    format!("{what}: sent")
-                } else {
-                    format!("{what}: {n} requests sent")
-                },
-                Severity::Info,
-            );
-        }
+        self.say_sent(d, cmds.len());
         cmds
     }
 }
@@ -1368,8 +1402,6 @@ fn submits_directly(method_label: &str) -> bool {
 /// The dialogs an action key opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DialogKind {
-    Approve,
-    Decline,
     Revoke,
     RevokeSerial,
     Renew,
@@ -1385,8 +1417,6 @@ impl DialogKind {
     /// The dialog of the declared action `id`.
     pub fn for_id(id: &str) -> Option<DialogKind> {
         Some(match id {
-            "approve" => DialogKind::Approve,
-            "decline" => DialogKind::Decline,
             "revoke" => DialogKind::Revoke,
             "revoke_serial" => DialogKind::RevokeSerial,
             "renew" => DialogKind::Renew,
@@ -1403,8 +1433,6 @@ impl DialogKind {
     /// The id of the declared action this dialog carries out.
     pub fn id(self) -> &'static str {
         match self {
-            DialogKind::Approve => "approve",
-            DialogKind::Decline => "decline",
             DialogKind::Revoke => "revoke",
             DialogKind::RevokeSerial => "revoke_serial",
             DialogKind::Renew => "renew",
@@ -1420,8 +1448,6 @@ impl DialogKind {
     /// The action's name in the audit log.
     pub fn audit_name(self) -> &'static str {
         match self {
-            DialogKind::Approve => "approve",
-            DialogKind::Decline => "decline",
             DialogKind::Revoke => "revoke",
             DialogKind::RevokeSerial => "revoke-by-serial",
             DialogKind::Renew => "renew",
@@ -1486,6 +1512,7 @@ fn file_checks(d: &Dialog) -> Vec<crate::worker::FileCheck> {
         })
     };
     match &d.purpose {
+        Purpose::Flow(flow) => flow.file_checks(f),
         Purpose::Enroll { .. } | Purpose::Replace(_) => {
             match f.value("key").as_str() {
                 CSR_FILE => check("csr_path", false).into_iter().collect(),
@@ -1502,6 +1529,7 @@ fn file_checks(d: &Dialog) -> Vec<crate::worker::FileCheck> {
 /// The values of a DCV view worth copying (to paste into a DNS console, say).
 fn dcv_copy_items(purpose: &Purpose) -> Vec<(String, String)> {
     let instructions: Vec<&crate::provider::actions::DcvInstruction> = match purpose {
+        Purpose::Flow(flow) => return flow.copy_items(),
         Purpose::Dcv { dcv: Some(v), .. } => v.instructions.iter().collect(),
         Purpose::DcvDomain {
             instruction: Some(i),
@@ -1807,6 +1835,7 @@ const CUSTOM_KEYS: [&str; 12] = [
 
 fn on_change(d: &mut Dialog, field: &'static str) {
     match &mut d.purpose {
+        Purpose::Flow(flow) => flow.on_change(&mut d.form, field),
         Purpose::Collect {
             stem,
             path_auto,
@@ -1844,7 +1873,7 @@ fn on_change(d: &mut Dialog, field: &'static str) {
                 let path = if name.is_empty() {
                     String::new()
                 } else {
-                    format!("./{}.key", sanitize_file_stem(&name))
+                    format!("./{}.key", check::file_stem(&name))
                 };
                 if let Some(f) = d.form.field_mut("key_path") {
                     f.kind = super::form::FieldKind::Text(tui_input::Input::new(path));
@@ -1883,11 +1912,9 @@ fn first_error(form: &Form) -> super::form::Focus {
 fn validate(d: &mut Dialog, state: &State) {
     let f = &mut d.form;
     match &d.purpose {
-        Purpose::Approve(_) | Purpose::Decline(_) => {
-            check_len(f, "message", "message", MESSAGE_MAX, true)
-        }
+        Purpose::Flow(flow) => flow.validate(f),
         Purpose::Revoke(targets) => {
-            check_len(f, "reason", "reason", MESSAGE_MAX, true);
+            check::len(f, "reason", "reason", MESSAGE_MAX, true);
             let want = if targets.len() == 1 {
                 targets[0].cn.clone()
             } else {
@@ -1908,7 +1935,7 @@ fn validate(d: &mut Dialog, state: &State) {
                     format!("{serial:?} is not a hexadecimal serial number"),
                 );
             }
-            check_len(f, "reason", "reason", MESSAGE_MAX, true);
+            check::len(f, "reason", "reason", MESSAGE_MAX, true);
             // The same serial however it is written (colons, case, leading zeros).
             if serial.is_empty() || !same_serial(&f.value("confirm"), &serial) {
                 f.set_error("confirm", "type the same serial number to confirm");
@@ -1925,7 +1952,7 @@ fn validate(d: &mut Dialog, state: &State) {
             }
         }
         Purpose::Replace(_) => {
-            check_len(f, "reason", "reason", MESSAGE_MAX, true);
+            check::len(f, "reason", "reason", MESSAGE_MAX, true);
             check_names_key_and_dcv(f);
         }
         Purpose::MarkRenewed(_) => {
@@ -1940,7 +1967,7 @@ fn validate(d: &mut Dialog, state: &State) {
         Purpose::Delete(_) | Purpose::Dcv { .. } | Purpose::Delegation { .. } => {}
         Purpose::DcvDomain { .. } => {
             let email = f.value("email");
-            if f.value("method") == DcvMethod::Email.label() && !looks_like_email(&email) {
+            if f.value("method") == DcvMethod::Email.label() && !check::looks_like_email(&email) {
                 f.set_error("email", "e-mail validation needs the approver's address");
             }
         }
@@ -1974,14 +2001,15 @@ fn validate(d: &mut Dialog, state: &State) {
                     let req = f.value("requester");
                     if req.chars().count() > 512 {
                         f.set_error("requester", "at most 512 characters");
-                    } else if let Some(bad) =
-                        split_list(&req).into_iter().find(|e| !looks_like_email(e))
+                    } else if let Some(bad) = check::split_list(&req)
+                        .into_iter()
+                        .find(|e| !check::looks_like_email(e))
                     {
                         f.set_error("requester", format!("{bad:?} is not an e-mail address"));
                     }
                 }
             }
-            check_len(f, "comments", "comment", 1024, false);
+            check::len(f, "comments", "comment", 1024, false);
             for (n, c) in data.custom.iter().flatten().enumerate() {
                 let key = CUSTOM_KEYS.get(n).copied().unwrap_or("custom_x");
                 let v = f.value(key);
@@ -2004,24 +2032,24 @@ fn check_names_key_and_dcv(f: &mut Form) {
         f.set_error("cn", "the common name is required");
     } else if cn.chars().count() > 64 {
         f.set_error("cn", "the common name is at most 64 characters");
-    } else if !valid_name(&cn) {
+    } else if !check::valid_name(&cn) {
         f.set_error("cn", format!("{cn:?} is not a valid host name"));
     }
-    let bad: Vec<String> = split_list(&f.value("sans"))
+    let bad: Vec<String> = check::split_list(&f.value("sans"))
         .into_iter()
-        .filter(|s| !valid_name(s))
+        .filter(|s| !check::valid_name(s))
         .collect();
     if !bad.is_empty() {
         f.set_error("sans", format!("not valid host names: {}", bad.join(", ")));
     }
     check_key_source(f);
     let email = f.value("dcv_email");
-    if f.value("dcv") == "EMAIL" && !looks_like_email(&email) {
+    if f.value("dcv") == "EMAIL" && !check::looks_like_email(&email) {
         f.set_error(
             "dcv_email",
             "EMAIL validation needs the approver's e-mail address",
         );
-    } else if !email.is_empty() && !looks_like_email(&email) {
+    } else if !email.is_empty() && !check::looks_like_email(&email) {
         f.set_error("dcv_email", format!("{email:?} is not an e-mail address"));
     }
 }
@@ -2074,7 +2102,7 @@ fn check_person(f: &mut Form) {
             format!("the full name is {n} characters; SCM allows at most 64"),
         );
     }
-    let bad: Vec<String> = split_list(&f.value("secondary"))
+    let bad: Vec<String> = check::split_list(&f.value("secondary"))
         .into_iter()
         .filter(|e| !crate::keygen::is_email(e))
         .collect();
@@ -2129,26 +2157,10 @@ fn full_name(first: &str, middle: &str, last: &str) -> String {
         .join(" ")
 }
 
-fn looks_like_email(s: &str) -> bool {
-    let Some((user, domain)) = s.split_once('@') else {
-        return false;
-    };
-    !user.is_empty() && domain.contains('.') && !s.contains(char::is_whitespace)
-}
-
 fn summary(d: &Dialog) -> Vec<String> {
     let f = &d.form;
     match &d.purpose {
-        Purpose::Approve(t) | Purpose::Decline(t) => {
-            let verb = if matches!(d.purpose, Purpose::Approve(_)) {
-                "Approve"
-            } else {
-                "Decline"
-            };
-            let mut v = describe(t, verb);
-            v.push(format!("with the message: {}", f.value("message")));
-            v
-        }
+        Purpose::Flow(flow) => flow.summary(f),
         Purpose::Revoke(t) => {
             let mut v = describe(t, "Revoke");
             v.push(format!(
@@ -2264,7 +2276,7 @@ fn summary(d: &Dialog) -> Vec<String> {
                 ),
                 format!("term {}, organization {}", f.value("term"), f.value("org")),
             ];
-            let sans = split_list(&f.value("sans"));
+            let sans = check::split_list(&f.value("sans"));
             if !sans.is_empty() {
                 v.push(format!("other names: {}", sans.join(", ")));
             }
@@ -2277,7 +2289,7 @@ fn summary(d: &Dialog) -> Vec<String> {
                     format!("domain validation by {dcv} to {email}")
                 });
             }
-            let requester = split_list(&f.value("requester"));
+            let requester = check::split_list(&f.value("requester"));
             if !requester.is_empty() {
                 v.push(format!("external requester: {}", requester.join(", ")));
             }
@@ -2320,7 +2332,7 @@ fn enroll_extra_lines(d: &Dialog) -> Vec<String> {
 fn secondary_emails(f: &Form) -> Vec<String> {
     let email = f.value("email");
     let mut out: Vec<String> = Vec::new();
-    for e in split_list(&f.value("secondary")) {
+    for e in check::split_list(&f.value("secondary")) {
         if !e.eq_ignore_ascii_case(&email) && !out.iter().any(|x| x.eq_ignore_ascii_case(&e)) {
             out.push(e);
         }
@@ -2399,7 +2411,7 @@ fn enroll_spec(f: &Form, family: Family, data: &EnrollData) -> Option<EnrollSpec
                 csr: String::new(),
                 sans,
                 comments,
-                external_requester: Some(split_list(&f.value("requester")).join(", "))
+                external_requester: Some(check::split_list(&f.value("requester")).join(", "))
                     .filter(|s| !s.is_empty()),
                 custom_fields,
                 dcv_mode: (dcv != DCV_MODES[0]).then_some(dcv),
@@ -2448,7 +2460,7 @@ fn key_line(f: &Form) -> String {
 fn names_of(f: &Form) -> (String, Vec<String>) {
     let cn = f.value("cn");
     let mut sans = vec![cn.clone()];
-    for s in split_list(&f.value("sans")) {
+    for s in check::split_list(&f.value("sans")) {
         if !sans.iter().any(|x| x.eq_ignore_ascii_case(&s)) {
             sans.push(s);
         }
@@ -2482,6 +2494,7 @@ fn replace_spec(f: &Form, t: &Target) -> EnrollSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::CertStatus;
 
     #[test]
     fn http_file_content_keeps_its_two_lines_shown_and_copied() {
@@ -2541,17 +2554,6 @@ mod tests {
     }
 
     #[test]
-    fn host_names() {
-        assert!(valid_name("www.example.com"));
-        assert!(valid_name("*.example.com"));
-        assert!(valid_name("192.0.2.1"));
-        assert!(!valid_name("localhost"));
-        assert!(!valid_name("bad_name.example.com"));
-        assert!(!valid_name("-x.example.com"));
-        assert!(!valid_name("a..b"));
-    }
-
-    #[test]
     fn serials_compare_without_colons_case_or_leading_zeros() {
         assert!(same_serial("0A:1B:FF", "a1bff"));
         assert!(!same_serial("0A:1B:FF", "a1bfe"));
@@ -2559,8 +2561,6 @@ mod tests {
 
     #[test]
     fn file_names_from_common_names() {
-        assert_eq!(sanitize_file_stem("*.example.com"), "_.example.com");
-        assert_eq!(sanitize_file_stem("../etc/passwd"), "_etc_passwd");
         assert_eq!(
             collect_path(
                 "www.x.test",

@@ -6,7 +6,7 @@ mod dialogs;
 mod domain_dialogs;
 pub mod domains;
 pub mod follow;
-pub mod form;
+pub use crate::form::widget as form;
 pub mod keys;
 mod list;
 pub mod prompt;
@@ -977,8 +977,10 @@ impl State {
         if let Some(kept) = &err.kept_key
             && offer_kept_key(&mut d.form, kept)
         {
-            if let dialogs::Purpose::Enroll { data, .. } = &mut d.purpose {
-                data.key_path_auto = false;
+            match &mut d.purpose {
+                dialogs::Purpose::Enroll { data, .. } => data.key_path_auto = false,
+                dialogs::Purpose::Flow(flow) => flow.key_kept(),
+                _ => {}
             }
             d.form.note = Some(format!(
                 "not done: {msg} — OK sends it again with the key kept in {}",

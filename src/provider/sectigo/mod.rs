@@ -19,6 +19,7 @@ mod domains;
 mod enroll;
 pub mod errors;
 pub mod follow;
+pub mod forms;
 pub mod http;
 mod list;
 pub mod map;

@@ -2,6 +2,7 @@
 //! states they apply to) and its side views. The console builds its menu, key table, help
 //! and read-only gate from these.
 
+use super::forms;
 use crate::model::spec::{AccountInfo, ActionSpec, Effect, ExportFormat, Targets, ViewSpec};
 use crate::model::{Cert, CertStatus, Family};
 
@@ -55,6 +56,8 @@ pub const ACTIONS: &[ActionSpec] = &[
         effect: Effect::Change,
         targets: Targets::Many,
         guard: Some(approvable_to_approve),
+        audit: "approve",
+        form: Some(forms::decision::approve),
     },
     ActionSpec {
         id: "decline",
@@ -64,6 +67,8 @@ pub const ACTIONS: &[ActionSpec] = &[
         effect: Effect::Change,
         targets: Targets::Many,
         guard: Some(approvable_to_decline),
+        audit: "decline",
+        form: Some(forms::decision::decline),
     },
     ActionSpec {
         id: "revoke",
@@ -73,6 +78,8 @@ pub const ACTIONS: &[ActionSpec] = &[
         effect: Effect::Destroy,
         targets: Targets::Many,
         guard: Some(revocable),
+        audit: "revoke",
+        form: None,
     },
     ActionSpec {
         id: "renew",
@@ -82,6 +89,8 @@ pub const ACTIONS: &[ActionSpec] = &[
         effect: Effect::Change,
         targets: Targets::One,
         guard: None,
+        audit: "renew",
+        form: None,
     },
     ActionSpec {
         id: "replace",
@@ -91,6 +100,8 @@ pub const ACTIONS: &[ActionSpec] = &[
         effect: Effect::Change,
         targets: Targets::One,
         guard: Some(replaceable),
+        audit: "replace",
+        form: None,
     },
     ActionSpec {
         id: "mark_renewed",
@@ -100,6 +111,8 @@ pub const ACTIONS: &[ActionSpec] = &[
         effect: Effect::Change,
         targets: Targets::One,
         guard: Some(ssl_only_mark_renewed),
+        audit: "mark-renewed",
+        form: None,
     },
     ActionSpec {
         id: "delete",
@@ -109,6 +122,8 @@ pub const ACTIONS: &[ActionSpec] = &[
         effect: Effect::Destroy,
         targets: Targets::One,
         guard: None,
+        audit: "delete",
+        form: None,
     },
     ActionSpec {
         id: "download",
@@ -118,6 +133,8 @@ pub const ACTIONS: &[ActionSpec] = &[
         effect: Effect::Read,
         targets: Targets::One,
         guard: Some(downloadable),
+        audit: "download",
+        form: None,
     },
     ActionSpec {
         id: "dcv",
@@ -127,6 +144,8 @@ pub const ACTIONS: &[ActionSpec] = &[
         effect: Effect::Read,
         targets: Targets::One,
         guard: Some(ssl_only_dcv),
+        audit: "dcv",
+        form: None,
     },
     ActionSpec {
         id: "enroll",
@@ -136,6 +155,8 @@ pub const ACTIONS: &[ActionSpec] = &[
         effect: Effect::Change,
         targets: Targets::Account,
         guard: None,
+        audit: "enroll",
+        form: None,
     },
     ActionSpec {
         id: "revoke_serial",
@@ -145,6 +166,8 @@ pub const ACTIONS: &[ActionSpec] = &[
         effect: Effect::Destroy,
         targets: Targets::Account,
         guard: None,
+        audit: "revoke-by-serial",
+        form: None,
     },
 ];
 
