@@ -1352,12 +1352,14 @@ impl State {
             Purpose::DcvFilter { account } => {
                 let status = f.value("status");
                 let days = f.value("days").parse::<i64>().ok();
-                let v = self.dcv_views.entry(*account).or_default();
-                v.filter.dcv_status =
-                    (status != super::domain_dialogs::DCV_STATUS_FILTERS[0]).then_some(status);
-                v.filter.expires_in_days = days;
-                v.sel = 0;
-                cmds.extend(self.load_scope(super::Scope::Dcv(*account), true));
+                if let Some(v) =
+                    self.view_of_mut::<crate::provider::sectigo::views::DcvView>(*account, "dcv")
+                {
+                    v.filter.dcv_status =
+                        (status != super::domain_dialogs::DCV_STATUS_FILTERS[0]).then_some(status);
+                    v.filter.expires_in_days = days;
+                }
+                cmds.extend(self.reload_view_from_top(*account, "dcv"));
                 return cmds;
             }
             Purpose::Flow(_) => {}

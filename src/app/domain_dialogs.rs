@@ -8,8 +8,9 @@ use crate::model::{AccountIdx, ActionKind};
 use crate::provider::actions::DcvMethod;
 use crate::worker::Command;
 
-/// DCV status filter values offered (the list's `dcvStatus`).
-pub const DCV_STATUS_FILTERS: [&str; 4] = ["(any)", "VALIDATED", "NOT_VALIDATED", "EXPIRED"];
+use crate::provider::actions::DomainDetail;
+pub use crate::provider::sectigo::views::DCV_STATUS_FILTERS;
+use crate::provider::sectigo::views::{DcvView, DomainsView};
 
 /// What the OK button of the domain validation dialog does for a method (before it started):
 /// HTTP(S) and CNAME start (show what to publish), TXT and e-mail are submitted directly.
@@ -23,6 +24,40 @@ pub(super) fn dcv_method_intro(method: DcvMethod) -> String {
     }
 }
 impl State {
+    /// A key of a side view opened `opens` (one of the view's declared keys).
+    pub(super) fn open_view_action(
+        &mut self,
+        account: AccountIdx,
+        _view: &'static str,
+        opens: &'static str,
+    ) -> Vec<Command> {
+        match opens {
+            "approve-delegation" => self.open_delegation_dialog(account, true),
+            "reject-delegation" => self.open_delegation_dialog(account, false),
+            "dcv-domain" => self.open_dcv_domain_dialog(account),
+            "dcv-filter" => {
+                self.open_dcv_filter_dialog(account);
+                Vec::new()
+            }
+            _ => {
+                self.set_status(format!("{opens}: no such action here"), Severity::Warning);
+                Vec::new()
+            }
+        }
+    }
+
+    fn selected_domain(&self, account: AccountIdx) -> Option<DomainDetail> {
+        let i = self.selected_view_row(account, "domains")?;
+        let v = self.view_of::<DomainsView>(account, "domains")?;
+        v.rows.get(i).cloned()
+    }
+
+    fn selected_validation_domain(&self, account: AccountIdx) -> Option<String> {
+        let i = self.selected_view_row(account, "dcv")?;
+        let v = self.view_of::<DcvView>(account, "dcv")?;
+        v.rows.get(i).map(|d| d.domain.clone())
+    }
+
     /// `a` / `d` in the domains view: approve or reject a requested delegation.
     pub(super) fn open_delegation_dialog(
         &mut self,
@@ -30,7 +65,7 @@ impl State {
         approve: bool,
     ) -> Vec<Command> {
         let mut cmds = Vec::new();
-        let Some(d) = self.selected_domain(account).cloned() else {
+        let Some(d) = self.selected_domain(account) else {
             self.set_status("no domain selected", Severity::Info);
             return cmds;
         };
@@ -74,7 +109,11 @@ impl State {
         let verb = if approve { "Approve" } else { "Reject" };
         let orgs: Vec<String> = requested
             .iter()
-            .map(|o| self.org_name(account, *o))
+            .map(|o| {
+                self.view_of::<DomainsView>(account, "domains")
+                    .map(|v| v.org_name(*o))
+                    .unwrap_or_else(|| format!("organization {o}"))
+            })
             .collect();
         let form = Form::new(format!("{verb} delegation"), verb, true)
             .with_intro(vec![format!(
@@ -98,7 +137,7 @@ impl State {
     /// `v` in the DCV view: start and submit validation of the selected domain.
     pub(super) fn open_dcv_domain_dialog(&mut self, account: AccountIdx) -> Vec<Command> {
         let mut cmds = Vec::new();
-        let Some(domain) = self.selected_validation(account).map(|d| d.domain.clone()) else {
+        let Some(domain) = self.selected_validation_domain(account) else {
             self.set_status("no domain selected", Severity::Info);
             return cmds;
         };
@@ -140,7 +179,9 @@ impl State {
 
     /// `f` in the DCV view: the server-side filters.
     pub(super) fn open_dcv_filter_dialog(&mut self, account: AccountIdx) {
-        let v = self.dcv_views.entry(account).or_default();
+        let Some(v) = self.view_of::<DcvView>(account, "dcv") else {
+            return;
+        };
         let current = v
             .filter
             .dcv_status

@@ -360,7 +360,7 @@ impl Default for KeyMap {
             b(
                 Action::ServerFilter,
                 "server_filter",
-                "DCV view: filter by status and \"expires in N days\"",
+                "a side view's server-side filters (where the view has them)",
                 None,
                 LISTS_DETAIL,
             ),

@@ -222,6 +222,7 @@ impl State {
 
     /// Rebuild `view` from `sorted`, keeping the selected certificate selected if it stays.
     pub(super) fn refilter(&mut self) {
+        self.clamp_view_selection();
         self.take_queue();
         self.sync_sorted();
         self.pending = self

@@ -4,13 +4,13 @@
 mod actions;
 mod dialogs;
 mod domain_dialogs;
-pub mod domains;
 pub mod follow;
 pub use crate::form::widget as form;
 pub mod keys;
 mod list;
 pub mod prompt;
 mod view;
+pub mod views;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::path::PathBuf;
@@ -179,12 +179,8 @@ pub enum Scope {
     All,
     /// Every request awaiting approval, across accounts and families.
     Pending,
-    /// The domains (and their delegations) of a Sectigo account.
-    Domains(AccountIdx),
-    /// The domain validations (DCV) of a Sectigo account.
-    Dcv(AccountIdx),
-    /// The organizations (and departments) of a Sectigo account, read-only.
-    Orgs(AccountIdx),
+    /// A side view of an account (its id as the provider declares it).
+    View(AccountIdx, &'static str),
     Account(AccountIdx),
     Family(AccountIdx, Family),
 }
@@ -210,8 +206,8 @@ pub enum JobKind {
     /// The files a form names, checked before its confirmation.
     FileCheck,
     Audit,
-    /// Data of a domain view.
-    Scope(Scope),
+    /// A read of a side view.
+    View(AccountIdx, &'static str),
 }
 
 /// A bulk action (one job per certificate), reported as one when its last job ends.
@@ -384,10 +380,8 @@ pub struct State {
     pub batches: HashMap<JobId, Batch>,
     /// Job → the batch it belongs to.
     pub batch_of: HashMap<JobId, JobId>,
-    /// Domain views per account.
-    pub domains: HashMap<AccountIdx, domains::DomainsView>,
-    pub dcv_views: HashMap<AccountIdx, domains::DcvView>,
-    pub orgs: HashMap<AccountIdx, domains::OrgsView>,
+    /// The side views opened so far, by account and view id.
+    pub views: HashMap<(AccountIdx, &'static str), views::ViewState>,
     pub jobs: BTreeMap<JobId, Job>,
     next_job: JobId,
     pub errors: Vec<ErrorEntry>,
@@ -492,9 +486,7 @@ impl State {
             resubmit: HashMap::new(),
             batches: HashMap::new(),
             batch_of: HashMap::new(),
-            domains: HashMap::new(),
-            dcv_views: HashMap::new(),
-            orgs: HashMap::new(),
+            views: HashMap::new(),
         }
     }
 
@@ -596,14 +588,7 @@ impl State {
                 out.extend(acc.families.iter().map(|f| Scope::Family(a, f.family)));
             }
             if acc.unavailable.is_none() {
-                for v in acc.info.views {
-                    match v.id {
-                        "domains" => out.push(Scope::Domains(a)),
-                        "dcv" => out.push(Scope::Dcv(a)),
-                        "orgs" => out.push(Scope::Orgs(a)),
-                        _ => {}
-                    }
-                }
+                out.extend(acc.info.views.iter().map(|v| Scope::View(a, v.id)));
             }
         }
         out
@@ -625,11 +610,7 @@ impl State {
     pub fn selected_account(&self) -> Option<AccountIdx> {
         match self.scope() {
             Scope::All | Scope::Pending => None,
-            Scope::Account(a)
-            | Scope::Family(a, _)
-            | Scope::Domains(a)
-            | Scope::Dcv(a)
-            | Scope::Orgs(a) => Some(a),
+            Scope::Account(a) | Scope::Family(a, _) | Scope::View(a, _) => Some(a),
         }
     }
 
@@ -640,6 +621,39 @@ impl State {
     /// The context whose bindings apply now.
     pub fn ctx(&self) -> Ctx {
         self.focus.ctx()
+    }
+
+    /// Accounts that could not be set up (a kind this build has a client for, but no
+    /// secret, an unreadable TLS file …): (name, why).
+    pub fn setup_failures(&self) -> Vec<(&str, &str)> {
+        self.accounts
+            .iter()
+            .filter(|acc| acc.kind.supported())
+            .filter_map(|acc| Some((acc.name.as_str(), acc.unavailable.as_deref()?)))
+            .collect()
+    }
+
+    /// The lines the All view shows above its list about accounts that could not be set
+    /// up: one per account, at most two (the second then counts the rest).
+    pub fn setup_banner(&self) -> Vec<String> {
+        if self.scope() != Scope::All {
+            return Vec::new();
+        }
+        let failures = self.setup_failures();
+        match failures.as_slice() {
+            [] => Vec::new(),
+            [(name, why)] => vec![format!("! {name} cannot be used (e: error log): {why}")],
+            [(name, why), rest @ ..] => vec![
+                format!("! {name} cannot be used: {why}"),
+                match rest {
+                    [(other, why)] => format!("! {other} cannot be used (e: error log): {why}"),
+                    _ => format!(
+                        "! and {} more accounts cannot be used (e: error log)",
+                        rest.len()
+                    ),
+                },
+            ],
+        }
     }
 
     /// Rows of the list viewport for the current size (shared with `ui`).
@@ -1087,7 +1101,7 @@ fn on_done(
                         d.form.note = Some(short_error(&err));
                     }
                 }
-                Some(JobKind::Scope(scope)) => state.scope_failed(scope),
+                Some(JobKind::View(account, id)) => state.view_failed(account, id),
                 Some(JobKind::Action { .. } | JobKind::Enroll | JobKind::Audit) | None => {}
             }
             match err.kind {
@@ -1200,17 +1214,15 @@ fn on_action_done(
             follows,
         } => {
             let watching = state.follow(job, account, &follows);
-            if let (ActionRequest::DcvStart { domain, .. }, ActionOutput::DcvState(st)) =
-                (&*request, &*output)
-            {
-                state.apply_dcv_state(account, domain, st);
-            }
+            // The account's side views take what concerns them (their rows, or the new state
+            // of one of them) and are read again when the action made them stale.
+            let is_view_read = matches!(kind, Some(JobKind::View(..)));
+            cmds.extend(state.views_take(account, &request, &output, !is_view_read));
             if kind == Some(JobKind::DialogData) {
                 state.dialog_data(account, &request, &output);
                 return cmds;
             }
-            if let Some(JobKind::Scope(scope)) = kind {
-                state.scope_data(scope, &request, *output);
+            if is_view_read {
                 return cmds;
             }
             let cert = match kind {
@@ -1273,19 +1285,9 @@ fn on_action_done(
                     }
                     format!("DCV recheck of {name} requested{watching}")
                 }
-                (ActionRequest::ApproveDelegation { .. }, _) => {
-                    cmds.extend(state.load_scope(Scope::Domains(account), true));
-                    "delegation approved".to_string()
-                }
-                (ActionRequest::RejectDelegation { .. }, _) => {
-                    cmds.extend(state.load_scope(Scope::Domains(account), true));
-                    "delegation rejected".to_string()
-                }
+                (ActionRequest::ApproveDelegation { .. }, _) => "delegation approved".to_string(),
+                (ActionRequest::RejectDelegation { .. }, _) => "delegation rejected".to_string(),
                 (ActionRequest::DcvSubmit { domain, method, .. }, ActionOutput::DcvState(st)) => {
-                    state.apply_dcv_state(account, domain, st);
-                    state.dcv_views.entry(account).or_default().status =
-                        Some((domain.clone(), (**st).clone()));
-                    cmds.extend(state.load_scope(Scope::Dcv(account), true));
                     let record = st
                         .instruction
                         .as_ref()
@@ -1598,9 +1600,9 @@ fn on_overlay_key(state: &mut State, overlay: Overlay, key: KeyEvent) -> Vec<Com
 
 fn on_action(state: &mut State, action: Action) -> Vec<Command> {
     let page = state.list_height().max(1) as isize;
-    if let scope @ (Scope::Domains(a) | Scope::Dcv(a) | Scope::Orgs(a)) = state.scope()
+    if let Scope::View(a, id) = state.scope()
         && state.focus != Pane::Accounts
-        && let Some(cmds) = on_scope_action(state, scope, a, action, page)
+        && let Some(cmds) = on_view_action(state, a, id, action, page)
     {
         return cmds;
     }
@@ -1699,7 +1701,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             return vec![Command::ReadAudit { job }];
         }
         Action::ServerFilter => state.set_status(
-            "f filters the DCV view of an account (select it in the accounts pane)",
+            "f sets a side view's server-side filters, where the view has them (select it in the accounts pane)",
             Severity::Info,
         ),
         Action::Copy => state.open_copy(),
@@ -1726,56 +1728,53 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
     vec![]
 }
 
-/// Keys in the domain views; `None` falls through to the general handling.
-fn on_scope_action(
+/// Keys in a side view; `None` falls through to the general handling.
+fn on_view_action(
     state: &mut State,
-    scope: Scope,
     account: AccountIdx,
+    id: &'static str,
     action: Action,
     page: isize,
 ) -> Option<Vec<Command>> {
     let in_list = state.focus == Pane::List;
-    let is_domains = matches!(scope, Scope::Domains(_));
     match action {
-        Action::Up if in_list => state.move_scope_row(scope, -1),
-        Action::Down if in_list => state.move_scope_row(scope, 1),
-        Action::PageUp if in_list => state.move_scope_row(scope, -page),
-        Action::PageDown if in_list => state.move_scope_row(scope, page),
-        Action::Top if in_list => state.move_scope_row(scope, isize::MIN / 2),
-        Action::Bottom if in_list => state.move_scope_row(scope, isize::MAX / 2),
-        Action::Open | Action::FocusRight if in_list => return Some(state.open_scope_row(scope)),
-        Action::Refresh => return Some(state.load_scope(scope, true)),
-        Action::Sort => state.sort_scope_key(scope),
-        Action::Invoke("approve") if is_domains => {
-            return Some(state.open_delegation_dialog(account, true));
+        Action::Up if in_list => state.move_view_row(account, id, -1),
+        Action::Down if in_list => state.move_view_row(account, id, 1),
+        Action::PageUp if in_list => state.move_view_row(account, id, -page),
+        Action::PageDown if in_list => state.move_view_row(account, id, page),
+        Action::Top if in_list => state.move_view_row(account, id, isize::MIN / 2),
+        Action::Bottom if in_list => state.move_view_row(account, id, isize::MAX / 2),
+        Action::Open | Action::FocusRight if in_list => {
+            return Some(state.open_view_row(account, id));
         }
-        Action::Invoke("decline") if is_domains => {
-            return Some(state.open_delegation_dialog(account, false));
-        }
-        Action::Invoke("dcv") if matches!(scope, Scope::Dcv(_)) => {
-            return Some(state.open_dcv_domain_dialog(account));
-        }
-        Action::ServerFilter if matches!(scope, Scope::Dcv(_)) => {
-            state.open_dcv_filter_dialog(account)
-        }
-        // Actions on certificates mean nothing here (enrol and revoke-by-serial still work).
-        Action::Invoke(id) if !matches!(id, "enroll" | "revoke_serial") => {
-            state.set_status(scope_hint(scope), Severity::Info)
-        }
-        Action::Mark | Action::ServerFilter => {
-            state.set_status(scope_hint(scope), Severity::Info);
+        Action::Refresh => return Some(state.load_scope(Scope::View(account, id), true)),
+        Action::Sort => state.sort_view(account, id),
+        Action::Invoke(_) | Action::ServerFilter | Action::Mark => {
+            let name = match action {
+                Action::Invoke(name) => name,
+                Action::ServerFilter => "server_filter",
+                _ => "mark",
+            };
+            let view = &state.side_view(account, id)?.view;
+            if let Some(key) = view.keys().iter().find(|k| k.action == name) {
+                return Some(state.open_view_action(account, id, key.opens));
+            }
+            // Actions that take no listed certificate still work here (enrol, revoke by
+            // serial number); the others mean nothing in a side view.
+            let takes_none = state
+                .accounts
+                .get(account)
+                .and_then(|a| a.info.action(name))
+                .is_some_and(|spec| spec.targets == crate::model::spec::Targets::Account);
+            if takes_none {
+                return None;
+            }
+            let hint = view.hint();
+            state.set_status(hint, Severity::Info);
         }
         _ => return None,
     }
     Some(vec![])
-}
-
-fn scope_hint(scope: Scope) -> &'static str {
-    match scope {
-        Scope::Domains(_) => "in the domains view: a approves, d rejects a pending delegation",
-        Scope::Orgs(_) => "the organizations list is read-only",
-        _ => "in the DCV view: v validates the domain, f filters, Enter shows its status",
-    }
 }
 
 fn next_pane(state: &State, dir: isize) -> Pane {
@@ -1826,7 +1825,7 @@ fn move_focused(state: &mut State, delta: isize) -> Vec<Command> {
 /// Which filter text a scope uses: the certificate lists share one, each side view its own.
 fn filter_key(scope: Scope) -> Option<Scope> {
     match scope {
-        Scope::Domains(_) | Scope::Dcv(_) | Scope::Orgs(_) => Some(scope),
+        Scope::View(..) => Some(scope),
         _ => None,
     }
 }

@@ -312,13 +312,13 @@ fn choosing_an_account_narrows_the_list() {
     assert!(s.view.iter().all(|&i| s.certs[i as usize].account == 0));
     // the account's domain views come next; selecting one asks for its data
     let cmds = update(&mut s, ch('j'));
-    assert_eq!(s.scope(), Scope::Domains(0));
+    assert_eq!(s.scope(), Scope::View(0, "domains"));
     assert_eq!(cmds.len(), 2, "domains and organizations: {cmds:?}");
     let cmds = update(&mut s, ch('j'));
-    assert_eq!(s.scope(), Scope::Dcv(0));
+    assert_eq!(s.scope(), Scope::View(0, "dcv"));
     assert_eq!(cmds.len(), 1, "{cmds:?}");
     let cmds = update(&mut s, ch('j'));
-    assert_eq!(s.scope(), Scope::Orgs(0));
+    assert_eq!(s.scope(), Scope::View(0, "orgs"));
     assert!(
         matches!(
             cmds.as_slice(),
@@ -591,13 +591,13 @@ fn accounts_with_several_families_list_them_as_scopes() {
             Scope::Family(0, Family::Ssl),
             Scope::Family(0, Family::Client),
             Scope::Family(0, Family::Device),
-            Scope::Domains(0),
-            Scope::Dcv(0),
-            Scope::Orgs(0),
+            Scope::View(0, "domains"),
+            Scope::View(0, "dcv"),
+            Scope::View(0, "orgs"),
             Scope::Account(1),
-            Scope::Domains(1),
-            Scope::Dcv(1),
-            Scope::Orgs(1),
+            Scope::View(1, "domains"),
+            Scope::View(1, "dcv"),
+            Scope::View(1, "orgs"),
         ]
     );
     let cmds = s.start();
@@ -1249,6 +1249,8 @@ fn families_state() -> State {
 fn select_scope(s: &mut State, want: Scope) {
     s.account_sel = s.scopes().iter().position(|x| *x == want).expect("scope");
     s.refilter();
+    // As moving there does: a side view opens (and sends its first reads).
+    s.load_scope(want, false);
 }
 
 /// What the emulator-like account answers to the enrol dialog's three loads.
@@ -2311,7 +2313,7 @@ use crate::provider::actions::{DcvInstruction, DcvMethod, DcvState, DomainValida
 
 fn dcv_state() -> State {
     let mut s = state_with(2);
-    select_scope(&mut s, Scope::Dcv(0));
+    select_scope(&mut s, Scope::View(0, "dcv"));
     let rows = ["kestrel-labs.example", "acme-shop.example", "zeta.example"]
         .iter()
         .zip(["2027-01-05", "2026-12-01", "2026-12-20"])
@@ -2322,21 +2324,31 @@ fn dcv_state() -> State {
             ..Default::default()
         })
         .collect();
-    s.scope_data(
-        Scope::Dcv(0),
+    s.views_take(
+        0,
         &ActionRequest::DcvList {
             filter: Default::default(),
         },
-        ActionOutput::DcvList(rows),
+        &ActionOutput::DcvList(rows),
+        false,
     );
     s.focus = Pane::List;
     s
 }
 
+fn dcv_view(s: &State) -> &crate::provider::sectigo::views::DcvView {
+    s.view_of(0, "dcv").expect("the DCV view is open")
+}
+
+fn selected_dcv(s: &State) -> String {
+    let i = s.selected_view_row(0, "dcv").expect("a domain is selected");
+    dcv_view(s).rows[i].domain.clone()
+}
+
 fn dcv_names(s: &State) -> Vec<String> {
-    s.dcv_rows(0)
+    s.view_rows(0, "dcv")
         .iter()
-        .map(|&i| s.dcv_views[&0].rows[i].domain.clone())
+        .map(|&i| dcv_view(s).rows[i].domain.clone())
         .collect()
 }
 
@@ -2345,10 +2357,7 @@ fn a_reloaded_dcv_list_keeps_the_selection_on_its_domain() {
     let mut s = dcv_state();
     // sorted by expiry: acme-shop (12-01), zeta (12-20), kestrel-labs (2027-01-05)
     update(&mut s, ch('G'));
-    assert_eq!(
-        s.selected_validation(0).unwrap().domain,
-        "kestrel-labs.example"
-    );
+    assert_eq!(selected_dcv(&s), "kestrel-labs.example");
     // The reload (after a submit, say) brings the rows in server order, and kestrel-labs
     // now validated with an earlier expiry: it sorts first.
     let rows = [
@@ -2364,19 +2373,20 @@ fn a_reloaded_dcv_list_keeps_the_selection_on_its_domain() {
         ..Default::default()
     })
     .collect();
-    s.scope_data(
-        Scope::Dcv(0),
+    s.views_take(
+        0,
         &ActionRequest::DcvList {
             filter: Default::default(),
         },
-        ActionOutput::DcvList(rows),
+        &ActionOutput::DcvList(rows),
+        false,
     );
     assert_eq!(
         dcv_names(&s),
         ["kestrel-labs.example", "acme-shop.example", "zeta.example"]
     );
     assert_eq!(
-        s.selected_validation(0).unwrap().domain,
+        selected_dcv(&s),
         "kestrel-labs.example",
         "the next v or Enter acts on the same domain"
     );
@@ -2390,7 +2400,7 @@ fn s_sorts_the_dcv_view_for_real() {
         dcv_names(&s),
         ["acme-shop.example", "zeta.example", "kestrel-labs.example"]
     );
-    s.dcv_views.get_mut(&0).unwrap().sel = 1; // zeta
+    s.views.get_mut(&(0, "dcv")).unwrap().sel = 1; // zeta
     update(&mut s, ch('s'));
     assert_eq!(
         dcv_names(&s),
@@ -2398,7 +2408,7 @@ fn s_sorts_the_dcv_view_for_real() {
     );
     assert_eq!(status_text(&s), "domain validations sorted by name");
     assert_eq!(
-        s.selected_validation(0).unwrap().domain,
+        selected_dcv(&s),
         "zeta.example",
         "the selection follows its row"
     );
@@ -2408,7 +2418,7 @@ fn s_sorts_the_dcv_view_for_real() {
 fn dns_txt_validation_is_submitted_and_shows_the_record_to_publish() {
     let mut s = dcv_state();
     update(&mut s, ch('G')); // kestrel-labs (last by expiry)
-    let domain = s.selected_validation(0).unwrap().domain.clone();
+    let domain = selected_dcv(&s);
     assert_eq!(domain, "kestrel-labs.example");
     update(&mut s, ch('v'));
     assert_eq!(s.dialog.as_ref().unwrap().form.ok_label, "Start");
@@ -2460,7 +2470,7 @@ fn dns_txt_validation_is_submitted_and_shows_the_record_to_publish() {
     assert!(text.contains("k9ejXhRrc8EY6xDboKmZ"));
     assert!(!text.contains("points to"), "{text}");
     // the list row follows the answer
-    let row = &s.dcv_views[&0]
+    let row = &dcv_view(&s)
         .rows
         .iter()
         .find(|r| r.domain == domain)
@@ -2496,7 +2506,7 @@ fn a_dcv_status_answer_updates_the_list_row() {
             ActionOutput::DcvState(Box::new(st)),
         ),
     );
-    let rows = &s.dcv_views[&0].rows;
+    let rows = &dcv_view(&s).rows;
     let k = rows
         .iter()
         .find(|r| r.domain == "kestrel-labs.example")
@@ -2508,7 +2518,7 @@ fn a_dcv_status_answer_updates_the_list_row() {
             .all(|r| r.status == "NOT_VALIDATED")
     );
     assert_eq!(
-        s.dcv_views[&0].status.as_ref().unwrap().0,
+        dcv_view(&s).status.as_ref().unwrap().0,
         "kestrel-labs.example"
     );
 }
@@ -2995,11 +3005,7 @@ fn an_account_that_does_not_declare_an_action_is_not_offered_it() {
         }),
     );
     s.settle();
-    assert!(
-        s.scopes()
-            .iter()
-            .all(|sc| !matches!(sc, Scope::Domains(_) | Scope::Dcv(_) | Scope::Orgs(_)))
-    );
+    assert!(s.scopes().iter().all(|sc| !matches!(sc, Scope::View(..))));
     let labels: Vec<&str> = s.menu().iter().map(|e| e.label).collect();
     assert_eq!(labels, ["Pending requests"]);
     for k in ['R', 'v', 'c', 'a'] {
@@ -3013,7 +3019,7 @@ fn an_account_that_does_not_declare_an_action_is_not_offered_it() {
     }
     // A Sectigo account has its side views.
     let s = state_with(0);
-    assert!(s.scopes().contains(&Scope::Dcv(0)));
+    assert!(s.scopes().contains(&Scope::View(0, "dcv")));
 }
 
 #[test]
@@ -3180,7 +3186,7 @@ fn a_filter_typed_in_the_certificate_list_does_not_narrow_a_side_view() {
     assert_eq!(s.filter_text(), "host000");
     // To the domains view of the first account, in the accounts pane.
     s.focus = Pane::Accounts;
-    while s.scope() != Scope::Domains(0) {
+    while s.scope() != Scope::View(0, "domains") {
         update(&mut s, ch('j'));
     }
     assert_eq!(s.filter_text(), "", "the domains view has its own filter");
@@ -3199,7 +3205,7 @@ fn a_filter_typed_in_the_certificate_list_does_not_narrow_a_side_view() {
             .iter()
             .all(|&i| s.certs[i as usize].common_name.contains("host000"))
     );
-    while s.scope() != Scope::Domains(0) {
+    while s.scope() != Scope::View(0, "domains") {
         update(&mut s, ch('j'));
     }
     assert_eq!(s.filter_text(), "corp");
@@ -3386,4 +3392,28 @@ fn a_providers_question_takes_every_key_and_its_secret_answer_is_never_kept() {
     // Keys work as before.
     update(&mut s, ch('j'));
     assert_eq!(s.sel, sel + 1);
+}
+
+#[test]
+fn each_side_view_keeps_its_own_sort_order_apart_from_the_certificate_list() {
+    let mut s = dcv_state();
+    let list_sort = s.sort;
+    update(&mut s, ch('s'));
+    assert_eq!(s.side_view(0, "dcv").unwrap().sort_label(), "name");
+    assert_eq!(s.sort, list_sort, "the certificate list keeps its order");
+    // The certificate list sorted elsewhere leaves the view's order alone.
+    select_scope(&mut s, Scope::All);
+    update(&mut s, ch('s'));
+    assert_ne!(s.sort, list_sort);
+    select_scope(&mut s, Scope::View(0, "dcv"));
+    assert_eq!(s.side_view(0, "dcv").unwrap().sort_label(), "name");
+    assert_eq!(
+        dcv_names(&s),
+        ["acme-shop.example", "kestrel-labs.example", "zeta.example"]
+    );
+    // A view with one order says so.
+    select_scope(&mut s, Scope::View(0, "orgs"));
+    s.focus = Pane::List;
+    update(&mut s, ch('s'));
+    assert_eq!(status_text(&s), "organizations are always listed by name");
 }

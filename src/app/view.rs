@@ -382,7 +382,7 @@ fn in_scope(c: &Cert, scope: Scope) -> bool {
     match scope {
         Scope::All => true,
         Scope::Pending => c.status.is_pending() && c.family.needs_approval(),
-        Scope::Domains(_) | Scope::Dcv(_) | Scope::Orgs(_) => false,
+        Scope::View(..) => false,
         Scope::Account(a) => c.account == a,
         Scope::Family(a, f) => c.account == a && c.family == f,
     }

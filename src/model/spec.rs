@@ -69,7 +69,10 @@ impl ActionSpec {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ViewSpec {
     pub id: &'static str,
+    /// The tree's entry.
     pub label: &'static str,
+    /// What the title bar calls it after the account's name ("domain validation").
+    pub name: &'static str,
 }
 
 /// A form a certificate can be downloaded in.
@@ -105,6 +108,10 @@ impl AccountInfo {
 
     pub fn has_view(&self, id: &str) -> bool {
         self.views.iter().any(|v| v.id == id)
+    }
+
+    pub fn view(&self, id: &str) -> Option<&'static ViewSpec> {
+        self.views.iter().find(|v| v.id == id)
     }
 }
 

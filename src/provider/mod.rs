@@ -8,7 +8,9 @@ pub mod op;
 pub mod registry;
 pub mod request;
 pub mod sectigo;
+pub mod setup;
 pub mod tls;
+pub mod view;
 
 use std::fmt;
 use std::sync::Arc;

@@ -2,6 +2,10 @@
 
 use crate::model::ProviderKind;
 use crate::model::spec::{AccountInfo, ActionSpec};
+use crate::provider::Provider;
+use crate::provider::setup::Setup;
+use crate::provider::view::SideView;
+use std::sync::Arc;
 
 /// What accounts of `kind` offer (nothing for kinds without a client yet).
 pub fn info(kind: ProviderKind) -> AccountInfo {
@@ -11,6 +15,28 @@ pub fn info(kind: ProviderKind) -> AccountInfo {
         | ProviderKind::Iis
         | ProviderKind::Ncloud
         | ProviderKind::Yeastar => AccountInfo::NONE,
+    }
+}
+
+/// The client of an account (its kind is supported), or why it cannot be built.
+pub fn connect(setup: Setup<'_>) -> Result<Arc<dyn Provider>, String> {
+    match setup.account.kind {
+        ProviderKind::Sectigo => super::sectigo::setup::connect(setup),
+        ProviderKind::Synology
+        | ProviderKind::Iis
+        | ProviderKind::Ncloud
+        | ProviderKind::Yeastar => Err("not supported yet".into()),
+    }
+}
+
+/// A new, empty side view `id` of an account of `kind` (`None` if the kind has no such view).
+pub fn side_view(kind: ProviderKind, id: &str) -> Option<Box<dyn SideView>> {
+    match kind {
+        ProviderKind::Sectigo => super::sectigo::views::open(id),
+        ProviderKind::Synology
+        | ProviderKind::Iis
+        | ProviderKind::Ncloud
+        | ProviderKind::Yeastar => None,
     }
 }
 

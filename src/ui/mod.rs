@@ -2,16 +2,16 @@
 //! of the list are turned into widgets, so a frame costs the same for 100 or 100,000 rows.
 //!
 //! Layout: `layout` (geometry from the terminal size), `text` (fit, wrap, digit groups,
-//! dates), `panes/` (title, accounts, list, detail, status), `domains` (the provider views
-//! in the list and detail panes), `overlays` and `dialog` (popups over the panes), `theme`.
+//! dates), `panes/` (title, accounts, list, detail, status), `views` (the side views the
+//! providers declare, in the list and detail panes), `overlays` and `dialog` (popups over the panes), `theme`.
 
 mod dialog;
-mod domains;
 pub mod layout;
 mod overlays;
 mod panes;
 pub mod text;
 pub mod theme;
+mod views;
 
 pub use layout::{MIN_HEIGHT, MIN_WIDTH, SIDE_BY_SIDE_WIDTH, list_viewport_rows};
 pub use overlays::help_max_scroll;

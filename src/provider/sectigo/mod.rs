@@ -26,8 +26,10 @@ pub mod map;
 mod meta;
 pub mod ops;
 mod report;
+pub mod setup;
 pub mod spec;
 pub mod stream;
+pub mod views;
 pub mod wire;
 
 pub use crate::provider::http::RetryPolicy;

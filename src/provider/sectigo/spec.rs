@@ -175,14 +175,17 @@ pub const VIEWS: &[ViewSpec] = &[
     ViewSpec {
         id: "domains",
         label: "Domains",
+        name: "domains",
     },
     ViewSpec {
         id: "dcv",
         label: "DCV",
+        name: "domain validation",
     },
     ViewSpec {
         id: "orgs",
         label: "Organizations",
+        name: "organizations",
     },
 ];
 

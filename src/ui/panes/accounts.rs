@@ -115,33 +115,16 @@ pub(in crate::ui) fn draw_accounts(state: &State, frame: &mut Frame, area: Rect,
                     lines.push(Line::styled(fit(" ! TLS UNVERIFIED", w), theme.danger));
                 }
             }
-            Scope::Domains(a) | Scope::Dcv(a) | Scope::Orgs(a) => {
-                let (label, count) = match scope {
-                    Scope::Domains(_) => (
-                        "Domains",
-                        state
-                            .domains
-                            .get(&a)
-                            .filter(|v| v.loaded)
-                            .map(|v| v.rows.len()),
-                    ),
-                    Scope::Orgs(_) => (
-                        "Organizations",
-                        state
-                            .orgs
-                            .get(&a)
-                            .filter(|v| v.loaded)
-                            .map(|v| v.rows.len()),
-                    ),
-                    _ => (
-                        "DCV",
-                        state
-                            .dcv_views
-                            .get(&a)
-                            .filter(|v| v.loaded)
-                            .map(|v| v.rows.len()),
-                    ),
-                };
+            Scope::View(a, id) => {
+                let label = state
+                    .accounts
+                    .get(a)
+                    .and_then(|acc| acc.info.view(id))
+                    .map_or(id, |v| v.label);
+                let count = state
+                    .side_view(a, id)
+                    .filter(|v| v.loaded)
+                    .map(|v| v.view.len());
                 let count = count.map(group).unwrap_or_default();
                 let label = format!("  {label}");
                 let pad = w.saturating_sub(label.chars().count() + count.chars().count());

@@ -8,10 +8,10 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::{DetailState, Pane, Scope, State};
 use crate::model::CertStatus;
-use crate::ui::domains;
 use crate::ui::layout::detail_inner;
 use crate::ui::text::{fit, longest_piece, wrap_words, ymd};
 use crate::ui::theme::Theme;
+use crate::ui::views;
 
 use super::list::{days_cell, status_style};
 use super::{SPINNER, pane_block};
@@ -75,8 +75,8 @@ fn field(label: &str, value: String, width: usize, lw: usize, theme: &Theme) -> 
 
 /// The lines of the detail pane (also used by tests).
 pub fn detail_lines(state: &State, width: usize, theme: &Theme) -> Vec<Line<'static>> {
-    if let scope @ (Scope::Domains(_) | Scope::Dcv(_) | Scope::Orgs(_)) = state.scope() {
-        return domains::detail_lines(state, scope, theme);
+    if let Scope::View(account, id) = state.scope() {
+        return views::detail_lines(state, account, id, theme);
     }
     let Some((i, c)) = state.detail_target() else {
         return vec![Line::styled("no certificate selected", theme.muted)];

@@ -9,10 +9,10 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::{Pane, Scope, State};
 use crate::model::{Cert, CertStatus};
-use crate::ui::domains;
 use crate::ui::layout::{MIN_WIDTH, accounts_width};
 use crate::ui::text::{fit, group};
 use crate::ui::theme::Theme;
+use crate::ui::views;
 
 use super::pane_block;
 
@@ -140,8 +140,8 @@ fn list_columns(state: &State, width: u16, rows: &[u32], cn_floor: u16) -> ListC
 }
 
 pub(in crate::ui) fn draw_list(state: &State, frame: &mut Frame, area: Rect, theme: &Theme) {
-    if let scope @ (Scope::Domains(_) | Scope::Dcv(_) | Scope::Orgs(_)) = state.scope() {
-        domains::draw_list(state, frame, area, theme, scope);
+    if let Scope::View(account, id) = state.scope() {
+        views::draw_list(state, frame, area, theme, account, id);
         return;
     }
     let focused = state.focus == Pane::List;
@@ -156,8 +156,19 @@ pub(in crate::ui) fn draw_list(state: &State, frame: &mut Frame, area: Rect, the
         format!("Certificates {}", group(state.view.len()))
     };
     let block = pane_block(&title, focused, theme);
-    let inner = block.inner(area);
+    let mut inner = block.inner(area);
     frame.render_widget(block, area);
+    let banner = state.setup_banner();
+    if !banner.is_empty() {
+        let n = (banner.len() as u16).min(inner.height);
+        let lines: Vec<Line> = banner
+            .iter()
+            .map(|l| Line::styled(fit(l, inner.width as usize), theme.warning))
+            .collect();
+        frame.render_widget(Paragraph::new(lines), Rect { height: n, ..inner });
+        inner.y += n;
+        inner.height -= n;
+    }
     let h = inner.height.saturating_sub(1) as usize;
     let start = state.list_offset.min(state.view.len());
     let end = (start + h).min(state.view.len());

@@ -73,6 +73,15 @@ pub(in crate::ui) fn draw_status(state: &State, frame: &mut Frame, area: Rect, t
             Line::from(vec![Span::raw(" "), Span::styled(fit(t, w), style)]),
             left,
         );
+    } else if !state.prompts.is_empty() {
+        // A question from a provider takes every key: only its own two mean anything.
+        let spans = vec![
+            Span::styled(" Enter", theme.key),
+            Span::raw(" send "),
+            Span::styled(" Esc", theme.key),
+            Span::raw(" cancel "),
+        ];
+        frame.render_widget(Line::from(spans), left);
     } else {
         let mut spans = Vec::new();
         let mut used = 0usize;

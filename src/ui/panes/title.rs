@@ -19,41 +19,37 @@ pub(in crate::ui) fn draw_title(state: &State, frame: &mut Frame, area: Rect, th
     let scope = match state.scope() {
         Scope::All => "all accounts".to_string(),
         Scope::Pending => "pending requests, all accounts".to_string(),
-        Scope::Domains(a) => format!("{} · domains", name(a)),
-        Scope::Dcv(a) => format!("{} · domain validation", name(a)),
-        Scope::Orgs(a) => format!("{} · organizations", name(a)),
+        Scope::View(a, id) => {
+            let what = state
+                .accounts
+                .get(a)
+                .and_then(|acc| acc.info.view(id))
+                .map_or(id, |v| v.name);
+            format!("{} · {what}", name(a))
+        }
         Scope::Account(a) => name(a),
         Scope::Family(a, f) => format!("{} · {}", name(a), f.label()),
     };
     let count = match state.scope() {
-        Scope::Domains(a) => counted(
-            state.domains.get(&a).map_or(0, |v| v.rows.len()),
-            "domain",
-            "domains",
-        ),
-        Scope::Dcv(a) => counted(
-            state.dcv_views.get(&a).map_or(0, |v| v.rows.len()),
-            "domain",
-            "domains",
-        ),
-        Scope::Orgs(a) => counted(
-            state.orgs.get(&a).map_or(0, |v| v.rows.len()),
-            "organization",
-            "organizations",
-        ),
+        Scope::View(a, id) => match state.side_view(a, id) {
+            Some(v) => {
+                let (one, many) = v.view.nouns();
+                counted(v.view.len(), one, many)
+            }
+            None => counted(0, "row", "rows"),
+        },
         _ => format!(
             "{} of {} certificates",
             group(state.view.len()),
             group(state.scope_total)
         ),
     };
-    // The organizations list is always by name.
+    // Each side view has its own sort order.
     let sort = match state.scope() {
-        Scope::Orgs(_) => "sort: name".to_string(),
-        // The domain views sort by domain name where the list sorts by CN.
-        Scope::Domains(_) | Scope::Dcv(_) if state.sort == crate::app::SortKey::CommonName => {
-            "sort: name".to_string()
-        }
+        Scope::View(a, id) => format!(
+            "sort: {}",
+            state.side_view(a, id).map_or("name", |v| v.sort_label())
+        ),
         _ => format!("sort: {}", state.sort.label()),
     };
     let filter = (!state.filter_text().is_empty() && !state.filter_editing)
