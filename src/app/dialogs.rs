@@ -14,7 +14,7 @@ use crate::model::spec::Targets;
 use crate::model::{AccountIdx, Family};
 use crate::provider::actions::{
     CertDcv, ClientEnrollRequest, CustomFieldDef, DcvMethod, DeviceEnrollRequest, EnrollRequest,
-    Organization, Profile, ReplaceRequest, RevokeReason,
+    Organization, Profile, ReplaceRequest,
 };
 use crate::provider::request::{ActionOutput, ActionRequest};
 use crate::worker::{Command, EnrollKind, EnrollSpec, KeyAlg, KeySource};
@@ -32,10 +32,6 @@ pub struct EnrollData {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Purpose {
-    Revoke(Vec<Target>),
-    RevokeSerial {
-        account: AccountIdx,
-    },
     Renew(Target),
     Replace(Target),
     MarkRenewed(Target),
@@ -113,13 +109,6 @@ fn file_stem_of(state: &State, t: &Target) -> String {
         return t.cn.clone();
     }
     t.cn.clone()
-}
-
-fn reason_options() -> Vec<String> {
-    RevokeReason::ALL
-        .iter()
-        .map(|r| format!("{} ({})", r.label(), r.code()))
-        .collect()
 }
 
 impl State {
@@ -229,7 +218,7 @@ impl State {
         // What the action acts on, as the accounts that declare it say (the same in each).
         let declared = self.accounts.iter().find_map(|a| a.info.action(id));
         let need_targets = match (kind, declared) {
-            (Some(k), _) => !matches!(k, DialogKind::Enroll | DialogKind::RevokeSerial),
+            (Some(k), _) => k != DialogKind::Enroll,
             (None, Some(spec)) => spec.targets != Targets::Account,
             // Declared by no account: the check below says the selected one does not offer it.
             (None, None) => true,
@@ -359,64 +348,6 @@ impl State {
             return cmds;
         };
         let dialog = match kind {
-            DialogKind::Revoke => {
-                let confirm_word = if targets.len() == 1 {
-                    targets[0].cn.clone()
-                } else {
-                    targets.len().to_string()
-                };
-                let mut fields = Vec::new();
-                if targets.len() == 1 && targets[0].serial.is_some() {
-                    fields.push(Field::choice(
-                        "by",
-                        "Revoke by",
-                        vec!["certificate id".into(), "serial number".into()],
-                        0,
-                    ));
-                }
-                fields.push(Field::choice("code", "Reason code", reason_options(), 0));
-                fields.push(
-                    Field::text("reason", "Reason", "")
-                        .with_hint("kept by SCM and in the audit log; 1–512 characters"),
-                );
-                fields.push(
-                    Field::text("confirm", "Type to confirm", "")
-                        .with_hint(format!("type {confirm_word} to confirm")),
-                );
-                let form = Form::new("Revoke certificate", "Revoke", true)
-                    .with_intro(describe(&targets, "Revoke"))
-                    .with_fields(fields);
-                Dialog {
-                    form,
-                    purpose: Purpose::Revoke(targets),
-                }
-            }
-            DialogKind::RevokeSerial => {
-                let Some(account) = accounts.first().copied() else {
-                    return cmds;
-                };
-                let acc = self.accounts[account].name.clone();
-                let form = Form::new("Revoke by serial number", "Revoke", true)
-                    .with_intro(vec![format!("Account {acc}")])
-                    .with_fields(vec![
-                        Field::choice(
-                            "family",
-                            "Family",
-                            vec!["SSL".into(), "Device".into(), "Client".into()],
-                            0,
-                        ),
-                        Field::text("serial", "Serial number", "")
-                            .with_hint("hex, with or without colons"),
-                        Field::choice("code", "Reason code", reason_options(), 0),
-                        Field::text("reason", "Reason", "").with_hint("1–512 characters"),
-                        Field::text("confirm", "Type to confirm", "")
-                            .with_hint("type the serial number again"),
-                    ]);
-                Dialog {
-                    form,
-                    purpose: Purpose::RevokeSerial { account },
-                }
-            }
             DialogKind::Renew => {
                 let t = match single() {
                     Ok(t) => t,
@@ -923,7 +854,7 @@ impl State {
             return vec![];
         }
         if let Purpose::Flow(flow) = &d.purpose {
-            let sent = flow.submit(&d.form);
+            let sent = flow.submit(&d.form, &self.certs);
             let stay_open = sent.stay_open.clone();
             let cmds = self.send(&d, sent);
             self.remember_form(&d, &cmds);
@@ -1117,7 +1048,7 @@ impl State {
     /// Build the commands of a confirmed (or non-confirming) dialog.
     fn submit(&mut self, d: &Dialog) -> Vec<Command> {
         if let Purpose::Flow(flow) = &d.purpose {
-            let sent = flow.submit(&d.form);
+            let sent = flow.submit(&d.form, &self.certs);
             return self.send(d, sent);
         }
         let f = &d.form;
@@ -1143,60 +1074,6 @@ impl State {
             });
         };
         match &d.purpose {
-            Purpose::Revoke(targets) => {
-                let reason = RevokeReason::ALL[f.field("code").map(|x| x.selected()).unwrap_or(0)];
-                let text = f.value("reason");
-                let by_serial = f.field("by").is_some_and(|x| x.selected() == 1);
-                for t in targets {
-                    let request = match (&t.serial, by_serial) {
-                        (Some(serial), true) => ActionRequest::RevokeBySerial {
-                            family: t.family,
-                            serial: serial.clone(),
-                            reason,
-                            text: text.clone(),
-                        },
-                        _ => ActionRequest::Revoke {
-                            family: t.family,
-                            id: t.id.clone(),
-                            reason,
-                            text: text.clone(),
-                        },
-                    };
-                    act(
-                        self,
-                        t.account,
-                        Some(t.cert),
-                        request,
-                        format!("revoke {}", t.cn),
-                    );
-                }
-                self.marked.clear();
-                self.start_batch(&cmds, "revoked", "certificates");
-            }
-            Purpose::RevokeSerial { account } => {
-                let family = [Family::Ssl, Family::Device, Family::Client]
-                    [f.field("family").map(|x| x.selected()).unwrap_or(0)];
-                let reason = RevokeReason::ALL[f.field("code").map(|x| x.selected()).unwrap_or(0)];
-                let serial = f.value("serial");
-                let request = ActionRequest::RevokeBySerial {
-                    family,
-                    serial: serial.clone(),
-                    reason,
-                    text: f.value("reason"),
-                };
-                // The row (if listed) is refreshed by the next list reload.
-                let cert = self.certs.iter().position(|c| {
-                    c.account == *account
-                        && c.serial.as_deref().is_some_and(|s| same_serial(s, &serial))
-                });
-                act(
-                    self,
-                    *account,
-                    cert,
-                    request,
-                    format!("revoke serial {serial}"),
-                );
-            }
             Purpose::Renew(t) => {
                 let by_token = f.field("by").is_some_and(|x| x.selected() == 1);
                 let request = if by_token {
@@ -1383,18 +1260,6 @@ impl State {
     }
 }
 
-fn same_serial(a: &str, b: &str) -> bool {
-    let norm = |s: &str| -> String {
-        s.chars()
-            .filter(|c| c.is_ascii_hexdigit())
-            .map(|c| c.to_ascii_lowercase())
-            .collect::<String>()
-            .trim_start_matches('0')
-            .to_string()
-    };
-    norm(a) == norm(b)
-}
-
 /// E-mail and TXT validation have no "start" step in SCM: they are submitted directly (the TXT
 /// answer carries the record to publish).
 fn submits_directly(method_label: &str) -> bool {
@@ -1404,8 +1269,6 @@ fn submits_directly(method_label: &str) -> bool {
 /// The dialogs an action key opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DialogKind {
-    Revoke,
-    RevokeSerial,
     Renew,
     Replace,
     MarkRenewed,
@@ -1419,8 +1282,6 @@ impl DialogKind {
     /// The dialog of the declared action `id`.
     pub fn for_id(id: &str) -> Option<DialogKind> {
         Some(match id {
-            "revoke" => DialogKind::Revoke,
-            "revoke_serial" => DialogKind::RevokeSerial,
             "renew" => DialogKind::Renew,
             "replace" => DialogKind::Replace,
             "mark_renewed" => DialogKind::MarkRenewed,
@@ -1435,8 +1296,6 @@ impl DialogKind {
     /// The id of the declared action this dialog carries out.
     pub fn id(self) -> &'static str {
         match self {
-            DialogKind::Revoke => "revoke",
-            DialogKind::RevokeSerial => "revoke_serial",
             DialogKind::Renew => "renew",
             DialogKind::Replace => "replace",
             DialogKind::MarkRenewed => "mark_renewed",
@@ -1450,8 +1309,6 @@ impl DialogKind {
     /// The action's name in the audit log.
     pub fn audit_name(self) -> &'static str {
         match self {
-            DialogKind::Revoke => "revoke",
-            DialogKind::RevokeSerial => "revoke-by-serial",
             DialogKind::Renew => "renew",
             DialogKind::MarkRenewed => "mark-renewed",
             DialogKind::Replace => "replace",
@@ -1915,34 +1772,6 @@ fn validate(d: &mut Dialog, state: &State) {
     let f = &mut d.form;
     match &d.purpose {
         Purpose::Flow(flow) => flow.validate(f),
-        Purpose::Revoke(targets) => {
-            check::len(f, "reason", "reason", MESSAGE_MAX, true);
-            let want = if targets.len() == 1 {
-                targets[0].cn.clone()
-            } else {
-                targets.len().to_string()
-            };
-            if f.value("confirm") != want {
-                f.set_error("confirm", format!("type {want} exactly to confirm"));
-            }
-        }
-        Purpose::RevokeSerial { .. } => {
-            let serial = f.value("serial");
-            let hex: String = serial.chars().filter(|c| *c != ':').collect();
-            if hex.is_empty() {
-                f.set_error("serial", "a serial number is required");
-            } else if !hex.chars().all(|c| c.is_ascii_hexdigit()) {
-                f.set_error(
-                    "serial",
-                    format!("{serial:?} is not a hexadecimal serial number"),
-                );
-            }
-            check::len(f, "reason", "reason", MESSAGE_MAX, true);
-            // The same serial however it is written (colons, case, leading zeros).
-            if serial.is_empty() || !same_serial(&f.value("confirm"), &serial) {
-                f.set_error("confirm", "type the same serial number to confirm");
-            }
-        }
         Purpose::Renew(_) => {
             if f.field("by").is_some_and(|x| x.selected() == 1) {
                 let t = f.value("token");
@@ -2163,31 +1992,6 @@ fn summary(d: &Dialog) -> Vec<String> {
     let f = &d.form;
     match &d.purpose {
         Purpose::Flow(flow) => flow.summary(f),
-        Purpose::Revoke(t) => {
-            let mut v = describe(t, "Revoke");
-            v.push(format!(
-                "reason: {} — {}",
-                f.value("code"),
-                f.value("reason")
-            ));
-            if f.field("by").is_some_and(|x| x.selected() == 1) {
-                v.push(format!(
-                    "by serial number {}",
-                    t[0].serial.clone().unwrap_or_default()
-                ));
-            }
-            v.push("This cannot be undone.".into());
-            v
-        }
-        Purpose::RevokeSerial { .. } => vec![
-            format!(
-                "Revoke the {} certificate with serial {}",
-                f.value("family"),
-                f.value("serial")
-            ),
-            format!("reason: {} — {}", f.value("code"), f.value("reason")),
-            "This cannot be undone.".into(),
-        ],
         Purpose::Renew(t) => vec![if f.field("by").is_some_and(|x| x.selected() == 1) {
             format!("Renew {} by renew id {}", t.cn, f.value("token"))
         } else {
@@ -2553,12 +2357,6 @@ mod tests {
                 "  value       k9ejX"
             ]
         );
-    }
-
-    #[test]
-    fn serials_compare_without_colons_case_or_leading_zeros() {
-        assert!(same_serial("0A:1B:FF", "a1bff"));
-        assert!(!same_serial("0A:1B:FF", "a1bfe"));
     }
 
     #[test]

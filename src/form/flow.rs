@@ -159,8 +159,9 @@ pub trait Flow: FlowBox + Debug {
     fn summary(&self, _form: &Form) -> Vec<String> {
         Vec::new()
     }
-    /// What the (confirmed) form sends.
-    fn submit(&self, form: &Form) -> Sent;
+    /// What the (confirmed) form sends; `certs` are the listed certificates (to find the
+    /// row a typed value names).
+    fn submit(&self, form: &Form, certs: &[Cert]) -> Sent;
     /// A read the form asked for (an opening's load, a `Submission::Load`) was answered.
     fn loaded(
         &mut self,

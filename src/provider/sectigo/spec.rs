@@ -79,7 +79,7 @@ pub const ACTIONS: &[ActionSpec] = &[
         targets: Targets::Many,
         guard: Some(revocable),
         audit: "revoke",
-        form: None,
+        form: Some(forms::revoke::revoke),
     },
     ActionSpec {
         id: "renew",
@@ -167,7 +167,7 @@ pub const ACTIONS: &[ActionSpec] = &[
         targets: Targets::Account,
         guard: None,
         audit: "revoke-by-serial",
-        form: None,
+        form: Some(forms::revoke::revoke_serial),
     },
 ];
 

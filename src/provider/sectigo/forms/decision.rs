@@ -2,6 +2,7 @@
 
 use super::MESSAGE_MAX;
 use crate::form::{Field, Flow, Form, FormCx, Opening, Sent, Submission, Target, check, describe};
+use crate::model::Cert;
 use crate::provider::request::ActionRequest;
 
 /// The approve (or decline) form of the marked or selected requests.
@@ -51,7 +52,7 @@ impl Flow for Decision {
         v
     }
 
-    fn submit(&self, form: &Form) -> Sent {
+    fn submit(&self, form: &Form, _certs: &[Cert]) -> Sent {
         let message = form.value("message");
         let verb = if self.approve { "approve" } else { "decline" };
         let submissions = self
