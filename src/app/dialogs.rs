@@ -32,7 +32,6 @@ pub struct EnrollData {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Purpose {
-    Renew(Target),
     Replace(Target),
     MarkRenewed(Target),
     Delete(Target),
@@ -348,37 +347,6 @@ impl State {
             return cmds;
         };
         let dialog = match kind {
-            DialogKind::Renew => {
-                let t = match single() {
-                    Ok(t) => t,
-                    Err(e) => {
-                        refuse(self, e);
-                        return cmds;
-                    }
-                };
-                let token = self.renew_ids.get(&(t.account, t.id.clone())).cloned();
-                let mut fields = vec![Field::choice(
-                    "by",
-                    "Renew by",
-                    vec!["certificate id".into(), "renew id (from enrolment)".into()],
-                    usize::from(token.is_some()),
-                )];
-                if t.family == Family::Ssl {
-                    fields.push(
-                        Field::text("token", "Renew id", token.unwrap_or_default())
-                            .with_hint("the 20-character token SCM returned at enrolment"),
-                    );
-                } else {
-                    fields.truncate(0);
-                }
-                let form = Form::new("Renew certificate", "Renew", true)
-                    .with_intro(describe(std::slice::from_ref(&t), "Renew"))
-                    .with_fields(fields);
-                Dialog {
-                    form,
-                    purpose: Purpose::Renew(t),
-                }
-            }
             DialogKind::Replace => {
                 let t = match single() {
                     Ok(t) => t,
@@ -1074,27 +1042,6 @@ impl State {
             });
         };
         match &d.purpose {
-            Purpose::Renew(t) => {
-                let by_token = f.field("by").is_some_and(|x| x.selected() == 1);
-                let request = if by_token {
-                    ActionRequest::RenewByToken {
-                        renew_id: f.value("token"),
-                        csr: None,
-                    }
-                } else {
-                    ActionRequest::Renew {
-                        family: t.family,
-                        id: t.id.clone(),
-                    }
-                };
-                act(
-                    self,
-                    t.account,
-                    Some(t.cert),
-                    request,
-                    format!("renew {}", t.cn),
-                );
-            }
             Purpose::Replace(t) => {
                 let spec = replace_spec(f, t);
                 let job = self.new_job(
@@ -1269,7 +1216,6 @@ fn submits_directly(method_label: &str) -> bool {
 /// The dialogs an action key opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DialogKind {
-    Renew,
     Replace,
     MarkRenewed,
     Delete,
@@ -1282,7 +1228,6 @@ impl DialogKind {
     /// The dialog of the declared action `id`.
     pub fn for_id(id: &str) -> Option<DialogKind> {
         Some(match id {
-            "renew" => DialogKind::Renew,
             "replace" => DialogKind::Replace,
             "mark_renewed" => DialogKind::MarkRenewed,
             "delete" => DialogKind::Delete,
@@ -1296,7 +1241,6 @@ impl DialogKind {
     /// The id of the declared action this dialog carries out.
     pub fn id(self) -> &'static str {
         match self {
-            DialogKind::Renew => "renew",
             DialogKind::Replace => "replace",
             DialogKind::MarkRenewed => "mark_renewed",
             DialogKind::Delete => "delete",
@@ -1309,7 +1253,6 @@ impl DialogKind {
     /// The action's name in the audit log.
     pub fn audit_name(self) -> &'static str {
         match self {
-            DialogKind::Renew => "renew",
             DialogKind::MarkRenewed => "mark-renewed",
             DialogKind::Replace => "replace",
             DialogKind::Delete => "delete",
@@ -1772,16 +1715,6 @@ fn validate(d: &mut Dialog, state: &State) {
     let f = &mut d.form;
     match &d.purpose {
         Purpose::Flow(flow) => flow.validate(f),
-        Purpose::Renew(_) => {
-            if f.field("by").is_some_and(|x| x.selected() == 1) {
-                let t = f.value("token");
-                if t.is_empty() {
-                    f.set_error("token", "the renew id is required to renew by renew id");
-                } else if t.contains(char::is_whitespace) || t.contains('/') {
-                    f.set_error("token", "a renew id has no spaces or slashes");
-                }
-            }
-        }
         Purpose::Replace(_) => {
             check::len(f, "reason", "reason", MESSAGE_MAX, true);
             check_names_key_and_dcv(f);
@@ -1992,11 +1925,6 @@ fn summary(d: &Dialog) -> Vec<String> {
     let f = &d.form;
     match &d.purpose {
         Purpose::Flow(flow) => flow.summary(f),
-        Purpose::Renew(t) => vec![if f.field("by").is_some_and(|x| x.selected() == 1) {
-            format!("Renew {} by renew id {}", t.cn, f.value("token"))
-        } else {
-            format!("Renew {} (id {}): SCM creates a new request", t.cn, t.id)
-        }],
         Purpose::Replace(t) => {
             vec![
                 format!(

@@ -90,7 +90,7 @@ pub const ACTIONS: &[ActionSpec] = &[
         targets: Targets::One,
         guard: None,
         audit: "renew",
-        form: None,
+        form: Some(forms::lifecycle::renew),
     },
     ActionSpec {
         id: "replace",
