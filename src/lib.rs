@@ -9,6 +9,7 @@ pub mod config;
 pub mod demo;
 pub mod emulator;
 pub mod files;
+pub mod form;
 pub mod keygen;
 pub mod logging;
 pub mod model;

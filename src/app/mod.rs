@@ -5,7 +5,7 @@ mod actions;
 mod dialogs;
 mod domain_dialogs;
 pub mod follow;
-pub mod form;
+pub use crate::form::widget as form;
 pub mod keys;
 pub mod layout;
 mod list;
@@ -1018,8 +1018,10 @@ impl State {
         if let Some(kept) = &err.kept_key
             && offer_kept_key(&mut d.form, kept)
         {
-            if let dialogs::Purpose::Enroll { data, .. } = &mut d.purpose {
-                data.key_path_auto = false;
+            match &mut d.purpose {
+                dialogs::Purpose::Enroll { data, .. } => data.key_path_auto = false,
+                dialogs::Purpose::Flow(flow) => flow.key_kept(),
+                _ => {}
             }
             d.form.note = Some(format!(
                 "not done: {msg} — OK sends it again with the key kept in {}",

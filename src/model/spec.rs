@@ -51,6 +51,11 @@ pub struct ActionSpec {
     pub targets: Targets,
     /// Checked on each target before anything opens.
     pub guard: Option<Guard>,
+    /// The action's name in the audit log (refusals included).
+    pub audit: &'static str,
+    /// The form the action opens, declared by the provider; `None` while its dialog is
+    /// still built by the app.
+    pub form: Option<crate::form::FormBuilder>,
 }
 
 impl ActionSpec {

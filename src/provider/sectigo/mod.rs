@@ -20,6 +20,7 @@ mod enroll;
 pub mod errors;
 pub mod family;
 pub mod follow;
+pub mod forms;
 pub mod http;
 mod list;
 pub mod map;

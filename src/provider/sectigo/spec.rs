@@ -2,6 +2,7 @@
 //! states they apply to) and its side views. The console builds its menu, key table, help
 //! and read-only gate from these.
 
+use super::forms;
 use crate::model::spec::{AccountInfo, ActionSpec, Effect, ExportFormat, Targets, ViewSpec};
 use crate::model::{Cert, CertStatus};
 use crate::provider::sectigo::Family;
@@ -56,6 +57,8 @@ pub const ACTIONS: &[ActionSpec] = &[
         effect: Effect::Change,
         targets: Targets::Many,
         guard: Some(approvable_to_approve),
+        audit: "approve",
+        form: Some(forms::decision::approve),
     },
     ActionSpec {
         id: "decline",
@@ -65,6 +68,8 @@ pub const ACTIONS: &[ActionSpec] = &[
         effect: Effect::Change,
         targets: Targets::Many,
         guard: Some(approvable_to_decline),
+        audit: "decline",
+        form: Some(forms::decision::decline),
     },
     ActionSpec {
         id: "revoke",
@@ -74,6 +79,8 @@ pub const ACTIONS: &[ActionSpec] = &[
         effect: Effect::Destroy,
         targets: Targets::Many,
         guard: Some(revocable),
+        audit: "revoke",
+        form: Some(forms::revoke::revoke),
     },
     ActionSpec {
         id: "renew",
@@ -83,6 +90,8 @@ pub const ACTIONS: &[ActionSpec] = &[
         effect: Effect::Change,
         targets: Targets::One,
         guard: None,
+        audit: "renew",
+        form: Some(forms::lifecycle::renew),
     },
     ActionSpec {
         id: "replace",
@@ -92,6 +101,8 @@ pub const ACTIONS: &[ActionSpec] = &[
         effect: Effect::Change,
         targets: Targets::One,
         guard: Some(replaceable),
+        audit: "replace",
+        form: None,
     },
     ActionSpec {
         id: "mark_renewed",
@@ -101,6 +112,8 @@ pub const ACTIONS: &[ActionSpec] = &[
         effect: Effect::Change,
         targets: Targets::One,
         guard: Some(ssl_only_mark_renewed),
+        audit: "mark-renewed",
+        form: None,
     },
     ActionSpec {
         id: "delete",
@@ -110,6 +123,8 @@ pub const ACTIONS: &[ActionSpec] = &[
         effect: Effect::Destroy,
         targets: Targets::One,
         guard: None,
+        audit: "delete",
+        form: None,
     },
     ActionSpec {
         id: "download",
@@ -119,6 +134,8 @@ pub const ACTIONS: &[ActionSpec] = &[
         effect: Effect::Read,
         targets: Targets::One,
         guard: Some(downloadable),
+        audit: "download",
+        form: None,
     },
     ActionSpec {
         id: "dcv",
@@ -128,6 +145,8 @@ pub const ACTIONS: &[ActionSpec] = &[
         effect: Effect::Read,
         targets: Targets::One,
         guard: Some(ssl_only_dcv),
+        audit: "dcv",
+        form: None,
     },
     ActionSpec {
         id: "enroll",
@@ -137,6 +156,8 @@ pub const ACTIONS: &[ActionSpec] = &[
         effect: Effect::Change,
         targets: Targets::Account,
         guard: None,
+        audit: "enroll",
+        form: None,
     },
     ActionSpec {
         id: "revoke_serial",
@@ -146,6 +167,8 @@ pub const ACTIONS: &[ActionSpec] = &[
         effect: Effect::Destroy,
         targets: Targets::Account,
         guard: None,
+        audit: "revoke-by-serial",
+        form: Some(forms::revoke::revoke_serial),
     },
 ];
 
