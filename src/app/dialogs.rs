@@ -34,8 +34,6 @@ pub struct EnrollData {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Purpose {
     Replace(Target),
-    MarkRenewed(Target),
-    Delete(Target),
     Collect {
         target: Target,
         /// What the default file name is made of (CN, or the e-mail address for S/MIME).
@@ -412,44 +410,6 @@ impl State {
                 Dialog {
                     form,
                     purpose: Purpose::Replace(t),
-                }
-            }
-            DialogKind::MarkRenewed => {
-                let t = match single() {
-                    Ok(t) => t,
-                    Err(e) => {
-                        refuse(self, e);
-                        return cmds;
-                    }
-                };
-                let form = Form::new("Mark as renewed", "Mark renewed", true)
-                    .with_intro(describe(std::slice::from_ref(&t), "Mark as renewed:"))
-                    .with_fields(vec![
-                        Field::text("successor", "Successor id", "")
-                            .with_hint("optional: the id of the certificate that replaces it"),
-                    ]);
-                Dialog {
-                    form,
-                    purpose: Purpose::MarkRenewed(t),
-                }
-            }
-            DialogKind::Delete => {
-                let t = match single() {
-                    Ok(t) => t,
-                    Err(e) => {
-                        refuse(self, e);
-                        return cmds;
-                    }
-                };
-                let form = Form::new("Delete certificate", "Delete", true)
-                    .with_intro(vec![
-                        format!("Delete {} (id {}) from SCM?", t.cn, t.id),
-                        "SCM deletes only imported or discovered certificates.".into(),
-                    ])
-                    .with_fields(vec![]);
-                Dialog {
-                    form,
-                    purpose: Purpose::Delete(t),
                 }
             }
             DialogKind::Collect => {
@@ -1055,29 +1015,6 @@ impl State {
                     spec: Box::new(spec),
                 });
             }
-            Purpose::MarkRenewed(t) => {
-                let successor = Some(f.value("successor")).filter(|s| !s.is_empty());
-                act(
-                    self,
-                    t.account,
-                    Some(t.cert),
-                    ActionRequest::MarkRenewed {
-                        id: t.id.clone(),
-                        successor,
-                    },
-                    format!("mark {} renewed", t.cn),
-                );
-            }
-            Purpose::Delete(t) => act(
-                self,
-                t.account,
-                Some(t.cert),
-                ActionRequest::Delete {
-                    family: t.family,
-                    id: t.id.clone(),
-                },
-                format!("delete {}", t.cn),
-            ),
             Purpose::Collect {
                 target: t, formats, ..
             } => {
@@ -1218,8 +1155,6 @@ fn submits_directly(method_label: &str) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DialogKind {
     Replace,
-    MarkRenewed,
-    Delete,
     Collect,
     Dcv,
     Enroll,
@@ -1230,8 +1165,6 @@ impl DialogKind {
     pub fn for_id(id: &str) -> Option<DialogKind> {
         Some(match id {
             "replace" => DialogKind::Replace,
-            "mark_renewed" => DialogKind::MarkRenewed,
-            "delete" => DialogKind::Delete,
             "download" => DialogKind::Collect,
             "dcv" => DialogKind::Dcv,
             "enroll" => DialogKind::Enroll,
@@ -1243,8 +1176,6 @@ impl DialogKind {
     pub fn id(self) -> &'static str {
         match self {
             DialogKind::Replace => "replace",
-            DialogKind::MarkRenewed => "mark_renewed",
-            DialogKind::Delete => "delete",
             DialogKind::Collect => "download",
             DialogKind::Dcv => "dcv",
             DialogKind::Enroll => "enroll",
@@ -1254,9 +1185,7 @@ impl DialogKind {
     /// The action's name in the audit log.
     pub fn audit_name(self) -> &'static str {
         match self {
-            DialogKind::MarkRenewed => "mark-renewed",
             DialogKind::Replace => "replace",
-            DialogKind::Delete => "delete",
             DialogKind::Collect => "download",
             DialogKind::Dcv => "dcv",
             DialogKind::Enroll => "enroll",
@@ -1720,16 +1649,7 @@ fn validate(d: &mut Dialog, state: &State) {
             check::len(f, "reason", "reason", MESSAGE_MAX, true);
             check_names_key_and_dcv(f);
         }
-        Purpose::MarkRenewed(_) => {
-            let s = f.value("successor");
-            if !s.is_empty() && !s.chars().all(|c| c.is_ascii_digit()) {
-                f.set_error(
-                    "successor",
-                    format!("{s:?} is not a certificate id (digits only)"),
-                );
-            }
-        }
-        Purpose::Delete(_) | Purpose::Dcv { .. } | Purpose::Delegation { .. } => {}
+        Purpose::Dcv { .. } | Purpose::Delegation { .. } => {}
         Purpose::DcvDomain { .. } => {
             let email = f.value("email");
             if f.value("method") == DcvMethod::Email.label() && !check::looks_like_email(&email) {
@@ -1947,19 +1867,6 @@ fn summary(d: &Dialog) -> Vec<String> {
                 },
             ]
         }
-        Purpose::MarkRenewed(t) => vec![format!(
-            "Mark {} (id {}) as renewed{}",
-            t.cn,
-            t.id,
-            Some(f.value("successor"))
-                .filter(|s| !s.is_empty())
-                .map(|s| format!(" by {s}"))
-                .unwrap_or_default()
-        )],
-        Purpose::Delete(t) => vec![
-            format!("Delete {} (id {}) from SCM.", t.cn, t.id),
-            "This cannot be undone.".into(),
-        ],
         Purpose::Enroll {
             family: Family::Client,
             ..

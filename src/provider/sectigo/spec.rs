@@ -113,7 +113,7 @@ pub const ACTIONS: &[ActionSpec] = &[
         targets: Targets::One,
         guard: Some(ssl_only_mark_renewed),
         audit: "mark-renewed",
-        form: None,
+        form: Some(forms::lifecycle::mark_renewed),
     },
     ActionSpec {
         id: "delete",
@@ -124,7 +124,7 @@ pub const ACTIONS: &[ActionSpec] = &[
         targets: Targets::One,
         guard: None,
         audit: "delete",
-        form: None,
+        form: Some(forms::lifecycle::delete),
     },
     ActionSpec {
         id: "download",
