@@ -89,6 +89,15 @@ pub fn org_name(orgs: &[Organization], org_id: i64) -> String {
     format!("organization {org_id}")
 }
 
+/// A detail line for each value the server sent.
+fn push_known(out: &mut Vec<DetailLine>, fields: &[(&str, &Option<String>)]) {
+    for (label, value) in fields {
+        if let Some(v) = value {
+            out.push(DetailLine::Field(label.to_string(), v.clone()));
+        }
+    }
+}
+
 /// Domains with their delegations (and the organizations, to name them).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DomainsView {
@@ -255,11 +264,7 @@ impl SideView for DomainsView {
             ("Validated", &d.validated),
             ("DCV expires", &d.dcv_expires),
         ];
-        for (label, value) in fields {
-            if let Some(v) = value {
-                out.push(DetailLine::Field(label.into(), v.clone()));
-            }
-        }
+        push_known(&mut out, &fields);
         out.push(DetailLine::Section("Delegations".into()));
         for g in &d.delegations {
             let status = g.status.clone().unwrap_or_default();
@@ -467,11 +472,7 @@ impl SideView for DcvView {
             ("Order method", &d.order_method),
             ("Expires", &d.expires),
         ];
-        for (label, value) in fields {
-            if let Some(v) = value {
-                out.push(DetailLine::Field(label.into(), v.clone()));
-            }
-        }
+        push_known(&mut out, &fields);
         if let Some((domain, st)) = &self.status
             && *domain == d.domain
         {
