@@ -111,28 +111,18 @@ pub(super) fn on_overlay_key(state: &mut State, overlay: Overlay, key: KeyEvent)
             state.overlay = None;
         }
         (Overlay::Help { .. }, Some(Action::Help)) => state.overlay = None,
-        (Overlay::Help { scroll }, Some(Action::Down)) => {
+        (Overlay::Help { scroll }, Some(a @ (Action::Down | Action::PageDown))) => {
+            let step = if a == Action::Down { 1 } else { 10 };
             state.overlay = Some(Overlay::Help {
                 scroll: scroll
-                    .saturating_add(1)
+                    .saturating_add(step)
                     .min((state.measure)(state).help_max),
             })
         }
-        (Overlay::Help { scroll }, Some(Action::Up)) => {
+        (Overlay::Help { scroll }, Some(a @ (Action::Up | Action::PageUp))) => {
+            let step = if a == Action::Up { 1 } else { 10 };
             state.overlay = Some(Overlay::Help {
-                scroll: scroll.saturating_sub(1),
-            })
-        }
-        (Overlay::Help { scroll }, Some(Action::PageDown)) => {
-            state.overlay = Some(Overlay::Help {
-                scroll: scroll
-                    .saturating_add(10)
-                    .min((state.measure)(state).help_max),
-            })
-        }
-        (Overlay::Help { scroll }, Some(Action::PageUp)) => {
-            state.overlay = Some(Overlay::Help {
-                scroll: scroll.saturating_sub(10),
+                scroll: scroll.saturating_sub(step),
             })
         }
         (Overlay::Help { .. }, Some(Action::Top)) => {

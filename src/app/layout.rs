@@ -12,7 +12,7 @@ pub const SIDE_BY_SIDE_WIDTH: u16 = 120;
 pub fn list_viewport_rows(state: &State) -> usize {
     // title bar + status bar + list borders + table header, and the All view's lines about
     // accounts that could not be set up
-    (state.size.1.saturating_sub(1 + 1 + 2 + 1) as usize).saturating_sub(state.setup_banner().len())
+    (state.size.1.saturating_sub(1 + 1 + 2 + 1) as usize).saturating_sub(state.setup_banner_rows())
 }
 
 /// The inner size (columns, rows) of the detail pane for the current terminal size.

@@ -665,6 +665,20 @@ impl State {
             .collect()
     }
 
+    /// How many lines `setup_banner` takes (counted, not written: the viewport asks on every
+    /// key and frame).
+    pub fn setup_banner_rows(&self) -> usize {
+        if self.scope() != Scope::All {
+            return 0;
+        }
+        self.accounts
+            .iter()
+            .filter(|acc| acc.unavailable.is_some())
+            .filter(|acc| crate::provider::registry::has_client(acc.kind))
+            .take(2)
+            .count()
+    }
+
     /// The lines the All view shows above its list about accounts that could not be set
     /// up: one per account, at most two (the second then counts the rest).
     pub fn setup_banner(&self) -> Vec<String> {
