@@ -10,7 +10,6 @@ use super::{JobKind, Scope, Severity, State};
 use crate::audit::AuditEntry;
 pub use crate::form::Target;
 use crate::form::{Flow, FormCx, Sent, Submission, check, describe};
-use crate::model::spec::ExportFormat;
 use crate::model::spec::Targets;
 use crate::model::{AccountIdx, Collection};
 use crate::provider::actions::{
@@ -34,14 +33,6 @@ pub struct EnrollData {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Purpose {
     Replace(Target),
-    Collect {
-        target: Target,
-        /// What the default file name is made of (CN, or the e-mail address for S/MIME).
-        stem: String,
-        path_auto: bool,
-        /// The account's export formats, as the form's `format` choice lists them.
-        formats: &'static [ExportFormat],
-    },
     /// A new certificate request of `family` (SSL, client/S/MIME or device).
     Enroll {
         account: AccountIdx,
@@ -85,29 +76,6 @@ pub struct Dialog {
 }
 
 const MESSAGE_MAX: usize = 512;
-
-/// The default file of a download: the stem and the format's own ending, so downloading
-/// several formats of one certificate never collides on the default names.
-fn collect_path(stem: &str, format: &ExportFormat) -> String {
-    format!("./{}.{}", check::file_stem(stem), format.ext)
-}
-
-/// What a download's default file name is made of: the common name, or for S/MIME the
-/// person's e-mail address (as the enrolment's key file is).
-fn file_stem_of(state: &State, t: &Target) -> String {
-    if t.family == Family::Client
-        && let Some(email) = state
-            .certs
-            .get(t.cert)
-            .and_then(|c| c.sans.iter().find(|s| s.contains('@')).cloned())
-    {
-        return email;
-    }
-    if t.family == Family::Client && t.cn.contains('@') {
-        return t.cn.clone();
-    }
-    t.cn.clone()
-}
 
 impl State {
     /// The certificates an action applies to: the marked ones, else the selected one.
@@ -410,45 +378,6 @@ impl State {
                 Dialog {
                     form,
                     purpose: Purpose::Replace(t),
-                }
-            }
-            DialogKind::Collect => {
-                let t = match single() {
-                    Ok(t) => t,
-                    Err(e) => {
-                        refuse(self, e);
-                        return cmds;
-                    }
-                };
-                // The formats the account declares, its default first.
-                let formats = self
-                    .accounts
-                    .get(t.account)
-                    .map_or(&[][..], |a| a.info.exports);
-                let Some(first) = formats.first() else {
-                    refuse(self, format!("{}: this account offers no download", t.cn));
-                    return cmds;
-                };
-                let options = formats
-                    .iter()
-                    .map(|f| format!("{} — {}", f.id, f.description))
-                    .collect();
-                let stem = file_stem_of(self, &t);
-                let form = Form::new("Download certificate", "Download", false)
-                    .with_intro(vec![format!("{} (id {})", t.cn, t.id)])
-                    .with_fields(vec![
-                        Field::choice("format", "Format", options, 0),
-                        Field::text("path", "Save to", collect_path(&stem, first))
-                            .with_hint("a new file; an existing one is never overwritten"),
-                    ]);
-                Dialog {
-                    form,
-                    purpose: Purpose::Collect {
-                        target: t,
-                        stem,
-                        path_auto: true,
-                        formats,
-                    },
                 }
             }
             DialogKind::Dcv => {
@@ -1015,27 +944,6 @@ impl State {
                     spec: Box::new(spec),
                 });
             }
-            Purpose::Collect {
-                target: t, formats, ..
-            } => {
-                let Some(format) = formats.get(f.field("format").map_or(0, |x| x.selected()))
-                else {
-                    return cmds;
-                };
-                let format = format.id;
-                let job = self.new_job(
-                    JobKind::Action { cert: Some(t.cert) },
-                    format!("download {}", t.cn),
-                );
-                cmds.push(Command::Collect {
-                    job,
-                    account: t.account,
-                    family: t.family,
-                    id: t.id.clone(),
-                    format,
-                    path: PathBuf::from(f.value("path")),
-                });
-            }
             Purpose::Dcv { target: t, .. }
                 if self.read_only || self.accounts.get(t.account).is_some_and(|a| a.read_only) => {}
             Purpose::Dcv { target: t, .. } => {
@@ -1155,7 +1063,6 @@ fn submits_directly(method_label: &str) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DialogKind {
     Replace,
-    Collect,
     Dcv,
     Enroll,
 }
@@ -1165,7 +1072,6 @@ impl DialogKind {
     pub fn for_id(id: &str) -> Option<DialogKind> {
         Some(match id {
             "replace" => DialogKind::Replace,
-            "download" => DialogKind::Collect,
             "dcv" => DialogKind::Dcv,
             "enroll" => DialogKind::Enroll,
             _ => return None,
@@ -1176,7 +1082,6 @@ impl DialogKind {
     pub fn id(self) -> &'static str {
         match self {
             DialogKind::Replace => "replace",
-            DialogKind::Collect => "download",
             DialogKind::Dcv => "dcv",
             DialogKind::Enroll => "enroll",
         }
@@ -1186,7 +1091,6 @@ impl DialogKind {
     pub fn audit_name(self) -> &'static str {
         match self {
             DialogKind::Replace => "replace",
-            DialogKind::Collect => "download",
             DialogKind::Dcv => "dcv",
             DialogKind::Enroll => "enroll",
         }
@@ -1253,7 +1157,6 @@ fn file_checks(d: &Dialog) -> Vec<crate::worker::FileCheck> {
                 _ => check("key_path", true).into_iter().collect(),
             }
         }
-        Purpose::Collect { .. } => check("path", true).into_iter().collect(),
         _ => vec![],
     }
 }
@@ -1568,25 +1471,6 @@ const CUSTOM_KEYS: [&str; 12] = [
 fn on_change(d: &mut Dialog, field: &'static str) {
     match &mut d.purpose {
         Purpose::Flow(flow) => flow.on_change(&mut d.form, field),
-        Purpose::Collect {
-            stem,
-            path_auto,
-            formats,
-            ..
-        } => match field {
-            "format" if *path_auto => {
-                let Some(fmt) = formats.get(d.form.field("format").map_or(0, |f| f.selected()))
-                else {
-                    return;
-                };
-                let path = collect_path(stem, fmt);
-                if let Some(f) = d.form.field_mut("path") {
-                    f.kind = super::form::FieldKind::Text(tui_input::Input::new(path));
-                }
-            }
-            "path" => *path_auto = false,
-            _ => {}
-        },
         Purpose::Enroll { data, family, .. } => match field {
             "profile" => {
                 let p = d.form.field("profile").map(|f| f.selected()).unwrap_or(0);
@@ -1660,14 +1544,6 @@ fn validate(d: &mut Dialog, state: &State) {
             let days = f.value("days");
             if !days.is_empty() && !days.parse::<u32>().is_ok_and(|d| d > 0) {
                 f.set_error("days", format!("{days:?} is not a number of days"));
-            }
-        }
-        Purpose::Collect { .. } => {
-            let p = f.value("path");
-            if p.is_empty() {
-                f.set_error("path", "a file name is required");
-            } else if p.ends_with('/') {
-                f.set_error("path", "that is a directory; add a file name");
             }
         }
         Purpose::Enroll { data, family, .. } => {
@@ -1945,10 +1821,7 @@ fn summary(d: &Dialog) -> Vec<String> {
             if *approve { "Approve" } else { "Reject" },
             f.value("org")
         )],
-        Purpose::Collect { .. }
-        | Purpose::Dcv { .. }
-        | Purpose::DcvDomain { .. }
-        | Purpose::DcvFilter { .. } => vec![],
+        Purpose::Dcv { .. } | Purpose::DcvDomain { .. } | Purpose::DcvFilter { .. } => vec![],
     }
 }
 
@@ -2192,21 +2065,6 @@ mod tests {
                 "  TXT record  _pki-validation.kestrel-labs.example.",
                 "  value       k9ejX"
             ]
-        );
-    }
-
-    #[test]
-    fn file_names_from_common_names() {
-        assert_eq!(
-            collect_path(
-                "www.x.test",
-                &ExportFormat {
-                    id: "bin",
-                    description: "PKCS#7, DER",
-                    ext: "p7b"
-                }
-            ),
-            "./www.x.test.p7b"
         );
     }
 }

@@ -4,6 +4,7 @@
 //! flow's methods run inside the app's `update`.
 
 pub mod check;
+pub mod download;
 pub mod flow;
 pub mod widget;
 

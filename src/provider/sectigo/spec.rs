@@ -135,7 +135,7 @@ pub const ACTIONS: &[ActionSpec] = &[
         targets: Targets::One,
         guard: Some(downloadable),
         audit: "download",
-        form: None,
+        form: Some(forms::download::download),
     },
     ActionSpec {
         id: "dcv",

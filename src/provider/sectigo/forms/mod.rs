@@ -2,6 +2,7 @@
 //! them through the actions' specs (`spec.rs`) and drives them through `form::Flow`.
 
 pub mod decision;
+pub mod download;
 pub mod lifecycle;
 pub mod revoke;
 
