@@ -9,12 +9,12 @@ use super::form::{Field, Form, FormEvent};
 use super::{JobKind, Scope, Severity, State};
 use crate::audit::AuditEntry;
 pub use crate::form::Target;
-use crate::form::{Flow, FormCx, Sent, Submission, check, describe};
+use crate::form::{Flow, FormCx, Sent, Submission, check};
 use crate::model::spec::Targets;
 use crate::model::{AccountIdx, Collection};
 use crate::provider::actions::{
     CertDcv, ClientEnrollRequest, CustomFieldDef, DcvMethod, DeviceEnrollRequest, EnrollRequest,
-    Organization, Profile, ReplaceRequest,
+    Organization, Profile,
 };
 use crate::provider::request::{ActionOutput, ActionRequest};
 use crate::worker::{Command, EnrollKind, EnrollSpec, KeyAlg, KeySource};
@@ -32,7 +32,6 @@ pub struct EnrollData {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Purpose {
-    Replace(Target),
     /// A new certificate request of `family` (SSL, client/S/MIME or device).
     Enroll {
         account: AccountIdx,
@@ -62,9 +61,7 @@ pub enum Purpose {
         instruction: Option<crate::provider::actions::DcvInstruction>,
     },
     /// Server-side filters of the DCV list.
-    DcvFilter {
-        account: AccountIdx,
-    },
+    DcvFilter { account: AccountIdx },
     /// A form declared by the account's provider, driven by its flow.
     Flow(Box<dyn Flow>),
 }
@@ -74,8 +71,6 @@ pub struct Dialog {
     pub form: Form,
     pub purpose: Purpose,
 }
-
-const MESSAGE_MAX: usize = 512;
 
 impl State {
     /// The certificates an action applies to: the marked ones, else the selected one.
@@ -314,72 +309,6 @@ impl State {
             return cmds;
         };
         let dialog = match kind {
-            DialogKind::Replace => {
-                let t = match single() {
-                    Ok(t) => t,
-                    Err(e) => {
-                        refuse(self, e);
-                        return cmds;
-                    }
-                };
-                let others: Vec<String> = self
-                    .certs
-                    .get(t.cert)
-                    .map(|c| {
-                        c.sans
-                            .iter()
-                            .filter(|s| !s.eq_ignore_ascii_case(&c.common_name))
-                            .cloned()
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                let keys: Vec<String> = KeyAlg::ALL
-                    .iter()
-                    .map(|k| k.label().to_string())
-                    .chain([KEY_FILE.to_string(), CSR_FILE.to_string()])
-                    .collect();
-                let mut fields = vec![
-                    Field::text("reason", "Reason", "")
-                        .with_hint("why it is replaced; 1–512 characters"),
-                    Field::text("cn", "Common name", t.cn.clone()),
-                    Field::text("sans", "Other names", others.join(", "))
-                        .with_hint("comma-separated DNS names or IPs"),
-                    Field::choice("key", "Key", keys, 0),
-                    Field::text(
-                        "key_path",
-                        "Key file",
-                        // Not the enrolment's key file: that one exists and is never overwritten.
-                        format!("./{}.new.key", check::file_stem(&t.cn)),
-                    )
-                    .with_hint(KEY_FILE_HINT),
-                    Field::text("csr_path", "CSR file", "").with_hint(CSR_FILE_HINT),
-                    Field::choice(
-                        "dcv",
-                        "DCV method",
-                        DCV_MODES.iter().map(|s| s.to_string()).collect(),
-                        0,
-                    ),
-                    Field::text("dcv_email", "DCV e-mail", "").with_hint("required for EMAIL"),
-                ];
-                if t.family == Family::Device {
-                    fields.push(Field::choice(
-                        "revoke_old",
-                        "Revoke the old one",
-                        vec!["no".into(), "yes".into()],
-                        0,
-                    ));
-                }
-                let form = Form::new("Replace certificate", "Replace", true)
-                    .with_intro(describe(
-                        std::slice::from_ref(&t),
-                        "Replace with a new key and CSR:",
-                    ))
-                    .with_fields(fields);
-                Dialog {
-                    form,
-                    purpose: Purpose::Replace(t),
-                }
-            }
             DialogKind::Dcv => {
                 let t = match single() {
                     Ok(t) => t,
@@ -932,18 +861,6 @@ impl State {
             });
         };
         match &d.purpose {
-            Purpose::Replace(t) => {
-                let spec = replace_spec(f, t);
-                let job = self.new_job(
-                    JobKind::Action { cert: Some(t.cert) },
-                    format!("replace {}", t.cn),
-                );
-                cmds.push(Command::Enroll {
-                    job,
-                    account: t.account,
-                    spec: Box::new(spec),
-                });
-            }
             Purpose::Dcv { target: t, .. }
                 if self.read_only || self.accounts.get(t.account).is_some_and(|a| a.read_only) => {}
             Purpose::Dcv { target: t, .. } => {
@@ -1062,7 +979,6 @@ fn submits_directly(method_label: &str) -> bool {
 /// The dialogs an action key opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DialogKind {
-    Replace,
     Dcv,
     Enroll,
 }
@@ -1071,7 +987,6 @@ impl DialogKind {
     /// The dialog of the declared action `id`.
     pub fn for_id(id: &str) -> Option<DialogKind> {
         Some(match id {
-            "replace" => DialogKind::Replace,
             "dcv" => DialogKind::Dcv,
             "enroll" => DialogKind::Enroll,
             _ => return None,
@@ -1081,7 +996,6 @@ impl DialogKind {
     /// The id of the declared action this dialog carries out.
     pub fn id(self) -> &'static str {
         match self {
-            DialogKind::Replace => "replace",
             DialogKind::Dcv => "dcv",
             DialogKind::Enroll => "enroll",
         }
@@ -1090,7 +1004,6 @@ impl DialogKind {
     /// The action's name in the audit log.
     pub fn audit_name(self) -> &'static str {
         match self {
-            DialogKind::Replace => "replace",
             DialogKind::Dcv => "dcv",
             DialogKind::Enroll => "enroll",
         }
@@ -1149,7 +1062,7 @@ fn file_checks(d: &Dialog) -> Vec<crate::worker::FileCheck> {
     };
     match &d.purpose {
         Purpose::Flow(flow) => flow.file_checks(f),
-        Purpose::Enroll { .. } | Purpose::Replace(_) => {
+        Purpose::Enroll { .. } => {
             match f.value("key").as_str() {
                 CSR_FILE => check("csr_path", false).into_iter().collect(),
                 // An existing key is read, not written.
@@ -1500,7 +1413,6 @@ fn on_change(d: &mut Dialog, field: &'static str) {
             "key" => key_hints(&mut d.form),
             _ => {}
         },
-        Purpose::Replace(_) if field == "key" => key_hints(&mut d.form),
         Purpose::DcvDomain { started: false, .. } if field == "method" => {
             let method = DcvMethod::ALL[d.form.field("method").map(|f| f.selected()).unwrap_or(2)];
             d.form.ok_label = if submits_directly(method.label()) {
@@ -1529,10 +1441,6 @@ fn validate(d: &mut Dialog, state: &State) {
     let f = &mut d.form;
     match &d.purpose {
         Purpose::Flow(flow) => flow.validate(f),
-        Purpose::Replace(_) => {
-            check::len(f, "reason", "reason", MESSAGE_MAX, true);
-            check_names_key_and_dcv(f);
-        }
         Purpose::Dcv { .. } | Purpose::Delegation { .. } => {}
         Purpose::DcvDomain { .. } => {
             let email = f.value("email");
@@ -1722,27 +1630,6 @@ fn summary(d: &Dialog) -> Vec<String> {
     let f = &d.form;
     match &d.purpose {
         Purpose::Flow(flow) => flow.summary(f),
-        Purpose::Replace(t) => {
-            vec![
-                format!(
-                    "Replace {} (id {}) — reason: {}",
-                    t.cn,
-                    t.id,
-                    f.value("reason")
-                ),
-                match f.value("key").as_str() {
-                    CSR_FILE => format!("with the CSR in {}", f.value("csr_path")),
-                    KEY_FILE => format!(
-                        "with a CSR signed by the existing key {}",
-                        f.value("key_path")
-                    ),
-                    key => format!(
-                        "with a new {key} key, written to {} (0600) first",
-                        f.value("key_path")
-                    ),
-                },
-            ]
-        }
         Purpose::Enroll {
             family: Family::Client,
             ..
@@ -1981,29 +1868,6 @@ fn names_of(f: &Form) -> (String, Vec<String>) {
         }
     }
     (cn, sans)
-}
-
-fn replace_spec(f: &Form, t: &Target) -> EnrollSpec {
-    let (cn, sans) = names_of(f);
-    let dcv = f.value("dcv");
-    EnrollSpec {
-        common_name: cn.clone(),
-        key: key_source(f),
-        request: EnrollKind::Ssl(EnrollRequest::default()),
-        replace: Some((
-            t.family,
-            t.id.clone(),
-            ReplaceRequest {
-                csr: String::new(),
-                reason: f.value("reason"),
-                common_name: Some(cn),
-                sans,
-                dcv_mode: (dcv != DCV_MODES[0]).then_some(dcv),
-                dcv_email: Some(f.value("dcv_email")).filter(|s| !s.is_empty()),
-                revoke_old: f.field("revoke_old").is_some_and(|x| x.selected() == 1),
-            },
-        )),
-    }
 }
 
 #[cfg(test)]

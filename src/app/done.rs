@@ -119,14 +119,15 @@ impl State {
         };
         // The attempt made a key before it failed: the form now signs with that key, so a
         // second try does not strand it (or need a new file name).
-        if let Some(kept) = &err.kept_key
-            && offer_kept_key(&mut d.form, kept)
-        {
-            match &mut d.purpose {
-                dialogs::Purpose::Enroll { data, .. } => data.key_path_auto = false,
-                dialogs::Purpose::Flow(flow) => flow.key_kept(),
-                _ => {}
+        let kept = err.kept_key.as_deref().filter(|kept| match &mut d.purpose {
+            dialogs::Purpose::Enroll { data, .. } => {
+                data.key_path_auto = false;
+                offer_kept_key(&mut d.form, kept)
             }
+            dialogs::Purpose::Flow(flow) => flow.key_kept(&mut d.form, kept),
+            _ => false,
+        });
+        if let Some(kept) = kept {
             d.form.note = Some(format!(
                 "not done: {msg} — OK sends it again with the key kept in {}",
                 kept.display()

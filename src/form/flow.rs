@@ -8,7 +8,7 @@
 use std::any::Any;
 use std::collections::HashMap;
 use std::fmt::Debug;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::widget::Form;
 use crate::model::spec::ExportFormat;
@@ -179,9 +179,12 @@ pub trait Flow: FlowBox + Debug {
     fn is_view(&self) -> bool {
         false
     }
-    /// The form reopens after a failure that left a key file behind, now offered as the
-    /// key to sign with: stop deriving its path from other fields.
-    fn key_kept(&mut self) {}
+    /// The form reopens after a failure that left the key it made at `kept`: offer that key
+    /// as the one to sign with (and stop deriving its path from other fields). False when
+    /// the form has no such choice.
+    fn key_kept(&mut self, _form: &mut Form, _kept: &Path) -> bool {
+        false
+    }
 }
 
 /// Cloning and comparing flows through `Box<dyn Flow>` (implemented for every flow that is

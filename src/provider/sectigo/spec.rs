@@ -102,7 +102,7 @@ pub const ACTIONS: &[ActionSpec] = &[
         targets: Targets::One,
         guard: Some(replaceable),
         audit: "replace",
-        form: None,
+        form: Some(forms::replace::replace),
     },
     ActionSpec {
         id: "mark_renewed",

@@ -3,7 +3,9 @@
 
 pub mod decision;
 pub mod download;
+pub mod key;
 pub mod lifecycle;
+pub mod replace;
 pub mod revoke;
 
 /// SCM's limit for a message or reason sent with a decision or a revocation.
