@@ -3,41 +3,20 @@
 //! here, in one place, with an audit line.
 
 use crate::provider::sectigo::Family;
-use std::path::PathBuf;
 
-use super::form::{Field, Form, FormEvent};
+use super::form::{Form, FormEvent};
 use super::{JobKind, Scope, Severity, State};
 use crate::audit::AuditEntry;
 pub use crate::form::Target;
 use crate::form::{Flow, FormCx, Sent, Submission, check};
 use crate::model::spec::Targets;
 use crate::model::{AccountIdx, Collection};
-use crate::provider::actions::{
-    CertDcv, ClientEnrollRequest, CustomFieldDef, DcvMethod, DeviceEnrollRequest, EnrollRequest,
-    Organization, Profile,
-};
+use crate::provider::actions::{CertDcv, DcvMethod};
 use crate::provider::request::{ActionOutput, ActionRequest};
-use crate::worker::{Command, EnrollKind, EnrollSpec, KeyAlg, KeySource};
-
-/// Data the enrol dialog loads when it opens.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct EnrollData {
-    pub profiles: Option<Vec<Profile>>,
-    pub orgs: Option<Vec<Organization>>,
-    pub custom: Option<Vec<CustomFieldDef>>,
-    /// Whether the key-file path still follows the common name (the e-mail address for
-    /// S/MIME) — it does until it is edited by hand.
-    pub key_path_auto: bool,
-}
+use crate::worker::Command;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Purpose {
-    /// A new certificate request of `family` (SSL, client/S/MIME or device).
-    Enroll {
-        account: AccountIdx,
-        family: Collection,
-        data: EnrollData,
-    },
     Dcv {
         target: Target,
         dcv: Option<CertDcv>,
@@ -178,12 +157,8 @@ impl State {
         let kind = DialogKind::for_id(id);
         // What the action acts on, as the accounts that declare it say (the same in each).
         let declared = self.accounts.iter().find_map(|a| a.info.action(id));
-        let need_targets = match (kind, declared) {
-            (Some(k), _) => k != DialogKind::Enroll,
-            (None, Some(spec)) => spec.targets != Targets::Account,
-            // Declared by no account: the check below says the selected one does not offer it.
-            (None, None) => true,
-        };
+        // Declared by no account: the check below says the selected one does not offer it.
+        let need_targets = declared.is_none_or(|spec| spec.targets != Targets::Account);
         self.open_action(id, kind, need_targets)
     }
 
@@ -245,8 +220,8 @@ impl State {
                 Vec::new()
             };
             let ids: Vec<String> = mine.iter().map(|t| t.id.clone()).collect();
-            let family = match kind {
-                Some(DialogKind::Enroll) => Some(self.enroll_family(*a)),
+            let family = match spec.targets {
+                Targets::Account => Some(self.enroll_family(*a)),
                 _ => mine
                     .first()
                     .map(|t| t.family)
@@ -346,54 +321,6 @@ impl State {
                     },
                 }
             }
-            DialogKind::Enroll => {
-                let Some(account) = accounts.first().copied() else {
-                    return cmds;
-                };
-                let family = self.enroll_family(account);
-                let Some(title) = enroll_title(family) else {
-                    refuse(
-                        self,
-                        format!(
-                            "certdeck enrols SSL, client (S/MIME) and device certificates; not {}",
-                            family.label().to_lowercase()
-                        ),
-                    );
-                    return cmds;
-                };
-                let mut form = Form::new(title, "Enroll", true)
-                    .with_intro(vec![format!("Account {}", self.accounts[account].name)])
-                    .with_fields(vec![]);
-                form.ready = false;
-                form.note = Some("loading profiles, organizations and custom fields…".into());
-                for request in [
-                    ActionRequest::Profiles {
-                        family,
-                        org_id: None,
-                    },
-                    ActionRequest::Organizations,
-                    ActionRequest::CustomFields { family },
-                ] {
-                    let job = self.new_job(JobKind::DialogData, request.audit_name().into());
-                    cmds.push(Command::Act {
-                        job,
-                        account,
-                        request,
-                        about: Vec::new(),
-                    });
-                }
-                Dialog {
-                    form,
-                    purpose: Purpose::Enroll {
-                        account,
-                        family,
-                        data: EnrollData {
-                            key_path_auto: true,
-                            ..EnrollData::default()
-                        },
-                    },
-                }
-            }
         };
         self.dialog = Some(dialog);
         cmds
@@ -414,32 +341,7 @@ impl State {
             flow.loaded(&mut d.form, account, request, output);
             return;
         }
-        if let Purpose::Enroll {
-            account: want_account,
-            family: want_family,
-            ..
-        } = &d.purpose
-        {
-            let family = match request {
-                ActionRequest::Profiles { family, .. } | ActionRequest::CustomFields { family } => {
-                    Some(*family)
-                }
-                _ => None,
-            };
-            if account != *want_account || family.is_some_and(|f| f != *want_family) {
-                return;
-            }
-        }
         match (&mut d.purpose, output) {
-            (Purpose::Enroll { data, .. }, ActionOutput::Profiles(p)) => {
-                data.profiles = Some(p.clone())
-            }
-            (Purpose::Enroll { data, .. }, ActionOutput::Organizations(o)) => {
-                data.orgs = Some(o.clone())
-            }
-            (Purpose::Enroll { data, .. }, ActionOutput::CustomFields(c)) => {
-                data.custom = Some(c.clone())
-            }
             (
                 Purpose::DcvDomain {
                     started,
@@ -471,15 +373,6 @@ impl State {
                 return;
             }
             _ => return,
-        }
-        if let Purpose::Enroll { data, family, .. } = &d.purpose
-            && data.profiles.is_some()
-            && data.orgs.is_some()
-            && data.custom.is_some()
-            && d.form.fields.is_empty()
-        {
-            let (data, family) = (data.clone(), *family);
-            build_enroll_fields(&mut d.form, family, &data);
         }
     }
 
@@ -950,20 +843,6 @@ impl State {
                 return cmds;
             }
             Purpose::Flow(_) => {}
-            Purpose::Enroll {
-                account,
-                family,
-                data,
-            } => {
-                if let Some(spec) = enroll_spec(f, *family, data) {
-                    let job = self.new_job(JobKind::Enroll, format!("enroll {}", spec.common_name));
-                    cmds.push(Command::Enroll {
-                        job,
-                        account: *account,
-                        spec: Box::new(spec),
-                    });
-                }
-            }
         }
         self.say_sent(d, cmds.len());
         cmds
@@ -980,7 +859,6 @@ fn submits_directly(method_label: &str) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DialogKind {
     Dcv,
-    Enroll,
 }
 
 impl DialogKind {
@@ -988,7 +866,6 @@ impl DialogKind {
     pub fn for_id(id: &str) -> Option<DialogKind> {
         Some(match id {
             "dcv" => DialogKind::Dcv,
-            "enroll" => DialogKind::Enroll,
             _ => return None,
         })
     }
@@ -997,7 +874,6 @@ impl DialogKind {
     pub fn id(self) -> &'static str {
         match self {
             DialogKind::Dcv => "dcv",
-            DialogKind::Enroll => "enroll",
         }
     }
 
@@ -1005,7 +881,6 @@ impl DialogKind {
     pub fn audit_name(self) -> &'static str {
         match self {
             DialogKind::Dcv => "dcv",
-            DialogKind::Enroll => "enroll",
         }
     }
 }
@@ -1051,25 +926,8 @@ fn is_txt(i: &crate::provider::actions::DcvInstruction) -> bool {
 
 /// The files a form will write or read, to check before its confirmation.
 fn file_checks(d: &Dialog) -> Vec<crate::worker::FileCheck> {
-    use crate::worker::FileCheck;
-    let f = &d.form;
-    let check = |field: &'static str, new: bool| {
-        f.field(field).map(|_| FileCheck {
-            field,
-            path: PathBuf::from(f.value(field)),
-            new,
-        })
-    };
     match &d.purpose {
-        Purpose::Flow(flow) => flow.file_checks(f),
-        Purpose::Enroll { .. } => {
-            match f.value("key").as_str() {
-                CSR_FILE => check("csr_path", false).into_iter().collect(),
-                // An existing key is read, not written.
-                KEY_FILE => check("key_path", false).into_iter().collect(),
-                _ => check("key_path", true).into_iter().collect(),
-            }
-        }
+        Purpose::Flow(flow) => flow.file_checks(&d.form),
         _ => vec![],
     }
 }
@@ -1165,254 +1023,9 @@ fn dcv_lines(v: &CertDcv) -> Vec<String> {
     out
 }
 
-const DCV_MODES: [&str; 6] = ["(pre-validated)", "CNAME", "HTTP", "HTTPS", "TXT", "EMAIL"];
-
-fn profile_terms(data: &EnrollData, profile: usize) -> Vec<String> {
-    data.profiles
-        .as_ref()
-        .and_then(|p| p.get(profile))
-        .map(|p| p.terms.iter().map(|t| format!("{t} days")).collect())
-        .filter(|v: &Vec<String>| !v.is_empty())
-        .unwrap_or_else(|| vec!["365 days".into()])
-}
-
-fn profile_keys(data: &EnrollData, profile: usize) -> Vec<String> {
-    let allowed: Vec<KeyAlg> = match data.profiles.as_ref().and_then(|p| p.get(profile)) {
-        Some(p) if !p.key_types.is_empty() => KeyAlg::ALL
-            .into_iter()
-            .filter(|k| {
-                let (alg, size) = k.scm_key_type();
-                p.key_types.iter().any(|(a, sizes)| {
-                    a.eq_ignore_ascii_case(alg)
-                        && (sizes.is_empty()
-                            || sizes.iter().any(|s| {
-                                s.eq_ignore_ascii_case(size)
-                                    || s.trim_start_matches("P-") == size.trim_start_matches("P-")
-                            }))
-                })
-            })
-            .collect(),
-        _ => KeyAlg::ALL.to_vec(),
-    };
-    let mut v: Vec<String> = allowed.iter().map(|k| k.label().to_string()).collect();
-    v.push(KEY_FILE.into());
-    v.push(CSR_FILE.into());
-    v
-}
-
-/// The enrol dialog's title for a family; `None` for families certdeck does not enrol.
-fn enroll_title(family: Collection) -> Option<&'static str> {
-    match family {
-        Family::Ssl => Some("Enroll SSL certificate"),
-        Family::Client => Some("Enroll client (S/MIME) certificate"),
-        Family::Device => Some("Enroll device certificate"),
-        _ => None,
-    }
-}
-
-/// How the family's profiles are named in messages.
-fn profile_noun(family: Collection) -> &'static str {
-    match family {
-        Family::Ssl => "SSL certificate",
-        Family::Client => "client (S/MIME) certificate",
-        Family::Device => "device certificate",
-        _ => "code signing",
-    }
-}
-
-/// The field the key-file name follows until it is edited.
-fn key_path_source(family: Collection) -> &'static str {
-    if family == Family::Client {
-        "email"
-    } else {
-        "cn"
-    }
-}
-
-/// The key choice that sends a CSR read from a file (no key is made).
-pub(super) const CSR_FILE: &str = "CSR from a file";
-/// The key choice that signs the CSR with an existing key (the one a failed attempt made).
-pub(super) const KEY_FILE: &str = "Existing key file";
-
-const KEY_FILE_HINT: &str = "written here (mode 0600) before the CSR is sent";
-const KEY_FILE_READ_HINT: &str = "read: the CSR is signed with this key (none is made)";
-const CSR_FILE_HINT: &str = "only with \"CSR from a file\"";
-const KEY_FILE_UNUSED_HINT: &str = "not used: no key is made with \"CSR from a file\"";
-const CSR_FILE_USED_HINT: &str = "the CSR (PEM) to send; its key stays where it is";
-
-/// The key-file and CSR-file hints follow the key choice: each says whether it is used.
-pub(super) fn key_hints(form: &mut Form) {
-    let choice = form.value("key");
-    let from_file = choice == CSR_FILE;
-    if let Some(f) = form.field_mut("key_path") {
-        f.hint = Some(
-            match choice.as_str() {
-                CSR_FILE => KEY_FILE_UNUSED_HINT,
-                KEY_FILE => KEY_FILE_READ_HINT,
-                _ => KEY_FILE_HINT,
-            }
-            .into(),
-        );
-    }
-    if let Some(f) = form.field_mut("csr_path") {
-        f.hint = Some(
-            if from_file {
-                CSR_FILE_USED_HINT
-            } else {
-                CSR_FILE_HINT
-            }
-            .into(),
-        );
-    }
-}
-
-fn build_enroll_fields(form: &mut Form, family: Collection, data: &EnrollData) {
-    let profiles: Vec<String> = data
-        .profiles
-        .as_ref()
-        .map(|p| p.iter().map(|p| p.name.clone()).collect())
-        .unwrap_or_default();
-    let orgs: Vec<String> = data
-        .orgs
-        .as_ref()
-        .map(|o| o.iter().map(|o| format!("{} ({})", o.name, o.id)).collect())
-        .unwrap_or_default();
-    if profiles.is_empty() || orgs.is_empty() {
-        form.note = Some(if profiles.is_empty() {
-            format!(
-                "this account has no {} profiles (Esc closes)",
-                profile_noun(family)
-            )
-        } else {
-            "this account has no organizations (Esc closes)".into()
-        });
-        return;
-    }
-    let mut fields = vec![
-        Field::choice("profile", "Profile", profiles, 0),
-        Field::choice("org", "Organization", orgs, 0),
-        Field::choice("term", "Term", profile_terms(data, 0), 0),
-    ];
-    let key_fields = || {
-        vec![
-            Field::choice("key", "Key", profile_keys(data, 0), 0),
-            Field::text("key_path", "Key file", "").with_hint(KEY_FILE_HINT),
-            Field::text("csr_path", "CSR file", "").with_hint(CSR_FILE_HINT),
-        ]
-    };
-    match family {
-        Family::Client => {
-            fields.extend([
-                Field::text("email", "E-mail", "")
-                    .with_hint("the person's address; it goes into the certificate"),
-                Field::text("first", "First name", ""),
-                Field::text("middle", "Middle name", "").with_hint("optional"),
-                Field::text("last", "Last name", ""),
-                Field::text("secondary", "Other e-mails", "")
-                    .with_hint("optional; comma-separated, also in the certificate"),
-                Field::text("phone", "Phone", "")
-                    .with_hint("optional; digits, spaces and + - ( ) # x"),
-            ]);
-            fields.extend(key_fields());
-            fields.push(Field::text("comments", "Comments", ""));
-        }
-        Family::Device => {
-            fields.push(
-                Field::text("cn", "Common name", "")
-                    .with_hint("the device's name, e.g. door-cam-7.example.com"),
-            );
-            fields.extend(key_fields());
-            fields.push(Field::text("comments", "Comments", ""));
-        }
-        _ => {
-            fields.extend([
-                Field::text("cn", "Common name", "")
-                    .with_hint("e.g. www.example.com or *.example.com"),
-                Field::text("sans", "Other names", "")
-                    .with_hint("comma-separated DNS names or IPs"),
-            ]);
-            fields.extend(key_fields());
-            fields.extend([
-                Field::choice(
-                    "dcv",
-                    "DCV method",
-                    DCV_MODES.iter().map(|s| s.to_string()).collect(),
-                    0,
-                ),
-                Field::text("dcv_email", "DCV e-mail", "").with_hint("required for EMAIL"),
-                Field::text("comments", "Comments", ""),
-                Field::text("requester", "External requester", "")
-                    .with_hint("e-mail addresses, comma-separated"),
-            ]);
-        }
-    }
-    for (n, c) in data.custom.iter().flatten().enumerate() {
-        let key: &'static str = CUSTOM_KEYS.get(n).copied().unwrap_or("custom_x");
-        let label = if c.mandatory {
-            format!("{} *", c.name)
-        } else {
-            c.name.clone()
-        };
-        fields.push(Field::text(key, label, "").with_hint(if c.mandatory {
-            "custom field, required"
-        } else {
-            "custom field"
-        }));
-    }
-    *form = std::mem::replace(form, Form::new("", "", true)).with_fields(fields);
-    // The first field to type into: the common name, or the person's e-mail.
-    form.focus = super::form::Focus::Field(3);
-    form.ready = true;
-    form.note = None;
-}
-
-const CUSTOM_KEYS: [&str; 12] = [
-    "custom_0",
-    "custom_1",
-    "custom_2",
-    "custom_3",
-    "custom_4",
-    "custom_5",
-    "custom_6",
-    "custom_7",
-    "custom_8",
-    "custom_9",
-    "custom_10",
-    "custom_11",
-];
-
 fn on_change(d: &mut Dialog, field: &'static str) {
     match &mut d.purpose {
         Purpose::Flow(flow) => flow.on_change(&mut d.form, field),
-        Purpose::Enroll { data, family, .. } => match field {
-            "profile" => {
-                let p = d.form.field("profile").map(|f| f.selected()).unwrap_or(0);
-                let terms = profile_terms(data, p);
-                let keys = profile_keys(data, p);
-                if let Some(f) = d.form.field_mut("term") {
-                    *f = Field::choice("term", "Term", terms, 0);
-                }
-                if let Some(f) = d.form.field_mut("key") {
-                    *f = Field::choice("key", "Key", keys, 0);
-                }
-                key_hints(&mut d.form);
-            }
-            f if f == key_path_source(*family) && data.key_path_auto => {
-                let name = d.form.value(f);
-                let path = if name.is_empty() {
-                    String::new()
-                } else {
-                    format!("./{}.key", check::file_stem(&name))
-                };
-                if let Some(f) = d.form.field_mut("key_path") {
-                    f.kind = super::form::FieldKind::Text(tui_input::Input::new(path));
-                    f.error = None;
-                }
-            }
-            "key_path" => data.key_path_auto = false,
-            "key" => key_hints(&mut d.form),
-            _ => {}
-        },
         Purpose::DcvDomain { started: false, .. } if field == "method" => {
             let method = DcvMethod::ALL[d.form.field("method").map(|f| f.selected()).unwrap_or(2)];
             d.form.ok_label = if submits_directly(method.label()) {
@@ -1454,253 +1067,14 @@ fn validate(d: &mut Dialog, state: &State) {
                 f.set_error("days", format!("{days:?} is not a number of days"));
             }
         }
-        Purpose::Enroll { data, family, .. } => {
-            if !f.ready {
-                f.note = Some("still loading".into());
-                return;
-            }
-            match *family {
-                Family::Client => check_person(f),
-                Family::Device => {
-                    check_device_name(f);
-                    check_key_source(f);
-                }
-                _ => {
-                    check_names_key_and_dcv(f);
-                    let req = f.value("requester");
-                    if req.chars().count() > 512 {
-                        f.set_error("requester", "at most 512 characters");
-                    } else if let Some(bad) = check::split_list(&req)
-                        .into_iter()
-                        .find(|e| !check::looks_like_email(e))
-                    {
-                        f.set_error("requester", format!("{bad:?} is not an e-mail address"));
-                    }
-                }
-            }
-            check::len(f, "comments", "comment", 1024, false);
-            for (n, c) in data.custom.iter().flatten().enumerate() {
-                let key = CUSTOM_KEYS.get(n).copied().unwrap_or("custom_x");
-                let v = f.value(key);
-                if c.mandatory && v.is_empty() {
-                    f.set_error(key, format!("{} is mandatory in this account", c.name));
-                } else if v.chars().count() > 256 {
-                    f.set_error(key, "at most 256 characters");
-                }
-            }
-        }
     }
     let _ = state;
-}
-
-/// The checks enrol and replace share: common name, other names, where the key or CSR is,
-/// and the DCV e-mail.
-fn check_names_key_and_dcv(f: &mut Form) {
-    let cn = f.value("cn");
-    if cn.is_empty() {
-        f.set_error("cn", "the common name is required");
-    } else if cn.chars().count() > 64 {
-        f.set_error("cn", "the common name is at most 64 characters");
-    } else if !check::valid_name(&cn) {
-        f.set_error("cn", format!("{cn:?} is not a valid host name"));
-    }
-    let bad: Vec<String> = check::split_list(&f.value("sans"))
-        .into_iter()
-        .filter(|s| !check::valid_name(s))
-        .collect();
-    if !bad.is_empty() {
-        f.set_error("sans", format!("not valid host names: {}", bad.join(", ")));
-    }
-    check_key_source(f);
-    let email = f.value("dcv_email");
-    if f.value("dcv") == "EMAIL" && !check::looks_like_email(&email) {
-        f.set_error(
-            "dcv_email",
-            "EMAIL validation needs the approver's e-mail address",
-        );
-    } else if !email.is_empty() && !check::looks_like_email(&email) {
-        f.set_error("dcv_email", format!("{email:?} is not an e-mail address"));
-    }
-}
-
-/// Where the key goes, or where the CSR comes from.
-fn check_key_source(f: &mut Form) {
-    let choice = f.value("key");
-    if choice == CSR_FILE {
-        if f.value("csr_path").is_empty() {
-            f.set_error("csr_path", "name the CSR file (PEM)");
-        }
-    } else if choice == KEY_FILE {
-        if f.value("key_path").is_empty() {
-            f.set_error("key_path", "name the key file (PEM) to sign the CSR with");
-        }
-    } else if f.value("key_path").is_empty() {
-        f.set_error("key_path", "name the file the private key is written to");
-    }
-}
-
-/// SCM's limits for a person (S/MIME enrol): e-mail (≤128), first and last name, the full
-/// name (≤64 together), other addresses, the phone number; then the key.
-fn check_person(f: &mut Form) {
-    let email = f.value("email");
-    if email.is_empty() {
-        f.set_error("email", "the e-mail address is required");
-    } else if email.chars().count() > 128 {
-        f.set_error(
-            "email",
-            format!(
-                "the e-mail address is too long: {} characters, at most 128",
-                email.chars().count()
-            ),
-        );
-    } else if !crate::keygen::is_email(&email) {
-        f.set_error("email", format!("{email:?} is not an e-mail address"));
-    }
-    let (first, middle, last) = (f.value("first"), f.value("middle"), f.value("last"));
-    if first.is_empty() {
-        f.set_error("first", "the first name is required");
-    }
-    if last.is_empty() {
-        f.set_error("last", "the last name is required");
-    }
-    let full = full_name(&first, &middle, &last);
-    let n = full.chars().count();
-    if !first.is_empty() && !last.is_empty() && n > 64 {
-        f.set_error(
-            "last",
-            format!("the full name is {n} characters; SCM allows at most 64"),
-        );
-    }
-    let bad: Vec<String> = check::split_list(&f.value("secondary"))
-        .into_iter()
-        .filter(|e| !crate::keygen::is_email(e))
-        .collect();
-    if !bad.is_empty() {
-        f.set_error(
-            "secondary",
-            format!("not e-mail addresses: {}", bad.join(", ")),
-        );
-    }
-    let phone = f.value("phone");
-    if phone.chars().count() > 32 {
-        f.set_error(
-            "phone",
-            format!(
-                "the phone number is too long: {} characters, at most 32",
-                phone.chars().count()
-            ),
-        );
-    } else if let Some(c) = phone
-        .chars()
-        .find(|c| !(c.is_ascii_digit() || "+-()# x".contains(*c)))
-    {
-        f.set_error(
-            "phone",
-            format!("{c:?} is not allowed in a phone number (digits, spaces and + - ( ) # x)"),
-        );
-    }
-    check_key_source(f);
-}
-
-/// A device's common name: required, at most 64 characters.
-fn check_device_name(f: &mut Form) {
-    let cn = f.value("cn");
-    let n = cn.chars().count();
-    if n == 0 {
-        f.set_error("cn", "the device's common name is required");
-    } else if n > 64 {
-        f.set_error(
-            "cn",
-            format!("the common name is too long: {n} characters, at most 64"),
-        );
-    }
-}
-
-/// "First Middle Last" as SCM builds it (an empty middle name is left out).
-fn full_name(first: &str, middle: &str, last: &str) -> String {
-    [first, middle, last]
-        .into_iter()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 fn summary(d: &Dialog) -> Vec<String> {
     let f = &d.form;
     match &d.purpose {
         Purpose::Flow(flow) => flow.summary(f),
-        Purpose::Enroll {
-            family: Family::Client,
-            ..
-        } => {
-            let name = full_name(&f.value("first"), &f.value("middle"), &f.value("last"));
-            let mut v = vec![
-                format!(
-                    "Enroll a client (S/MIME) certificate for {name} <{}>",
-                    f.value("email")
-                ),
-                format!(
-                    "profile {}, term {}, organization {}",
-                    f.value("profile"),
-                    f.value("term"),
-                    f.value("org")
-                ),
-            ];
-            let others = secondary_emails(f);
-            if !others.is_empty() {
-                v.push(format!("other e-mails: {}", others.join(", ")));
-            }
-            if !f.value("phone").is_empty() {
-                v.push(format!("phone: {}", f.value("phone")));
-            }
-            v.extend(enroll_extra_lines(d));
-            v
-        }
-        Purpose::Enroll {
-            family: Family::Device,
-            ..
-        } => {
-            let mut v = vec![
-                format!(
-                    "Enroll a device certificate for {} with profile {}",
-                    f.value("cn"),
-                    f.value("profile")
-                ),
-                format!("term {}, organization {}", f.value("term"), f.value("org")),
-            ];
-            v.extend(enroll_extra_lines(d));
-            v
-        }
-        Purpose::Enroll { .. } => {
-            let mut v = vec![
-                format!(
-                    "Enroll {} with profile {}",
-                    f.value("cn"),
-                    f.value("profile")
-                ),
-                format!("term {}, organization {}", f.value("term"), f.value("org")),
-            ];
-            let sans = check::split_list(&f.value("sans"));
-            if !sans.is_empty() {
-                v.push(format!("other names: {}", sans.join(", ")));
-            }
-            let dcv = f.value("dcv");
-            if dcv != DCV_MODES[0] {
-                let email = f.value("dcv_email");
-                v.push(if email.is_empty() {
-                    format!("domain validation by {dcv}")
-                } else {
-                    format!("domain validation by {dcv} to {email}")
-                });
-            }
-            let requester = check::split_list(&f.value("requester"));
-            if !requester.is_empty() {
-                v.push(format!("external requester: {}", requester.join(", ")));
-            }
-            v.extend(enroll_extra_lines(d));
-            v
-        }
         Purpose::Delegation {
             domain, approve, ..
         } => vec![format!(
@@ -1710,164 +1084,6 @@ fn summary(d: &Dialog) -> Vec<String> {
         )],
         Purpose::Dcv { .. } | Purpose::DcvDomain { .. } | Purpose::DcvFilter { .. } => vec![],
     }
-}
-
-/// The S/MIME and device summaries' last lines: the key (where it goes) or the CSR file,
-/// then the comments and custom fields that will be sent.
-fn enroll_extra_lines(d: &Dialog) -> Vec<String> {
-    let f = &d.form;
-    let mut v = vec![key_line(f)];
-    if !f.value("comments").is_empty() {
-        v.push(format!("comments: {}", f.value("comments")));
-    }
-    if let Purpose::Enroll { data, .. } = &d.purpose {
-        let custom = custom_values(f, data);
-        if !custom.is_empty() {
-            let shown: Vec<String> = custom.iter().map(|(n, v)| format!("{n}={v}")).collect();
-            v.push(format!("custom fields: {}", shown.join(", ")));
-        }
-    }
-    v
-}
-
-/// The S/MIME form's other addresses, without repeats or the primary one.
-fn secondary_emails(f: &Form) -> Vec<String> {
-    let email = f.value("email");
-    let mut out: Vec<String> = Vec::new();
-    for e in check::split_list(&f.value("secondary")) {
-        if !e.eq_ignore_ascii_case(&email) && !out.iter().any(|x| x.eq_ignore_ascii_case(&e)) {
-            out.push(e);
-        }
-    }
-    out
-}
-
-/// The custom fields with a value, as (name, value).
-fn custom_values(f: &Form, data: &EnrollData) -> Vec<(String, String)> {
-    data.custom
-        .iter()
-        .flatten()
-        .enumerate()
-        .filter_map(|(n, c)| {
-            let v = f.value(CUSTOM_KEYS.get(n)?);
-            (!v.is_empty()).then(|| (c.name.clone(), v))
-        })
-        .collect()
-}
-
-fn enroll_spec(f: &Form, family: Collection, data: &EnrollData) -> Option<EnrollSpec> {
-    let profile = data
-        .profiles
-        .as_ref()?
-        .get(f.field("profile")?.selected())?;
-    let org = data.orgs.as_ref()?.get(f.field("org")?.selected())?;
-    let chosen_term = profile
-        .terms
-        .get(f.field("term").map(|t| t.selected()).unwrap_or(0))
-        .copied();
-    let comments = Some(f.value("comments")).filter(|s| !s.is_empty());
-    let custom_fields = custom_values(f, data);
-    let (common_name, request) = match family {
-        Family::Client => {
-            let (first, middle, last) = (f.value("first"), f.value("middle"), f.value("last"));
-            let name = full_name(&first, &middle, &last);
-            let email = f.value("email");
-            let secondary = secondary_emails(f);
-            let request = ClientEnrollRequest {
-                org_id: org.id,
-                profile_id: profile.id,
-                term_days: chosen_term,
-                csr: String::new(),
-                email,
-                first_name: first,
-                middle_name: Some(middle).filter(|m| !m.is_empty()),
-                last_name: last,
-                common_name: Some(name.clone()).filter(|n| !n.is_empty()),
-                phone: Some(f.value("phone")).filter(|p| !p.is_empty()),
-                secondary_emails: secondary,
-                custom_fields,
-                comments,
-            };
-            (name, EnrollKind::Client(request))
-        }
-        Family::Device => {
-            let cn = f.value("cn");
-            let request = DeviceEnrollRequest {
-                org_id: org.id,
-                profile_id: profile.id,
-                term_days: chosen_term,
-                csr: String::new(),
-                custom_fields,
-                optional_fields: vec![("commonName".into(), cn.clone())],
-                comments,
-            };
-            (cn, EnrollKind::Device(request))
-        }
-        _ => {
-            let (cn, sans) = names_of(f);
-            let dcv = f.value("dcv");
-            let request = EnrollRequest {
-                org_id: org.id,
-                profile_id: profile.id,
-                term_days: chosen_term.unwrap_or(365),
-                csr: String::new(),
-                sans,
-                comments,
-                external_requester: Some(check::split_list(&f.value("requester")).join(", "))
-                    .filter(|s| !s.is_empty()),
-                custom_fields,
-                dcv_mode: (dcv != DCV_MODES[0]).then_some(dcv),
-                dcv_email: Some(f.value("dcv_email")).filter(|s| !s.is_empty()),
-            };
-            (cn, EnrollKind::Ssl(request))
-        }
-    };
-    Some(EnrollSpec {
-        common_name,
-        key: key_source(f),
-        request,
-        replace: None,
-    })
-}
-
-/// The key source of a form with `key`, `key_path` and `csr_path` fields.
-fn key_source(f: &Form) -> KeySource {
-    let key_label = f.value("key");
-    match KeyAlg::ALL.into_iter().find(|k| k.label() == key_label) {
-        Some(alg) => KeySource::Generate {
-            alg,
-            key_path: PathBuf::from(f.value("key_path")),
-        },
-        None if key_label == KEY_FILE => KeySource::KeyFile(PathBuf::from(f.value("key_path"))),
-        None => KeySource::CsrFile(PathBuf::from(f.value("csr_path"))),
-    }
-}
-
-/// The summary's words for the key: a new one and where it goes, an existing one, or the
-/// CSR file.
-fn key_line(f: &Form) -> String {
-    let key = f.value("key");
-    match key.as_str() {
-        CSR_FILE => format!("CSR from {}", f.value("csr_path")),
-        KEY_FILE => format!("CSR signed by the existing key {}", f.value("key_path")),
-        _ => format!(
-            "new {key} key, written to {} (0600) first",
-            f.value("key_path")
-        ),
-    }
-}
-
-/// The common name and every name for the certificate (the CN first, no repeats) of a form
-/// with `cn` and `sans` fields.
-fn names_of(f: &Form) -> (String, Vec<String>) {
-    let cn = f.value("cn");
-    let mut sans = vec![cn.clone()];
-    for s in check::split_list(&f.value("sans")) {
-        if !sans.iter().any(|x| x.eq_ignore_ascii_case(&s)) {
-            sans.push(s);
-        }
-    }
-    (cn, sans)
 }
 
 #[cfg(test)]

@@ -120,10 +120,6 @@ impl State {
         // The attempt made a key before it failed: the form now signs with that key, so a
         // second try does not strand it (or need a new file name).
         let kept = err.kept_key.as_deref().filter(|kept| match &mut d.purpose {
-            dialogs::Purpose::Enroll { data, .. } => {
-                data.key_path_auto = false;
-                offer_kept_key(&mut d.form, kept)
-            }
             dialogs::Purpose::Flow(flow) => flow.key_kept(&mut d.form, kept),
             _ => false,
         });
@@ -151,25 +147,6 @@ impl State {
         self.dialog = Some(d);
         true
     }
-}
-
-/// Switch a form's key choice to the existing key file at `kept`; false when the form has no
-/// such choice.
-pub(super) fn offer_kept_key(f: &mut form::Form, kept: &std::path::Path) -> bool {
-    let Some(form::FieldKind::Choice { options, selected }) =
-        f.field_mut("key").map(|x| &mut x.kind)
-    else {
-        return false;
-    };
-    let Some(at) = options.iter().position(|o| o == dialogs::KEY_FILE) else {
-        return false;
-    };
-    *selected = at;
-    if let Some(form::FieldKind::Text(input)) = f.field_mut("key_path").map(|x| &mut x.kind) {
-        *input = tui_input::Input::new(kept.display().to_string());
-    }
-    dialogs::key_hints(f);
-    true
 }
 
 /// A job ended: its output goes where it belongs; a failure is shown (or reopens its form).

@@ -157,7 +157,7 @@ pub const ACTIONS: &[ActionSpec] = &[
         targets: Targets::Account,
         guard: None,
         audit: "enroll",
-        form: None,
+        form: Some(forms::enroll::enroll),
     },
     ActionSpec {
         id: "revoke_serial",

@@ -3,6 +3,7 @@
 
 pub mod decision;
 pub mod download;
+pub mod enroll;
 pub mod key;
 pub mod lifecycle;
 pub mod replace;
