@@ -362,7 +362,6 @@ impl State {
                 );
                 d.form.ready = true;
                 d.form.note = None;
-                return;
             }
             (Purpose::Dcv { dcv, .. }, ActionOutput::CertDcv(v)) => {
                 *dcv = Some(v.clone());
@@ -370,9 +369,8 @@ impl State {
                 d.form.note = None;
                 d.form.intro.truncate(1);
                 d.form.intro.extend(dcv_lines(v));
-                return;
             }
-            _ => return,
+            _ => {}
         }
     }
 
