@@ -96,7 +96,7 @@ impl State {
         if self
             .dialog
             .as_ref()
-            .is_some_and(|cur| cur.purpose != d.purpose)
+            .is_some_and(|cur| !cur.flow.same(d.flow.as_ref()))
         {
             return false;
         }
@@ -119,10 +119,10 @@ impl State {
         };
         // The attempt made a key before it failed: the form now signs with that key, so a
         // second try does not strand it (or need a new file name).
-        let kept = err.kept_key.as_deref().filter(|kept| match &mut d.purpose {
-            dialogs::Purpose::Flow(flow) => flow.key_kept(&mut d.form, kept),
-            _ => false,
-        });
+        let kept = err
+            .kept_key
+            .as_deref()
+            .filter(|kept| d.flow.key_kept(&mut d.form, kept));
         if let Some(kept) = kept {
             d.form.note = Some(format!(
                 "not done: {msg} — OK sends it again with the key kept in {}",
@@ -181,7 +181,7 @@ pub(super) fn on_done(
                     .dialog
                     .as_ref()
                     .zip(form.as_ref())
-                    .is_some_and(|(cur, d)| cur.purpose == d.purpose))
+                    .is_some_and(|(cur, d)| cur.flow.same(d.flow.as_ref())))
                 && form.clone().is_some_and(|d| state.reopen_form(d, &err)) =>
         {
             state.set_status(
@@ -334,6 +334,8 @@ pub(super) fn on_action_done(
             if is_view_read {
                 return cmds;
             }
+            // The open form that sent it (if still open) shows the outcome.
+            cmds.extend(state.dialog_answered(account, &request, &output));
             let cert = match kind {
                 Some(JobKind::Action { cert }) => cert,
                 _ => None,
@@ -379,19 +381,6 @@ pub(super) fn on_action_done(
                     format!("deleted {name}")
                 }
                 (ActionRequest::DcvRecheck { .. }, _) => {
-                    // Show the new DCV state in the open dialog.
-                    if let Some(dialog) = &state.dialog
-                        && let Purpose::Dcv { target, .. } = &dialog.purpose
-                    {
-                        let (account, id) = (target.account, target.id.clone());
-                        let job = state.new_job(JobKind::DialogData, "DCV status".into());
-                        cmds.push(Command::Act {
-                            job,
-                            account,
-                            request: ActionRequest::CertDcv { id },
-                            about: Vec::new(),
-                        });
-                    }
                     format!("DCV recheck of {name} requested{watching}")
                 }
                 (ActionRequest::ApproveDelegation { .. }, _) => "delegation approved".to_string(),
@@ -401,7 +390,6 @@ pub(super) fn on_action_done(
                         .instruction
                         .as_ref()
                         .filter(|i| i.host.is_some() && i.point.is_some());
-                    state.dcv_submitted(account, domain, st);
                     let status = st
                         .status
                         .as_deref()

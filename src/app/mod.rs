@@ -3,7 +3,6 @@
 
 mod actions;
 mod dialogs;
-mod domain_dialogs;
 mod done;
 pub mod follow;
 mod input;
@@ -29,7 +28,7 @@ use crate::provider::{ErrorKind, ProviderError};
 use crate::worker::{Command, DetailView, JobId, JobOutput, WorkerEvent};
 
 pub use actions::MenuEntry;
-pub use dialogs::{Dialog, DialogKind, Purpose, Target, dcv_state_lines};
+pub use dialogs::{Dialog, Target};
 pub use keys::{Action, Ctx, KeyConfigError, KeyMap};
 pub use view::SortKey;
 

@@ -3236,13 +3236,24 @@ fn a_read_only_account_s_dcv_view_offers_no_recheck() {
         "{cmds:?}"
     );
     let d = s.dialog.as_mut().expect("the DCV view opens");
-    assert_eq!(d.form.ok_label, "Close");
+    // One button, Close; no OK to press (nor ^S).
+    assert!(!d.form.has_ok(), "{:?}", d.form.ok_label);
+    assert_eq!(d.form.cancel_label, "Close");
     assert!(d.form.title.contains("read-only"));
     d.form.ready = true;
-    // OK closes it: nothing is sent, nothing is refused later.
-    let sent = ok_and_confirm(&mut s);
+    let ctrl_s = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    assert!(update(&mut s, Msg::Key(ctrl_s)).is_empty());
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(s.dialog.as_ref().unwrap().form.focus, form::Focus::Cancel);
+    // Enter closes it: nothing is sent, nothing is refused later, no "cancelled".
+    let sent = update(&mut s, key(KeyCode::Enter));
     assert!(sent.is_empty(), "{sent:?}");
     assert!(s.dialog.is_none());
+    assert!(
+        !status_text(&s).contains("cancelled"),
+        "{}",
+        status_text(&s)
+    );
     // A writable account's view rechecks.
     select_id(&mut s, "2");
     update(&mut s, ch('v'));

@@ -121,6 +121,13 @@ pub enum Submission {
     },
     /// A read whose answer goes back to the open form ([`Flow::loaded`]).
     Load(AccountIdx, Load),
+    /// New server-side filters for one of the account's side views (`view` is its id), as
+    /// the form's (field, value) pairs; the view takes them and is read again from the top.
+    Refilter {
+        account: AccountIdx,
+        view: &'static str,
+        values: Vec<(&'static str, String)>,
+    },
 }
 
 /// A confirmed form's submissions, and how the app reports them.
@@ -170,6 +177,17 @@ pub trait Flow: FlowBox + Debug {
         _request: &ActionRequest,
         _output: &ActionOutput,
     ) {
+    }
+    /// A change this form sent (a `Submission::Act`) was answered while the form is still
+    /// open: show the outcome, and return the reads that bring the new state.
+    fn answered(
+        &mut self,
+        _form: &mut Form,
+        _account: AccountIdx,
+        _request: &ActionRequest,
+        _output: &ActionOutput,
+    ) -> Vec<Load> {
+        Vec::new()
     }
     /// Values shown in the form worth copying (`y`), as (label, value).
     fn copy_items(&self) -> Vec<(String, String)> {

@@ -104,7 +104,7 @@ pub struct Form {
     pub stage: Stage,
     /// The label of the OK button ("Approve", "Revoke" …).
     pub ok_label: String,
-    /// "Cancel" for actions, "Close" for views.
+    /// "Cancel" for forms that send something, "Close" for views.
     pub cancel_label: String,
     /// Mutations pass a confirmation stage; reads and downloads do not.
     pub confirm: bool,
@@ -138,12 +138,31 @@ impl Form {
             focus: Focus::Cancel,
             stage: Stage::Edit,
             ok_label: ok_label.into(),
-            cancel_label: if confirm { "Cancel" } else { "Close" }.into(),
+            cancel_label: "Cancel".into(),
             confirm,
             summary: Vec::new(),
             note: None,
             ready: true,
         }
+    }
+
+    /// A form that only shows something: its one button closes it (no OK, no ^S).
+    pub fn view_only(mut self) -> Form {
+        self.ok_label.clear();
+        self.cancel_label = "Close".into();
+        self.focus = Focus::Cancel;
+        self
+    }
+
+    /// A view with something to do (OK): the other button closes it, sending nothing.
+    pub fn closing(mut self) -> Form {
+        self.cancel_label = "Close".into();
+        self
+    }
+
+    /// Whether the form has an OK button (view-only forms have none).
+    pub fn has_ok(&self) -> bool {
+        !self.ok_label.is_empty()
     }
 
     pub fn with_intro(mut self, lines: Vec<String>) -> Form {
@@ -211,7 +230,8 @@ impl Form {
         match self.stage {
             Stage::Edit => (0..self.fields.len())
                 .map(Focus::Field)
-                .chain([Focus::Ok, Focus::Cancel])
+                .chain(self.has_ok().then_some(Focus::Ok))
+                .chain([Focus::Cancel])
                 .collect(),
             Stage::Confirm => vec![Focus::Cancel, Focus::Ok],
         }
@@ -248,7 +268,7 @@ impl Form {
             KeyCode::Char('s')
                 if key.modifiers.contains(KeyModifiers::CONTROL) && self.stage == Stage::Edit =>
             {
-                if !self.ready {
+                if !self.ready || !self.has_ok() {
                     return FormEvent::None;
                 }
                 self.focus = Focus::Ok;
@@ -259,7 +279,7 @@ impl Form {
         match self.focus {
             Focus::Cancel => match key.code {
                 KeyCode::Enter | KeyCode::Char(' ') => FormEvent::Cancel,
-                KeyCode::Right | KeyCode::Char('l') => {
+                KeyCode::Right | KeyCode::Char('l') if self.has_ok() => {
                     self.focus = Focus::Ok;
                     FormEvent::None
                 }
@@ -267,7 +287,7 @@ impl Form {
             },
             Focus::Ok => match key.code {
                 KeyCode::Enter | KeyCode::Char(' ') => {
-                    if !self.ready {
+                    if !self.ready || !self.has_ok() {
                         return FormEvent::None;
                     }
                     if self.stage == Stage::Confirm {

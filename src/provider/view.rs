@@ -11,6 +11,8 @@ use std::any::Any;
 use std::fmt::Debug;
 
 use super::request::{ActionOutput, ActionRequest};
+use crate::form::Opening;
+use crate::model::AccountIdx;
 
 /// How a cell or a detail line is coloured: a meaning, which the theme turns into a style.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -96,6 +98,17 @@ pub struct ViewKey {
     pub opens: &'static str,
 }
 
+/// What a view key opens: a form, and what the read-only gate needs to know of it.
+#[derive(Debug)]
+pub struct ViewAction {
+    pub opening: Opening,
+    /// It sends a change (refused, with an audit line, on a read-only account).
+    pub changes: bool,
+    /// The action's name in the audit log, and what it is about there.
+    pub audit: &'static str,
+    pub about: Vec<String>,
+}
+
 /// A side view's rows and the provider's knowledge of them. Row numbers are positions in
 /// the view's own order (after `sort`), before the console's filter.
 pub trait SideView: Debug + Send {
@@ -145,7 +158,20 @@ pub trait SideView: Debug + Send {
     fn open(&self, _i: usize) -> Vec<ViewRead> {
         Vec::new()
     }
-    /// For the provider's own dialogs, which know the concrete type.
+    /// The form a view key opens (`opens` of one of [`SideView::keys`]) on `row`, the
+    /// selected row if any; `Err` says why not, for the status line.
+    fn form(
+        &self,
+        opens: &str,
+        _account: AccountIdx,
+        _row: Option<usize>,
+    ) -> Result<ViewAction, String> {
+        Err(format!("{opens}: no such action here"))
+    }
+    /// New server-side filters, from a form's (field, value) pairs
+    /// (`Submission::Refilter`); the console then reads the view again from the top.
+    fn refilter(&mut self, _values: &[(&'static str, String)]) {}
+    /// For the provider's own code, which knows the concrete type.
     fn as_any(&self) -> &dyn Any;
     fn as_any_mut(&mut self) -> &mut dyn Any;
 }

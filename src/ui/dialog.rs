@@ -274,12 +274,15 @@ pub fn form(frame: &mut Frame, area: Rect, theme: &Theme, form: &Form) {
     if matches!(form.focus, Focus::Cancel | Focus::Ok) {
         focus_line = lines.len();
     }
-    lines.push(Line::from(vec![
+    let mut buttons = vec![
         Span::raw("  "),
         button(&form.cancel_label, form.focus == Focus::Cancel, true),
-        Span::raw("  "),
-        button(&form.ok_label, form.focus == Focus::Ok, form.ready),
-    ]));
+    ];
+    if form.has_ok() {
+        buttons.push(Span::raw("  "));
+        buttons.push(button(&form.ok_label, form.focus == Focus::Ok, form.ready));
+    }
+    lines.push(Line::from(buttons));
     let h = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
     let rect = popup(area, w, h);
     let inner_h = rect.height.saturating_sub(2) as usize;
@@ -289,6 +292,7 @@ pub fn form(frame: &mut Frame, area: Rect, theme: &Theme, form: &Form) {
     let scroll = (focus_line + 1 + extra).saturating_sub(inner_h);
     frame.render_widget(Clear, rect);
     let footer = match form.stage {
+        Stage::Edit if !form.has_ok() => " Esc close ",
         Stage::Edit => " Tab/↑↓ move · ←→ choose · Enter next · ^S send · Esc cancel ",
         Stage::Confirm => " confirm: → then Enter sends · Esc back ",
     };

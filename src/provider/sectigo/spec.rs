@@ -146,7 +146,7 @@ pub const ACTIONS: &[ActionSpec] = &[
         targets: Targets::One,
         guard: Some(ssl_only_dcv),
         audit: "dcv",
-        form: None,
+        form: Some(forms::dcv::cert_dcv),
     },
     ActionSpec {
         id: "enroll",

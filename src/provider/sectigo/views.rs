@@ -6,10 +6,12 @@
 use std::any::Any;
 use std::cmp::Ordering;
 
+use super::forms::dcv;
+use crate::model::AccountIdx;
 use crate::provider::actions::{DcvFilter, DcvState, DomainDetail, DomainValidation, Organization};
 use crate::provider::request::{ActionOutput, ActionRequest};
 use crate::provider::view::{
-    Column, DetailLine, SideView, Taken, Tone, ViewCell, ViewKey, ViewRead,
+    Column, DetailLine, SideView, Taken, Tone, ViewAction, ViewCell, ViewKey, ViewRead,
 };
 
 /// The side view `id` of an SCM account, empty (it loads when first shown).
@@ -308,6 +310,41 @@ impl SideView for DomainsView {
         ]
     }
 
+    fn form(
+        &self,
+        opens: &str,
+        account: AccountIdx,
+        row: Option<usize>,
+    ) -> Result<ViewAction, String> {
+        let approve = match opens {
+            "approve-delegation" => true,
+            "reject-delegation" => false,
+            _ => return Err(format!("{opens}: no such action here")),
+        };
+        let d = row
+            .and_then(|i| self.rows.get(i))
+            .ok_or_else(|| "no domain selected".to_string())?;
+        let orgs: Vec<(i64, String)> = d
+            .delegations
+            .iter()
+            .filter(|g| is_requested(&g.status))
+            .map(|g| (g.org_id, self.org_name(g.org_id)))
+            .collect();
+        if orgs.is_empty() {
+            return Err(format!("{} has no delegation awaiting approval", d.name));
+        }
+        Ok(ViewAction {
+            opening: dcv::delegation(account, d.id, d.name.clone(), orgs, approve),
+            changes: true,
+            audit: if approve {
+                "approve-delegation"
+            } else {
+                "reject-delegation"
+            },
+            about: vec![format!("domain:{}", d.id)],
+        })
+    }
+
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -477,7 +514,7 @@ impl SideView for DcvView {
             && *domain == d.domain
         {
             out.push(DetailLine::Section("Status".into()));
-            for l in crate::app::dcv_state_lines(st) {
+            for l in dcv::state_lines(st) {
                 out.push(DetailLine::Text(l, Tone::Plain));
             }
         }
@@ -504,6 +541,50 @@ impl SideView for DcvView {
                 opens: "dcv-filter",
             },
         ]
+    }
+
+    fn form(
+        &self,
+        opens: &str,
+        account: AccountIdx,
+        row: Option<usize>,
+    ) -> Result<ViewAction, String> {
+        match opens {
+            "dcv-domain" => {
+                let d = row
+                    .and_then(|i| self.rows.get(i))
+                    .ok_or_else(|| "no domain selected".to_string())?;
+                Ok(ViewAction {
+                    opening: dcv::domain_dcv(account, d.domain.clone()),
+                    changes: true,
+                    audit: "dcv-start",
+                    about: vec![d.domain.clone()],
+                })
+            }
+            "dcv-filter" => Ok(ViewAction {
+                opening: dcv::dcv_filter(
+                    account,
+                    self.filter.dcv_status.as_deref(),
+                    self.filter.expires_in_days,
+                ),
+                changes: false,
+                audit: "dcv-filter",
+                about: Vec::new(),
+            }),
+            _ => Err(format!("{opens}: no such action here")),
+        }
+    }
+
+    fn refilter(&mut self, values: &[(&'static str, String)]) {
+        for (field, value) in values {
+            match *field {
+                "status" => {
+                    self.filter.dcv_status = (value != DCV_STATUS_FILTERS[0]).then(|| value.clone())
+                }
+                "days" => self.filter.expires_in_days = value.parse::<i64>().ok(),
+                _ => {}
+            }
+        }
     }
 
     fn open(&self, i: usize) -> Vec<ViewRead> {

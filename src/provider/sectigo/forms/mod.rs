@@ -1,6 +1,7 @@
 //! SCM's action forms: what each asks, how it is checked, what it sends. The console opens
 //! them through the actions' specs (`spec.rs`) and drives them through `form::Flow`.
 
+pub mod dcv;
 pub mod decision;
 pub mod download;
 pub mod enroll;
