@@ -250,7 +250,7 @@ pub(super) fn on_action_done(
     kind: Option<JobKind>,
     output: JobOutput,
 ) -> Vec<Command> {
-    use crate::provider::request::{ActionOutput, ActionRequest};
+    use crate::model::spec::{Outcome, Then};
     let mut cmds = Vec::new();
     match output {
         JobOutput::Enrolled {
@@ -260,11 +260,10 @@ pub(super) fn on_action_done(
             key_path,
             follows,
         } => {
-            let what = match family {
-                Family::Client => "new S/MIME request",
-                Family::Device => "new device request",
-                _ => "new request",
-            };
+            let what = state
+                .accounts
+                .get(account)
+                .map_or("new request", |a| (a.info.new_request)(family));
             // What the request does next: the provider set an operation going (the CA issues
             // it by itself), or it waits for an approval.
             let next = match state.follow(job, account, &follows) {
@@ -344,65 +343,32 @@ pub(super) fn on_action_done(
                 .and_then(|i| state.certs.get(i))
                 .map(|c| c.common_name.clone())
                 .unwrap_or_default();
-            let text = match (&*request, &*output) {
-                (ActionRequest::Approve { .. }, _) => format!("approved {name}{watching}"),
-                (ActionRequest::Decline { .. }, _) => format!("declined {name}"),
-                (ActionRequest::Revoke { .. } | ActionRequest::RevokeBySerial { .. }, _) => {
-                    format!("revoked {name}")
-                }
-                (
-                    ActionRequest::Renew { .. } | ActionRequest::RenewByToken { .. },
-                    ActionOutput::Renewed(Some(new)),
-                ) => {
-                    if let Some(c) = cert.and_then(|i| state.certs.get(i)) {
-                        let (a, f) = (c.account, c.family);
-                        cmds.extend(state.load_detail(a, f, new.id.clone()));
-                    }
-                    format!("renewal requested: new request {}", new.id)
-                }
-                (ActionRequest::RenewByToken { .. }, _) => {
-                    // SCM answers a renewal by renew id with no body: the new request's id is
-                    // not known, so the SSL list is read again to bring it in.
-                    cmds.extend(state.load_account(account));
-                    format!(
-                        "renewal of {name} requested; SCM does not say the new request's id — reloading the list to show it"
-                    )
-                }
-                (ActionRequest::Renew { .. }, _) => {
-                    format!("renewal of {name} requested")
-                }
-                (ActionRequest::MarkRenewed { .. }, _) => format!("marked {name} as renewed"),
-                (ActionRequest::Delete { .. }, _) => {
+            let info = state.accounts.get(account).map(|a| a.info);
+            let outcome = info.map_or_else(
+                || Outcome::new(format!("{} done", request.audit_name())),
+                |info| (info.outcome)(&request, &output, &name),
+            );
+            match outcome.then {
+                Then::Nothing => {}
+                Then::Hide => {
                     if let Some(i) = cert {
                         state.hidden.insert(i);
                         state.marked.remove(&i);
                         state.refilter();
                     }
-                    format!("deleted {name}")
                 }
-                (ActionRequest::DcvRecheck { .. }, _) => {
-                    format!("DCV recheck of {name} requested{watching}")
-                }
-                (ActionRequest::ApproveDelegation { .. }, _) => "delegation approved".to_string(),
-                (ActionRequest::RejectDelegation { .. }, _) => "delegation rejected".to_string(),
-                (ActionRequest::DcvSubmit { domain, method, .. }, ActionOutput::DcvState(st)) => {
-                    let record = st
-                        .instruction
-                        .as_ref()
-                        .filter(|i| i.host.is_some() && i.point.is_some());
-                    let status = st
-                        .status
-                        .as_deref()
-                        .map(|s| format!(" (status {s})"))
-                        .unwrap_or_default();
-                    match record {
-                        Some(_) if *method == crate::provider::actions::DcvMethod::Txt => format!(
-                            "DCV of {domain} submitted{status}: publish the TXT record shown; the CA checks it"
-                        ),
-                        _ => format!("DCV of {domain} submitted{status}{watching}"),
+                Then::LoadNew(id) => {
+                    if let Some(c) = cert.and_then(|i| state.certs.get(i)) {
+                        let (a, f) = (c.account, c.family);
+                        cmds.extend(state.load_detail(a, f, id));
                     }
                 }
-                (r, _) => format!("{} done", r.audit_name()),
+                Then::ReloadAccount => cmds.extend(state.load_account(account)),
+            }
+            let text = if outcome.followed {
+                format!("{}{watching}", outcome.text)
+            } else {
+                outcome.text
             };
             // Refresh the row the action changed.
             if let Some(i) = cert

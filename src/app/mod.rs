@@ -14,7 +14,6 @@ pub mod prompt;
 mod view;
 pub mod views;
 
-use crate::provider::sectigo::Family;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::path::PathBuf;
 

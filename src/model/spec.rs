@@ -2,7 +2,8 @@
 //! has, as data. The action menu, the key table, the help overlay, the read-only gate and the
 //! accounts tree are built from it, so no shared layer names a provider's verbs.
 
-use super::Cert;
+use super::{Cert, Collection};
+use crate::provider::request::{ActionOutput, ActionRequest};
 
 /// What an action does to the server: the one thing the read-only gate looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,6 +93,62 @@ pub struct AccountInfo {
     pub views: &'static [ViewSpec],
     /// Download formats, the default first; empty when the provider exports nothing.
     pub exports: &'static [ExportFormat],
+    /// What the console says and does when an action was answered with success.
+    pub outcome: OutcomeFn,
+    /// How a new request in a collection is named ("new S/MIME request").
+    pub new_request: fn(Collection) -> &'static str,
+}
+
+/// The outcome of `request` answered with `output`; `name` names the certificate it was
+/// about ("" when none).
+pub type OutcomeFn = fn(request: &ActionRequest, output: &ActionOutput, name: &str) -> Outcome;
+
+/// What an answered action means to the console.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// The status line's words.
+    pub text: String,
+    /// Add what the worker follows next ("; watching until it is issued").
+    pub followed: bool,
+    pub then: Then,
+}
+
+/// What the console does after an answered action, besides refreshing its certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Then {
+    #[default]
+    Nothing,
+    /// The certificate is gone from the server: hide its row.
+    Hide,
+    /// A new certificate `id` (in the same collection) was made: bring it into the list.
+    LoadNew(String),
+    /// Something new was made whose id the server did not say: read the account again.
+    ReloadAccount,
+}
+
+impl Outcome {
+    pub fn new(text: impl Into<String>) -> Outcome {
+        Outcome {
+            text: text.into(),
+            followed: false,
+            then: Then::Nothing,
+        }
+    }
+
+    pub fn followed(mut self) -> Outcome {
+        self.followed = true;
+        self
+    }
+
+    pub fn then(mut self, then: Then) -> Outcome {
+        self.then = then;
+        self
+    }
+}
+
+/// The outcome of an account that declares none: "<action> done".
+fn done(request: &ActionRequest, _output: &ActionOutput, _name: &str) -> Outcome {
+    Outcome::new(format!("{} done", request.audit_name()))
 }
 
 impl AccountInfo {
@@ -100,6 +157,8 @@ impl AccountInfo {
         actions: &[],
         views: &[],
         exports: &[],
+        outcome: done,
+        new_request: |_| "new request",
     };
 
     pub fn action(&self, id: &str) -> Option<&'static ActionSpec> {

@@ -26,6 +26,7 @@ mod list;
 pub mod map;
 mod meta;
 pub mod ops;
+pub mod outcome;
 mod report;
 pub mod setup;
 pub mod spec;

@@ -4,14 +4,25 @@
 
 use super::forms;
 use crate::model::spec::{AccountInfo, ActionSpec, Effect, ExportFormat, Targets, ViewSpec};
-use crate::model::{Cert, CertStatus};
+use crate::model::{Cert, CertStatus, Collection};
 use crate::provider::sectigo::Family;
 
 pub const INFO: AccountInfo = AccountInfo {
     actions: ACTIONS,
     views: VIEWS,
     exports: EXPORTS,
+    outcome: super::outcome::outcome,
+    new_request,
 };
+
+/// How a new request of a family is named in messages.
+fn new_request(family: Collection) -> &'static str {
+    match family {
+        Family::Client => "new S/MIME request",
+        Family::Device => "new device request",
+        _ => "new request",
+    }
+}
 
 /// SCM's `format=` values for a download, the default (the certificate alone) first.
 pub const EXPORTS: &[ExportFormat] = &[
