@@ -14,7 +14,7 @@ use certdeck::model::{Cert, CertStatus, Collection};
 use certdeck::provider::actions::{DcvFilter, EnrollRequest, Enrolled, RevokeReason};
 use certdeck::provider::op::{FollowPlan, Op};
 use certdeck::provider::request::{ActionOutput, ActionRequest};
-use certdeck::provider::sectigo::{RetryPolicy, SectigoClient, SectigoSettings};
+use certdeck::provider::sectigo::{RetryPolicy, SectigoClient, SectigoSettings, enrolment};
 use certdeck::provider::{ErrorKind, Provider, ProviderError};
 use certdeck::worker::{
     self, AccountSlot, Command, EnrollSpec, FollowStep, JobId, JobOutput, KeyAlg, KeySource,
@@ -268,12 +268,7 @@ impl Rig {
         key: KeySource,
         request: EnrollRequest,
     ) -> Result<JobOutput, ProviderError> {
-        let spec = Box::new(EnrollSpec {
-            common_name: common_name.to_string(),
-            key,
-            request: request.into(),
-            replace: None,
-        });
+        let spec = Box::new(enrolment::ssl(common_name, key, request));
         self.run(move |job| Command::Enroll { job, account, spec })
             .await
     }
@@ -1219,24 +1214,21 @@ async fn replace_with_a_new_local_key_reissues_from_that_key() {
     );
     rig.wait_for(&en.id, CertStatus::Issued).await;
     let new_key = rig.path("second.key");
-    let spec = Box::new(EnrollSpec {
-        common_name: host.clone(),
-        key: KeySource::Generate {
+    let spec = Box::new(enrolment::replace(
+        Family::Ssl,
+        &en.id,
+        &host,
+        KeySource::Generate {
             alg: KeyAlg::EcdsaP384,
             key_path: new_key.clone(),
         },
-        request: EnrollRequest::default().into(),
-        replace: Some((
-            Family::Ssl,
-            en.id.clone(),
-            certdeck::provider::actions::ReplaceRequest {
-                reason: "key rotation".into(),
-                common_name: Some(host.clone()),
-                sans: vec![host.clone()],
-                ..Default::default()
-            },
-        )),
-    });
+        certdeck::provider::actions::ReplaceRequest {
+            reason: "key rotation".into(),
+            common_name: Some(host.clone()),
+            sans: vec![host.clone()],
+            ..Default::default()
+        },
+    ));
     let out = rig
         .run(move |job| Command::Enroll {
             job,
@@ -1273,7 +1265,6 @@ async fn replace_with_a_new_local_key_reissues_from_that_key() {
 // ---- client (S/MIME) and device enrolment ----------------------------------------------------
 
 use certdeck::provider::actions::{ClientEnrollRequest, DeviceEnrollRequest, Profile};
-use certdeck::worker::EnrollKind;
 
 impl Rig {
     /// A family's first profile, the first organization and the mandatory custom fields
@@ -1312,18 +1303,8 @@ impl Rig {
         (profile, org, custom)
     }
 
-    async fn enroll_kind(
-        &mut self,
-        common_name: &str,
-        key: KeySource,
-        request: EnrollKind,
-    ) -> Result<JobOutput, ProviderError> {
-        let spec = Box::new(EnrollSpec {
-            common_name: common_name.to_string(),
-            key,
-            request,
-            replace: None,
-        });
+    async fn enroll_kind(&mut self, spec: EnrollSpec) -> Result<JobOutput, ProviderError> {
+        let spec = Box::new(spec);
         self.run(move |job| Command::Enroll {
             job,
             account: RW,
@@ -1396,14 +1377,14 @@ async fn smime_enrolment_with_a_local_key_is_issued_for_that_key_and_audited() {
     };
     let (en, kp) = enrolled_in(
         Family::Client,
-        rig.enroll_kind(
+        rig.enroll_kind(enrolment::client(
             "Ada Lovelace",
             KeySource::Generate {
                 alg: KeyAlg::EcdsaP256,
                 key_path: key_path.clone(),
             },
-            EnrollKind::Client(request),
-        )
+            request,
+        ))
         .await,
     );
     assert_eq!(kp.as_deref(), Some(key_path.as_path()));
@@ -1500,14 +1481,14 @@ async fn device_enrolment_with_a_local_key_waits_for_approval_and_is_audited() {
     // Without the mandatory custom field SCM refuses; the key made for it is kept.
     let kept = rig.path("refused.key");
     let e = rig
-        .enroll_kind(
+        .enroll_kind(enrolment::device(
             cn,
             KeySource::Generate {
                 alg: KeyAlg::EcdsaP256,
                 key_path: kept.clone(),
             },
-            EnrollKind::Device(request(vec![])),
-        )
+            request(vec![]),
+        ))
         .await
         .unwrap_err();
     assert_eq!((e.kind, e.code), (ErrorKind::Rejected, Some(-62)), "{e}");
@@ -1517,14 +1498,14 @@ async fn device_enrolment_with_a_local_key_waits_for_approval_and_is_audited() {
     let key_path = rig.path("door-cam-7.key");
     let (en, kp) = enrolled_in(
         Family::Device,
-        rig.enroll_kind(
+        rig.enroll_kind(enrolment::device(
             cn,
             KeySource::Generate {
                 alg: KeyAlg::EcdsaP384,
                 key_path: key_path.clone(),
             },
-            EnrollKind::Device(request(custom)),
-        )
+            request(custom),
+        ))
         .await,
     );
     assert_eq!(kp.as_deref(), Some(key_path.as_path()));

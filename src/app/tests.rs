@@ -1198,7 +1198,15 @@ fn replace_sends_an_enrolment_that_replaces_with_a_local_key() {
         panic!("{sent:?}")
     };
     assert_eq!(*account, 1);
-    let (family, id, r) = spec.replace.clone().expect("a replacement");
+    assert_eq!(spec.replaces.as_deref(), Some("3"));
+    let ActionRequest::Replace {
+        family,
+        id,
+        request: r,
+    } = spec.request.clone()
+    else {
+        panic!("{:?}", spec.request)
+    };
     assert_eq!((family, id.as_str()), (Family::Ssl, "3"));
     assert_eq!(r.reason, "key rotation");
     assert_eq!(r.common_name.as_deref(), Some("host0003.example.com"));
@@ -1219,7 +1227,7 @@ use crate::provider::actions::{
     ClientEnrollRequest, CustomFieldDef, DeviceEnrollRequest, Organization, Profile,
 };
 use crate::provider::request::ActionOutput;
-use crate::worker::{EnrollKind, KeyAlg, KeySource};
+use crate::worker::{KeyAlg, KeySource};
 
 /// One Sectigo account with SSL, client and device certificates, and one of each loaded.
 fn families_state() -> State {
@@ -1606,10 +1614,10 @@ fn the_smime_dialog_says_what_is_wrong_and_sends_a_client_spec() {
             key_path: "./ada_example.com.key".into()
         }
     );
-    assert_eq!(spec.replace, None);
+    assert_eq!(spec.replaces, None);
     assert_eq!(
         spec.request,
-        EnrollKind::Client(ClientEnrollRequest {
+        ActionRequest::EnrollClient(ClientEnrollRequest {
             org_id: 1101,
             profile_id: 6101,
             term_days: Some(365),
@@ -1699,7 +1707,7 @@ fn the_device_dialog_needs_a_name_and_the_mandatory_field_and_sends_a_device_spe
     assert_eq!(spec.key, KeySource::CsrFile("/tmp/printer.csr".into()));
     assert_eq!(
         spec.request,
-        EnrollKind::Device(DeviceEnrollRequest {
+        ActionRequest::EnrollDevice(DeviceEnrollRequest {
             org_id: 1101,
             profile_id: 6201,
             term_days: Some(730),

@@ -145,6 +145,31 @@ impl ActionRequest {
         self.kind().is_mutating()
     }
 
+    /// The request with the CSR a worker made (or read) for it put in; requests that carry
+    /// none are unchanged.
+    pub fn with_csr(self, csr: String) -> ActionRequest {
+        use ActionRequest::*;
+        match self {
+            Enroll(r) => Enroll(EnrollRequest { csr, ..r }),
+            EnrollClient(r) => EnrollClient(ClientEnrollRequest { csr, ..r }),
+            EnrollDevice(r) => EnrollDevice(DeviceEnrollRequest { csr, ..r }),
+            Replace {
+                family,
+                id,
+                request,
+            } => Replace {
+                family,
+                id,
+                request: ReplaceRequest { csr, ..request },
+            },
+            RenewByToken { renew_id, .. } => RenewByToken {
+                renew_id,
+                csr: Some(csr),
+            },
+            other => other,
+        }
+    }
+
     /// Short name for the audit log ("revoke", "approve" …).
     pub fn audit_name(&self) -> &'static str {
         use ActionRequest::*;

@@ -2,7 +2,6 @@
 //! a CSR from a file.
 
 use super::*;
-use crate::provider::sectigo::Family;
 
 pub(super) fn progress(
     tx: &mpsc::UnboundedSender<WorkerEvent>,
@@ -27,12 +26,19 @@ pub(super) async fn enroll(
 ) -> Result<JobOutput, ProviderError> {
     let name = account_name(&ctx.accounts, account);
     let EnrollSpec {
-        common_name,
+        request,
+        family,
+        common_name: cn,
+        names,
+        email_names,
         key,
-        mut request,
-        replace,
+        audit_id,
+        named,
+        id_from_csr,
+        replaces,
+        reason,
     } = spec;
-    let (action, kind) = if replace.is_some() {
+    let (action, kind) = if replaces.is_some() {
         ("replace", ActionKind::Replace)
     } else {
         ("enroll", ActionKind::Enroll)
@@ -40,25 +46,12 @@ pub(super) async fn enroll(
     let Some(log) = ctx.audit.clone() else {
         return Err(no_audit_log(&name, action));
     };
-    let family = request.family();
-    let cn = match (&request, common_name.trim()) {
-        // An S/MIME request with no name is named by its address.
-        (EnrollKind::Client(r), "") => r.email.trim().to_string(),
-        (_, cn) => cn.to_string(),
-    };
-    let first_id = match (&replace, &request) {
-        (Some((_, id, _)), _) => vec![id.clone()],
-        (None, EnrollKind::Client(r)) => vec![r.email.trim().to_string()],
-        (None, EnrollKind::Ssl(r)) if cn.is_empty() => {
-            r.sans.first().cloned().into_iter().collect()
-        }
-        (None, _) => vec![cn.clone()],
-    };
-    let mut entry = AuditEntry::new(&name, action, first_id)
+    let first_id = replaces.clone().unwrap_or(audit_id);
+    let mut entry = AuditEntry::new(&name, action, vec![first_id])
         .with_family(family)
         .with_login(login_of(ctx, account));
-    if let Some((_, _, r)) = &replace {
-        entry = entry.with_reason(r.reason.clone());
+    if let Some(r) = reason {
+        entry = entry.with_reason(r);
     }
     let provider = match provider_for(&ctx.accounts, account, action) {
         Ok(p) => p,
@@ -79,26 +72,15 @@ pub(super) async fn enroll(
             };
             entry = entry.with_detail(format!("{} key {}", alg.label(), path.display()));
             progress(tx, job, 1, &format!("generating a {} key", alg.label()));
-            let cn2 = cn.clone();
-            let made = match &request {
-                // S/MIME: the person's addresses as rfc822Name SANs, the primary one first.
-                EnrollKind::Client(r) => {
-                    let emails: Vec<String> = std::iter::once(r.email.clone())
-                        .chain(r.secondary_emails.iter().cloned())
-                        .collect();
-                    tokio::task::spawn_blocking(move || {
-                        keygen::generate_for_email(alg, &cn2, &emails)
-                    })
-                    .await
+            let (cn2, names2) = (cn.clone(), names.clone());
+            let made = tokio::task::spawn_blocking(move || {
+                if email_names {
+                    keygen::generate_for_email(alg, &cn2, &names2)
+                } else {
+                    keygen::generate(alg, &cn2, &names2)
                 }
-                EnrollKind::Ssl(r) => {
-                    let sans = r.sans.clone();
-                    tokio::task::spawn_blocking(move || keygen::generate(alg, &cn2, &sans)).await
-                }
-                // A device is named by its common name (one that is a host name also
-                // becomes a DNS SAN).
-                _ => tokio::task::spawn_blocking(move || keygen::generate(alg, &cn2, &[])).await,
-            };
+            })
+            .await;
             let (secret, csr) = match made {
                 Ok(Ok(pair)) => pair,
                 Ok(Err(e)) => {
@@ -136,18 +118,8 @@ pub(super) async fn enroll(
             };
             entry = entry.with_detail(format!("existing key {}", path.display()));
             progress(tx, job, 1, "making the CSR with the existing key");
-            let (cn2, p2) = (cn.clone(), path.clone());
             // The names as a new key's CSR would carry them.
-            let (names, email) = match &request {
-                EnrollKind::Client(r) => (
-                    std::iter::once(r.email.clone())
-                        .chain(r.secondary_emails.iter().cloned())
-                        .collect(),
-                    true,
-                ),
-                EnrollKind::Ssl(r) => (r.sans.clone(), false),
-                _ => (Vec::new(), false),
-            };
+            let (cn2, p2, names, email) = (cn.clone(), path.clone(), names.clone(), email_names);
             let made = tokio::task::spawn_blocking(move || {
                 let key = keygen::read_key_file(&p2)?;
                 if email {
@@ -182,7 +154,7 @@ pub(super) async fn enroll(
                 Ok((pem, csr_cn, _sans)) => {
                     // An SSL request is named by what its CSR names; S/MIME and device ones
                     // keep the address or device name the user gave.
-                    if replace.is_none() && family == Family::Ssl && !csr_cn.is_empty() {
+                    if id_from_csr && !csr_cn.is_empty() {
                         entry.ids = vec![csr_cn];
                     }
                     (pem, None)
@@ -192,31 +164,20 @@ pub(super) async fn enroll(
         }
     };
 
-    if let Some((family, id, mut r)) = replace {
-        r.csr = csr;
+    let sent = request.with_csr(csr);
+    if let Some(id) = replaces {
         progress(tx, job, 3, "sending the replacement");
-        let replace = ActionRequest::Replace {
-            family,
-            id: id.clone(),
-            request: r,
-        };
-        let result = provider.act(&replace).await.map_err(|e| kept(e, &key_path));
+        let result = provider.act(&sent).await.map_err(|e| kept(e, &key_path));
         let out = finish(log, entry, result).await?;
         return Ok(JobOutput::Replaced {
             account,
             family,
             id,
             key_path,
-            follows: provider.follow_up(&replace, &out),
+            follows: provider.follow_up(&sent, &out),
         });
     }
-    let named = match &request {
-        EnrollKind::Client(r) => format!("e-mail {}, CN {cn}", r.email.trim()),
-        _ => format!("CN {cn}"),
-    };
-    request.set_csr(csr);
     progress(tx, job, 3, "sending the request");
-    let sent = request.into_action();
     let result = match provider.act(&sent).await {
         Ok(ActionOutput::Enrolled(e)) => Ok(e),
         Ok(other) => Err(ProviderError::new(

@@ -2,7 +2,6 @@
 //! channel, `WorkerEvent`s go out over another; every job carries the id the app gave it, so the
 //! app knows what is pending (spinner, idle detection in tests) and what each answer belongs to.
 
-use crate::provider::sectigo::Family;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,9 +13,7 @@ use crate::audit::{AuditEntry, AuditLog};
 use crate::files;
 use crate::keygen;
 use crate::model::{AccountIdx, ActionKind, Capabilities, Cert, CertDetail, Collection};
-use crate::provider::actions::{
-    ClientEnrollRequest, DeviceEnrollRequest, EnrollRequest, Enrolled, ReplaceRequest,
-};
+use crate::provider::actions::Enrolled;
 use crate::provider::op::{FollowPlan, Op, OpState};
 use crate::provider::request::{ActionOutput, ActionRequest};
 use crate::provider::{ErrorKind, ListSink, ListUpdate, Provider, ProviderError};
@@ -130,73 +127,32 @@ pub enum KeySource {
     KeyFile(PathBuf),
 }
 
-/// Which family's request an enrolment makes. The dialog fills in everything but the CSR;
-/// the worker makes (or reads) the CSR and puts it in before sending.
-#[derive(Debug, Clone, PartialEq)]
-pub enum EnrollKind {
-    /// SSL: the CSR names the common name and the DNS/IP names in `sans`.
-    Ssl(EnrollRequest),
-    /// Client (S/MIME): the CSR names the person (`EnrollSpec::common_name`, else the
-    /// e-mail) and carries the e-mail addresses as rfc822Name SANs.
-    Client(ClientEnrollRequest),
-    /// Device: the CSR names the device (`EnrollSpec::common_name`).
-    Device(DeviceEnrollRequest),
-}
-
-impl EnrollKind {
-    pub fn family(&self) -> Collection {
-        match self {
-            EnrollKind::Ssl(_) => Family::Ssl,
-            EnrollKind::Client(_) => Family::Client,
-            EnrollKind::Device(_) => Family::Device,
-        }
-    }
-
-    fn set_csr(&mut self, csr: String) {
-        match self {
-            EnrollKind::Ssl(r) => r.csr = csr,
-            EnrollKind::Client(r) => r.csr = csr,
-            EnrollKind::Device(r) => r.csr = csr,
-        }
-    }
-
-    fn into_action(self) -> ActionRequest {
-        match self {
-            EnrollKind::Ssl(r) => ActionRequest::Enroll(r),
-            EnrollKind::Client(r) => ActionRequest::EnrollClient(r),
-            EnrollKind::Device(r) => ActionRequest::EnrollDevice(r),
-        }
-    }
-}
-
-impl From<EnrollRequest> for EnrollKind {
-    fn from(r: EnrollRequest) -> EnrollKind {
-        EnrollKind::Ssl(r)
-    }
-}
-
-impl From<ClientEnrollRequest> for EnrollKind {
-    fn from(r: ClientEnrollRequest) -> EnrollKind {
-        EnrollKind::Client(r)
-    }
-}
-
-impl From<DeviceEnrollRequest> for EnrollKind {
-    fn from(r: DeviceEnrollRequest) -> EnrollKind {
-        EnrollKind::Device(r)
-    }
-}
-
-/// An enrolment as the dialog produced it; the worker fills in the request's CSR.
+/// An enrolment, or the replacement of a certificate, as a provider's form built it: the
+/// request without its CSR, what the CSR names, where the key comes from, and how the audit
+/// names it. The worker makes (or reads) the CSR, puts it in (`ActionRequest::with_csr`),
+/// and sends the request once the key is on disk.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnrollSpec {
-    /// The CSR's common name: the host (SSL), the person's name (S/MIME) or the device.
+    /// The request to send; its CSR is filled in here.
+    pub request: ActionRequest,
+    /// The collection the new certificate is in.
+    pub family: Collection,
+    /// The CSR's subject common name (the host, the person or the device).
     pub common_name: String,
+    /// The CSR's other names: DNS names and IPs, or with `email_names` e-mail addresses
+    /// (rfc822Name SANs, the primary one first).
+    pub names: Vec<String>,
+    pub email_names: bool,
     pub key: KeySource,
-    pub request: EnrollKind,
-    /// Instead of a new enrolment, replace this certificate with the new CSR (SCM `replace`):
-    /// (family, id, reason and names; its `csr` is filled in by the worker).
-    pub replace: Option<(Collection, String, ReplaceRequest)>,
+    /// What the audit line names before the provider answers (the host, the person's
+    /// address), and how its detail names the subject ("CN www.example.com").
+    pub audit_id: String,
+    pub named: String,
+    /// With a CSR from a file, the audit names the request by the CSR's common name.
+    pub id_from_csr: bool,
+    /// It replaces the certificate with this id (audited as "replace", with `reason`).
+    pub replaces: Option<String>,
+    pub reason: Option<String>,
 }
 
 /// The detail pane's data: provider fields plus the parsed certificate body.

@@ -17,6 +17,7 @@ mod dcv;
 mod decide;
 mod domains;
 mod enroll;
+pub mod enrolment;
 pub mod errors;
 pub mod family;
 pub mod follow;

@@ -13,8 +13,8 @@ use crate::provider::actions::{
     ClientEnrollRequest, CustomFieldDef, DeviceEnrollRequest, EnrollRequest, Organization, Profile,
 };
 use crate::provider::request::{ActionOutput, ActionRequest};
-use crate::provider::sectigo::Family;
-use crate::worker::{EnrollKind, EnrollSpec, FileCheck, KeyAlg};
+use crate::provider::sectigo::{Family, enrolment};
+use crate::worker::{EnrollSpec, FileCheck, KeyAlg};
 
 /// The form's state: what was loaded for it, and whether the key file still follows the name.
 #[derive(Debug, Clone, PartialEq)]
@@ -283,7 +283,7 @@ impl Enroll {
             .copied();
         let comments = Some(f.value("comments")).filter(|s| !s.is_empty());
         let custom_fields = self.custom_values(f);
-        let (common_name, request) = match self.family {
+        Some(match self.family {
             Family::Client => {
                 let (first, middle, last) = (f.value("first"), f.value("middle"), f.value("last"));
                 let name = full_name(&first, &middle, &last);
@@ -302,7 +302,7 @@ impl Enroll {
                     custom_fields,
                     comments,
                 };
-                (name, EnrollKind::Client(request))
+                enrolment::client(&name, key::source(f), request)
             }
             Family::Device => {
                 let cn = f.value("cn");
@@ -315,7 +315,7 @@ impl Enroll {
                     optional_fields: vec![("commonName".into(), cn.clone())],
                     comments,
                 };
-                (cn, EnrollKind::Device(request))
+                enrolment::device(&cn, key::source(f), request)
             }
             _ => {
                 let (cn, sans) = key::names_of(f);
@@ -333,14 +333,8 @@ impl Enroll {
                     dcv_mode,
                     dcv_email,
                 };
-                (cn, EnrollKind::Ssl(request))
+                enrolment::ssl(&cn, key::source(f), request)
             }
-        };
-        Some(EnrollSpec {
-            common_name,
-            key: key::source(f),
-            request,
-            replace: None,
         })
     }
 }

@@ -7,9 +7,9 @@ use std::path::Path;
 use super::{MESSAGE_MAX, key};
 use crate::form::{Field, Flow, Form, FormCx, Opening, Sent, Submission, Target, check, describe};
 use crate::model::Cert;
-use crate::provider::actions::{EnrollRequest, ReplaceRequest};
-use crate::provider::sectigo::Family;
-use crate::worker::{EnrollKind, EnrollSpec, FileCheck, KeyAlg};
+use crate::provider::actions::ReplaceRequest;
+use crate::provider::sectigo::{Family, enrolment};
+use crate::worker::{FileCheck, KeyAlg};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Replace {
@@ -93,24 +93,21 @@ impl Flow for Replace {
         let t = &self.target;
         let (cn, sans) = key::names_of(f);
         let (dcv_mode, dcv_email) = key::dcv_of(f);
-        let spec = EnrollSpec {
-            common_name: cn.clone(),
-            key: key::source(f),
-            request: EnrollKind::Ssl(EnrollRequest::default()),
-            replace: Some((
-                t.family,
-                t.id.clone(),
-                ReplaceRequest {
-                    csr: String::new(),
-                    reason: f.value("reason"),
-                    common_name: Some(cn),
-                    sans,
-                    dcv_mode,
-                    dcv_email,
-                    revoke_old: f.field("revoke_old").is_some_and(|x| x.selected() == 1),
-                },
-            )),
-        };
+        let spec = enrolment::replace(
+            t.family,
+            &t.id,
+            &cn,
+            key::source(f),
+            ReplaceRequest {
+                csr: String::new(),
+                reason: f.value("reason"),
+                common_name: Some(cn.clone()),
+                sans,
+                dcv_mode,
+                dcv_email,
+                revoke_old: f.field("revoke_old").is_some_and(|x| x.selected() == 1),
+            },
+        );
         Sent::one(Submission::Enroll {
             account: t.account,
             cert: Some(t.cert),
