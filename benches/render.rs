@@ -63,6 +63,7 @@ fn big_state(width: u16, height: u16) -> State {
                 expires: Some(NOW - 30 * 86_400 + (i as i64 * 7919 % 760) * 86_400),
                 complete: true,
                 sha256: None,
+                origin: certdeck::model::Origin::Unknown,
             }
         })
         .collect();

@@ -78,6 +78,7 @@ fn rows() -> Vec<Cert> {
             expires: days.map(|d| NOW + d * 86_400 + 3_600),
             complete: true,
             sha256: None,
+            origin: certdeck::model::Origin::Unknown,
         })
         .collect()
 }
@@ -1071,6 +1072,7 @@ fn families_console() -> State {
                 expires: days.map(|d| NOW + d * 86_400),
                 complete: true,
                 sha256: None,
+                origin: certdeck::model::Origin::Unknown,
             })
             .collect();
         let n = rows.len();

@@ -1016,6 +1016,15 @@ async fn the_report_completes_the_inventory_in_one_request() {
         );
         assert_eq!(fresh.profile, r.profile);
     }
+    // Every row says how it came to be (what delete depends on), and agrees with its detail.
+    assert!(
+        rows.values()
+            .all(|r| r.origin != certdeck::model::Origin::Unknown)
+    );
+    for r in rows.values() {
+        let (fresh, _) = c.detail(Family::Ssl, &r.id).await.unwrap();
+        assert_eq!(fresh.origin, r.origin, "{}", r.id);
+    }
 }
 
 #[tokio::test]

@@ -40,6 +40,7 @@ fn cert(account: usize, id: u32, cn: &str, status: CertStatus, days: Option<i64>
         expires: days.map(|d| NOW + d * 86_400 + 3600),
         complete: true,
         sha256: None,
+        origin: crate::model::Origin::Unknown,
     }
 }
 
@@ -2930,6 +2931,49 @@ fn a_key_after_rows_sees_them_placed() {
 }
 
 // ---- actions as the account declares them -----------------------------------------------
+
+#[test]
+fn delete_is_offered_only_for_imported_or_discovered_and_download_not_for_revoked() {
+    let mut s = state_with(10);
+    select_id(&mut s, "3"); // an issued SSL certificate
+    let i = s.selected_cert().unwrap().0;
+    let why = |s: &State, label: &str| {
+        s.menu()
+            .into_iter()
+            .find(|e| e.label == label)
+            .unwrap_or_else(|| panic!("{label} is in the menu"))
+            .refusal
+    };
+    // Requested from the CA: delete is refused in the menu and on its key, with the reason.
+    s.certs[i].origin = crate::model::Origin::Requested;
+    let refusal = why(&s, "Delete").expect("a requested certificate cannot be deleted");
+    assert!(refusal.contains("imported or discovered"), "{refusal}");
+    assert!(update(&mut s, ch('D')).is_empty());
+    assert!(s.dialog.is_none(), "no delete form opened");
+    assert!(
+        status_text(&s).contains("imported or discovered"),
+        "{}",
+        status_text(&s)
+    );
+    // Imported or discovered: offered; not known yet: left to the server.
+    for origin in [
+        crate::model::Origin::Imported,
+        crate::model::Origin::Discovered,
+        crate::model::Origin::Unknown,
+    ] {
+        s.certs[i].origin = origin;
+        assert_eq!(why(&s, "Delete"), None, "{origin:?}");
+    }
+    update(&mut s, ch('D'));
+    assert!(s.dialog.is_some(), "the delete form opens");
+    update(&mut s, key(KeyCode::Esc));
+    // A revoked certificate is not downloaded (SCM answers -110).
+    s.certs[i].status = CertStatus::Revoked;
+    let refusal = why(&s, "Download").expect("a revoked certificate has no download");
+    assert!(refusal.contains("revoked"), "{refusal}");
+    assert!(update(&mut s, ch('c')).is_empty());
+    assert!(s.dialog.is_none(), "no download form opened");
+}
 
 #[test]
 fn the_menu_lists_the_account_s_declared_actions_and_says_why_one_cannot_be_taken() {

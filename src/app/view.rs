@@ -571,6 +571,7 @@ mod tests {
                 expires: (i % 5 != 0).then_some(((i * 31) % 17) as i64),
                 complete: true,
                 sha256: None,
+                origin: crate::model::Origin::Unknown,
             })
             .collect()
     }

@@ -195,6 +195,22 @@ pub fn shared(s: &str) -> SharedText {
     t
 }
 
+/// How a certificate came to be in the account, as far as the provider says: some actions
+/// depend on it (SCM deletes only imported or discovered certificates; NAVER Cloud tells
+/// external ones from those it issued).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Origin {
+    /// Not said (yet): actions that depend on it are left to the server.
+    #[default]
+    Unknown,
+    /// Requested from the provider's CA (enrolled, through any channel).
+    Requested,
+    /// Imported from elsewhere.
+    Imported,
+    /// Found by a scan of servers.
+    Discovered,
+}
+
 /// One certificate as the list shows it. Kept small: 100,000 of these must fit and sort fast.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cert {
@@ -219,6 +235,7 @@ pub struct Cert {
     /// SHA-256 of the certificate (DER), once its body has been seen: what "installed on"
     /// matches across accounts. Boxed: most rows of a large list never carry one.
     pub sha256: Option<Box<[u8; 32]>>,
+    pub origin: Origin,
 }
 
 impl Cert {
@@ -243,6 +260,9 @@ impl Cert {
         }
         if self.profile.is_none() {
             self.profile.clone_from(&earlier.profile);
+        }
+        if self.origin == Origin::Unknown {
+            self.origin = earlier.origin;
         }
         if !earlier.complete {
             if self.expires.is_none() {
@@ -374,6 +394,7 @@ mod tests {
             expires: Some(86_400 * 10),
             complete: true,
             sha256: None,
+            origin: crate::model::Origin::Unknown,
         };
         assert_eq!(c.days_left(0), Some(10));
         assert_eq!(c.days_left(86_400 * 10 + 1), Some(-1));
@@ -394,6 +415,7 @@ mod tests {
             expires: Some(99),
             complete: false,
             sha256: None,
+            origin: crate::model::Origin::Unknown,
         };
         let mut report = Cert {
             common_name: String::new(),
@@ -405,6 +427,7 @@ mod tests {
             expires: None,
             complete: true,
             sha256: None,
+            origin: crate::model::Origin::Unknown,
             ..page.clone()
         };
         report.keep_from(&page);
@@ -447,11 +470,13 @@ mod tests {
             expires: Some(99),
             complete: true,
             sha256: Cert::sha256_from_hex(&hex),
+            origin: crate::model::Origin::Unknown,
         };
         assert_eq!(seen.sha256.as_deref(), Some(&[0xab; 32]));
         assert!(Cert::sha256_from_hex("abcd").is_none());
         let mut row = Cert {
             sha256: None,
+            origin: crate::model::Origin::Unknown,
             ..seen.clone()
         };
         row.keep_from(&seen);
@@ -460,6 +485,7 @@ mod tests {
         let mut reissued = Cert {
             serial: Some("02".into()),
             sha256: None,
+            origin: crate::model::Origin::Unknown,
             ..seen.clone()
         };
         reissued.keep_from(&seen);

@@ -1,7 +1,7 @@
 //! SCM wire → the provider-neutral model (`model::{Cert, CertDetail}`).
 //! Nothing outside `provider::sectigo` sees the wire types; this is where they end.
 
-use crate::model::{AccountIdx, Cert, CertDetail, CertStatus, SharedText, shared};
+use crate::model::{AccountIdx, Cert, CertDetail, CertStatus, Origin, SharedText, shared};
 use crate::provider::sectigo::Family;
 
 use super::wire::{
@@ -185,6 +185,17 @@ fn nonempty(s: Option<&str>) -> Option<String> {
         .map(str::to_string)
 }
 
+/// SCM's "requested via" ("Imported", "Discovery", "Enrollment Form" …; the report's
+/// filter spells them IMPORTED, DISCOVERY …) as the row's origin.
+pub fn origin_of(via: Option<&str>) -> Origin {
+    match via.map(str::trim) {
+        None | Some("") => Origin::Unknown,
+        Some(v) if v.eq_ignore_ascii_case("imported") => Origin::Imported,
+        Some(v) if v.to_ascii_lowercase().starts_with("discover") => Origin::Discovered,
+        Some(_) => Origin::Requested,
+    }
+}
+
 fn status_of(text: Option<&str>) -> (CertStatus, SharedText) {
     match nonempty(text) {
         Some(t) => (CertStatus::parse(&t), shared(&t)),
@@ -211,6 +222,7 @@ pub fn ssl_row(account: AccountIdx, item: &SslListItem) -> Option<Cert> {
         expires: None,
         complete: false,
         sha256: None,
+        origin: crate::model::Origin::Unknown,
     })
 }
 
@@ -246,6 +258,7 @@ pub fn ssl_cert(account: AccountIdx, d: &SslDetails, id: &str) -> Cert {
         expires: d.expires.as_deref().and_then(wire::parse_unix),
         complete: true,
         sha256: None,
+        origin: origin_of(d.requested_via.as_deref()),
     }
 }
 
@@ -381,6 +394,7 @@ pub fn smime_row(account: AccountIdx, item: &SmimeListItem) -> Option<Cert> {
         expires: item.expires.as_deref().and_then(wire::parse_unix),
         complete: status != CertStatus::Unknown,
         sha256: None,
+        origin: crate::model::Origin::Unknown,
     })
 }
 
@@ -415,6 +429,7 @@ pub fn smime_cert(account: AccountIdx, d: &SmimeDetails, id: &str) -> Cert {
         expires: d.expires.as_deref().and_then(wire::parse_unix),
         complete: true,
         sha256: None,
+        origin: origin_of(d.requested_via.as_deref()),
     }
 }
 
@@ -494,6 +509,7 @@ pub fn device_row(account: AccountIdx, item: &DeviceListItem) -> Option<Cert> {
         // The list has no expiry or profile; details complete it.
         complete: false,
         sha256: None,
+        origin: crate::model::Origin::Unknown,
     })
 }
 
@@ -527,6 +543,7 @@ pub fn device_cert(account: AccountIdx, d: &DeviceDetails, id: &str) -> Cert {
         expires: d.expires.as_deref().and_then(wire::parse_unix),
         complete: true,
         sha256: None,
+        origin: origin_of(d.requested_via.as_deref()),
     }
 }
 
@@ -569,6 +586,22 @@ pub fn device_detail(d: &DeviceDetails) -> CertDetail {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn requested_via_gives_the_origin() {
+        for (via, origin) in [
+            (Some("Imported"), Origin::Imported),
+            (Some("IMPORTED"), Origin::Imported),
+            (Some("Discovery"), Origin::Discovered),
+            (Some("DISCOVERY"), Origin::Discovered),
+            (Some("Enrollment Form"), Origin::Requested),
+            (Some("REST API"), Origin::Requested),
+            (Some("  "), Origin::Unknown),
+            (None, Origin::Unknown),
+        ] {
+            assert_eq!(origin_of(via), origin, "{via:?}");
+        }
+    }
 
     const DOC_EXAMPLE: &str = r#"{"commonName":"ccmqa.com","sslId":811,"id":811,"orgId":8928,"status":"Issued","orderNumber":7344326,"backendCertId":"7344326","vendor":"Vendor",
  "certType":{"id":5149,"name":"SSL SASP -1896578395","description":"Description","terms":[365],"keyTypes":{"RSA":["1024","2048","4096"]},"useSecondaryOrgName":false},

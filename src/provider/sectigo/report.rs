@@ -31,6 +31,7 @@ fn read_family_report<R: std::io::Read>(
                 r.expires,
                 r.type_name,
                 r.serial_number,
+                r.requested_via.as_deref(),
             ))
         }),
         Family::Device => stream::read_report(rd, |r: wire::DeviceReportRow| {
@@ -46,6 +47,7 @@ fn read_family_report<R: std::io::Read>(
                 expires,
                 r.cert_type_name,
                 r.serial_number,
+                r.enroll_type.as_deref(),
             ))
         }),
         Family::Client => stream::read_report(rd, |r: wire::ClientReportRow| {
@@ -62,6 +64,7 @@ fn read_family_report<R: std::io::Read>(
                 expires,
                 None,
                 r.serial_number,
+                r.enroll_type.as_deref(),
             ))
         }),
         _ => Ok(stream::ReportRead::default()),
@@ -87,6 +90,7 @@ fn report_row(
     expires: Option<String>,
     profile: Option<String>,
     serial: Option<String>,
+    via: Option<&str>,
 ) -> Option<(String, Cert)> {
     let id = id?.to_string();
     let status_text = nonblank(status).unwrap_or_default();
@@ -106,6 +110,7 @@ fn report_row(
             expires,
             complete: true,
             sha256: None,
+            origin: map::origin_of(via),
         },
     ))
 }

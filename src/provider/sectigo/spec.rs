@@ -4,7 +4,7 @@
 
 use super::forms;
 use crate::model::spec::{AccountInfo, ActionSpec, Effect, ExportFormat, Targets, ViewSpec};
-use crate::model::{Cert, CertStatus, Collection};
+use crate::model::{Cert, CertStatus, Collection, Origin};
 use crate::provider::sectigo::Family;
 
 pub const INFO: AccountInfo = AccountInfo {
@@ -133,7 +133,7 @@ pub const ACTIONS: &[ActionSpec] = &[
         keys: &["D"],
         effect: Effect::Destroy,
         targets: Targets::One,
-        guard: None,
+        guard: Some(deletable),
         audit: "delete",
         form: Some(forms::lifecycle::delete),
     },
@@ -281,6 +281,18 @@ fn ssl_only_dcv(c: &Cert) -> Result<(), String> {
     Ok(())
 }
 
+/// SCM deletes only imported or discovered certificates; a row whose origin is not known yet
+/// (its detail not loaded) is left to the server.
+fn deletable(c: &Cert) -> Result<(), String> {
+    match c.origin {
+        Origin::Imported | Origin::Discovered | Origin::Unknown => Ok(()),
+        Origin::Requested => Err(format!(
+            "only imported or discovered certificates can be deleted: {} was requested from SCM (revoke it instead)",
+            cn(c)
+        )),
+    }
+}
+
 /// A request (or one that was never issued) has no certificate to download yet; a loading
 /// row (status unknown) is left to the server.
 fn downloadable(c: &Cert) -> Result<(), String> {
@@ -294,6 +306,10 @@ fn downloadable(c: &Cert) -> Result<(), String> {
             "{} was never issued ({}): there is nothing to download",
             cn(c),
             c.status.label()
+        )),
+        CertStatus::Revoked => Err(format!(
+            "{} is revoked: SCM does not hand out revoked certificates",
+            cn(c)
         )),
         _ => Ok(()),
     }

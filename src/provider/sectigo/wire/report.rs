@@ -31,6 +31,8 @@ impl<T> Default for ReportEnvelope<T> {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct SslReportRow {
+    #[serde(deserialize_with = "de::opt_string")]
+    pub requested_via: Option<String>,
     #[serde(deserialize_with = "de::opt_i64")]
     pub id: Option<i64>,
     #[serde(deserialize_with = "de::opt_string")]
@@ -53,6 +55,8 @@ pub struct SslReportRow {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct ClientReportRow {
+    #[serde(deserialize_with = "de::opt_string")]
+    pub enroll_type: Option<String>,
     #[serde(deserialize_with = "de::opt_i64")]
     pub id: Option<i64>,
     #[serde(deserialize_with = "de::opt_string")]
@@ -73,6 +77,8 @@ pub struct ClientReportRow {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct DeviceReportRow {
+    #[serde(deserialize_with = "de::opt_string")]
+    pub enroll_type: Option<String>,
     #[serde(deserialize_with = "de::opt_i64")]
     pub id: Option<i64>,
     #[serde(deserialize_with = "de::opt_string")]

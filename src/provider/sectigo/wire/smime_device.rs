@@ -127,6 +127,8 @@ pub struct DeviceListItem {
 #[serde(default, rename_all = "camelCase")]
 pub struct DeviceDetails {
     #[serde(deserialize_with = "de::opt_string")]
+    pub requested_via: Option<String>,
+    #[serde(deserialize_with = "de::opt_string")]
     pub common_name: Option<String>,
     #[serde(deserialize_with = "de::opt_i64")]
     pub id: Option<i64>,
