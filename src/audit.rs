@@ -78,15 +78,15 @@ impl Subject {
     }
 }
 
-/// `user@host` of this session (`$USER` or `$LOGNAME`, and the kernel's host name), read
-/// once.
+/// `user@host` of this session (`$USER` or `$LOGNAME`, else the account database's name for
+/// the real user id, else `uid<N>`; and the kernel's host name), read once.
 pub fn operator() -> &'static str {
     static OPERATOR: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     OPERATOR.get_or_init(|| {
         let user = ["USER", "LOGNAME"]
             .iter()
             .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
-            .unwrap_or_else(|| "unknown".into());
+            .unwrap_or_else(login_of_uid);
         let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
             .ok()
             .or_else(|| std::env::var("HOSTNAME").ok())
@@ -95,6 +95,34 @@ pub fn operator() -> &'static str {
             .unwrap_or_else(|| "localhost".into());
         format!("{}@{host}", user.trim())
     })
+}
+
+/// The name of the real user id in the account database (cron jobs and some `sudo` or
+/// container sessions have no `$USER`), else `uid<N>`; `unknown` where there are no uids.
+fn login_of_uid() -> String {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: getuid cannot fail; getpwuid_r writes only into `pw` and `buf`, whose
+        // sizes are passed, and `out` points at `pw` or is null.
+        unsafe {
+            let uid = libc::getuid();
+            let mut pw: libc::passwd = std::mem::zeroed();
+            let mut buf = vec![0 as libc::c_char; 4096];
+            let mut out: *mut libc::passwd = std::ptr::null_mut();
+            let rc = libc::getpwuid_r(uid, &mut pw, buf.as_mut_ptr(), buf.len(), &mut out);
+            if rc == 0 && !out.is_null() && !pw.pw_name.is_null() {
+                let name = std::ffi::CStr::from_ptr(pw.pw_name).to_string_lossy();
+                if !name.trim().is_empty() {
+                    return name.into_owned();
+                }
+            }
+            format!("uid{uid}")
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        "unknown".into()
+    }
 }
 
 impl AuditEntry {
@@ -323,6 +351,23 @@ mod tests {
             c.time
         );
         assert!(c.time.ends_with('Z'), "{}", c.time);
+    }
+
+    #[test]
+    fn without_user_variables_the_operator_is_named_by_the_uid() {
+        let name = login_of_uid();
+        assert!(!name.is_empty() && name != "unknown", "{name}");
+        #[cfg(target_os = "linux")]
+        {
+            // The same answer as the account database gives for this process's uid.
+            let uid = unsafe { libc::getuid() };
+            let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+            let listed = passwd.lines().find_map(|l| {
+                let f: Vec<&str> = l.split(':').collect();
+                (f.len() > 2 && f[2] == uid.to_string()).then(|| f[0].to_string())
+            });
+            assert_eq!(name, listed.unwrap_or_else(|| format!("uid{uid}")));
+        }
     }
 
     #[test]

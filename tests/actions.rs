@@ -1260,6 +1260,9 @@ async fn replace_with_a_new_local_key_reissues_from_that_key() {
     );
     assert_eq!(last.ids, vec![en.id.clone()]);
     assert_eq!(last.reason.as_deref(), Some("key rotation"));
+    // Named by what the new CSR asks for (the console adds the replaced row's serial).
+    assert_eq!(last.subjects.len(), 1, "{:?}", last.subjects);
+    assert_eq!(last.subjects[0].cn, host);
 }
 
 // ---- client (S/MIME) and device enrolment ----------------------------------------------------
@@ -1456,6 +1459,16 @@ async fn smime_enrolment_with_a_local_key_is_issued_for_that_key_and_audited() {
             && d.contains("ada.key")
             && d.contains("ECDSA P-256"),
         "{d}"
+    );
+    // The line names what was asked for: the person and their addresses.
+    assert_eq!(line.subjects.len(), 1, "{:?}", line.subjects);
+    assert_eq!(line.subjects[0].cn, "Ada Lovelace");
+    assert_eq!(
+        line.subjects[0].sans,
+        [
+            "ada.lovelace@analytical.example",
+            "countess@analytical.example"
+        ]
     );
 }
 

@@ -525,9 +525,13 @@ impl State {
                 Submission::Enroll {
                     account,
                     cert,
-                    spec,
+                    mut spec,
                     label,
                 } => {
+                    // The audit line names the certificate replaced (by name and serial).
+                    if let Some(c) = cert.and_then(|i| self.certs.get(i)) {
+                        spec.about = vec![crate::audit::Subject::of(c, false)];
+                    }
                     let kind = match cert {
                         Some(_) => JobKind::Action { cert },
                         None => JobKind::Enroll,

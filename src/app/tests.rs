@@ -1200,6 +1200,13 @@ fn replace_sends_an_enrolment_that_replaces_with_a_local_key() {
     };
     assert_eq!(*account, 1);
     assert_eq!(spec.replaces.as_deref(), Some("3"));
+    // The audit line will name the certificate replaced, with its serial.
+    let row = s
+        .certs
+        .iter()
+        .find(|c| c.account == 1 && c.id == "3")
+        .unwrap();
+    assert_eq!(spec.about, vec![crate::audit::Subject::of(row, false)]);
     let ActionRequest::Replace {
         family,
         id,

@@ -37,6 +37,7 @@ pub(super) async fn enroll(
         id_from_csr,
         replaces,
         reason,
+        about,
     } = spec;
     let (action, kind) = if replaces.is_some() {
         ("replace", ActionKind::Replace)
@@ -47,9 +48,20 @@ pub(super) async fn enroll(
         return Err(no_audit_log(&name, action));
     };
     let first_id = replaces.clone().unwrap_or(audit_id);
+    // What was acted on: the certificate replaced, or the names the new one is asked for.
+    let subjects = if about.is_empty() {
+        vec![crate::audit::Subject {
+            cn: cn.clone(),
+            serial: None,
+            sans: names.clone(),
+        }]
+    } else {
+        about
+    };
     let mut entry = AuditEntry::new(&name, action, vec![first_id])
         .with_family(family)
-        .with_login(login_of(ctx, account));
+        .with_login(login_of(ctx, account))
+        .with_subjects(subjects);
     if let Some(r) = reason {
         entry = entry.with_reason(r);
     }

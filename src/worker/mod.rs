@@ -153,6 +153,9 @@ pub struct EnrollSpec {
     /// It replaces the certificate with this id (audited as "replace", with `reason`).
     pub replaces: Option<String>,
     pub reason: Option<String>,
+    /// The listed certificate it is about (the one replaced), as the audit names it; the
+    /// console fills it in. A new enrolment is named by its CSR's names.
+    pub about: Vec<crate::audit::Subject>,
 }
 
 /// The detail pane's data: provider fields plus the parsed certificate body.

@@ -30,6 +30,7 @@ pub fn ssl(common_name: &str, key: KeySource, request: EnrollRequest) -> EnrollS
         id_from_csr: true,
         replaces: None,
         reason: None,
+        about: Vec::new(),
         request: ActionRequest::Enroll(request),
     }
 }
@@ -55,6 +56,7 @@ pub fn client(common_name: &str, key: KeySource, request: ClientEnrollRequest) -
         id_from_csr: false,
         replaces: None,
         reason: None,
+        about: Vec::new(),
         request: ActionRequest::EnrollClient(request),
     }
 }
@@ -74,6 +76,7 @@ pub fn device(common_name: &str, key: KeySource, request: DeviceEnrollRequest) -
         id_from_csr: false,
         replaces: None,
         reason: None,
+        about: Vec::new(),
         request: ActionRequest::EnrollDevice(request),
     }
 }
@@ -99,6 +102,7 @@ pub fn replace(
         id_from_csr: false,
         replaces: Some(id.to_string()),
         reason: Some(request.reason.clone()),
+        about: Vec::new(),
         request: ActionRequest::Replace {
             family,
             id: id.to_string(),
