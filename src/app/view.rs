@@ -550,13 +550,32 @@ pub fn filter_indices(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider::sectigo::Family;
+    use crate::model::CollectionSpec;
+
+    const LIST: Collection = Collection(&CollectionSpec {
+        id: "list",
+        label: "List",
+        approvals: true,
+        order: 0,
+    });
+    const SECOND: Collection = Collection(&CollectionSpec {
+        id: "second",
+        label: "Second",
+        approvals: false,
+        order: 1,
+    });
+    const THIRD: Collection = Collection(&CollectionSpec {
+        id: "third",
+        label: "Third",
+        approvals: true,
+        order: 2,
+    });
 
     fn certs(n: u32) -> Vec<Cert> {
         (0..n)
             .map(|i| Cert {
                 account: (i % 3) as usize,
-                family: Family::Ssl,
+                family: LIST,
                 id: i.to_string(),
                 common_name: format!("h{}.example", (i * 7) % 13),
                 sans: vec![],
@@ -650,8 +669,8 @@ mod tests {
         all[8].common_name = "abc\0def".into();
         all[4].common_name = "abc".into();
         all[7].id = "x".repeat(40);
-        all[1].family = Family::Device;
-        all[2].family = Family::Client;
+        all[1].family = THIRD;
+        all[2].family = SECOND;
         for (n, c) in all.iter_mut().skip(50).step_by(9).enumerate() {
             c.common_name = if n % 2 == 0 {
                 "abcdefghijklmnopqrstuvwxyz01".into()

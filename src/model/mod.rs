@@ -10,42 +10,8 @@ use serde::{Deserialize, Serialize};
 /// Index of an account in `Config::accounts` (and in `app::State::accounts`).
 pub type AccountIdx = usize;
 
-/// The kinds of provider an account can be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ProviderKind {
-    Sectigo,
-    Synology,
-    Iis,
-    Ncloud,
-    Yeastar,
-}
-
-impl ProviderKind {
-    pub const ALL: [ProviderKind; 5] = [
-        ProviderKind::Sectigo,
-        ProviderKind::Synology,
-        ProviderKind::Iis,
-        ProviderKind::Ncloud,
-        ProviderKind::Yeastar,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProviderKind::Sectigo => "sectigo",
-            ProviderKind::Synology => "synology",
-            ProviderKind::Iis => "iis",
-            ProviderKind::Ncloud => "ncloud",
-            ProviderKind::Yeastar => "yeastar",
-        }
-    }
-}
-
-impl fmt::Display for ProviderKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// The kinds of provider (declared by the registry, the one place that knows them).
+pub use crate::provider::registry::ProviderKind;
 
 /// How a provider declares one collection of certificates of an account: SCM's SSL, client
 /// and device certificates, an IIS store, DSM's one list. Declarations are static (or, for

@@ -1,11 +1,51 @@
 //! The one place that knows every provider kind: what each declares about its accounts.
 
-use crate::model::ProviderKind;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
 use crate::model::spec::{AccountInfo, ActionSpec};
 use crate::provider::Provider;
 use crate::provider::setup::Setup;
 use crate::provider::view::SideView;
 use std::sync::Arc;
+
+/// The kinds of provider an account can be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderKind {
+    Sectigo,
+    Synology,
+    Iis,
+    Ncloud,
+    Yeastar,
+}
+
+impl ProviderKind {
+    pub const ALL: [ProviderKind; 5] = [
+        ProviderKind::Sectigo,
+        ProviderKind::Synology,
+        ProviderKind::Iis,
+        ProviderKind::Ncloud,
+        ProviderKind::Yeastar,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderKind::Sectigo => "sectigo",
+            ProviderKind::Synology => "synology",
+            ProviderKind::Iis => "iis",
+            ProviderKind::Ncloud => "ncloud",
+            ProviderKind::Yeastar => "yeastar",
+        }
+    }
+}
+
+impl fmt::Display for ProviderKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// Whether this build has a client for `kind`. The others are accepted in the config and
 /// shown as "not supported yet".

@@ -536,8 +536,50 @@ fn audit(
 mod tests {
     use super::*;
     use crate::app::{AccountView, KeyMap};
-    use crate::model::ProviderKind;
-    use crate::provider::sectigo::Family;
+    use crate::model::spec::{AccountInfo, ActionSpec, Effect, Targets};
+    use crate::model::{Collection, CollectionSpec, ProviderKind};
+
+    const ALL: Collection = Collection(&CollectionSpec {
+        id: "all",
+        label: "All",
+        approvals: true,
+        order: 0,
+    });
+
+    /// An account declaring two actions (the kind does not matter: its declaration does).
+    fn declaring(name: &str, actions: &'static [ActionSpec]) -> AccountView {
+        let mut a = AccountView::new(name, ProviderKind::Synology, &[ALL]);
+        a.info = AccountInfo {
+            actions,
+            ..AccountInfo::NONE
+        };
+        a
+    }
+
+    const ACTIONS: &[ActionSpec] = &[
+        ActionSpec {
+            id: "approve",
+            label: "Approve",
+            help: "approve the request",
+            keys: &["a"],
+            effect: Effect::Change,
+            targets: Targets::Many,
+            guard: None,
+            audit: "approve",
+            form: None,
+        },
+        ActionSpec {
+            id: "revoke",
+            label: "Revoke",
+            help: "revoke it",
+            keys: &["R"],
+            effect: Effect::Destroy,
+            targets: Targets::Many,
+            guard: None,
+            audit: "revoke",
+            form: None,
+        },
+    ];
 
     fn text(state: &State) -> Vec<String> {
         help_lines(state, &Theme::no_color(), 100)
@@ -548,17 +590,13 @@ mod tests {
 
     #[test]
     fn the_help_lists_the_accounts_actions_once_with_their_config_names() {
-        let sectigo = State::new(
-            vec![AccountView::new(
-                "corp",
-                ProviderKind::Sectigo,
-                &[Family::Ssl],
-            )],
+        let declared = State::new(
+            vec![declaring("corp", ACTIONS)],
             KeyMap::default(),
             0,
             (100, 30),
         );
-        let lines = text(&sectigo);
+        let lines = text(&declared);
         let at = lines
             .iter()
             .position(|l| l.starts_with("Actions"))
@@ -568,16 +606,7 @@ mod tests {
         assert!(lines[at..].iter().any(|l| l.contains("[approve]")));
         assert!(lines.iter().any(|l| l.contains("[quit]")));
         // An account that declares nothing brings no actions section.
-        let nas = State::new(
-            vec![AccountView::new(
-                "nas",
-                ProviderKind::Synology,
-                &[Family::Ssl],
-            )],
-            KeyMap::default(),
-            0,
-            (100, 30),
-        );
+        let nas = State::new(vec![declaring("nas", &[])], KeyMap::default(), 0, (100, 30));
         let lines = text(&nas);
         assert!(
             !lines.iter().any(|l| l.starts_with("Actions")),
