@@ -291,10 +291,19 @@ pub fn form(frame: &mut Frame, area: Rect, theme: &Theme, form: &Form) {
     let extra = usize::from(matches!(form.focus, Focus::Field(_)));
     let scroll = (focus_line + 1 + extra).saturating_sub(inner_h);
     frame.render_widget(Clear, rect);
+    let esc = if form.cancel_label == "Close" {
+        "close"
+    } else {
+        "cancel"
+    };
     let footer = match form.stage {
-        Stage::Edit if !form.has_ok() => " Esc close ",
-        Stage::Edit => " Tab/↑↓ move · ←→ choose · Enter next · ^S send · Esc cancel ",
-        Stage::Confirm => " confirm: → then Enter sends · Esc back ",
+        Stage::Edit if !form.has_ok() => " Esc close ".to_string(),
+        // Only buttons (a view with one thing to do): nothing to move between or type.
+        Stage::Edit if form.fields.is_empty() => {
+            format!(" ←→ button · Enter presses it · Esc {esc} ")
+        }
+        Stage::Edit => format!(" Tab/↑↓ move · ←→ choose · Enter next · ^S send · Esc {esc} "),
+        Stage::Confirm => " confirm: → then Enter sends · Esc back ".to_string(),
     };
     frame.render_widget(
         Paragraph::new(lines).scroll((scroll as u16, 0)).block(
@@ -306,7 +315,7 @@ pub fn form(frame: &mut Frame, area: Rect, theme: &Theme, form: &Form) {
                     theme.border_focus
                 })
                 .title(Line::styled(format!(" {} ", form.title), theme.title))
-                .title_bottom(Line::styled(fit(footer, inner_w), theme.muted)),
+                .title_bottom(Line::styled(fit(&footer, inner_w), theme.muted)),
         ),
         rect,
     );
