@@ -2506,6 +2506,66 @@ fn dns_txt_validation_is_submitted_and_shows_the_record_to_publish() {
 }
 
 #[test]
+fn a_started_validation_is_submitted_with_the_method_it_was_started_with() {
+    let mut s = dcv_state();
+    update(&mut s, ch('G'));
+    let domain = selected_dcv(&s);
+    update(&mut s, ch('v'));
+    // Started with HTTP (two to the left of CNAME).
+    update(&mut s, key(KeyCode::Left));
+    update(&mut s, key(KeyCode::Left));
+    assert_eq!(
+        s.dialog.as_ref().unwrap().form.value("method"),
+        DcvMethod::Http.label()
+    );
+    let sent = ok_and_confirm(&mut s);
+    let [Command::Act { job, request, .. }] = sent.as_slice() else {
+        panic!("{sent:?}")
+    };
+    assert!(
+        matches!(
+            request,
+            ActionRequest::DcvStart {
+                method: DcvMethod::Http,
+                ..
+            }
+        ),
+        "{request:?}"
+    );
+    let st = DcvState {
+        instruction: Some(DcvInstruction {
+            domain: domain.clone(),
+            mode: "HTTP".into(),
+            url: Some(format!("http://{domain}/.well-known/pki-validation/A1.txt")),
+            file_content: Some("a1b2\nsectigo.com".into()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    update(
+        &mut s,
+        acted(
+            *job,
+            0,
+            request.clone(),
+            ActionOutput::DcvState(Box::new(st)),
+        ),
+    );
+    // The method is no longer a choice: the form shows what to publish and Submit.
+    let d = s.dialog.as_ref().expect("what to publish is shown");
+    assert!(d.form.field("method").is_none(), "{:?}", d.form.fields);
+    assert_eq!(d.form.ok_label, "Submit");
+    let sent = ok_and_confirm(&mut s);
+    let [Command::Act { request, .. }] = sent.as_slice() else {
+        panic!("{sent:?}")
+    };
+    assert!(
+        matches!(request, ActionRequest::DcvSubmit { method: DcvMethod::Http, domain: d, .. } if *d == domain),
+        "{request:?}"
+    );
+}
+
+#[test]
 fn a_dcv_status_answer_updates_the_list_row() {
     let mut s = dcv_state();
     update(&mut s, ch('G'));

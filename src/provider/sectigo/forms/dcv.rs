@@ -125,7 +125,8 @@ impl Flow for CertDcvView {
 pub struct DomainDcv {
     account: AccountIdx,
     domain: String,
-    started: bool,
+    /// The method it was started with: from then on it is submitted with that one.
+    started: Option<DcvMethod>,
     /// The answer is shown (the TXT record to publish): OK closes.
     done: bool,
     /// What to publish, once started (offered by `y` for copying).
@@ -167,7 +168,7 @@ pub fn domain_dcv(account: AccountIdx, domain: String) -> Opening {
         DomainDcv {
             account,
             domain,
-            started: false,
+            started: None,
             done: false,
             instruction: None,
         },
@@ -180,7 +181,7 @@ fn method_of(f: &Form) -> DcvMethod {
 
 impl Flow for DomainDcv {
     fn on_change(&mut self, form: &mut Form, field: &'static str) {
-        if field != "method" || self.started {
+        if field != "method" || self.started.is_some() {
             return;
         }
         let method = method_of(form);
@@ -197,7 +198,8 @@ impl Flow for DomainDcv {
 
     fn validate(&self, f: &mut Form) {
         let email = f.value("email");
-        if method_of(f) == DcvMethod::Email && !crate::form::check::looks_like_email(&email) {
+        let method = self.started.unwrap_or_else(|| method_of(f));
+        if method == DcvMethod::Email && !crate::form::check::looks_like_email(&email) {
             f.set_error("email", "e-mail validation needs the approver's address");
         }
     }
@@ -207,9 +209,9 @@ impl Flow for DomainDcv {
             // The TXT record is shown; OK just closes.
             return Sent::default();
         }
-        let method = method_of(f);
+        let method = self.started.unwrap_or_else(|| method_of(f));
         let (account, domain) = (self.account, self.domain.clone());
-        if !self.started && !submits_directly(method) {
+        if self.started.is_none() && !submits_directly(method) {
             return Sent {
                 stay_open: Some("asking SCM…".into()),
                 ..Sent::one(Submission::Load(
@@ -248,7 +250,7 @@ impl Flow for DomainDcv {
         request: &ActionRequest,
         output: &ActionOutput,
     ) {
-        let (ActionRequest::DcvStart { domain, .. }, ActionOutput::DcvState(st)) =
+        let (ActionRequest::DcvStart { domain, method }, ActionOutput::DcvState(st)) =
             (request, output)
         else {
             return;
@@ -256,7 +258,10 @@ impl Flow for DomainDcv {
         if account != self.account || *domain != self.domain {
             return;
         }
-        self.started = true;
+        // Started with this method: it is no longer a choice.
+        self.started = Some(*method);
+        form.fields.clear();
+        form.focus = Focus::Ok;
         self.instruction = st.instruction.clone();
         form.ok_label = "Submit".into();
         form.cancel_label = "Close".into();
@@ -286,7 +291,6 @@ impl Flow for DomainDcv {
         if account != self.account || *domain != self.domain {
             return Vec::new();
         }
-        self.started = true;
         self.done = true;
         self.instruction = st.instruction.clone();
         form.intro = vec![format!("Domain {domain} — submitted")];
@@ -311,7 +315,7 @@ impl Flow for DomainDcv {
     }
 
     fn is_view(&self) -> bool {
-        self.started
+        self.started.is_some() || self.done
     }
 }
 
