@@ -11,9 +11,9 @@ use std::time::{Duration, Instant};
 use certdeck::audit::{self, AuditEntry, AuditLog};
 use certdeck::emulator::sectigo::{Fault, SectigoEmulator, SectigoOptions};
 use certdeck::model::{Cert, CertStatus, Collection};
-use certdeck::provider::actions::{DcvFilter, EnrollRequest, Enrolled, RevokeReason};
 use certdeck::provider::op::{FollowPlan, Op};
 use certdeck::provider::request::{ActionOutput, ActionRequest};
+use certdeck::provider::sectigo::actions::{DcvFilter, EnrollRequest, Enrolled, RevokeReason};
 use certdeck::provider::sectigo::{RetryPolicy, SectigoClient, SectigoSettings, enrolment};
 use certdeck::provider::{ErrorKind, Provider, ProviderError};
 use certdeck::worker::{
@@ -971,7 +971,7 @@ async fn a_submitted_domain_validation_is_followed_until_the_domain_validates() 
                 account: RW,
                 request: ActionRequest::DcvSubmit {
                     domain,
-                    method: certdeck::provider::actions::DcvMethod::Cname,
+                    method: certdeck::provider::sectigo::actions::DcvMethod::Cname,
                     email: None,
                 },
                 about: Vec::new(),
@@ -1222,7 +1222,7 @@ async fn replace_with_a_new_local_key_reissues_from_that_key() {
             alg: KeyAlg::EcdsaP384,
             key_path: new_key.clone(),
         },
-        certdeck::provider::actions::ReplaceRequest {
+        certdeck::provider::sectigo::actions::ReplaceRequest {
             reason: "key rotation".into(),
             common_name: Some(host.clone()),
             sans: vec![host.clone()],
@@ -1267,7 +1267,7 @@ async fn replace_with_a_new_local_key_reissues_from_that_key() {
 
 // ---- client (S/MIME) and device enrolment ----------------------------------------------------
 
-use certdeck::provider::actions::{ClientEnrollRequest, DeviceEnrollRequest, Profile};
+use certdeck::provider::sectigo::actions::{ClientEnrollRequest, DeviceEnrollRequest, Profile};
 
 impl Rig {
     /// A family's first profile, the first organization and the mandatory custom fields

@@ -427,10 +427,10 @@ fn detail_values_wrap_under_themselves() {
 
 // ---- dialogs ---------------------------------------------------------------------------------
 
-use certdeck::provider::actions::{
+use certdeck::provider::request::{ActionOutput, ActionRequest};
+use certdeck::provider::sectigo::actions::{
     CertDcv, CertDcvLogEntry, CustomFieldDef, DcvInstruction, Organization, Profile,
 };
-use certdeck::provider::request::{ActionOutput, ActionRequest};
 
 fn type_str(s: &mut State, text: &str) -> Vec<Command> {
     let mut out = Vec::new();
@@ -665,7 +665,7 @@ fn every_dialog_at_80x24() {
 // ---- domain views ------------------------------------------------------------------------
 
 use certdeck::app::Scope;
-use certdeck::provider::actions::{
+use certdeck::provider::sectigo::actions::{
     DcvMethod, DcvState, Delegation, DomainDetail, DomainValidation,
 };
 

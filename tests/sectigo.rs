@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use certdeck::emulator::sectigo::{Fault, SectigoEmulator, SectigoOptions};
 use certdeck::model::{Cert, CertStatus};
-use certdeck::provider::actions::{
+use certdeck::provider::sectigo::actions::{
     ClientEnrollRequest, DcvFilter, DcvMethod, DeviceEnrollRequest, EnrollRequest, NewDomain,
     ReplaceRequest, RevokeReason,
 };

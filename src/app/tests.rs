@@ -646,8 +646,8 @@ fn accounts_with_several_families_list_them_as_scopes() {
 
 // ---- action dialogs ----------------------------------------------------------------------
 
-use crate::provider::actions::RevokeReason;
 use crate::provider::request::ActionRequest;
+use crate::provider::sectigo::actions::RevokeReason;
 
 fn tab(s: &mut State, n: usize) {
     for _ in 0..n {
@@ -1117,7 +1117,7 @@ fn an_enrolment_loads_the_new_row_with_its_key_file_for_the_match_check() {
             result: Ok(JobOutput::Enrolled {
                 account: 0,
                 family: Family::Ssl,
-                enrolled: crate::provider::actions::Enrolled {
+                enrolled: crate::provider::sectigo::actions::Enrolled {
                     id: "777".into(),
                     renew_id: Some("tok".into()),
                 },
@@ -1231,10 +1231,10 @@ fn replace_sends_an_enrolment_that_replaces_with_a_local_key() {
 
 // ---- enrolment of client (S/MIME) and device certificates --------------------------------
 
-use crate::provider::actions::{
+use crate::provider::request::ActionOutput;
+use crate::provider::sectigo::actions::{
     ClientEnrollRequest, CustomFieldDef, DeviceEnrollRequest, Organization, Profile,
 };
-use crate::provider::request::ActionOutput;
 use crate::worker::{KeyAlg, KeySource};
 
 /// One Sectigo account with SSL, client and device certificates, and one of each loaded.
@@ -1745,7 +1745,7 @@ fn a_new_client_request_is_loaded_into_its_own_family() {
             result: Ok(JobOutput::Enrolled {
                 account: 0,
                 family: Family::Client,
-                enrolled: crate::provider::actions::Enrolled {
+                enrolled: crate::provider::sectigo::actions::Enrolled {
                     id: "1207".into(),
                     renew_id: None,
                 },
@@ -2290,7 +2290,7 @@ fn renewing_by_renew_id_brings_the_new_request_in() {
     );
     assert!(status_text(&s).contains("reloading"), "{}", status_text(&s));
     // with an id: that request is loaded and named
-    let new = crate::provider::actions::Enrolled {
+    let new = crate::provider::sectigo::actions::Enrolled {
         id: "4242".into(),
         renew_id: None,
     };
@@ -2332,7 +2332,7 @@ fn a_read_only_refusal_of_enrol_names_no_unrelated_certificate() {
     assert_eq!(entry.family.as_deref(), Some("ssl"));
 }
 
-use crate::provider::actions::{DcvInstruction, DcvMethod, DcvState, DomainValidation};
+use crate::provider::sectigo::actions::{DcvInstruction, DcvMethod, DcvState, DomainValidation};
 
 fn dcv_state() -> State {
     let mut s = state_with(2);

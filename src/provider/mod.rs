@@ -1,7 +1,6 @@
 //! Providers: one trait, one folder per provider (`client` = HTTP + auth, `wire` = serde types
 //! mirroring the API, `map` = wire → `model`). Nothing outside `provider::<name>` sees wire types.
 
-pub mod actions;
 pub mod host;
 pub mod http;
 pub mod op;

@@ -3,12 +3,12 @@
 //! audit line per mutating attempt.
 
 use crate::model::{ActionKind, Collection};
-use crate::provider::actions::{
+use crate::provider::sectigo::Family;
+use crate::provider::sectigo::actions::{
     CertDcv, ClientEnrollRequest, CustomFieldDef, DcvEmailOptions, DcvFilter, DcvMethod, DcvState,
     DeviceEnrollRequest, DomainDetail, DomainValidation, EnrollRequest, Enrolled, Organization,
     Profile, ReplaceRequest, RevokeReason,
 };
-use crate::provider::sectigo::Family;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ActionRequest {

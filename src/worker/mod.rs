@@ -13,9 +13,9 @@ use crate::audit::{AuditEntry, AuditLog};
 use crate::files;
 use crate::keygen;
 use crate::model::{AccountIdx, ActionKind, Capabilities, Cert, CertDetail, Collection};
-use crate::provider::actions::Enrolled;
 use crate::provider::op::{FollowPlan, Op, OpState};
 use crate::provider::request::{ActionOutput, ActionRequest};
+use crate::provider::sectigo::actions::Enrolled;
 use crate::provider::{ErrorKind, ListSink, ListUpdate, Provider, ProviderError};
 use crate::x509::{self, CertView};
 

@@ -5,11 +5,11 @@ use crate::provider::sectigo::Family;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::provider::actions::{
+use crate::provider::http::Request;
+use crate::provider::sectigo::actions::{
     CertDcv, CertDcvLogEntry, DcvEmailOptions, DcvFilter, DcvInstruction, DcvMethod, DcvState,
     DomainValidation,
 };
-use crate::provider::http::Request;
 use crate::provider::{ErrorKind, ProviderError};
 
 use super::client::SectigoClient;

@@ -6,7 +6,7 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::model::Collection;
-use crate::provider::actions::{Enrolled, ReplaceRequest, RevokeReason};
+use crate::provider::sectigo::actions::{Enrolled, ReplaceRequest, RevokeReason};
 use crate::provider::{ErrorKind, ProviderError};
 
 use super::client::{SectigoClient, family_noun};

@@ -3,8 +3,8 @@
 use reqwest::Method;
 use serde_json::json;
 
-use crate::provider::actions::{Delegation, Domain, DomainDetail, NewDomain};
 use crate::provider::http::Request;
+use crate::provider::sectigo::actions::{Delegation, Domain, DomainDetail, NewDomain};
 use crate::provider::{ErrorKind, ProviderError};
 
 use super::client::SectigoClient;

@@ -3,7 +3,9 @@
 use reqwest::Method;
 use serde_json::json;
 
-use crate::provider::actions::{ClientEnrollRequest, DeviceEnrollRequest, EnrollRequest, Enrolled};
+use crate::provider::sectigo::actions::{
+    ClientEnrollRequest, DeviceEnrollRequest, EnrollRequest, Enrolled,
+};
 use crate::provider::{ErrorKind, ProviderError};
 
 use super::client::SectigoClient;

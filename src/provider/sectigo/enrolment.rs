@@ -3,11 +3,11 @@
 //! the request before SCM gives it an id.
 
 use crate::model::Collection;
-use crate::provider::actions::{
-    ClientEnrollRequest, DeviceEnrollRequest, EnrollRequest, ReplaceRequest,
-};
 use crate::provider::request::ActionRequest;
 use crate::provider::sectigo::Family;
+use crate::provider::sectigo::actions::{
+    ClientEnrollRequest, DeviceEnrollRequest, EnrollRequest, ReplaceRequest,
+};
 use crate::worker::{EnrollSpec, KeySource};
 
 /// An SSL request: the CSR names `common_name` and the request's DNS/IP names.

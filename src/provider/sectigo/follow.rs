@@ -4,10 +4,10 @@
 
 use crate::model::{CertStatus, Collection};
 use crate::provider::ProviderError;
-use crate::provider::actions::DcvState;
 use crate::provider::op::{Op, OpState};
 use crate::provider::request::{ActionOutput, ActionRequest};
 use crate::provider::sectigo::Family;
+use crate::provider::sectigo::actions::DcvState;
 
 use super::client::SectigoClient;
 
@@ -173,7 +173,7 @@ mod tests {
             message: "no".into(),
         };
         assert!(follow_up(&decline, &ActionOutput::Done).is_empty());
-        let enrolled = ActionOutput::Enrolled(crate::provider::actions::Enrolled {
+        let enrolled = ActionOutput::Enrolled(crate::provider::sectigo::actions::Enrolled {
             id: "9".into(),
             renew_id: None,
         });

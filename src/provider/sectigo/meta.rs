@@ -3,9 +3,9 @@
 
 use crate::model::Collection;
 use crate::provider::ProviderError;
-use crate::provider::actions::{CustomFieldDef, Department, Organization, Profile};
 use crate::provider::http::Request;
 use crate::provider::sectigo::Family;
+use crate::provider::sectigo::actions::{CustomFieldDef, Department, Organization, Profile};
 
 use super::client::{SectigoClient, family_noun};
 use super::ops::opt;

@@ -11,6 +11,7 @@
 //! JSON answers read as they arrive).
 
 mod act;
+pub mod actions;
 pub mod client;
 pub(crate) mod config;
 mod dcv;

@@ -2,8 +2,8 @@
 //! (hide a deleted row, bring in a renewal's new request, read the list again).
 
 use crate::model::spec::{Outcome, Then};
-use crate::provider::actions::DcvMethod;
 use crate::provider::request::{ActionOutput, ActionRequest};
+use crate::provider::sectigo::actions::DcvMethod;
 
 pub fn outcome(request: &ActionRequest, output: &ActionOutput, name: &str) -> Outcome {
     use ActionRequest as R;

@@ -8,8 +8,10 @@ use std::cmp::Ordering;
 
 use super::forms::dcv;
 use crate::model::AccountIdx;
-use crate::provider::actions::{DcvFilter, DcvState, DomainDetail, DomainValidation, Organization};
 use crate::provider::request::{ActionOutput, ActionRequest};
+use crate::provider::sectigo::actions::{
+    DcvFilter, DcvState, DomainDetail, DomainValidation, Organization,
+};
 use crate::provider::view::{
     Column, DetailLine, SideView, Taken, Tone, ViewAction, ViewCell, ViewKey, ViewRead,
 };

@@ -478,7 +478,7 @@ async fn created_ids_come_from_location() {
     )])
     .await;
     let id = quick(&url)
-        .create_domain(&crate::provider::actions::NewDomain {
+        .create_domain(&crate::provider::sectigo::actions::NewDomain {
             name: "example.org".into(),
             org_id: 1,
             ..Default::default()
@@ -488,7 +488,7 @@ async fn created_ids_come_from_location() {
     assert_eq!(id, 2018);
     let (url, _) = canned(vec![http_resp("201 Created", &[], "")]).await;
     let e = quick(&url)
-        .create_domain(&crate::provider::actions::NewDomain {
+        .create_domain(&crate::provider::sectigo::actions::NewDomain {
             name: "example.org".into(),
             org_id: 1,
             ..Default::default()

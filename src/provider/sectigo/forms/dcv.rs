@@ -5,8 +5,8 @@
 use super::super::views::DCV_STATUS_FILTERS;
 use crate::form::{Field, Flow, Focus, Form, FormCx, Load, Opening, Sent, Submission, Target};
 use crate::model::{AccountIdx, Cert};
-use crate::provider::actions::{CertDcv, DcvInstruction, DcvMethod, DcvState};
 use crate::provider::request::{ActionOutput, ActionRequest};
+use crate::provider::sectigo::actions::{CertDcv, DcvInstruction, DcvMethod, DcvState};
 
 // ---- a certificate's DCV --------------------------------------------------------------
 

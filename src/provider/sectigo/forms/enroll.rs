@@ -9,10 +9,10 @@ use super::key;
 use crate::form::check;
 use crate::form::{Field, FieldKind, Flow, Focus, Form, FormCx, Load, Opening, Sent, Submission};
 use crate::model::{AccountIdx, Cert, Collection};
-use crate::provider::actions::{
+use crate::provider::request::{ActionOutput, ActionRequest};
+use crate::provider::sectigo::actions::{
     ClientEnrollRequest, CustomFieldDef, DeviceEnrollRequest, EnrollRequest, Organization, Profile,
 };
-use crate::provider::request::{ActionOutput, ActionRequest};
 use crate::provider::sectigo::{Family, enrolment};
 use crate::worker::{EnrollSpec, FileCheck, KeyAlg};
 

@@ -7,7 +7,7 @@ use std::path::Path;
 use super::{MESSAGE_MAX, key};
 use crate::form::{Field, Flow, Form, FormCx, Opening, Sent, Submission, Target, check, describe};
 use crate::model::Cert;
-use crate::provider::actions::ReplaceRequest;
+use crate::provider::sectigo::actions::ReplaceRequest;
 use crate::provider::sectigo::{Family, enrolment};
 use crate::worker::{FileCheck, KeyAlg};
 

@@ -4,9 +4,9 @@
 use super::MESSAGE_MAX;
 use crate::form::{Field, Flow, Form, FormCx, Opening, Sent, Submission, Target, check, describe};
 use crate::model::{AccountIdx, Cert, Collection};
-use crate::provider::actions::RevokeReason;
 use crate::provider::request::ActionRequest;
 use crate::provider::sectigo::Family;
+use crate::provider::sectigo::actions::RevokeReason;
 
 fn reason_options() -> Vec<String> {
     RevokeReason::ALL
