@@ -12,8 +12,8 @@ use certdeck::audit::{self, AuditEntry, AuditLog};
 use certdeck::emulator::sectigo::{Fault, SectigoEmulator, SectigoOptions};
 use certdeck::model::{Cert, CertStatus, Collection};
 use certdeck::provider::op::{FollowPlan, Op};
-use certdeck::provider::request::{ActionOutput, ActionRequest};
 use certdeck::provider::sectigo::actions::{DcvFilter, EnrollRequest, Enrolled, RevokeReason};
+use certdeck::provider::sectigo::request::{ScmOutput, ScmRequest};
 use certdeck::provider::sectigo::{RetryPolicy, SectigoClient, SectigoSettings, enrolment};
 use certdeck::provider::{ErrorKind, Provider, ProviderError};
 use certdeck::worker::{
@@ -196,18 +196,20 @@ impl Rig {
     async fn act(
         &mut self,
         account: usize,
-        request: ActionRequest,
-    ) -> Result<ActionOutput, ProviderError> {
+        request: ScmRequest,
+    ) -> Result<ScmOutput, ProviderError> {
         let r = self
             .run(move |job| Command::Act {
                 job,
                 account,
-                request,
+                request: request.into(),
                 about: Vec::new(),
             })
             .await?;
         match r {
-            JobOutput::Acted { output, .. } => Ok(*output),
+            JobOutput::Acted { output, .. } => {
+                Ok(output.get::<ScmOutput>().cloned().expect("an SCM answer"))
+            }
             other => panic!("not an Acted answer: {other:?}"),
         }
     }
@@ -330,7 +332,7 @@ impl Rig {
         let profiles = match self
             .act(
                 RW,
-                ActionRequest::Profiles {
+                ScmRequest::Profiles {
                     family: Family::Ssl,
                     org_id: None,
                 },
@@ -338,7 +340,7 @@ impl Rig {
             .await
             .unwrap()
         {
-            ActionOutput::Profiles(p) => p,
+            ScmOutput::Profiles(p) => p,
             other => panic!("{other:?}"),
         };
         let ov = profiles
@@ -354,14 +356,14 @@ impl Rig {
         let custom = match self
             .act(
                 RW,
-                ActionRequest::CustomFields {
+                ScmRequest::CustomFields {
                     family: Family::Ssl,
                 },
             )
             .await
             .unwrap()
         {
-            ActionOutput::CustomFields(c) => c
+            ScmOutput::CustomFields(c) => c
                 .into_iter()
                 .filter(|f| f.mandatory)
                 .map(|f| (f.name, "from-actions-test".to_string()))
@@ -415,8 +417,8 @@ fn enrolled(r: Result<JobOutput, ProviderError>) -> (Enrolled, Option<PathBuf>) 
     }
 }
 
-fn approve(id: &str, message: &str) -> ActionRequest {
-    ActionRequest::Approve {
+fn approve(id: &str, message: &str) -> ScmRequest {
+    ScmRequest::Approve {
         family: Family::Ssl,
         id: id.to_string(),
         message: message.to_string(),
@@ -461,7 +463,7 @@ async fn generated_key_enrol_approve_collect_and_revoke() {
         .act(RW, approve(&en.id, "approved by the actions test"))
         .await
         .expect("approve");
-    assert_eq!(out, ActionOutput::Done);
+    assert_eq!(out, ScmOutput::Done);
     // The worker follows the issuance by itself, with reads only, until the CA has issued.
     let (last, _) = rig.settled(&en.id).await;
     let FollowStep::Settled {
@@ -526,7 +528,7 @@ async fn generated_key_enrol_approve_collect_and_revoke() {
 
     rig.act(
         RW,
-        ActionRequest::Revoke {
+        ScmRequest::Revoke {
             family: Family::Ssl,
             id: en.id.clone(),
             reason: RevokeReason::KeyCompromise,
@@ -697,8 +699,8 @@ async fn bulk_approve_decline_revoke_by_serial_renew_and_delete() {
             sans: vec![name],
             ..req.clone()
         };
-        match rig.act(RW, ActionRequest::Enroll(r)).await.unwrap() {
-            ActionOutput::Enrolled(e) => ids.push(e.id),
+        match rig.act(RW, ScmRequest::Enroll(r)).await.unwrap() {
+            ScmOutput::Enrolled(e) => ids.push(e.id),
             other => panic!("{other:?}"),
         }
     }
@@ -711,7 +713,7 @@ async fn bulk_approve_decline_revoke_by_serial_renew_and_delete() {
             Box::new(move |job| Command::Act {
                 job,
                 account: RW,
-                request,
+                request: request.into(),
                 about: Vec::new(),
             }) as Box<dyn FnOnce(JobId) -> Command>
         })
@@ -725,7 +727,7 @@ async fn bulk_approve_decline_revoke_by_serial_renew_and_delete() {
 
     rig.act(
         RW,
-        ActionRequest::Decline {
+        ScmRequest::Decline {
             family: Family::Ssl,
             id: ids[3].clone(),
             message: "duplicate request".into(),
@@ -746,7 +748,7 @@ async fn bulk_approve_decline_revoke_by_serial_renew_and_delete() {
     let by_serial = issued[0].clone();
     rig.act(
         RW,
-        ActionRequest::RevokeBySerial {
+        ScmRequest::RevokeBySerial {
             family: Family::Ssl,
             serial: by_serial.serial.clone().unwrap(),
             reason: RevokeReason::CessationOfOperation,
@@ -761,7 +763,7 @@ async fn bulk_approve_decline_revoke_by_serial_renew_and_delete() {
     let new_id = match rig
         .act(
             RW,
-            ActionRequest::Renew {
+            ScmRequest::Renew {
                 family: Family::Ssl,
                 id: old.id.clone(),
             },
@@ -769,7 +771,7 @@ async fn bulk_approve_decline_revoke_by_serial_renew_and_delete() {
         .await
         .expect("renewById")
     {
-        ActionOutput::Renewed(Some(e)) => e.id,
+        ScmOutput::Renewed(Some(e)) => e.id,
         other => panic!("renewById names the new id: {other:?}"),
     };
     assert_ne!(new_id, old.id);
@@ -780,7 +782,7 @@ async fn bulk_approve_decline_revoke_by_serial_renew_and_delete() {
     let e = rig
         .act(
             RW,
-            ActionRequest::Delete {
+            ScmRequest::Delete {
                 family: Family::Ssl,
                 id: ids[0].clone(),
             },
@@ -844,14 +846,14 @@ async fn csr_file_enrolment_waits_for_dcv_until_published() {
     let todo = match rig
         .act(
             RW,
-            ActionRequest::DcvList {
+            ScmRequest::DcvList {
                 filter: DcvFilter::default(),
             },
         )
         .await
         .unwrap()
     {
-        ActionOutput::DcvList(list) => {
+        ScmOutput::DcvList(list) => {
             list.into_iter()
                 .find(|v| !v.status.eq_ignore_ascii_case("validated"))
                 .expect("an unvalidated domain")
@@ -874,11 +876,11 @@ async fn csr_file_enrolment_waits_for_dcv_until_published() {
     assert_eq!(kp, None);
 
     let dcv = match rig
-        .act(RW, ActionRequest::CertDcv { id: en.id.clone() })
+        .act(RW, ScmRequest::CertDcv { id: en.id.clone() })
         .await
         .unwrap()
     {
-        ActionOutput::CertDcv(d) => d,
+        ScmOutput::CertDcv(d) => d,
         other => panic!("{other:?}"),
     };
     let ins = dcv
@@ -890,19 +892,19 @@ async fn csr_file_enrolment_waits_for_dcv_until_published() {
     assert!(ins.host.as_deref().unwrap().ends_with(&format!(".{todo}.")));
     rig.act(RW, approve(&en.id, "ok")).await.unwrap();
 
-    let validated = |d: &ActionOutput| match d {
-        ActionOutput::CertDcv(d) => d
+    let validated = |d: &ScmOutput| match d {
+        ScmOutput::CertDcv(d) => d
             .log
             .iter()
             .any(|l| l.domain == todo && l.status.eq_ignore_ascii_case("validated")),
         other => panic!("{other:?}"),
     };
     // Before publishing: the recheck is accepted, nothing validates, nothing issues.
-    rig.act(RW, ActionRequest::DcvRecheck { id: en.id.clone() })
+    rig.act(RW, ScmRequest::DcvRecheck { id: en.id.clone() })
         .await
         .expect("recheck");
     let d = rig
-        .act(RW, ActionRequest::CertDcv { id: en.id.clone() })
+        .act(RW, ScmRequest::CertDcv { id: en.id.clone() })
         .await
         .unwrap();
     assert!(!validated(&d), "{d:?}");
@@ -911,11 +913,11 @@ async fn csr_file_enrolment_waits_for_dcv_until_published() {
     assert_ne!(rig.status(&en.id).await, CertStatus::Issued);
 
     rig.emu.publish_dcv(&todo);
-    rig.act(RW, ActionRequest::DcvRecheck { id: en.id.clone() })
+    rig.act(RW, ScmRequest::DcvRecheck { id: en.id.clone() })
         .await
         .expect("recheck");
     let d = rig
-        .act(RW, ActionRequest::CertDcv { id: en.id.clone() })
+        .act(RW, ScmRequest::CertDcv { id: en.id.clone() })
         .await
         .unwrap();
     assert!(validated(&d), "{d:?}");
@@ -948,14 +950,14 @@ async fn a_submitted_domain_validation_is_followed_until_the_domain_validates() 
     let domain = match rig
         .act(
             RW,
-            ActionRequest::DcvList {
+            ScmRequest::DcvList {
                 filter: DcvFilter::default(),
             },
         )
         .await
         .unwrap()
     {
-        ActionOutput::DcvList(v) => {
+        ScmOutput::DcvList(v) => {
             v.into_iter()
                 .find(|d| !d.status.eq_ignore_ascii_case("validated"))
                 .expect("an unvalidated domain")
@@ -969,11 +971,12 @@ async fn a_submitted_domain_validation_is_followed_until_the_domain_validates() 
             move |job| Command::Act {
                 job,
                 account: RW,
-                request: ActionRequest::DcvSubmit {
+                request: ScmRequest::DcvSubmit {
                     domain,
                     method: certdeck::provider::sectigo::actions::DcvMethod::Cname,
                     email: None,
-                },
+                }
+                .into(),
                 about: Vec::new(),
             }
         })
@@ -1089,10 +1092,13 @@ async fn read_only_accounts_and_missing_audit_logs_refuse_before_http() {
     // The provider refuses on its own too (no worker gate in between).
     let ro = client(&rig.emu, "scm-ro", true);
     let e = ro
-        .act(&ActionRequest::Delete {
-            family: Family::Ssl,
-            id: id.clone(),
-        })
+        .act(
+            &ScmRequest::Delete {
+                family: Family::Ssl,
+                id: id.clone(),
+            }
+            .into(),
+        )
         .await
         .unwrap_err();
     assert_eq!(e.kind, ErrorKind::Local);
@@ -1102,7 +1108,7 @@ async fn read_only_accounts_and_missing_audit_logs_refuse_before_http() {
     let e = rig
         .act(
             RO,
-            ActionRequest::Count {
+            ScmRequest::Count {
                 family: Family::Ssl,
             },
         )
@@ -1112,14 +1118,14 @@ async fn read_only_accounts_and_missing_audit_logs_refuse_before_http() {
     match rig
         .act(
             RO,
-            ActionRequest::Count {
+            ScmRequest::Count {
                 family: Family::Ssl,
             },
         )
         .await
         .unwrap()
     {
-        ActionOutput::Count(n) => assert_eq!(n, 5),
+        ScmOutput::Count(n) => assert_eq!(n, 5),
         other => panic!("{other:?}"),
     }
 
@@ -1163,16 +1169,16 @@ async fn read_only_accounts_and_missing_audit_logs_refuse_before_http() {
         }],
         None,
     );
-    let ask = |job, request| Command::Act {
+    let ask = |job, request: ScmRequest| Command::Act {
         job,
         account: 0,
-        request,
+        request: request.into(),
         about: Vec::new(),
     };
     tx.send(ask(1, approve(&id, "unaudited"))).unwrap();
     tx.send(ask(
         2,
-        ActionRequest::Count {
+        ScmRequest::Count {
             family: Family::Ssl,
         },
     ))
@@ -1276,7 +1282,7 @@ impl Rig {
         let profile = match self
             .act(
                 RW,
-                ActionRequest::Profiles {
+                ScmRequest::Profiles {
                     family,
                     org_id: None,
                 },
@@ -1284,19 +1290,19 @@ impl Rig {
             .await
             .unwrap()
         {
-            ActionOutput::Profiles(p) => p.into_iter().next().expect("a profile"),
+            ScmOutput::Profiles(p) => p.into_iter().next().expect("a profile"),
             other => panic!("{other:?}"),
         };
-        let org = match self.act(RW, ActionRequest::Organizations).await.unwrap() {
-            ActionOutput::Organizations(o) => o.first().expect("an organization").id,
+        let org = match self.act(RW, ScmRequest::Organizations).await.unwrap() {
+            ScmOutput::Organizations(o) => o.first().expect("an organization").id,
             other => panic!("{other:?}"),
         };
         let custom = match self
-            .act(RW, ActionRequest::CustomFields { family })
+            .act(RW, ScmRequest::CustomFields { family })
             .await
             .unwrap()
         {
-            ActionOutput::CustomFields(c) => c
+            ScmOutput::CustomFields(c) => c
                 .into_iter()
                 .filter(|f| f.mandatory)
                 .map(|f| (f.name, "from-actions-test".to_string()))

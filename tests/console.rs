@@ -427,10 +427,10 @@ fn detail_values_wrap_under_themselves() {
 
 // ---- dialogs ---------------------------------------------------------------------------------
 
-use certdeck::provider::request::{ActionOutput, ActionRequest};
 use certdeck::provider::sectigo::actions::{
     CertDcv, CertDcvLogEntry, CustomFieldDef, DcvInstruction, Organization, Profile,
 };
+use certdeck::provider::sectigo::request::{ScmOutput, ScmRequest};
 
 fn type_str(s: &mut State, text: &str) -> Vec<Command> {
     let mut out = Vec::new();
@@ -459,7 +459,7 @@ fn writable() -> State {
     s
 }
 
-fn answer(s: &mut State, cmds: &[Command], output: impl Fn(&ActionRequest) -> ActionOutput) {
+fn answer(s: &mut State, cmds: &[Command], output: impl Fn(&ScmRequest) -> ScmOutput) {
     for c in cmds {
         if let Command::Act {
             job,
@@ -475,7 +475,7 @@ fn answer(s: &mut State, cmds: &[Command], output: impl Fn(&ActionRequest) -> Ac
                     result: Ok(JobOutput::Acted {
                         account: *account,
                         request: Box::new(request.clone()),
-                        output: Box::new(output(request)),
+                        output: Box::new(output(request.get().expect("an SCM request")).into()),
                         follows: Vec::new(),
                     }),
                 }),
@@ -484,9 +484,9 @@ fn answer(s: &mut State, cmds: &[Command], output: impl Fn(&ActionRequest) -> Ac
     }
 }
 
-fn enroll_data(r: &ActionRequest) -> ActionOutput {
+fn enroll_data(r: &ScmRequest) -> ScmOutput {
     match r {
-        ActionRequest::Profiles { .. } => ActionOutput::Profiles(vec![
+        ScmRequest::Profiles { .. } => ScmOutput::Profiles(vec![
             Profile {
                 id: 5101,
                 name: "OV SSL".into(),
@@ -508,18 +508,18 @@ fn enroll_data(r: &ActionRequest) -> ActionOutput {
                 key_types: vec![("RSA".into(), vec!["2048".into()])],
             },
         ]),
-        ActionRequest::Organizations => ActionOutput::Organizations(vec![Organization {
+        ScmRequest::Organizations => ScmOutput::Organizations(vec![Organization {
             id: 1101,
             name: "Acme Logistics".into(),
             cert_types: vec![],
             departments: vec![],
         }]),
-        ActionRequest::CustomFields { .. } => ActionOutput::CustomFields(vec![CustomFieldDef {
+        ScmRequest::CustomFields { .. } => ScmOutput::CustomFields(vec![CustomFieldDef {
             id: Some(1),
             name: "Cost centre".into(),
             mandatory: true,
         }]),
-        _ => ActionOutput::Done,
+        _ => ScmOutput::Done,
     }
 }
 
@@ -571,7 +571,7 @@ fn every_dialog_at_80x24() {
     let cmds = update(&mut s, key(KeyCode::Char('v')));
     insta::assert_snapshot!("dialog_dcv_loading_80x24", render(&s));
     answer(&mut s, &cmds, |_| {
-        ActionOutput::CertDcv(CertDcv {
+        ScmOutput::CertDcv(CertDcv {
             error: None,
             log: vec![CertDcvLogEntry {
                 domain: "www.example.test".into(),
@@ -669,9 +669,9 @@ use certdeck::provider::sectigo::actions::{
     DcvMethod, DcvState, Delegation, DomainDetail, DomainValidation,
 };
 
-fn domains_data(r: &ActionRequest) -> ActionOutput {
+fn domains_data(r: &ScmRequest) -> ScmOutput {
     match r {
-        ActionRequest::Domains => ActionOutput::Domains(vec![
+        ScmRequest::Domains => ScmOutput::Domains(vec![
             DomainDetail {
                 id: 2001,
                 name: "example.test".into(),
@@ -703,8 +703,8 @@ fn domains_data(r: &ActionRequest) -> ActionOutput {
                 ..Default::default()
             },
         ]),
-        ActionRequest::Organizations => enroll_data(r),
-        ActionRequest::DcvList { .. } => ActionOutput::DcvList(vec![
+        ScmRequest::Organizations => enroll_data(r),
+        ScmRequest::DcvList { .. } => ScmOutput::DcvList(vec![
             DomainValidation {
                 domain: "example.test".into(),
                 status: "VALIDATED".into(),
@@ -722,7 +722,7 @@ fn domains_data(r: &ActionRequest) -> ActionOutput {
                 expires: None,
             },
         ]),
-        _ => ActionOutput::Done,
+        _ => ScmOutput::Done,
     }
 }
 
@@ -748,11 +748,10 @@ fn domains_view_and_delegation_approval() {
         sent.iter().any(|c| matches!(
             c,
             Command::Act {
-                request: ActionRequest::Domains,
+                request: req,
                 account: 0,
                 ..
-            }
-        )),
+            } if matches!(req.get(), Some(ScmRequest::Domains)))),
         "selecting the view loads it: {sent:?}"
     );
     insta::assert_snapshot!("domains_loading_80x24", render(&s));
@@ -781,15 +780,14 @@ fn domains_view_and_delegation_approval() {
     let sent = update(&mut s, key(KeyCode::Enter));
     assert!(
         matches!(
-            sent.as_slice(),
-            [Command::Act {
-                request: ActionRequest::ApproveDelegation {
-                    domain_id: 2002,
-                    org_id: 1101
-                },
-                ..
-            }]
-        ),
+        sent.as_slice(),
+        [Command::Act {
+            request: req,
+            ..
+        }] if matches!(req.get(), Some(ScmRequest::ApproveDelegation {
+                domain_id: 2002,
+                org_id: 1101
+            }))),
         "{sent:?}"
     );
 }
@@ -807,18 +805,15 @@ fn dcv_view_start_submit_and_filter() {
         &mut s,
         Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
     );
-    let [
-        Command::Act {
-            request: ActionRequest::DcvStart { domain, method },
-            ..
-        },
-    ] = sent.as_slice()
-    else {
+    let [Command::Act { request, .. }] = sent.as_slice() else {
+        panic!("{sent:?}")
+    };
+    let Some(ScmRequest::DcvStart { domain, method }) = request.get() else {
         panic!("{sent:?}")
     };
     assert_eq!((domain.as_str(), *method), ("shop.test", DcvMethod::Cname));
     answer(&mut s, &sent, |_| {
-        ActionOutput::DcvState(Box::new(DcvState {
+        ScmOutput::DcvState(Box::new(DcvState {
             instruction: Some(DcvInstruction {
                 domain: "shop.test".into(),
                 mode: "CNAME".into(),
@@ -835,15 +830,14 @@ fn dcv_view_start_submit_and_filter() {
     let sent = update(&mut s, key(KeyCode::Enter));
     assert!(
         matches!(
-            sent.as_slice(),
-            [Command::Act {
-                request: ActionRequest::DcvSubmit {
-                    method: DcvMethod::Cname,
-                    ..
-                },
+        sent.as_slice(),
+        [Command::Act {
+            request: req,
+            ..
+        }] if matches!(req.get(), Some(ScmRequest::DcvSubmit {
+                method: DcvMethod::Cname,
                 ..
-            }]
-        ),
+            }))),
         "{sent:?}"
     );
     assert!(s.dialog.is_none());
@@ -855,13 +849,10 @@ fn dcv_view_start_submit_and_filter() {
     type_str(&mut s, "30");
     update(&mut s, key(KeyCode::Enter)); // the last field leads to OK
     let sent = update(&mut s, key(KeyCode::Enter));
-    let [
-        Command::Act {
-            request: ActionRequest::DcvList { filter },
-            ..
-        },
-    ] = sent.as_slice()
-    else {
+    let [Command::Act { request, .. }] = sent.as_slice() else {
+        panic!("{sent:?}")
+    };
+    let Some(ScmRequest::DcvList { filter }) = request.get() else {
         panic!("{sent:?}")
     };
     assert_eq!(filter.dcv_status.as_deref(), Some("VALIDATED"));
@@ -1094,12 +1085,12 @@ fn families_console() -> State {
     s
 }
 
-fn family_enroll_data(r: &ActionRequest) -> ActionOutput {
+fn family_enroll_data(r: &ScmRequest) -> ScmOutput {
     match r {
-        ActionRequest::Profiles {
+        ScmRequest::Profiles {
             family: Family::Client,
             ..
-        } => ActionOutput::Profiles(vec![Profile {
+        } => ScmOutput::Profiles(vec![Profile {
             id: 6101,
             name: "Standard S/MIME".into(),
             description: None,
@@ -1109,18 +1100,18 @@ fn family_enroll_data(r: &ActionRequest) -> ActionOutput {
                 ("EC".into(), vec!["P-256".into()]),
             ],
         }]),
-        ActionRequest::Profiles {
+        ScmRequest::Profiles {
             family: Family::Device,
             ..
-        } => ActionOutput::Profiles(vec![Profile {
+        } => ScmOutput::Profiles(vec![Profile {
             id: 6201,
             name: "Device Identity".into(),
             description: None,
             terms: vec![365, 730],
             key_types: vec![("EC".into(), vec!["P-256".into(), "P-384".into()])],
         }]),
-        ActionRequest::CustomFields { family } => {
-            ActionOutput::CustomFields(vec![if *family == Family::Device {
+        ScmRequest::CustomFields { family } => {
+            ScmOutput::CustomFields(vec![if *family == Family::Device {
                 CustomFieldDef {
                     id: Some(436),
                     name: "Asset Tag".into(),
@@ -1145,15 +1136,14 @@ fn enroll_dialogs_of_the_client_and_device_families_at_80x24() {
     let cmds = update(&mut s, key(KeyCode::Char('n')));
     assert!(
         cmds.iter().any(|c| matches!(
-            c,
-            Command::Act {
-                request: ActionRequest::Profiles {
-                    family: Family::Client,
-                    ..
-                },
+        c,
+        Command::Act {
+            request: req,
+            ..
+        } if matches!(req.get(), Some(ScmRequest::Profiles {
+                family: Family::Client,
                 ..
-            }
-        )),
+            })))),
         "{cmds:?}"
     );
     answer(&mut s, &cmds, family_enroll_data);

@@ -325,10 +325,9 @@ fn choosing_an_account_narrows_the_list() {
         matches!(
             cmds.as_slice(),
             [Command::Act {
-                request: ActionRequest::Organizations,
+                request: req,
                 ..
-            }]
-        ),
+            }] if matches!(req.get(), Some(ScmRequest::Organizations))),
         "{cmds:?}"
     );
     update(&mut s, ch('j'));
@@ -646,8 +645,9 @@ fn accounts_with_several_families_list_them_as_scopes() {
 
 // ---- action dialogs ----------------------------------------------------------------------
 
-use crate::provider::request::ActionRequest;
+use crate::provider::request::{ActionOutput, ActionRequest};
 use crate::provider::sectigo::actions::RevokeReason;
+use crate::provider::sectigo::request::ScmRequest;
 
 fn tab(s: &mut State, n: usize) {
     for _ in 0..n {
@@ -747,7 +747,7 @@ fn approve_needs_a_message_then_confirmation_then_sends_one_command() {
     assert_eq!(*account, 1);
     assert_eq!(
         request,
-        &ActionRequest::Approve {
+        &ScmRequest::Approve {
             family: Family::Ssl,
             id: "5".into(),
             message: "looks good".into()
@@ -797,7 +797,7 @@ fn bulk_approve_of_marked_requests_sends_one_command_each() {
     }
     let sent = ok_and_confirm(&mut s);
     assert_eq!(sent.len(), 3);
-    assert!(sent.iter().all(|c| matches!(c, Command::Act { request: ActionRequest::Approve { message, .. }, .. } if message == "batch ok")));
+    assert!(sent.iter().all(|c| matches!(c, Command::Act { request: req, .. } if matches!(req.get(), Some(ScmRequest::Approve { message, .. }) if message == "batch ok"))));
     assert!(s.marked.is_empty(), "marks are cleared once sent");
 }
 
@@ -857,7 +857,7 @@ fn revoke_requires_reason_and_the_typed_common_name() {
     assert!(!c.sans.is_empty() && c.serial.is_some());
     assert_eq!(
         request,
-        &ActionRequest::Revoke {
+        &ScmRequest::Revoke {
             family: Family::Ssl,
             id: "3".into(),
             reason: RevokeReason::Superseded,
@@ -938,7 +938,7 @@ fn an_approval_is_followed_until_the_certificate_is_issued_and_that_is_announced
             result: Ok(JobOutput::Acted {
                 account: 1,
                 request: Box::new(request),
-                output: Box::new(crate::provider::request::ActionOutput::Done),
+                output: Box::new(crate::provider::sectigo::request::ScmOutput::Done.into()),
                 follows: vec![op.clone()],
             }),
         }),
@@ -1207,11 +1207,11 @@ fn replace_sends_an_enrolment_that_replaces_with_a_local_key() {
         .find(|c| c.account == 1 && c.id == "3")
         .unwrap();
     assert_eq!(spec.about, vec![crate::audit::Subject::of(row, false)]);
-    let ActionRequest::Replace {
+    let Some(ScmRequest::Replace {
         family,
         id,
         request: r,
-    } = spec.request.clone()
+    }) = spec.request.get().cloned()
     else {
         panic!("{:?}", spec.request)
     };
@@ -1231,10 +1231,10 @@ fn replace_sends_an_enrolment_that_replaces_with_a_local_key() {
 
 // ---- enrolment of client (S/MIME) and device certificates --------------------------------
 
-use crate::provider::request::ActionOutput;
 use crate::provider::sectigo::actions::{
     ClientEnrollRequest, CustomFieldDef, DeviceEnrollRequest, Organization, Profile,
 };
+use crate::provider::sectigo::request::ScmOutput;
 use crate::worker::{KeyAlg, KeySource};
 
 /// One Sectigo account with SSL, client and device certificates, and one of each loaded.
@@ -1271,9 +1271,9 @@ fn select_scope(s: &mut State, want: Scope) {
 }
 
 /// What the emulator-like account answers to the enrol dialog's three loads.
-fn family_data(request: &ActionRequest) -> ActionOutput {
+fn family_data(request: &ScmRequest) -> ScmOutput {
     match request {
-        ActionRequest::Profiles { family, .. } => ActionOutput::Profiles(vec![Profile {
+        ScmRequest::Profiles { family, .. } => ScmOutput::Profiles(vec![Profile {
             id: if *family == Family::Client {
                 6101
             } else {
@@ -1284,27 +1284,25 @@ fn family_data(request: &ActionRequest) -> ActionOutput {
             terms: vec![365, 730],
             key_types: vec![("EC".into(), vec!["P-256".into()])],
         }]),
-        ActionRequest::Organizations => ActionOutput::Organizations(vec![Organization {
+        ScmRequest::Organizations => ScmOutput::Organizations(vec![Organization {
             id: 1101,
             name: "Acme".into(),
             ..Default::default()
         }]),
-        ActionRequest::CustomFields { family } => {
-            ActionOutput::CustomFields(vec![CustomFieldDef {
-                id: Some(1),
-                name: if *family == Family::Device {
-                    "Asset Tag".into()
-                } else {
-                    "Employee ID".into()
-                },
-                mandatory: *family == Family::Device,
-            }])
-        }
+        ScmRequest::CustomFields { family } => ScmOutput::CustomFields(vec![CustomFieldDef {
+            id: Some(1),
+            name: if *family == Family::Device {
+                "Asset Tag".into()
+            } else {
+                "Employee ID".into()
+            },
+            mandatory: *family == Family::Device,
+        }]),
         other => panic!("unexpected load {other:?}"),
     }
 }
 
-fn answer_loads(s: &mut State, cmds: &[Command], output: impl Fn(&ActionRequest) -> ActionOutput) {
+fn answer_loads(s: &mut State, cmds: &[Command], output: impl Fn(&ScmRequest) -> ScmOutput) {
     for c in cmds {
         let Command::Act {
             job,
@@ -1322,7 +1320,7 @@ fn answer_loads(s: &mut State, cmds: &[Command], output: impl Fn(&ActionRequest)
                 result: Ok(JobOutput::Acted {
                     account: *account,
                     request: Box::new(request.clone()),
-                    output: Box::new(output(request)),
+                    output: Box::new(output(request.get().expect("an SCM request")).into()),
                     follows: Vec::new(),
                 }),
             }),
@@ -1356,22 +1354,22 @@ fn n_on_the_client_family_opens_the_smime_dialog_with_its_own_loads() {
     let mut s = families_state();
     select_scope(&mut s, Scope::Collection(0, Family::Client));
     let cmds = update(&mut s, ch('n'));
-    let requests: Vec<ActionRequest> = cmds
+    let requests: Vec<ScmRequest> = cmds
         .iter()
         .map(|c| match c {
-            Command::Act { request, .. } => request.clone(),
+            Command::Act { request, .. } => request.get::<ScmRequest>().cloned().unwrap(),
             other => panic!("{other:?}"),
         })
         .collect();
     assert_eq!(
         requests,
         vec![
-            ActionRequest::Profiles {
+            ScmRequest::Profiles {
                 family: Family::Client,
                 org_id: None
             },
-            ActionRequest::Organizations,
-            ActionRequest::CustomFields {
+            ScmRequest::Organizations,
+            ScmRequest::CustomFields {
                 family: Family::Client
             },
         ]
@@ -1428,14 +1426,13 @@ fn n_on_the_client_family_opens_the_smime_dialog_with_its_own_loads() {
         "Enroll device certificate"
     );
     assert!(cmds.iter().any(|c| matches!(
-        c,
-        Command::Act {
-            request: ActionRequest::CustomFields {
-                family: Family::Device
-            },
-            ..
-        }
-    )));
+    c,
+    Command::Act {
+        request: req,
+        ..
+    } if matches!(req.get(), Some(ScmRequest::CustomFields {
+            family: Family::Device
+        })))));
     // An SSL certificate selected: the SSL dialog, as before.
     let mut s = families_state();
     select_scope(&mut s, Scope::Account(0));
@@ -1457,10 +1454,9 @@ fn an_answer_for_another_family_does_not_fill_the_dialog() {
         matches!(
             c,
             Command::Act {
-                request: ActionRequest::Profiles { .. },
+                request: req,
                 ..
-            }
-        )
+            } if matches!(req.get(), Some(ScmRequest::Profiles { .. })))
     });
     answer_loads(&mut s, &rest, family_data);
     // A late answer to an SSL dialog closed a moment ago.
@@ -1475,14 +1471,15 @@ fn an_answer_for_another_family_does_not_fill_the_dialog() {
     let ssl = vec![Command::Act {
         job: 900,
         account: 0,
-        request: ActionRequest::Profiles {
+        request: ScmRequest::Profiles {
             family: Family::Ssl,
             org_id: None,
-        },
+        }
+        .into(),
         about: Vec::new(),
     }];
     answer_loads(&mut s, &ssl, |_| {
-        ActionOutput::Profiles(vec![Profile {
+        ScmOutput::Profiles(vec![Profile {
             id: 1,
             name: "OV SSL".into(),
             ..Default::default()
@@ -1625,7 +1622,7 @@ fn the_smime_dialog_says_what_is_wrong_and_sends_a_client_spec() {
     assert_eq!(spec.replaces, None);
     assert_eq!(
         spec.request,
-        ActionRequest::EnrollClient(ClientEnrollRequest {
+        ScmRequest::EnrollClient(ClientEnrollRequest {
             org_id: 1101,
             profile_id: 6101,
             term_days: Some(365),
@@ -1715,7 +1712,7 @@ fn the_device_dialog_needs_a_name_and_the_mandatory_field_and_sends_a_device_spe
     assert_eq!(spec.key, KeySource::CsrFile("/tmp/printer.csr".into()));
     assert_eq!(
         spec.request,
-        ActionRequest::EnrollDevice(DeviceEnrollRequest {
+        ScmRequest::EnrollDevice(DeviceEnrollRequest {
             org_id: 1101,
             profile_id: 6201,
             term_days: Some(730),
@@ -1937,13 +1934,18 @@ fn a_refresh_recounts_drops_vanished_rows_and_says_when_it_is_done() {
 
 // ---- QA fixes: bulk counts, forms kept on failure, DCV flows, audit, sorting ----------------
 
-fn acted(job: JobId, account: usize, request: ActionRequest, output: ActionOutput) -> Msg {
+fn acted(
+    job: JobId,
+    account: usize,
+    request: impl Into<ActionRequest>,
+    output: impl Into<ActionOutput>,
+) -> Msg {
     Msg::Worker(WorkerEvent::Done {
         job,
         result: Ok(JobOutput::Acted {
             account,
-            request: Box::new(request),
-            output: Box::new(output),
+            request: Box::new(request.into()),
+            output: Box::new(output.into()),
             follows: Vec::new(),
         }),
     })
@@ -1983,7 +1985,7 @@ fn bulk_actions_report_how_many_when_the_last_one_ends() {
         };
         update(
             &mut s,
-            acted(*job, *account, request.clone(), ActionOutput::Done),
+            acted(*job, *account, request.clone(), ScmOutput::Done),
         );
         if n < 2 {
             assert!(!status_text(&s).contains("3 requests"));
@@ -2012,7 +2014,7 @@ fn bulk_actions_report_how_many_when_the_last_one_ends() {
         };
         update(
             &mut s,
-            acted(*job, *account, request.clone(), ActionOutput::Done),
+            acted(*job, *account, request.clone(), ScmOutput::Done),
         );
     }
     assert_eq!(
@@ -2045,7 +2047,7 @@ fn bulk_actions_report_how_many_when_the_last_one_ends() {
         } else {
             update(
                 &mut s,
-                acted(*job, *account, request.clone(), ActionOutput::Done),
+                acted(*job, *account, request.clone(), ScmOutput::Done),
             );
         }
     }
@@ -2069,7 +2071,7 @@ fn revoke_by_serial_confirms_the_serial_however_it_is_written() {
     typed(&mut s, "019ef0a");
     let sent = ok_and_confirm(&mut s);
     assert!(
-        matches!(sent.as_slice(), [Command::Act { request: ActionRequest::RevokeBySerial { serial, .. }, .. }] if serial == "19:EF:0A"),
+        matches!(sent.as_slice(), [Command::Act { request: req, .. }] if matches!(req.get(), Some(ScmRequest::RevokeBySerial { serial, .. }) if serial == "19:EF:0A")),
         "{sent:?} {:?}",
         s.dialog.as_ref().map(|d| d
             .form
@@ -2274,15 +2276,12 @@ fn a_replacement_is_watched_until_issued() {
 fn renewing_by_renew_id_brings_the_new_request_in() {
     let mut s = state_with(10);
     select_id(&mut s, "3");
-    let req = ActionRequest::RenewByToken {
+    let req = ScmRequest::RenewByToken {
         renew_id: "abc".into(),
         csr: None,
     };
     // no id in the answer: the account's lists are read again
-    let cmds = update(
-        &mut s,
-        acted(7, 1, req.clone(), ActionOutput::Renewed(None)),
-    );
+    let cmds = update(&mut s, acted(7, 1, req.clone(), ScmOutput::Renewed(None)));
     assert!(
         cmds.iter()
             .any(|c| matches!(c, Command::List { account: 1, .. })),
@@ -2302,7 +2301,7 @@ fn renewing_by_renew_id_brings_the_new_request_in() {
         },
         "renew".into(),
     );
-    let cmds = update(s2, acted(job, 1, req, ActionOutput::Renewed(Some(new))));
+    let cmds = update(s2, acted(job, 1, req, ScmOutput::Renewed(Some(new))));
     assert!(
         cmds.iter()
             .any(|c| matches!(c, Command::Detail { id, .. } if id == "4242")),
@@ -2349,10 +2348,11 @@ fn dcv_state() -> State {
         .collect();
     s.views_take(
         0,
-        &ActionRequest::DcvList {
+        &ScmRequest::DcvList {
             filter: Default::default(),
-        },
-        &ActionOutput::DcvList(rows),
+        }
+        .into(),
+        &ScmOutput::DcvList(rows).into(),
         false,
     );
     s.focus = Pane::List;
@@ -2398,10 +2398,11 @@ fn a_reloaded_dcv_list_keeps_the_selection_on_its_domain() {
     .collect();
     s.views_take(
         0,
-        &ActionRequest::DcvList {
+        &ScmRequest::DcvList {
             filter: Default::default(),
-        },
-        &ActionOutput::DcvList(rows),
+        }
+        .into(),
+        &ScmOutput::DcvList(rows).into(),
         false,
     );
     assert_eq!(
@@ -2455,11 +2456,11 @@ fn dns_txt_validation_is_submitted_and_shows_the_record_to_publish() {
         panic!("{sent:?}")
     };
     assert!(matches!(
-        request,
-        ActionRequest::DcvSubmit {
+        request.get(),
+        Some(ScmRequest::DcvSubmit {
             method: DcvMethod::Txt,
             ..
-        }
+        })
     ));
     assert!(s.dialog.is_some(), "the dialog waits for the record");
     let st = DcvState {
@@ -2477,12 +2478,7 @@ fn dns_txt_validation_is_submitted_and_shows_the_record_to_publish() {
     };
     update(
         &mut s,
-        acted(
-            *job,
-            0,
-            request.clone(),
-            ActionOutput::DcvState(Box::new(st)),
-        ),
+        acted(*job, 0, request.clone(), ScmOutput::DcvState(Box::new(st))),
     );
     let d = s.dialog.as_ref().expect("the record is shown");
     let text = d.form.intro.join("\n");
@@ -2524,11 +2520,11 @@ fn a_started_validation_is_submitted_with_the_method_it_was_started_with() {
     };
     assert!(
         matches!(
-            request,
-            ActionRequest::DcvStart {
+            request.get(),
+            Some(ScmRequest::DcvStart {
                 method: DcvMethod::Http,
                 ..
-            }
+            })
         ),
         "{request:?}"
     );
@@ -2544,12 +2540,7 @@ fn a_started_validation_is_submitted_with_the_method_it_was_started_with() {
     };
     update(
         &mut s,
-        acted(
-            *job,
-            0,
-            request.clone(),
-            ActionOutput::DcvState(Box::new(st)),
-        ),
+        acted(*job, 0, request.clone(), ScmOutput::DcvState(Box::new(st))),
     );
     // The method is no longer a choice: the form shows what to publish and Submit.
     let d = s.dialog.as_ref().expect("what to publish is shown");
@@ -2560,7 +2551,7 @@ fn a_started_validation_is_submitted_with_the_method_it_was_started_with() {
         panic!("{sent:?}")
     };
     assert!(
-        matches!(request, ActionRequest::DcvSubmit { method: DcvMethod::Http, domain: d, .. } if *d == domain),
+        matches!(request.get(), Some(ScmRequest::DcvSubmit { method: DcvMethod::Http, domain: d, .. }) if *d == domain),
         "{request:?}"
     );
 }
@@ -2582,12 +2573,7 @@ fn a_dcv_status_answer_updates_the_list_row() {
     };
     update(
         &mut s,
-        acted(
-            *job,
-            0,
-            request.clone(),
-            ActionOutput::DcvState(Box::new(st)),
-        ),
+        acted(*job, 0, request.clone(), ScmOutput::DcvState(Box::new(st))),
     );
     let rows = &dcv_view(&s).rows;
     let k = rows
@@ -3162,8 +3148,8 @@ fn after_an_approve_from_the_detail_the_detail_stays_on_that_certificate() {
     let Some(Command::Act { job, request, .. }) = sent.first().cloned() else {
         panic!("{sent:?}")
     };
-    assert!(matches!(&request, ActionRequest::Approve { id: i, .. } if *i == id));
-    update(&mut s, acted(job, 1, request, ActionOutput::Done));
+    assert!(matches!(request.get(), Some(ScmRequest::Approve { id: i, .. }) if *i == id));
+    update(&mut s, acted(job, 1, request, ScmOutput::Done));
     // The reload brings the row back approved: it leaves the pending view.
     let (i, c) = s.detail_target().unwrap();
     let mut row = c.clone();
@@ -3348,10 +3334,9 @@ fn a_read_only_account_s_dcv_view_offers_no_recheck() {
         matches!(
             cmds.as_slice(),
             [Command::Act {
-                request: ActionRequest::CertDcv { .. },
+                request: req,
                 ..
-            }]
-        ),
+            }] if matches!(req.get(), Some(ScmRequest::CertDcv { .. }))),
         "{cmds:?}"
     );
     let d = s.dialog.as_mut().expect("the DCV view opens");

@@ -1,333 +1,223 @@
-//! Provider-neutral requests beyond list/detail/collect, and what they return. The app builds
-//! these (from dialogs), the worker hands them to `Provider::act`, and the worker writes one
-//! audit line per mutating attempt.
+//! Requests beyond list, detail and collect, and what they return, as the shared layers see
+//! them: opaque values a provider makes and reads back (`get`), which the worker sends to
+//! `Provider::act`, audits (one line per changing attempt) and routes the answers of. Each
+//! provider defines its own requests in its folder and implements [`ProviderRequest`] for them.
+
+use std::any::Any;
+use std::fmt::{self, Debug};
+use std::sync::Arc;
 
 use crate::model::{ActionKind, Collection};
-use crate::provider::sectigo::Family;
-use crate::provider::sectigo::actions::{
-    CertDcv, ClientEnrollRequest, CustomFieldDef, DcvEmailOptions, DcvFilter, DcvMethod, DcvState,
-    DeviceEnrollRequest, DomainDetail, DomainValidation, EnrollRequest, Enrolled, Organization,
-    Profile, ReplaceRequest, RevokeReason,
-};
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum ActionRequest {
-    // ---- reads -----------------------------------------------------------------------
-    /// HEAD count of a family.
-    Count {
-        family: Collection,
-    },
-    Profiles {
-        family: Collection,
-        org_id: Option<i64>,
-    },
-    CustomFields {
-        family: Collection,
-    },
-    Organizations,
-    CertDcv {
-        id: String,
-    },
-    DcvList {
-        filter: DcvFilter,
-    },
-    DcvStatus {
-        domain: String,
-    },
-    DcvEmailOptions {
-        domain: String,
-    },
-    /// Every domain with its detail (delegations, validation).
-    Domains,
-
-    // ---- mutations (confirmed, audited, never retried blindly) ---------------------------
-    /// An SSL certificate request.
-    Enroll(EnrollRequest),
-    /// A client (S/MIME) certificate request for a person.
-    EnrollClient(ClientEnrollRequest),
-    /// A device certificate request.
-    EnrollDevice(DeviceEnrollRequest),
-    Approve {
-        family: Collection,
-        id: String,
-        message: String,
-    },
-    Decline {
-        family: Collection,
-        id: String,
-        message: String,
-    },
-    Revoke {
-        family: Collection,
-        id: String,
-        reason: RevokeReason,
-        text: String,
-    },
-    RevokeBySerial {
-        family: Collection,
-        serial: String,
-        reason: RevokeReason,
-        text: String,
-    },
-    /// Renew by certificate id (SSL `renewById`, device `renew/order`, S/MIME `renew`).
-    Renew {
-        family: Collection,
-        id: String,
-    },
-    /// SSL renew by the renew token from enrolment.
-    RenewByToken {
-        renew_id: String,
-        csr: Option<String>,
-    },
-    Replace {
-        family: Collection,
-        id: String,
-        request: ReplaceRequest,
-    },
-    MarkRenewed {
-        id: String,
-        successor: Option<String>,
-    },
-    Delete {
-        family: Collection,
-        id: String,
-    },
-    DcvRecheck {
-        id: String,
-    },
-    DcvStart {
-        domain: String,
-        method: DcvMethod,
-    },
-    DcvSubmit {
-        domain: String,
-        method: DcvMethod,
-        email: Option<String>,
-    },
-    ApproveDelegation {
-        domain_id: i64,
-        org_id: i64,
-    },
-    RejectDelegation {
-        domain_id: i64,
-        org_id: i64,
-    },
+/// What the shared layers ask of a provider's request: what it does (the read-only gate, the
+/// retry policy) and how the audit names it.
+pub trait ProviderRequest: ErasedEq + Debug + Send + Sync + 'static {
+    fn kind(&self) -> ActionKind;
+    /// Short name for the audit log ("revoke", "approve" …).
+    fn audit_name(&self) -> &'static str;
+    /// The ids the audit line names.
+    fn audit_ids(&self) -> Vec<String>;
+    /// The collection the audit line's ids belong to.
+    fn audit_family(&self) -> Option<Collection>;
+    /// What else the audit line keeps before the answer.
+    fn audit_detail(&self) -> Option<String>;
+    fn audit_reason(&self) -> Option<String>;
+    /// The request with the CSR a worker made (or read) for it put in; requests that carry
+    /// none are unchanged.
+    fn with_csr(&self, csr: String) -> ActionRequest;
 }
 
+/// What the shared layers ask of a provider's answer.
+pub trait ProviderOutput: ErasedEq + Debug + Send + Sync + 'static {
+    /// A new certificate request was made (an enrolment, a renewal that names its successor).
+    fn enrolled(&self) -> Option<&Enrolled>;
+}
+
+/// Comparing two providers' values through `dyn` (implemented for every `PartialEq` type).
+pub trait ErasedEq {
+    fn as_any(&self) -> &dyn Any;
+    fn same(&self, other: &dyn Any) -> bool;
+}
+
+impl<T: PartialEq + 'static> ErasedEq for T {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn same(&self, other: &dyn Any) -> bool {
+        other.downcast_ref::<T>() == Some(self)
+    }
+}
+
+/// A provider's request, opaque here.
+#[derive(Clone)]
+pub struct ActionRequest(Arc<dyn ProviderRequest>);
+
 impl ActionRequest {
-    /// The kind used by the one read-only gate.
+    pub fn new(r: impl ProviderRequest) -> ActionRequest {
+        ActionRequest(Arc::new(r))
+    }
+
+    /// The provider's own request behind it, if it is of type `T`.
+    pub fn get<T: 'static>(&self) -> Option<&T> {
+        self.0.as_any().downcast_ref()
+    }
+
     pub fn kind(&self) -> ActionKind {
-        use ActionRequest::*;
-        match self {
-            Count { .. }
-            | Profiles { .. }
-            | CustomFields { .. }
-            | Organizations
-            | CertDcv { .. }
-            | DcvList { .. }
-            | DcvStatus { .. }
-            | DcvEmailOptions { .. }
-            | Domains => ActionKind::Detail,
-            Enroll(_) | EnrollClient(_) | EnrollDevice(_) => ActionKind::Enroll,
-            Approve { .. } | ApproveDelegation { .. } => ActionKind::Approve,
-            Decline { .. } | RejectDelegation { .. } => ActionKind::Decline,
-            Revoke { .. } | RevokeBySerial { .. } => ActionKind::Revoke,
-            Renew { .. } | RenewByToken { .. } | MarkRenewed { .. } => ActionKind::Renew,
-            Replace { .. } => ActionKind::Replace,
-            Delete { .. } => ActionKind::Delete,
-            // DCV steps change the CA's validation state: they count as approvals of a kind
-            // and are refused in read-only accounts too.
-            DcvRecheck { .. } | DcvStart { .. } | DcvSubmit { .. } => ActionKind::Approve,
-        }
+        self.0.kind()
     }
 
     pub fn is_mutating(&self) -> bool {
         self.kind().is_mutating()
     }
 
-    /// The request with the CSR a worker made (or read) for it put in; requests that carry
-    /// none are unchanged.
-    pub fn with_csr(self, csr: String) -> ActionRequest {
-        use ActionRequest::*;
-        match self {
-            Enroll(r) => Enroll(EnrollRequest { csr, ..r }),
-            EnrollClient(r) => EnrollClient(ClientEnrollRequest { csr, ..r }),
-            EnrollDevice(r) => EnrollDevice(DeviceEnrollRequest { csr, ..r }),
-            Replace {
-                family,
-                id,
-                request,
-            } => Replace {
-                family,
-                id,
-                request: ReplaceRequest { csr, ..request },
-            },
-            RenewByToken { renew_id, .. } => RenewByToken {
-                renew_id,
-                csr: Some(csr),
-            },
-            other => other,
-        }
-    }
-
-    /// Short name for the audit log ("revoke", "approve" …).
     pub fn audit_name(&self) -> &'static str {
-        use ActionRequest::*;
-        match self {
-            Count { .. } => "count",
-            Profiles { .. } => "profiles",
-            CustomFields { .. } => "custom-fields",
-            Organizations => "organizations",
-            CertDcv { .. } => "dcv-status",
-            DcvList { .. } => "dcv-list",
-            DcvStatus { .. } => "dcv-domain-status",
-            DcvEmailOptions { .. } => "dcv-email-options",
-            Domains => "domains",
-            Enroll(_) | EnrollClient(_) | EnrollDevice(_) => "enroll",
-            Approve { .. } => "approve",
-            Decline { .. } => "decline",
-            Revoke { .. } => "revoke",
-            RevokeBySerial { .. } => "revoke-by-serial",
-            Renew { .. } => "renew",
-            RenewByToken { .. } => "renew-by-token",
-            Replace { .. } => "replace",
-            MarkRenewed { .. } => "mark-renewed",
-            Delete { .. } => "delete",
-            DcvRecheck { .. } => "dcv-recheck",
-            DcvStart { .. } => "dcv-start",
-            DcvSubmit { .. } => "dcv-submit",
-            ApproveDelegation { .. } => "approve-delegation",
-            RejectDelegation { .. } => "reject-delegation",
-        }
+        self.0.audit_name()
     }
 
-    /// The ids the audit line names.
     pub fn audit_ids(&self) -> Vec<String> {
-        use ActionRequest::*;
-        match self {
-            Approve { id, .. }
-            | Decline { id, .. }
-            | Revoke { id, .. }
-            | Renew { id, .. }
-            | Replace { id, .. }
-            | MarkRenewed { id, .. }
-            | Delete { id, .. }
-            | CertDcv { id }
-            | DcvRecheck { id } => vec![id.clone()],
-            RevokeBySerial { serial, .. } => vec![format!("serial:{serial}")],
-            RenewByToken { renew_id, .. } => vec![format!("renewId:{renew_id}")],
-            DcvStart { domain, .. }
-            | DcvSubmit { domain, .. }
-            | DcvStatus { domain }
-            | DcvEmailOptions { domain } => vec![domain.clone()],
-            ApproveDelegation { domain_id, org_id } | RejectDelegation { domain_id, org_id } => {
-                vec![format!("domain:{domain_id}"), format!("org:{org_id}")]
-            }
-            Enroll(r) => r.sans.first().cloned().into_iter().collect(),
-            // The person's address; the device's name.
-            EnrollClient(r) => vec![r.email.trim().to_string()],
-            EnrollDevice(r) => r.common_name().map(str::to_string).into_iter().collect(),
-            Count { .. }
-            | Profiles { .. }
-            | CustomFields { .. }
-            | Organizations
-            | DcvList { .. }
-            | Domains => vec![],
-        }
+        self.0.audit_ids()
     }
 
-    /// The certificate family the audit line's ids belong to (none for domain actions).
     pub fn audit_family(&self) -> Option<Collection> {
-        use ActionRequest::*;
-        match self {
-            Approve { family, .. }
-            | Decline { family, .. }
-            | Revoke { family, .. }
-            | RevokeBySerial { family, .. }
-            | Renew { family, .. }
-            | Replace { family, .. }
-            | Delete { family, .. } => Some(*family),
-            RenewByToken { .. } | MarkRenewed { .. } | CertDcv { .. } | DcvRecheck { .. } => {
-                Some(Family::Ssl)
-            }
-            Enroll(_) => Some(Family::Ssl),
-            EnrollClient(_) => Some(Family::Client),
-            EnrollDevice(_) => Some(Family::Device),
-            _ => None,
-        }
+        self.0.audit_family()
     }
 
-    /// What else the audit line keeps before the answer (the DCV method, say).
     pub fn audit_detail(&self) -> Option<String> {
-        use ActionRequest::*;
-        match self {
-            DcvStart { method, .. } => Some(format!("method {}", method.label())),
-            DcvSubmit { method, email, .. } => Some(match email {
-                Some(e) => format!("method {}, approver {e}", method.label()),
-                None => format!("method {}", method.label()),
-            }),
-            _ => None,
-        }
+        self.0.audit_detail()
     }
 
-    /// The reason or message the audit line keeps (never a secret).
     pub fn audit_reason(&self) -> Option<String> {
-        use ActionRequest::*;
-        match self {
-            Approve { message, .. } | Decline { message, .. } => Some(message.clone()),
-            Revoke { reason, text, .. } | RevokeBySerial { reason, text, .. } => {
-                Some(format!("{reason}: {text}"))
-            }
-            Replace { request, .. } => Some(request.reason.clone()),
-            _ => None,
-        }
+        self.0.audit_reason()
+    }
+
+    pub fn with_csr(self, csr: String) -> ActionRequest {
+        self.0.with_csr(csr)
     }
 }
 
-/// What an action returned.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ActionOutput {
-    Done,
-    Count(usize),
-    Profiles(Vec<Profile>),
-    CustomFields(Vec<CustomFieldDef>),
-    Organizations(Vec<Organization>),
-    CertDcv(CertDcv),
-    DcvList(Vec<DomainValidation>),
-    DcvState(Box<DcvState>),
-    DcvEmailOptions(DcvEmailOptions),
-    Domains(Vec<DomainDetail>),
-    Enrolled(Enrolled),
-    /// Renew by id: the new certificate's id when the provider tells it.
-    Renewed(Option<Enrolled>),
+impl Debug for ActionRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl PartialEq for ActionRequest {
+    fn eq(&self, other: &ActionRequest) -> bool {
+        self.0.same(other.0.as_any())
+    }
+}
+
+/// A provider's answer, opaque here.
+#[derive(Clone)]
+pub struct ActionOutput(Arc<dyn ProviderOutput>);
+
+impl ActionOutput {
+    pub fn new(o: impl ProviderOutput) -> ActionOutput {
+        ActionOutput(Arc::new(o))
+    }
+
+    /// The provider's own answer behind it, if it is of type `T`.
+    pub fn get<T: 'static>(&self) -> Option<&T> {
+        self.0.as_any().downcast_ref()
+    }
+
+    pub fn enrolled(&self) -> Option<&Enrolled> {
+        self.0.enrolled()
+    }
+}
+
+impl Debug for ActionOutput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl PartialEq for ActionOutput {
+    fn eq(&self, other: &ActionOutput) -> bool {
+        self.0.same(other.0.as_any())
+    }
+}
+
+/// A certificate request the provider accepted: its id, and the token some providers return
+/// to renew it by later.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Enrolled {
+    pub id: String,
+    pub renew_id: Option<String>,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn client_and_device_enrolments_are_audited_as_enrolments() {
-        let client = ActionRequest::EnrollClient(ClientEnrollRequest {
-            email: " ada@example.com ".into(),
-            ..Default::default()
-        });
-        let device = ActionRequest::EnrollDevice(DeviceEnrollRequest {
-            optional_fields: vec![
-                ("organizationName".into(), "Acme".into()),
-                ("commonName".into(), "door-cam-7".into()),
-            ],
-            ..Default::default()
-        });
-        for r in [&client, &device] {
-            assert_eq!(r.kind(), ActionKind::Enroll);
-            assert!(r.is_mutating());
-            assert_eq!(r.audit_name(), "enroll");
-            assert_eq!(r.audit_reason(), None);
+    /// Another provider's request and answer, to check the seam keeps them apart.
+    #[derive(Debug, Clone, PartialEq)]
+    struct Other(u8);
+
+    impl ProviderRequest for Other {
+        fn kind(&self) -> ActionKind {
+            ActionKind::Delete
         }
-        assert_eq!(client.audit_ids(), ["ada@example.com"]);
-        assert_eq!(device.audit_ids(), ["door-cam-7"]);
-        let nameless = ActionRequest::EnrollDevice(DeviceEnrollRequest::default());
-        assert!(nameless.audit_ids().is_empty());
+        fn audit_name(&self) -> &'static str {
+            "other"
+        }
+        fn audit_ids(&self) -> Vec<String> {
+            vec![self.0.to_string()]
+        }
+        fn audit_family(&self) -> Option<Collection> {
+            None
+        }
+        fn audit_detail(&self) -> Option<String> {
+            None
+        }
+        fn audit_reason(&self) -> Option<String> {
+            None
+        }
+        fn with_csr(&self, _csr: String) -> ActionRequest {
+            ActionRequest::new(self.clone())
+        }
+    }
+
+    impl ProviderOutput for Other {
+        fn enrolled(&self) -> Option<&Enrolled> {
+            None
+        }
+    }
+
+    #[test]
+    fn requests_compare_by_provider_and_value_and_read_back_as_their_type() {
+        let a = ActionRequest::new(Other(1));
+        assert_eq!(a, ActionRequest::new(Other(1)));
+        assert_ne!(a, ActionRequest::new(Other(2)));
+        let scm: ActionRequest =
+            crate::provider::sectigo::request::ScmRequest::Organizations.into();
+        assert_ne!(a, scm, "different providers' requests are never equal");
+        assert_eq!(a.get::<Other>(), Some(&Other(1)));
+        assert!(scm.get::<Other>().is_none());
+        assert!(a.is_mutating());
+        assert_eq!(
+            (a.audit_name(), a.audit_ids()),
+            ("other", vec!["1".to_string()])
+        );
+        assert_eq!(format!("{a:?}"), "Other(1)");
+        let out = ActionOutput::new(Other(3));
+        assert_eq!(out, ActionOutput::new(Other(3)));
+        assert!(out.enrolled().is_none());
+    }
+
+    #[tokio::test]
+    async fn scm_refuses_another_providers_request_without_sending_it() {
+        use crate::provider::Provider;
+        // A port nothing listens on: the refusal comes before any request.
+        let settings = crate::provider::sectigo::SectigoSettings::new(
+            "corp",
+            "http://127.0.0.1:9",
+            "api-user",
+            secrecy::SecretString::from("secret"),
+            "acme",
+        );
+        let client = crate::provider::sectigo::SectigoClient::new(settings).unwrap();
+        let e = client.act(&ActionRequest::new(Other(1))).await.unwrap_err();
+        assert_eq!(e.kind, crate::provider::ErrorKind::Unsupported, "{e}");
     }
 }

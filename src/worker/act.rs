@@ -47,10 +47,10 @@ pub(super) async fn act(
     // Sent once: the clients never retry a mutation that may have reached the server.
     let result = provider.act(&request).await;
     let noted = match &result {
-        Ok(ActionOutput::Enrolled(e) | ActionOutput::Renewed(Some(e))) => {
-            Some(format!("new id {}", e.id))
-        }
-        Ok(output) => provider.audit_note(output),
+        Ok(output) => match output.enrolled() {
+            Some(e) => Some(format!("new id {}", e.id)),
+            None => provider.audit_note(output),
+        },
         Err(_) => None,
     };
     if let Some(n) = noted {

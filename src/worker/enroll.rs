@@ -191,23 +191,25 @@ pub(super) async fn enroll(
     }
     progress(tx, job, 3, "sending the request");
     let result = match provider.act(&sent).await {
-        Ok(ActionOutput::Enrolled(e)) => Ok(e),
-        Ok(other) => Err(ProviderError::new(
-            &name,
-            action,
-            ErrorKind::Protocol,
-            format!("the provider answered an enrolment with {other:?}; refresh the list"),
-        )),
+        Ok(out) => match out.enrolled().cloned() {
+            Some(e) => Ok((e, out)),
+            None => Err(ProviderError::new(
+                &name,
+                action,
+                ErrorKind::Protocol,
+                format!("the provider answered an enrolment with {out:?}; refresh the list"),
+            )),
+        },
         Err(e) => Err(e),
     };
-    if let Ok(e) = &result {
+    if let Ok((e, _)) = &result {
         entry.ids = vec![e.id.clone()];
         let detail = entry.detail.take().unwrap_or_default();
         entry = entry.with_detail(format!("{named}; {detail}"));
     }
     let result = result.map_err(|e| kept(e, &key_path));
-    let enrolled = finish(log, entry, result).await?;
-    let follows = provider.follow_up(&sent, &ActionOutput::Enrolled(enrolled.clone()));
+    let (enrolled, out) = finish(log, entry, result).await?;
+    let follows = provider.follow_up(&sent, &out);
     Ok(JobOutput::Enrolled {
         account,
         family,

@@ -14,8 +14,8 @@ use crate::files;
 use crate::keygen;
 use crate::model::{AccountIdx, ActionKind, Capabilities, Cert, CertDetail, Collection};
 use crate::provider::op::{FollowPlan, Op, OpState};
+use crate::provider::request::Enrolled;
 use crate::provider::request::{ActionOutput, ActionRequest};
-use crate::provider::sectigo::actions::Enrolled;
 use crate::provider::{ErrorKind, ListSink, ListUpdate, Provider, ProviderError};
 use crate::x509::{self, CertView};
 

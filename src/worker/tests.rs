@@ -1,5 +1,7 @@
 use super::*;
+use crate::provider::request::{ActionOutput, ActionRequest};
 use crate::provider::sectigo::Family;
+use crate::provider::sectigo::request::{ScmOutput, ScmRequest};
 
 fn entry() -> AuditEntry {
     AuditEntry::new("corp", "approve", vec!["1234".into()]).with_reason("ok by me")
@@ -120,7 +122,7 @@ impl Provider for Gated {
     }
     async fn act(&self, _: &ActionRequest) -> Result<ActionOutput, ProviderError> {
         self.pass().await;
-        Ok(ActionOutput::Done)
+        Ok(ScmOutput::Done.into())
     }
 }
 
@@ -149,11 +151,12 @@ async fn changes_to_one_account_go_one_at_a_time_and_reads_up_to_its_concurrency
         tx.send(Command::Act {
             job,
             account: 0,
-            request: ActionRequest::Approve {
+            request: ScmRequest::Approve {
                 family: Family::Ssl,
                 id: job.to_string(),
                 message: "ok".into(),
-            },
+            }
+            .into(),
             about: Vec::new(),
         })
         .unwrap();

@@ -1,10 +1,10 @@
-//! `Provider::act` for SCM: one `match` from the provider-neutral [`ActionRequest`] to the
+//! `Provider::act` for SCM: one `match` from the provider-neutral [`ScmRequest`] to the
 //! inherent operations in `ops.rs`. Read-only accounts are refused here, before any request is
-//! built, for every mutating action (the one gate: `ActionRequest::is_mutating`).
+//! built, for every mutating action (the one gate: `ScmRequest::is_mutating`).
 
 use futures::{StreamExt, TryStreamExt};
 
-use crate::provider::request::{ActionOutput, ActionRequest};
+use crate::provider::sectigo::request::{ScmOutput, ScmRequest};
 use crate::provider::{ErrorKind, ProviderError};
 
 use super::client::SectigoClient;
@@ -13,11 +13,8 @@ use super::client::SectigoClient;
 const DOMAIN_DETAIL_CONCURRENCY: usize = 8;
 
 impl SectigoClient {
-    pub(super) async fn dispatch(
-        &self,
-        request: &ActionRequest,
-    ) -> Result<ActionOutput, ProviderError> {
-        use ActionRequest as R;
+    pub(super) async fn dispatch(&self, request: &ScmRequest) -> Result<ScmOutput, ProviderError> {
+        use ScmRequest as R;
         if request.is_mutating() && self.settings.read_only {
             return Err(self.err(
                 request.audit_name(),
@@ -29,35 +26,35 @@ impl SectigoClient {
                 ),
             ));
         }
-        let done = |r: Result<(), ProviderError>| r.map(|()| ActionOutput::Done);
+        let done = |r: Result<(), ProviderError>| r.map(|()| ScmOutput::Done);
         match request {
             // ---- reads
-            R::Count { family } => self.count(*family).await.map(ActionOutput::Count),
+            R::Count { family } => self.count(*family).await.map(ScmOutput::Count),
             R::Profiles { family, org_id } => self
                 .profiles(*family, *org_id)
                 .await
-                .map(ActionOutput::Profiles),
+                .map(ScmOutput::Profiles),
             R::CustomFields { family } => self
                 .custom_field_defs(*family)
                 .await
-                .map(ActionOutput::CustomFields),
-            R::Organizations => self.organizations().await.map(ActionOutput::Organizations),
-            R::CertDcv { id } => self.cert_dcv(id).await.map(ActionOutput::CertDcv),
-            R::DcvList { filter } => self.dcv_list(filter).await.map(ActionOutput::DcvList),
+                .map(ScmOutput::CustomFields),
+            R::Organizations => self.organizations().await.map(ScmOutput::Organizations),
+            R::CertDcv { id } => self.cert_dcv(id).await.map(ScmOutput::CertDcv),
+            R::DcvList { filter } => self.dcv_list(filter).await.map(ScmOutput::DcvList),
             R::DcvStatus { domain } => self
                 .dcv_status(domain)
                 .await
-                .map(|s| ActionOutput::DcvState(Box::new(s))),
+                .map(|s| ScmOutput::DcvState(Box::new(s))),
             R::DcvEmailOptions { domain } => self
                 .dcv_start_email(&[domain.as_str()])
                 .await
-                .map(ActionOutput::DcvEmailOptions),
+                .map(ScmOutput::DcvEmailOptions),
             R::Domains => self.domains_with_details().await,
 
             // ---- mutations
-            R::Enroll(req) => self.enroll_ssl(req).await.map(ActionOutput::Enrolled),
-            R::EnrollClient(req) => self.enroll_client(req).await.map(ActionOutput::Enrolled),
-            R::EnrollDevice(req) => self.enroll_device(req).await.map(ActionOutput::Enrolled),
+            R::Enroll(req) => self.enroll_ssl(req).await.map(ScmOutput::Enrolled),
+            R::EnrollClient(req) => self.enroll_client(req).await.map(ScmOutput::Enrolled),
+            R::EnrollDevice(req) => self.enroll_device(req).await.map(ScmOutput::Enrolled),
             R::Approve {
                 family,
                 id,
@@ -80,11 +77,11 @@ impl SectigoClient {
                 reason,
                 text,
             } => done(self.revoke_by_serial(*family, serial, *reason, text).await),
-            R::Renew { family, id } => self.renew(*family, id).await.map(ActionOutput::Renewed),
+            R::Renew { family, id } => self.renew(*family, id).await.map(ScmOutput::Renewed),
             R::RenewByToken { renew_id, csr } => self
                 .renew_by_renew_id(renew_id, csr.as_deref())
                 .await
-                .map(ActionOutput::Renewed),
+                .map(ScmOutput::Renewed),
             R::Replace {
                 family,
                 id,
@@ -98,7 +95,7 @@ impl SectigoClient {
             R::DcvStart { domain, method } => self
                 .dcv_start(domain, *method)
                 .await
-                .map(|s| ActionOutput::DcvState(Box::new(s))),
+                .map(|s| ScmOutput::DcvState(Box::new(s))),
             R::DcvSubmit {
                 domain,
                 method,
@@ -106,7 +103,7 @@ impl SectigoClient {
             } => self
                 .dcv_submit(domain, *method, email.as_deref())
                 .await
-                .map(|s| ActionOutput::DcvState(Box::new(s))),
+                .map(|s| ScmOutput::DcvState(Box::new(s))),
             R::ApproveDelegation { domain_id, org_id } => {
                 done(self.approve_delegation(*domain_id, *org_id).await)
             }
@@ -119,7 +116,7 @@ impl SectigoClient {
     /// Every domain, then each one's detail (at most 8 at a time), in list order. A domain
     /// that disappears between the list and its detail (404) is left out; any other failure
     /// fails the whole read.
-    async fn domains_with_details(&self) -> Result<ActionOutput, ProviderError> {
+    async fn domains_with_details(&self) -> Result<ScmOutput, ProviderError> {
         let list = self.domains(None).await?;
         let details: Vec<_> = futures::stream::iter(list)
             .map(|d| async move {
@@ -132,8 +129,6 @@ impl SectigoClient {
             .buffered(DOMAIN_DETAIL_CONCURRENCY)
             .try_collect()
             .await?;
-        Ok(ActionOutput::Domains(
-            details.into_iter().flatten().collect(),
-        ))
+        Ok(ScmOutput::Domains(details.into_iter().flatten().collect()))
     }
 }

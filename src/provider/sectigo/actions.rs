@@ -121,14 +121,8 @@ impl DeviceEnrollRequest {
     }
 }
 
-/// What an enrolment or renewal created.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Enrolled {
-    /// The new certificate's id.
-    pub id: String,
-    /// SCM's renew token (SSL enrol only).
-    pub renew_id: Option<String>,
-}
+/// What an enrolment or renewal created (its `renew_id`: SCM's renew token, SSL only).
+pub use crate::provider::request::Enrolled;
 
 /// A replacement request (new CSR for an existing certificate).
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -528,7 +528,13 @@ impl Provider for SectigoClient {
         request: &crate::provider::request::ActionRequest,
         output: &crate::provider::request::ActionOutput,
     ) -> Vec<crate::provider::op::Op> {
-        super::follow::follow_up(request, output)
+        match (
+            super::request::scm(request),
+            super::request::scm_out(output),
+        ) {
+            (Some(r), Some(o)) => super::follow::follow_up(r, o),
+            _ => Vec::new(),
+        }
     }
 
     async fn poll(
@@ -542,12 +548,22 @@ impl Provider for SectigoClient {
         &self,
         request: &crate::provider::request::ActionRequest,
     ) -> Result<crate::provider::request::ActionOutput, ProviderError> {
-        self.dispatch(request).await
+        let Some(request) = super::request::scm(request) else {
+            return Err(ProviderError::new(
+                &self.settings.name,
+                request.audit_name(),
+                crate::provider::ErrorKind::Unsupported,
+                "this request is not one SCM knows",
+            ));
+        };
+        self.dispatch(request).await.map(Into::into)
     }
 
     /// What the CA asked to be published (a DNS record is public data, no secret).
     fn audit_note(&self, output: &crate::provider::request::ActionOutput) -> Option<String> {
-        let crate::provider::request::ActionOutput::DcvState(st) = output else {
+        let Some(crate::provider::sectigo::request::ScmOutput::DcvState(st)) =
+            super::request::scm_out(output)
+        else {
             return None;
         };
         let i = st.instruction.as_ref()?;

@@ -3,11 +3,11 @@
 //! the request before SCM gives it an id.
 
 use crate::model::Collection;
-use crate::provider::request::ActionRequest;
 use crate::provider::sectigo::Family;
 use crate::provider::sectigo::actions::{
     ClientEnrollRequest, DeviceEnrollRequest, EnrollRequest, ReplaceRequest,
 };
+use crate::provider::sectigo::request::ScmRequest;
 use crate::worker::{EnrollSpec, KeySource};
 
 /// An SSL request: the CSR names `common_name` and the request's DNS/IP names.
@@ -31,7 +31,7 @@ pub fn ssl(common_name: &str, key: KeySource, request: EnrollRequest) -> EnrollS
         replaces: None,
         reason: None,
         about: Vec::new(),
-        request: ActionRequest::Enroll(request),
+        request: ScmRequest::Enroll(request).into(),
     }
 }
 
@@ -57,7 +57,7 @@ pub fn client(common_name: &str, key: KeySource, request: ClientEnrollRequest) -
         replaces: None,
         reason: None,
         about: Vec::new(),
-        request: ActionRequest::EnrollClient(request),
+        request: ScmRequest::EnrollClient(request).into(),
     }
 }
 
@@ -77,7 +77,7 @@ pub fn device(common_name: &str, key: KeySource, request: DeviceEnrollRequest) -
         replaces: None,
         reason: None,
         about: Vec::new(),
-        request: ActionRequest::EnrollDevice(request),
+        request: ScmRequest::EnrollDevice(request).into(),
     }
 }
 
@@ -103,10 +103,11 @@ pub fn replace(
         replaces: Some(id.to_string()),
         reason: Some(request.reason.clone()),
         about: Vec::new(),
-        request: ActionRequest::Replace {
+        request: ScmRequest::Replace {
             family,
             id: id.to_string(),
             request,
-        },
+        }
+        .into(),
     }
 }

@@ -5,9 +5,9 @@
 use crate::model::{CertStatus, Collection};
 use crate::provider::ProviderError;
 use crate::provider::op::{Op, OpState};
-use crate::provider::request::{ActionOutput, ActionRequest};
 use crate::provider::sectigo::Family;
 use crate::provider::sectigo::actions::DcvState;
+use crate::provider::sectigo::request::{ScmOutput, ScmRequest};
 
 use super::client::SectigoClient;
 
@@ -27,14 +27,14 @@ fn issue(family: Collection, id: &str) -> Op {
 }
 
 /// The operations an accepted action starts.
-pub(super) fn follow_up(request: &ActionRequest, output: &ActionOutput) -> Vec<Op> {
-    use ActionRequest as R;
+pub(super) fn follow_up(request: &ScmRequest, output: &ScmOutput) -> Vec<Op> {
+    use ScmRequest as R;
     match (request, output) {
         (R::Approve { family, id, .. }, _) => vec![issue(*family, id)],
         (R::DcvRecheck { id }, _) => vec![issue(Family::Ssl, id)],
         (R::Replace { family, id, .. }, _) => vec![issue(*family, id)],
         // Only requests that need no approval go on to the CA by themselves.
-        (R::Enroll(_) | R::EnrollClient(_) | R::EnrollDevice(_), ActionOutput::Enrolled(e)) => {
+        (R::Enroll(_) | R::EnrollClient(_) | R::EnrollDevice(_), ScmOutput::Enrolled(e)) => {
             let family = match request {
                 R::EnrollClient(_) => Family::Client,
                 R::EnrollDevice(_) => Family::Device,
@@ -46,7 +46,7 @@ pub(super) fn follow_up(request: &ActionRequest, output: &ActionOutput) -> Vec<O
                 vec![issue(family, &e.id)]
             }
         }
-        (R::DcvSubmit { domain, .. }, ActionOutput::DcvState(st)) => vec![Op {
+        (R::DcvSubmit { domain, .. }, ScmOutput::DcvState(st)) => vec![Op {
             kind: VALIDATE,
             family: Family::Ssl,
             id: domain.clone(),
@@ -159,30 +159,30 @@ mod tests {
 
     #[test]
     fn approvals_and_approval_free_enrolments_are_followed_until_issued() {
-        let approve = ActionRequest::Approve {
+        let approve = ScmRequest::Approve {
             family: Family::Ssl,
             id: "7".into(),
             message: "ok".into(),
         };
-        let ops = follow_up(&approve, &ActionOutput::Done);
+        let ops = follow_up(&approve, &ScmOutput::Done);
         assert_eq!(ops.len(), 1);
         assert_eq!((ops[0].kind, ops[0].id.as_str()), (ISSUE, "7"));
-        let decline = ActionRequest::Decline {
+        let decline = ScmRequest::Decline {
             family: Family::Ssl,
             id: "7".into(),
             message: "no".into(),
         };
-        assert!(follow_up(&decline, &ActionOutput::Done).is_empty());
-        let enrolled = ActionOutput::Enrolled(crate::provider::sectigo::actions::Enrolled {
+        assert!(follow_up(&decline, &ScmOutput::Done).is_empty());
+        let enrolled = ScmOutput::Enrolled(crate::provider::sectigo::actions::Enrolled {
             id: "9".into(),
             renew_id: None,
         });
-        let ssl = ActionRequest::Enroll(Default::default());
+        let ssl = ScmRequest::Enroll(Default::default());
         assert!(
             follow_up(&ssl, &enrolled).is_empty(),
             "SSL waits for approval"
         );
-        let smime = ActionRequest::EnrollClient(Default::default());
+        let smime = ScmRequest::EnrollClient(Default::default());
         let ops = follow_up(&smime, &enrolled);
         assert_eq!((ops[0].family, ops[0].id.as_str()), (Family::Client, "9"));
     }

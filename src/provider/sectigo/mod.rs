@@ -30,6 +30,7 @@ mod meta;
 pub mod ops;
 pub mod outcome;
 mod report;
+pub mod request;
 pub mod setup;
 pub mod spec;
 pub mod stream;

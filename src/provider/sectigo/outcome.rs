@@ -4,16 +4,20 @@
 use crate::model::spec::{Outcome, Then};
 use crate::provider::request::{ActionOutput, ActionRequest};
 use crate::provider::sectigo::actions::DcvMethod;
+use crate::provider::sectigo::request::{ScmOutput, ScmRequest, scm, scm_out};
 
 pub fn outcome(request: &ActionRequest, output: &ActionOutput, name: &str) -> Outcome {
-    use ActionRequest as R;
+    let (Some(request), Some(output)) = (scm(request), scm_out(output)) else {
+        return Outcome::new(format!("{} done", request.audit_name()));
+    };
+    use ScmRequest as R;
     match (request, output) {
         (R::Approve { .. }, _) => Outcome::new(format!("approved {name}")).followed(),
         (R::Decline { .. }, _) => Outcome::new(format!("declined {name}")),
         (R::Revoke { .. } | R::RevokeBySerial { .. }, _) => {
             Outcome::new(format!("revoked {name}"))
         }
-        (R::Renew { .. } | R::RenewByToken { .. }, ActionOutput::Renewed(Some(new))) => {
+        (R::Renew { .. } | R::RenewByToken { .. }, ScmOutput::Renewed(Some(new))) => {
             Outcome::new(format!("renewal requested: new request {}", new.id))
                 .then(Then::LoadNew(new.id.clone()))
         }
@@ -31,7 +35,7 @@ pub fn outcome(request: &ActionRequest, output: &ActionOutput, name: &str) -> Ou
         }
         (R::ApproveDelegation { .. }, _) => Outcome::new("delegation approved"),
         (R::RejectDelegation { .. }, _) => Outcome::new("delegation rejected"),
-        (R::DcvSubmit { domain, method, .. }, ActionOutput::DcvState(st)) => {
+        (R::DcvSubmit { domain, method, .. }, ScmOutput::DcvState(st)) => {
             let status = st
                 .status
                 .as_deref()

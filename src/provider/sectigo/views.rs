@@ -8,10 +8,10 @@ use std::cmp::Ordering;
 
 use super::forms::dcv;
 use crate::model::AccountIdx;
-use crate::provider::request::{ActionOutput, ActionRequest};
 use crate::provider::sectigo::actions::{
     DcvFilter, DcvState, DomainDetail, DomainValidation, Organization,
 };
+use crate::provider::sectigo::request::{ScmOutput, ScmRequest};
 use crate::provider::view::{
     Column, DetailLine, SideView, Taken, Tone, ViewAction, ViewCell, ViewKey, ViewRead,
 };
@@ -65,11 +65,11 @@ fn same_domain(a: &str, b: &str) -> bool {
 }
 
 /// The domain a DCV answer is about.
-fn dcv_domain(request: &ActionRequest) -> Option<&str> {
+fn dcv_domain(request: &ScmRequest) -> Option<&str> {
     match request {
-        ActionRequest::DcvStatus { domain }
-        | ActionRequest::DcvStart { domain, .. }
-        | ActionRequest::DcvSubmit { domain, .. } => Some(domain),
+        ScmRequest::DcvStatus { domain }
+        | ScmRequest::DcvStart { domain, .. }
+        | ScmRequest::DcvSubmit { domain, .. } => Some(domain),
         _ => None,
     }
 }
@@ -152,27 +152,37 @@ impl SideView for DomainsView {
     fn loads(&self) -> Vec<ViewRead> {
         vec![
             ViewRead {
-                request: ActionRequest::Domains,
-                label: ActionRequest::Domains.audit_name().into(),
+                request: ScmRequest::Domains.into(),
+                label: ScmRequest::Domains.audit_name().into(),
             },
             ViewRead {
-                request: ActionRequest::Organizations,
-                label: ActionRequest::Organizations.audit_name().into(),
+                request: ScmRequest::Organizations.into(),
+                label: ScmRequest::Organizations.audit_name().into(),
             },
         ]
     }
 
-    fn take(&mut self, request: &ActionRequest, output: &ActionOutput) -> Taken {
+    fn take(
+        &mut self,
+        request: &crate::provider::request::ActionRequest,
+        output: &crate::provider::request::ActionOutput,
+    ) -> Taken {
+        let (Some(request), Some(output)) = (
+            crate::provider::sectigo::request::scm(request),
+            crate::provider::sectigo::request::scm_out(output),
+        ) else {
+            return Taken::Ignored;
+        };
         match output {
-            ActionOutput::Domains(rows) => {
+            ScmOutput::Domains(rows) => {
                 self.rows = rows.clone();
                 Taken::Rows
             }
-            ActionOutput::Organizations(orgs) => {
+            ScmOutput::Organizations(orgs) => {
                 self.orgs = orgs.clone();
                 Taken::Updated
             }
-            ActionOutput::DcvState(st) => {
+            ScmOutput::DcvState(st) => {
                 let Some(domain) = dcv_domain(request) else {
                     return Taken::Ignored;
                 };
@@ -194,10 +204,13 @@ impl SideView for DomainsView {
         }
     }
 
-    fn stale_after(&self, request: &ActionRequest) -> bool {
+    fn stale_after(&self, request: &crate::provider::request::ActionRequest) -> bool {
+        let Some(request) = crate::provider::sectigo::request::scm(request) else {
+            return false;
+        };
         matches!(
             request,
-            ActionRequest::ApproveDelegation { .. } | ActionRequest::RejectDelegation { .. }
+            ScmRequest::ApproveDelegation { .. } | ScmRequest::RejectDelegation { .. }
         )
     }
 
@@ -401,20 +414,31 @@ impl SideView for DcvView {
 
     fn loads(&self) -> Vec<ViewRead> {
         vec![ViewRead {
-            request: ActionRequest::DcvList {
+            request: ScmRequest::DcvList {
                 filter: self.filter.clone(),
-            },
+            }
+            .into(),
             label: "domain validations".into(),
         }]
     }
 
-    fn take(&mut self, request: &ActionRequest, output: &ActionOutput) -> Taken {
+    fn take(
+        &mut self,
+        request: &crate::provider::request::ActionRequest,
+        output: &crate::provider::request::ActionOutput,
+    ) -> Taken {
+        let (Some(request), Some(output)) = (
+            crate::provider::sectigo::request::scm(request),
+            crate::provider::sectigo::request::scm_out(output),
+        ) else {
+            return Taken::Ignored;
+        };
         match output {
-            ActionOutput::DcvList(rows) => {
+            ScmOutput::DcvList(rows) => {
                 self.rows = rows.clone();
                 Taken::Rows
             }
-            ActionOutput::DcvState(st) => {
+            ScmOutput::DcvState(st) => {
                 let Some(domain) = dcv_domain(request) else {
                     return Taken::Ignored;
                 };
@@ -443,8 +467,11 @@ impl SideView for DcvView {
         }
     }
 
-    fn stale_after(&self, request: &ActionRequest) -> bool {
-        matches!(request, ActionRequest::DcvSubmit { .. })
+    fn stale_after(&self, request: &crate::provider::request::ActionRequest) -> bool {
+        let Some(request) = crate::provider::sectigo::request::scm(request) else {
+            return false;
+        };
+        matches!(request, ScmRequest::DcvSubmit { .. })
     }
 
     fn len(&self) -> usize {
@@ -593,7 +620,7 @@ impl SideView for DcvView {
         let domain = self.rows[i].domain.clone();
         vec![ViewRead {
             label: format!("DCV status of {domain}"),
-            request: ActionRequest::DcvStatus { domain },
+            request: ScmRequest::DcvStatus { domain }.into(),
         }]
     }
 
@@ -644,14 +671,21 @@ impl SideView for OrgsView {
 
     fn loads(&self) -> Vec<ViewRead> {
         vec![ViewRead {
-            request: ActionRequest::Organizations,
+            request: ScmRequest::Organizations.into(),
             label: "organizations".into(),
         }]
     }
 
-    fn take(&mut self, _request: &ActionRequest, output: &ActionOutput) -> Taken {
+    fn take(
+        &mut self,
+        _request: &crate::provider::request::ActionRequest,
+        output: &crate::provider::request::ActionOutput,
+    ) -> Taken {
+        let Some(output) = crate::provider::sectigo::request::scm_out(output) else {
+            return Taken::Ignored;
+        };
         match output {
-            ActionOutput::Organizations(rows) => {
+            ScmOutput::Organizations(rows) => {
                 self.rows = rows.clone();
                 Taken::Rows
             }
@@ -659,7 +693,7 @@ impl SideView for OrgsView {
         }
     }
 
-    fn stale_after(&self, _request: &ActionRequest) -> bool {
+    fn stale_after(&self, _request: &crate::provider::request::ActionRequest) -> bool {
         false
     }
 

@@ -5,8 +5,8 @@
 use super::super::views::DCV_STATUS_FILTERS;
 use crate::form::{Field, Flow, Focus, Form, FormCx, Load, Opening, Sent, Submission, Target};
 use crate::model::{AccountIdx, Cert};
-use crate::provider::request::{ActionOutput, ActionRequest};
 use crate::provider::sectigo::actions::{CertDcv, DcvInstruction, DcvMethod, DcvState};
+use crate::provider::sectigo::request::{ScmOutput, ScmRequest};
 
 // ---- a certificate's DCV --------------------------------------------------------------
 
@@ -46,7 +46,7 @@ pub fn cert_dcv(cx: &FormCx) -> Result<Opening, String> {
 
 fn status_load(t: &Target) -> Load {
     Load {
-        request: ActionRequest::CertDcv { id: t.id.clone() },
+        request: ScmRequest::CertDcv { id: t.id.clone() }.into(),
         label: format!("DCV of {}", t.cn),
     }
 }
@@ -62,7 +62,7 @@ impl Flow for CertDcvView {
             ..Sent::one(Submission::Act {
                 account: t.account,
                 cert: Some(t.cert),
-                request: ActionRequest::DcvRecheck { id: t.id.clone() },
+                request: ScmRequest::DcvRecheck { id: t.id.clone() }.into(),
                 label: format!("DCV recheck {}", t.cn),
             })
         }
@@ -72,10 +72,16 @@ impl Flow for CertDcvView {
         &mut self,
         form: &mut Form,
         account: AccountIdx,
-        request: &ActionRequest,
-        output: &ActionOutput,
+        request: &crate::provider::request::ActionRequest,
+        output: &crate::provider::request::ActionOutput,
     ) {
-        let (ActionRequest::CertDcv { id }, ActionOutput::CertDcv(v)) = (request, output) else {
+        let (Some(request), Some(output)) = (
+            crate::provider::sectigo::request::scm(request),
+            crate::provider::sectigo::request::scm_out(output),
+        ) else {
+            return;
+        };
+        let (ScmRequest::CertDcv { id }, ScmOutput::CertDcv(v)) = (request, output) else {
             return;
         };
         if account != self.target.account || *id != self.target.id {
@@ -92,12 +98,15 @@ impl Flow for CertDcvView {
         &mut self,
         _form: &mut Form,
         account: AccountIdx,
-        request: &ActionRequest,
-        _output: &ActionOutput,
+        request: &crate::provider::request::ActionRequest,
+        _output: &crate::provider::request::ActionOutput,
     ) -> Vec<Load> {
+        let Some(request) = crate::provider::sectigo::request::scm(request) else {
+            return Vec::new();
+        };
         match request {
             // The recheck was taken: show the new state.
-            ActionRequest::DcvRecheck { id }
+            ScmRequest::DcvRecheck { id }
                 if account == self.target.account && *id == self.target.id =>
             {
                 vec![status_load(&self.target)]
@@ -217,10 +226,11 @@ impl Flow for DomainDcv {
                 ..Sent::one(Submission::Load(
                     account,
                     Load {
-                        request: ActionRequest::DcvStart {
+                        request: ScmRequest::DcvStart {
                             domain: domain.clone(),
                             method,
-                        },
+                        }
+                        .into(),
                         label: format!("start DCV of {domain}"),
                     },
                 ))
@@ -234,11 +244,12 @@ impl Flow for DomainDcv {
                 account,
                 cert: None,
                 label: format!("submit DCV of {domain}"),
-                request: ActionRequest::DcvSubmit {
+                request: ScmRequest::DcvSubmit {
                     domain,
                     method,
                     email,
-                },
+                }
+                .into(),
             })
         }
     }
@@ -247,11 +258,16 @@ impl Flow for DomainDcv {
         &mut self,
         form: &mut Form,
         account: AccountIdx,
-        request: &ActionRequest,
-        output: &ActionOutput,
+        request: &crate::provider::request::ActionRequest,
+        output: &crate::provider::request::ActionOutput,
     ) {
-        let (ActionRequest::DcvStart { domain, method }, ActionOutput::DcvState(st)) =
-            (request, output)
+        let (Some(request), Some(output)) = (
+            crate::provider::sectigo::request::scm(request),
+            crate::provider::sectigo::request::scm_out(output),
+        ) else {
+            return;
+        };
+        let (ScmRequest::DcvStart { domain, method }, ScmOutput::DcvState(st)) = (request, output)
         else {
             return;
         };
@@ -280,11 +296,16 @@ impl Flow for DomainDcv {
         &mut self,
         form: &mut Form,
         account: AccountIdx,
-        request: &ActionRequest,
-        output: &ActionOutput,
+        request: &crate::provider::request::ActionRequest,
+        output: &crate::provider::request::ActionOutput,
     ) -> Vec<Load> {
-        let (ActionRequest::DcvSubmit { domain, .. }, ActionOutput::DcvState(st)) =
-            (request, output)
+        let (Some(request), Some(output)) = (
+            crate::provider::sectigo::request::scm(request),
+            crate::provider::sectigo::request::scm_out(output),
+        ) else {
+            return Vec::new();
+        };
+        let (ScmRequest::DcvSubmit { domain, .. }, ScmOutput::DcvState(st)) = (request, output)
         else {
             return Vec::new();
         };
@@ -383,19 +404,16 @@ impl Flow for Delegation {
         );
         let (request, verb) = if self.approve {
             (
-                ActionRequest::ApproveDelegation { domain_id, org_id },
+                ScmRequest::ApproveDelegation { domain_id, org_id },
                 "approve",
             )
         } else {
-            (
-                ActionRequest::RejectDelegation { domain_id, org_id },
-                "reject",
-            )
+            (ScmRequest::RejectDelegation { domain_id, org_id }, "reject")
         };
         Sent::one(Submission::Act {
             account: self.account,
             cert: None,
-            request,
+            request: request.into(),
             label: format!("{verb} delegation of {}", self.domain),
         })
     }

@@ -3,7 +3,7 @@
 use super::MESSAGE_MAX;
 use crate::form::{Field, Flow, Form, FormCx, Opening, Sent, Submission, Target, check, describe};
 use crate::model::Cert;
-use crate::provider::request::ActionRequest;
+use crate::provider::sectigo::request::ScmRequest;
 
 /// The approve (or decline) form of the marked or selected requests.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,17 +64,19 @@ impl Flow for Decision {
                     account: t.account,
                     cert: Some(t.cert),
                     request: if self.approve {
-                        ActionRequest::Approve {
+                        ScmRequest::Approve {
                             family,
                             id,
                             message,
                         }
+                        .into()
                     } else {
-                        ActionRequest::Decline {
+                        ScmRequest::Decline {
                             family,
                             id,
                             message,
                         }
+                        .into()
                     },
                     label: format!("{verb} {}", t.cn),
                 }

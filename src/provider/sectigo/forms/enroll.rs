@@ -9,10 +9,10 @@ use super::key;
 use crate::form::check;
 use crate::form::{Field, FieldKind, Flow, Focus, Form, FormCx, Load, Opening, Sent, Submission};
 use crate::model::{AccountIdx, Cert, Collection};
-use crate::provider::request::{ActionOutput, ActionRequest};
 use crate::provider::sectigo::actions::{
     ClientEnrollRequest, CustomFieldDef, DeviceEnrollRequest, EnrollRequest, Organization, Profile,
 };
+use crate::provider::sectigo::request::{ScmOutput, ScmRequest};
 use crate::provider::sectigo::{Family, enrolment};
 use crate::worker::{EnrollSpec, FileCheck, KeyAlg};
 
@@ -64,17 +64,17 @@ pub fn enroll(cx: &FormCx) -> Result<Opening, String> {
     form.ready = false;
     form.note = Some("loading profiles, organizations and custom fields…".into());
     let loads = [
-        ActionRequest::Profiles {
+        ScmRequest::Profiles {
             family,
             org_id: None,
         },
-        ActionRequest::Organizations,
-        ActionRequest::CustomFields { family },
+        ScmRequest::Organizations,
+        ScmRequest::CustomFields { family },
     ]
     .into_iter()
     .map(|request| Load {
         label: request.audit_name().into(),
-        request,
+        request: request.into(),
     })
     .collect();
     let flow = Enroll {
@@ -344,12 +344,18 @@ impl Flow for Enroll {
         &mut self,
         form: &mut Form,
         account: AccountIdx,
-        request: &ActionRequest,
-        output: &ActionOutput,
+        request: &crate::provider::request::ActionRequest,
+        output: &crate::provider::request::ActionOutput,
     ) {
+        let (Some(request), Some(output)) = (
+            crate::provider::sectigo::request::scm(request),
+            crate::provider::sectigo::request::scm_out(output),
+        ) else {
+            return;
+        };
         // An answer meant for a form since closed (another account's, another family's).
         let family = match request {
-            ActionRequest::Profiles { family, .. } | ActionRequest::CustomFields { family } => {
+            ScmRequest::Profiles { family, .. } | ScmRequest::CustomFields { family } => {
                 Some(*family)
             }
             _ => None,
@@ -358,9 +364,9 @@ impl Flow for Enroll {
             return;
         }
         match output {
-            ActionOutput::Profiles(p) => self.profiles = Some(p.clone()),
-            ActionOutput::Organizations(o) => self.orgs = Some(o.clone()),
-            ActionOutput::CustomFields(c) => self.custom = Some(c.clone()),
+            ScmOutput::Profiles(p) => self.profiles = Some(p.clone()),
+            ScmOutput::Organizations(o) => self.orgs = Some(o.clone()),
+            ScmOutput::CustomFields(c) => self.custom = Some(c.clone()),
             _ => return,
         }
         if self.profiles.is_some()

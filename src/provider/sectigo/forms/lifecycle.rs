@@ -3,8 +3,8 @@
 
 use crate::form::{Field, Flow, Form, FormCx, Opening, Sent, Submission, Target, describe};
 use crate::model::Cert;
-use crate::provider::request::ActionRequest;
 use crate::provider::sectigo::Family;
+use crate::provider::sectigo::request::ScmRequest;
 
 fn one(cx: &FormCx) -> Result<Target, String> {
     cx.target()
@@ -69,12 +69,12 @@ impl Flow for Renew {
     fn submit(&self, f: &Form, _certs: &[Cert]) -> Sent {
         let t = &self.target;
         let request = if by_token(f) {
-            ActionRequest::RenewByToken {
+            ScmRequest::RenewByToken {
                 renew_id: f.value("token"),
                 csr: None,
             }
         } else {
-            ActionRequest::Renew {
+            ScmRequest::Renew {
                 family: t.family,
                 id: t.id.clone(),
             }
@@ -82,7 +82,7 @@ impl Flow for Renew {
         Sent::one(Submission::Act {
             account: t.account,
             cert: Some(t.cert),
-            request,
+            request: request.into(),
             label: format!("renew {}", t.cn),
         })
     }
@@ -135,10 +135,11 @@ impl Flow for MarkRenewed {
         Sent::one(Submission::Act {
             account: t.account,
             cert: Some(t.cert),
-            request: ActionRequest::MarkRenewed {
+            request: ScmRequest::MarkRenewed {
                 id: t.id.clone(),
                 successor: successor(f),
-            },
+            }
+            .into(),
             label: format!("mark {} renewed", t.cn),
         })
     }
@@ -175,10 +176,11 @@ impl Flow for Delete {
         Sent::one(Submission::Act {
             account: t.account,
             cert: Some(t.cert),
-            request: ActionRequest::Delete {
+            request: ScmRequest::Delete {
                 family: t.family,
                 id: t.id.clone(),
-            },
+            }
+            .into(),
             label: format!("delete {}", t.cn),
         })
     }

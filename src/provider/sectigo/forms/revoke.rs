@@ -4,9 +4,9 @@
 use super::MESSAGE_MAX;
 use crate::form::{Field, Flow, Form, FormCx, Opening, Sent, Submission, Target, check, describe};
 use crate::model::{AccountIdx, Cert, Collection};
-use crate::provider::request::ActionRequest;
 use crate::provider::sectigo::Family;
 use crate::provider::sectigo::actions::RevokeReason;
+use crate::provider::sectigo::request::ScmRequest;
 
 fn reason_options() -> Vec<String> {
     RevokeReason::ALL
@@ -117,18 +117,20 @@ impl Flow for Revoke {
                 account: t.account,
                 cert: Some(t.cert),
                 request: match (&t.serial, by_serial) {
-                    (Some(serial), true) => ActionRequest::RevokeBySerial {
+                    (Some(serial), true) => ScmRequest::RevokeBySerial {
                         family: t.family,
                         serial: serial.clone(),
                         reason,
                         text: text.clone(),
-                    },
-                    _ => ActionRequest::Revoke {
+                    }
+                    .into(),
+                    _ => ScmRequest::Revoke {
                         family: t.family,
                         id: t.id.clone(),
                         reason,
                         text: text.clone(),
-                    },
+                    }
+                    .into(),
                 },
                 label: format!("revoke {}", t.cn),
             })
@@ -214,12 +216,13 @@ impl Flow for RevokeSerial {
         Sent::one(Submission::Act {
             account: self.account,
             cert,
-            request: ActionRequest::RevokeBySerial {
+            request: ScmRequest::RevokeBySerial {
                 family,
                 serial: serial.clone(),
                 reason: reason_of(f),
                 text: f.value("reason"),
-            },
+            }
+            .into(),
             label: format!("revoke serial {serial}"),
         })
     }
