@@ -352,9 +352,7 @@ pub(super) fn on_action_done(
                 Then::Nothing => {}
                 Then::Hide => {
                     if let Some(i) = cert {
-                        state.hidden.insert(i);
-                        state.marked.remove(&i);
-                        state.refilter();
+                        state.hide_gone(i);
                     }
                 }
                 Then::LoadNew(id) => {

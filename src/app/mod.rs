@@ -551,6 +551,33 @@ impl State {
         }
     }
 
+    /// The server says certificate `i` is gone (it was deleted here): it leaves the list, the
+    /// marks and its collection's counts until a load delivers it again.
+    fn hide_gone(&mut self, i: usize) {
+        let Some(c) = self.certs.get(i) else {
+            return;
+        };
+        let (account, family) = (c.account, c.family);
+        if !self.hidden.insert(i) {
+            return;
+        }
+        self.marked.remove(&i);
+        if let Some(f) = self
+            .accounts
+            .get_mut(account)
+            .and_then(|acc| acc.family_mut(family))
+        {
+            if self.seen[i] == f.generation {
+                f.loaded = f.loaded.saturating_sub(1);
+            }
+            f.total = f.total.map(|t| t.saturating_sub(1));
+        }
+        // Not seen by this load any more: a load that finds it again counts it again.
+        self.seen[i] = 0;
+        // (The pending count is recounted here too.)
+        self.refilter();
+    }
+
     /// Note that a load of the certificate's family delivered it (counts it once per load).
     fn mark_seen(&mut self, i: usize) {
         let Some(c) = self.certs.get(i) else {

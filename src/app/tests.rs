@@ -678,6 +678,10 @@ fn files_fine(s: &mut State, cmds: Vec<Command>) -> Vec<Command> {
 
 fn ok_and_confirm(s: &mut State) -> Vec<Command> {
     let mut cmds = Vec::new();
+    assert!(
+        s.dialog.as_ref().is_some_and(|d| d.form.has_ok()),
+        "no form with an OK button is open"
+    );
     // Shift-Tab from the first field reaches OK (fields … Cancel OK wraps).
     while s
         .dialog
@@ -1146,9 +1150,15 @@ fn an_enrolment_loads_the_new_row_with_its_key_file_for_the_match_check() {
 #[test]
 fn downloading_a_certificate_that_is_not_issued_yet_is_not_a_failure() {
     let mut s = state_with(10);
-    select_id(&mut s, "5"); // a request
+    select_id(&mut s, "5"); // a request whose status is not known yet: left to SCM
+    let i = s.selected_cert().unwrap().0;
+    s.certs[i].status = CertStatus::Unknown;
     update(&mut s, ch('c'));
     let sent = ok_and_confirm(&mut s);
+    assert!(
+        matches!(sent.as_slice(), [Command::Collect { .. }]),
+        "{sent:?}"
+    );
     let job = sent[0].job();
     update(
         &mut s,
@@ -2495,8 +2505,11 @@ fn dns_txt_validation_is_submitted_and_shows_the_record_to_publish() {
         .find(|r| r.domain == domain)
         .unwrap();
     assert_eq!(row.order_status.as_deref(), Some("SUBMITTED"));
-    // OK closes without sending anything again
-    let cmds = ok_and_confirm(&mut s);
+    // Nothing more to send: its one button closes it.
+    let d = s.dialog.as_ref().unwrap();
+    assert!(!d.form.has_ok(), "{:?}", d.form.ok_label);
+    assert_eq!(d.form.focus, form::Focus::Cancel);
+    let cmds = update(&mut s, key(KeyCode::Enter));
     assert!(cmds.is_empty(), "{cmds:?}");
     assert!(s.dialog.is_none());
 }
@@ -2986,6 +2999,33 @@ fn a_key_after_rows_sees_them_placed() {
 // ---- actions as the account declares them -----------------------------------------------
 
 #[test]
+fn a_deleted_certificate_leaves_the_list_and_the_tree_counts() {
+    let mut s = state_with(10);
+    select_id(&mut s, "3"); // account 1, issued
+    let loaded = s.accounts[1].families[0].loaded;
+    let listed = s.certs.len() - s.hidden.len();
+    update(&mut s, ch('D'));
+    assert_eq!(
+        s.dialog.as_ref().unwrap().form.focus,
+        form::Focus::Ok,
+        "a form of buttons that confirms starts on its OK (the confirmation starts on Cancel)"
+    );
+    let sent = ok_and_confirm(&mut s);
+    let [Command::Act { job, request, .. }] = sent.as_slice() else {
+        panic!("{sent:?}")
+    };
+    update(&mut s, acted(*job, 1, request.clone(), ScmOutput::Done));
+    assert!(status_text(&s).contains("deleted"), "{}", status_text(&s));
+    assert_eq!(s.accounts[1].families[0].loaded, loaded - 1);
+    assert_eq!(s.certs.len() - s.hidden.len(), listed - 1);
+    assert!(
+        s.view
+            .iter()
+            .all(|&i| s.certs[i as usize].id != "3" || s.certs[i as usize].account != 1)
+    );
+}
+
+#[test]
 fn delete_is_offered_only_for_imported_or_discovered_and_download_not_for_revoked() {
     let mut s = state_with(10);
     select_id(&mut s, "3"); // an issued SSL certificate
@@ -3358,10 +3398,16 @@ fn a_read_only_account_s_dcv_view_offers_no_recheck() {
         "{}",
         status_text(&s)
     );
-    // A writable account's view rechecks.
-    select_id(&mut s, "2");
+    // A writable account's request waiting on its validation can be rechecked…
+    select_id(&mut s, "0"); // account 0, requested
     update(&mut s, ch('v'));
     assert_eq!(s.dialog.as_ref().unwrap().form.ok_label, "Recheck");
+    update(&mut s, key(KeyCode::Esc));
+    // …an issued certificate only shows its record.
+    select_id(&mut s, "2"); // account 0, issued
+    update(&mut s, ch('v'));
+    let d = s.dialog.as_ref().expect("the DCV view opens");
+    assert!(!d.form.has_ok(), "{:?}", d.form.ok_label);
 }
 
 #[test]

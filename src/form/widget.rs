@@ -172,11 +172,12 @@ impl Form {
 
     pub fn with_fields(mut self, fields: Vec<Field>) -> Form {
         self.fields = fields;
-        // Start on the first field to type into; buttons when there is none.
-        self.focus = if self.fields.is_empty() {
-            Focus::Cancel
-        } else {
-            Focus::Field(0)
+        // Start on the first field to type into. With none: a form that confirms starts on
+        // its OK (the confirmation then starts on Cancel), one that does not on Cancel.
+        self.focus = match (self.fields.is_empty(), self.confirm && self.has_ok()) {
+            (false, _) => Focus::Field(0),
+            (true, true) => Focus::Ok,
+            (true, false) => Focus::Cancel,
         };
         self
     }

@@ -78,7 +78,13 @@ pub(in crate::ui) fn draw_accounts(state: &State, frame: &mut Frame, area: Rect,
         }
         match scope {
             Scope::All => lines.push(Line::styled(
-                fit(&format!("All ({})", group(state.certs.len())), w),
+                fit(
+                    &format!(
+                        "All ({})",
+                        group(state.certs.len().saturating_sub(state.hidden.len()))
+                    ),
+                    w,
+                ),
                 selected(i),
             )),
             Scope::Pending => {

@@ -4,7 +4,7 @@
 
 use super::super::views::DCV_STATUS_FILTERS;
 use crate::form::{Field, Flow, Focus, Form, FormCx, Load, Opening, Sent, Submission, Target};
-use crate::model::{AccountIdx, Cert};
+use crate::model::{AccountIdx, Cert, CertStatus};
 use crate::provider::sectigo::actions::{CertDcv, DcvInstruction, DcvMethod, DcvState};
 use crate::provider::sectigo::request::{ScmOutput, ScmRequest};
 
@@ -14,6 +14,7 @@ use crate::provider::sectigo::request::{ScmOutput, ScmRequest};
 #[derive(Debug, Clone, PartialEq)]
 pub struct CertDcvView {
     target: Target,
+    /// Nothing to send from here (read-only, or no request waiting on its validation).
     read_only: bool,
     dcv: Option<CertDcv>,
 }
@@ -23,9 +24,16 @@ pub fn cert_dcv(cx: &FormCx) -> Result<Opening, String> {
         .target()
         .cloned()
         .ok_or_else(|| "no certificate selected".to_string())?;
+    // A recheck is for a request still waiting on its validation; an issued, expired or
+    // revoked certificate only shows its record. Read-only offers no change at all.
+    let waiting = matches!(
+        t.status,
+        CertStatus::Requested | CertStatus::Approved | CertStatus::Applied | CertStatus::Unknown
+    );
     let mut form = if cx.read_only {
-        // The status is shown; the one change here (a recheck) is not offered at all.
         Form::new("Domain control validation (read-only)", "", false).view_only()
+    } else if !waiting {
+        Form::new("Domain control validation", "", false).view_only()
     } else {
         Form::new("Domain control validation", "Recheck", false).closing()
     }
@@ -37,7 +45,7 @@ pub fn cert_dcv(cx: &FormCx) -> Result<Opening, String> {
         form,
         flow: Box::new(CertDcvView {
             target: t,
-            read_only: cx.read_only,
+            read_only: cx.read_only || !waiting,
             dcv: None,
         }),
         loads,
@@ -322,10 +330,11 @@ impl Flow for DomainDcv {
         } else {
             "SCM returned no record to publish; Enter on the domain shows its status.".into()
         });
+        // Nothing more to send: one button closes it.
         form.fields.clear();
-        form.focus = Focus::Ok;
-        form.ok_label = "Done".into();
+        form.ok_label.clear();
         form.cancel_label = "Close".into();
+        form.focus = Focus::Cancel;
         form.ready = true;
         form.note = None;
         Vec::new()
