@@ -418,7 +418,7 @@ impl State {
     /// A checked form goes on: to its confirmation, or it is sent.
     fn proceed(&mut self, mut d: Dialog) -> Vec<Command> {
         if d.form.confirm {
-            let summary = d.flow.summary(&d.form);
+            let summary = d.flow.summary(&d.form, &self.certs);
             d.form.to_confirm(summary);
             self.dialog = Some(d);
             return vec![];

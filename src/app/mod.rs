@@ -574,6 +574,10 @@ impl State {
         }
         // Not seen by this load any more: a load that finds it again counts it again.
         self.seen[i] = 0;
+        // The detail pane does not go on showing what is gone.
+        if self.focus == Pane::Detail && self.detail_target().is_some_and(|(d, _)| d == i) {
+            self.focus = Pane::List;
+        }
         // (The pending count is recounted here too.)
         self.refilter();
     }

@@ -2104,6 +2104,30 @@ fn revoke_by_serial_confirms_the_serial_however_it_is_written() {
 }
 
 #[test]
+fn revoke_by_serial_names_the_listed_certificate_before_it_is_sent() {
+    let summary_for = |serial: &str| {
+        let mut s = state_with(10);
+        select_id(&mut s, "4"); // account 0, issued, serial 0A:04:FF
+        update(&mut s, ch('X'));
+        update(&mut s, key(KeyCode::Tab)); // family → serial
+        typed(&mut s, serial);
+        tab(&mut s, 2); // → reason
+        typed(&mut s, "key compromise");
+        update(&mut s, key(KeyCode::Tab)); // → confirm
+        typed(&mut s, serial);
+        let ctrl_s = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL);
+        update(&mut s, Msg::Key(ctrl_s));
+        let d = s.dialog.as_ref().expect("the confirmation is open");
+        assert_eq!(d.form.stage, form::Stage::Confirm);
+        d.form.summary.join("\n")
+    };
+    let listed = summary_for("0a04ff");
+    assert!(listed.contains("host0004.example.com (id 4)"), "{listed}");
+    let unknown = summary_for("0A:99:99");
+    assert!(unknown.contains("not in the list"), "{unknown}");
+}
+
+#[test]
 fn message_length_errors_read_well() {
     let mut s = state_with(10);
     select_id(&mut s, "5");

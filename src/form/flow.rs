@@ -162,8 +162,9 @@ pub trait Flow: FlowBox + Debug {
     fn file_checks(&self, _form: &Form) -> Vec<FileCheck> {
         Vec::new()
     }
-    /// The confirmation stage's lines (forms with `confirm` set).
-    fn summary(&self, _form: &Form) -> Vec<String> {
+    /// The confirmation stage's lines (forms with `confirm` set); `certs` are the listed
+    /// certificates (to name one a typed value points at).
+    fn summary(&self, _form: &Form, _certs: &[Cert]) -> Vec<String> {
         Vec::new()
     }
     /// What the (confirmed) form sends; `certs` are the listed certificates (to find the

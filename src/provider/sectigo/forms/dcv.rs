@@ -394,7 +394,7 @@ pub fn delegation(
 }
 
 impl Flow for Delegation {
-    fn summary(&self, f: &Form) -> Vec<String> {
+    fn summary(&self, f: &Form, _certs: &[Cert]) -> Vec<String> {
         vec![format!(
             "{} the delegation of {} to {}",
             if self.approve { "Approve" } else { "Reject" },

@@ -46,7 +46,7 @@ impl Flow for Decision {
         check::len(form, "message", "message", MESSAGE_MAX, true)
     }
 
-    fn summary(&self, form: &Form) -> Vec<String> {
+    fn summary(&self, form: &Form, _certs: &[Cert]) -> Vec<String> {
         let mut v = describe(&self.targets, self.verb());
         v.push(format!("with the message: {}", form.value("message")));
         v

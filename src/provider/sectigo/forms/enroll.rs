@@ -453,7 +453,7 @@ impl Flow for Enroll {
         key::file_checks(f)
     }
 
-    fn summary(&self, f: &Form) -> Vec<String> {
+    fn summary(&self, f: &Form, _certs: &[Cert]) -> Vec<String> {
         let mut v = match self.family {
             Family::Client => {
                 let name = full_name(&f.value("first"), &f.value("middle"), &f.value("last"));

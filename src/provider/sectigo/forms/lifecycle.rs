@@ -57,7 +57,7 @@ impl Flow for Renew {
         }
     }
 
-    fn summary(&self, f: &Form) -> Vec<String> {
+    fn summary(&self, f: &Form, _certs: &[Cert]) -> Vec<String> {
         let t = &self.target;
         vec![if by_token(f) {
             format!("Renew {} by renew id {}", t.cn, f.value("token"))
@@ -120,7 +120,7 @@ impl Flow for MarkRenewed {
         }
     }
 
-    fn summary(&self, f: &Form) -> Vec<String> {
+    fn summary(&self, f: &Form, _certs: &[Cert]) -> Vec<String> {
         let t = &self.target;
         vec![format!(
             "Mark {} (id {}) as renewed{}",
@@ -163,7 +163,7 @@ pub fn delete(cx: &FormCx) -> Result<Opening, String> {
 }
 
 impl Flow for Delete {
-    fn summary(&self, _f: &Form) -> Vec<String> {
+    fn summary(&self, _f: &Form, _certs: &[Cert]) -> Vec<String> {
         let t = &self.target;
         vec![
             format!("Delete {} (id {}) from SCM.", t.cn, t.id),

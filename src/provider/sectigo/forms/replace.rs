@@ -76,7 +76,7 @@ impl Flow for Replace {
         key::file_checks(f)
     }
 
-    fn summary(&self, f: &Form) -> Vec<String> {
+    fn summary(&self, f: &Form, _certs: &[Cert]) -> Vec<String> {
         let t = &self.target;
         vec![
             format!(

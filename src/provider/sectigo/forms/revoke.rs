@@ -89,7 +89,7 @@ impl Flow for Revoke {
         }
     }
 
-    fn summary(&self, f: &Form) -> Vec<String> {
+    fn summary(&self, f: &Form, _certs: &[Cert]) -> Vec<String> {
         let mut v = describe(&self.targets, "Revoke");
         v.push(format!(
             "reason: {} — {}",
@@ -175,6 +175,19 @@ pub fn revoke_serial(cx: &FormCx) -> Result<Opening, String> {
     ))
 }
 
+impl RevokeSerial {
+    /// The listed certificate of the account with this serial, if any.
+    fn position(&self, certs: &[Cert], serial: &str) -> Option<usize> {
+        certs.iter().position(|c| {
+            c.account == self.account && c.serial.as_deref().is_some_and(|s| same_serial(s, serial))
+        })
+    }
+
+    fn listed<'a>(&self, certs: &'a [Cert], serial: &str) -> Option<&'a Cert> {
+        self.position(certs, serial).map(|i| &certs[i])
+    }
+}
+
 impl Flow for RevokeSerial {
     fn validate(&self, f: &mut Form) {
         let serial = f.value("serial");
@@ -193,26 +206,39 @@ impl Flow for RevokeSerial {
         }
     }
 
-    fn summary(&self, f: &Form) -> Vec<String> {
-        vec![
-            format!(
-                "Revoke the {} certificate with serial {}",
-                f.value("family"),
-                f.value("serial")
-            ),
-            format!("reason: {} — {}", f.value("code"), f.value("reason")),
-            "This cannot be undone.".into(),
-        ]
+    fn summary(&self, f: &Form, certs: &[Cert]) -> Vec<String> {
+        let (family, serial) = (f.value("family"), f.value("serial"));
+        let mut v = vec![format!(
+            "Revoke the {family} certificate with serial {serial}"
+        )];
+        // Name it when it is listed: what is revoked should be seen before, not after.
+        match self.listed(certs, &serial) {
+            Some(c) if c.family.label() == family => v.push(format!(
+                "that is {} (id {}), listed in this account",
+                c.common_name, c.id
+            )),
+            Some(c) => v.push(format!(
+                "the listed certificate with this serial is {} (id {}), a {} certificate: check the family",
+                c.common_name,
+                c.id,
+                c.family.label()
+            )),
+            None => v.push("it is not in the list loaded here".into()),
+        }
+        v.push(format!(
+            "reason: {} — {}",
+            f.value("code"),
+            f.value("reason")
+        ));
+        v.push("This cannot be undone.".into());
+        v
     }
 
     fn submit(&self, f: &Form, certs: &[Cert]) -> Sent {
         let family = SERIAL_FAMILIES[f.field("family").map(|x| x.selected()).unwrap_or(0)];
         let serial = f.value("serial");
         // The row (if listed) is refreshed by the next list reload.
-        let cert = certs.iter().position(|c| {
-            c.account == self.account
-                && c.serial.as_deref().is_some_and(|s| same_serial(s, &serial))
-        });
+        let cert = self.position(certs, &serial);
         Sent::one(Submission::Act {
             account: self.account,
             cert,
