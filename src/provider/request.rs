@@ -146,26 +146,36 @@ pub struct Enrolled {
     pub renew_id: Option<String>,
 }
 
+/// A request and an answer of no provider in particular, and a collection, for the shared
+/// layers' tests.
 #[cfg(test)]
-mod tests {
+pub(crate) mod testing {
     use super::*;
+    use crate::model::CollectionSpec;
 
-    /// Another provider's request and answer, to check the seam keeps them apart.
+    pub const LIST: Collection = Collection(&CollectionSpec {
+        id: "list",
+        label: "List",
+        approvals: true,
+        order: 0,
+    });
+
+    /// A request of kind `.0` about certificate `.1`.
     #[derive(Debug, Clone, PartialEq)]
-    struct Other(u8);
+    pub struct Probe(pub ActionKind, pub String);
 
-    impl ProviderRequest for Other {
+    impl ProviderRequest for Probe {
         fn kind(&self) -> ActionKind {
-            ActionKind::Delete
+            self.0
         }
         fn audit_name(&self) -> &'static str {
-            "other"
+            "probe"
         }
         fn audit_ids(&self) -> Vec<String> {
-            vec![self.0.to_string()]
+            vec![self.1.clone()]
         }
         fn audit_family(&self) -> Option<Collection> {
-            None
+            Some(LIST)
         }
         fn audit_detail(&self) -> Option<String> {
             None
@@ -178,30 +188,45 @@ mod tests {
         }
     }
 
-    impl ProviderOutput for Other {
+    /// An answer that says nothing more than "done".
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Done;
+
+    impl ProviderOutput for Done {
         fn enrolled(&self) -> Option<&Enrolled> {
             None
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use super::testing::{Done, Probe};
 
     #[test]
     fn requests_compare_by_provider_and_value_and_read_back_as_their_type() {
-        let a = ActionRequest::new(Other(1));
-        assert_eq!(a, ActionRequest::new(Other(1)));
-        assert_ne!(a, ActionRequest::new(Other(2)));
+        let probe = |id: &str| ActionRequest::new(Probe(ActionKind::Delete, id.into()));
+        let a = probe("1");
+        assert_eq!(a, probe("1"));
+        assert_ne!(a, probe("2"));
         let scm: ActionRequest =
             crate::provider::sectigo::request::ScmRequest::Organizations.into();
         assert_ne!(a, scm, "different providers' requests are never equal");
-        assert_eq!(a.get::<Other>(), Some(&Other(1)));
-        assert!(scm.get::<Other>().is_none());
+        assert_eq!(
+            a.get::<Probe>(),
+            Some(&Probe(ActionKind::Delete, "1".into()))
+        );
+        assert!(scm.get::<Probe>().is_none());
         assert!(a.is_mutating());
         assert_eq!(
             (a.audit_name(), a.audit_ids()),
-            ("other", vec!["1".to_string()])
+            ("probe", vec!["1".to_string()])
         );
-        assert_eq!(format!("{a:?}"), "Other(1)");
-        let out = ActionOutput::new(Other(3));
-        assert_eq!(out, ActionOutput::new(Other(3)));
+        assert_eq!(format!("{a:?}"), "Probe(Delete, \"1\")");
+        let out = ActionOutput::new(Done);
+        assert_eq!(out, ActionOutput::new(Done));
         assert!(out.enrolled().is_none());
     }
 
@@ -217,7 +242,10 @@ mod tests {
             "acme",
         );
         let client = crate::provider::sectigo::SectigoClient::new(settings).unwrap();
-        let e = client.act(&ActionRequest::new(Other(1))).await.unwrap_err();
+        let e = client
+            .act(&ActionRequest::new(Probe(ActionKind::Delete, "1".into())))
+            .await
+            .unwrap_err();
         assert_eq!(e.kind, crate::provider::ErrorKind::Unsupported, "{e}");
     }
 }

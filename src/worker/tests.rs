@@ -1,7 +1,6 @@
 use super::*;
+use crate::provider::request::testing::{Done, LIST, Probe};
 use crate::provider::request::{ActionOutput, ActionRequest};
-use crate::provider::sectigo::Family;
-use crate::provider::sectigo::request::{ScmOutput, ScmRequest};
 
 fn entry() -> AuditEntry {
     AuditEntry::new("corp", "approve", vec!["1234".into()]).with_reason("ok by me")
@@ -97,7 +96,7 @@ impl Provider for Gated {
         }
     }
     fn families(&self) -> Vec<Collection> {
-        vec![Family::Ssl]
+        vec![LIST]
     }
     fn info(&self) -> crate::model::spec::AccountInfo {
         crate::model::spec::AccountInfo::NONE
@@ -122,7 +121,7 @@ impl Provider for Gated {
     }
     async fn act(&self, _: &ActionRequest) -> Result<ActionOutput, ProviderError> {
         self.pass().await;
-        Ok(ScmOutput::Done.into())
+        Ok(ActionOutput::new(Done))
     }
 }
 
@@ -151,12 +150,7 @@ async fn changes_to_one_account_go_one_at_a_time_and_reads_up_to_its_concurrency
         tx.send(Command::Act {
             job,
             account: 0,
-            request: ScmRequest::Approve {
-                family: Family::Ssl,
-                id: job.to_string(),
-                message: "ok".into(),
-            }
-            .into(),
+            request: ActionRequest::new(Probe(ActionKind::Approve, job.to_string())),
             about: Vec::new(),
         })
         .unwrap();
@@ -177,7 +171,7 @@ async fn changes_to_one_account_go_one_at_a_time_and_reads_up_to_its_concurrency
         tx.send(Command::Detail {
             job,
             account: 0,
-            family: Family::Ssl,
+            family: LIST,
             id: job.to_string(),
             key: None,
         })
@@ -198,7 +192,7 @@ async fn changes_to_one_account_go_one_at_a_time_and_reads_up_to_its_concurrency
         tx.send(Command::Detail {
             job,
             account: 0,
-            family: Family::Ssl,
+            family: LIST,
             id: job.to_string(),
             key: None,
         })
@@ -210,7 +204,7 @@ async fn changes_to_one_account_go_one_at_a_time_and_reads_up_to_its_concurrency
     tx.send(Command::Detail {
         job: 22,
         account: 0,
-        family: Family::Ssl,
+        family: LIST,
         id: "22".into(),
         key: None,
     })
@@ -253,7 +247,7 @@ impl Provider for AsksOtp {
         Capabilities::read_only()
     }
     fn families(&self) -> Vec<Collection> {
-        vec![Family::Ssl]
+        vec![LIST]
     }
     fn info(&self) -> crate::model::spec::AccountInfo {
         crate::model::spec::AccountInfo::NONE
@@ -307,7 +301,7 @@ async fn a_provider_asks_the_person_and_waits_for_the_answer() {
     let list = |job| Command::List {
         job,
         account: 0,
-        family: Family::Ssl,
+        family: LIST,
     };
     tx.send(list(1)).unwrap();
     let Some(WorkerEvent::Prompt {

@@ -528,13 +528,9 @@ impl Provider for SectigoClient {
         request: &crate::provider::request::ActionRequest,
         output: &crate::provider::request::ActionOutput,
     ) -> Vec<crate::provider::op::Op> {
-        match (
-            super::request::scm(request),
-            super::request::scm_out(output),
-        ) {
-            (Some(r), Some(o)) => super::follow::follow_up(r, o),
-            _ => Vec::new(),
-        }
+        super::request::scm_pair(request, output)
+            .map(|(r, o)| super::follow::follow_up(r, o))
+            .unwrap_or_default()
     }
 
     async fn poll(

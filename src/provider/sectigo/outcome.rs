@@ -4,10 +4,10 @@
 use crate::model::spec::{Outcome, Then};
 use crate::provider::request::{ActionOutput, ActionRequest};
 use crate::provider::sectigo::actions::DcvMethod;
-use crate::provider::sectigo::request::{ScmOutput, ScmRequest, scm, scm_out};
+use crate::provider::sectigo::request::{ScmOutput, ScmRequest, scm_pair};
 
 pub fn outcome(request: &ActionRequest, output: &ActionOutput, name: &str) -> Outcome {
-    let (Some(request), Some(output)) = (scm(request), scm_out(output)) else {
+    let Some((request, output)) = scm_pair(request, output) else {
         return Outcome::new(format!("{} done", request.audit_name()));
     };
     use ScmRequest as R;

@@ -372,6 +372,14 @@ pub fn scm_out(o: &ActionOutput) -> Option<&ScmOutput> {
     o.get()
 }
 
+/// SCM's request and its answer behind neutral ones (`None` if either is another's).
+pub fn scm_pair<'a>(
+    r: &'a ActionRequest,
+    o: &'a ActionOutput,
+) -> Option<(&'a ScmRequest, &'a ScmOutput)> {
+    Some((scm(r)?, scm_out(o)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -167,10 +167,8 @@ impl SideView for DomainsView {
         request: &crate::provider::request::ActionRequest,
         output: &crate::provider::request::ActionOutput,
     ) -> Taken {
-        let (Some(request), Some(output)) = (
-            crate::provider::sectigo::request::scm(request),
-            crate::provider::sectigo::request::scm_out(output),
-        ) else {
+        let Some((request, output)) = crate::provider::sectigo::request::scm_pair(request, output)
+        else {
             return Taken::Ignored;
         };
         match output {
@@ -427,10 +425,8 @@ impl SideView for DcvView {
         request: &crate::provider::request::ActionRequest,
         output: &crate::provider::request::ActionOutput,
     ) -> Taken {
-        let (Some(request), Some(output)) = (
-            crate::provider::sectigo::request::scm(request),
-            crate::provider::sectigo::request::scm_out(output),
-        ) else {
+        let Some((request, output)) = crate::provider::sectigo::request::scm_pair(request, output)
+        else {
             return Taken::Ignored;
         };
         match output {

@@ -83,10 +83,8 @@ impl Flow for CertDcvView {
         request: &crate::provider::request::ActionRequest,
         output: &crate::provider::request::ActionOutput,
     ) {
-        let (Some(request), Some(output)) = (
-            crate::provider::sectigo::request::scm(request),
-            crate::provider::sectigo::request::scm_out(output),
-        ) else {
+        let Some((request, output)) = crate::provider::sectigo::request::scm_pair(request, output)
+        else {
             return;
         };
         let (ScmRequest::CertDcv { id }, ScmOutput::CertDcv(v)) = (request, output) else {
@@ -269,10 +267,8 @@ impl Flow for DomainDcv {
         request: &crate::provider::request::ActionRequest,
         output: &crate::provider::request::ActionOutput,
     ) {
-        let (Some(request), Some(output)) = (
-            crate::provider::sectigo::request::scm(request),
-            crate::provider::sectigo::request::scm_out(output),
-        ) else {
+        let Some((request, output)) = crate::provider::sectigo::request::scm_pair(request, output)
+        else {
             return;
         };
         let (ScmRequest::DcvStart { domain, method }, ScmOutput::DcvState(st)) = (request, output)
@@ -307,10 +303,8 @@ impl Flow for DomainDcv {
         request: &crate::provider::request::ActionRequest,
         output: &crate::provider::request::ActionOutput,
     ) -> Vec<Load> {
-        let (Some(request), Some(output)) = (
-            crate::provider::sectigo::request::scm(request),
-            crate::provider::sectigo::request::scm_out(output),
-        ) else {
+        let Some((request, output)) = crate::provider::sectigo::request::scm_pair(request, output)
+        else {
             return Vec::new();
         };
         let (ScmRequest::DcvSubmit { domain, .. }, ScmOutput::DcvState(st)) = (request, output)

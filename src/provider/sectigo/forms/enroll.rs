@@ -347,10 +347,8 @@ impl Flow for Enroll {
         request: &crate::provider::request::ActionRequest,
         output: &crate::provider::request::ActionOutput,
     ) {
-        let (Some(request), Some(output)) = (
-            crate::provider::sectigo::request::scm(request),
-            crate::provider::sectigo::request::scm_out(output),
-        ) else {
+        let Some((request, output)) = crate::provider::sectigo::request::scm_pair(request, output)
+        else {
             return;
         };
         // An answer meant for a form since closed (another account's, another family's).
