@@ -228,11 +228,8 @@ fn secret_set(cli: &Cli, account: &str) -> anyhow::Result<()> {
         );
     }
     if let Some(acc) = config.accounts.iter().find(|a| a.name == account) {
-        if acc.client_cert.is_some() {
-            bail!(
-                "account {account:?} logs in with a client certificate (client_cert/client_key), \
-                 which uses no password; nothing to store"
-            );
+        if let Some(why) = acc.keys.no_secret() {
+            bail!("account {account:?} {why}; nothing to store");
         }
         match &acc.secret {
             SecretSource::Env(var) => bail!(

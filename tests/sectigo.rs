@@ -1486,12 +1486,10 @@ fn config_client_cert_and_key_come_together_and_exclude_passwords() {
         "t",
     )
     .unwrap();
-    let a = &c.accounts[0];
-    assert_eq!(
-        a.client_cert.as_deref(),
-        Some(std::path::Path::new("/p/c.pem"))
-    );
-    assert_eq!(a.client_key.as_deref(), Some(std::path::Path::new("k.pem")));
+    let files = client_files(&c);
+    assert_eq!(files.cert, std::path::Path::new("/p/c.pem"));
+    assert_eq!(files.key, std::path::Path::new("k.pem"));
+    assert!(c.accounts[0].keys.no_secret().is_some());
 
     // Only one of the two: the error names the missing key and the line of the other.
     let e = config_err(&format!("{SCM_HEAD}client_cert = '/p/c.pem'\n"));
@@ -1543,7 +1541,11 @@ fn config_client_cert_and_key_come_together_and_exclude_passwords() {
         ["accounts[0].client_cert", "accounts[0].client_key"],
         "{e}"
     );
-    assert!(e.to_string().contains("only to kind \"sectigo\""), "{e}");
+    assert!(
+        e.to_string()
+            .contains("it is a key of kind \"sectigo\", not of \"iis\""),
+        "{e}"
+    );
 }
 
 #[test]
@@ -1556,15 +1558,19 @@ fn config_load_resolves_relative_certificate_paths_against_its_directory() {
     )
     .unwrap();
     let c = certdeck::config::Config::load(&path).unwrap();
-    let a = &c.accounts[0];
-    assert_eq!(
-        a.client_cert.as_deref(),
-        Some(dir.path().join("certs/c.pem").as_path())
-    );
-    assert_eq!(
-        a.client_key.as_deref(),
-        Some(std::path::Path::new("/abs/k.pem"))
-    );
+    let files = client_files(&c);
+    assert_eq!(files.cert, dir.path().join("certs/c.pem"));
+    assert_eq!(files.key, std::path::Path::new("/abs/k.pem"));
+}
+
+/// The client-certificate files of the config's first account, which is a Sectigo one.
+fn client_files(c: &certdeck::config::Config) -> certdeck::provider::sectigo::config::ClientFiles {
+    match &c.accounts[0].keys {
+        certdeck::provider::registry::ProviderKeys::Sectigo(k) => {
+            k.client_cert.clone().expect("a client certificate")
+        }
+        other => panic!("not a Sectigo account: {other:?}"),
+    }
 }
 
 #[cfg(unix)]

@@ -15,7 +15,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -23,11 +22,14 @@ use toml::Spanned;
 use toml::de::DeTable;
 
 use crate::model::ProviderKind;
-use crate::provider::sectigo::config as sectigo_config;
+use crate::provider::registry::{self, ProviderKeys};
 
 mod spans;
+mod table;
 
 use spans::{key_path_at, line_col, missing_field, problem, syntax_message};
+pub use table::AccountTable;
+use table::RawTable;
 
 /// Where an account's secret (password, API key) comes from. Never from the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,18 +49,11 @@ pub struct AccountConfig {
     /// Base URL, http or https.
     pub url: String,
     pub read_only: bool,
-    /// Sectigo: `login` header.
-    pub login: Option<String>,
-    /// Sectigo: `customerUri` header.
-    pub customer_uri: Option<String>,
-    /// Where the password comes from. Not used (and not resolved) when `client_cert` is set.
+    /// Where the password or API secret comes from (a provider may need none, e.g. SCM's
+    /// client-certificate login; then it is not resolved).
     pub secret: SecretSource,
-    /// Sectigo: PEM client certificate for "login via client certificate" (set together with
-    /// `client_key`; then no password is used). Relative paths in a loaded file are resolved
-    /// against the config file's directory; `~/` is expanded when the file is read.
-    pub client_cert: Option<PathBuf>,
-    /// Sectigo: PEM private key of `client_cert` (mode 0600).
-    pub client_key: Option<PathBuf>,
+    /// The provider's own keys, as it read them (`provider::registry::read_keys`).
+    pub keys: ProviderKeys,
     /// Parallel requests per account (default 8, 1..=64).
     pub concurrency: usize,
     /// List page size (default 200, 1..=500).
@@ -179,20 +174,7 @@ impl Config {
             }
             Err(e) => anyhow::bail!("cannot read config file {}: {e}", path.display()),
         };
-        let mut config = Config::from_str_named(&text, &path.display().to_string())?;
-        if let Some(dir) = path.parent() {
-            for acc in &mut config.accounts {
-                for p in [&mut acc.client_cert, &mut acc.client_key]
-                    .into_iter()
-                    .flatten()
-                {
-                    *p = relative_to(dir, p);
-                }
-                if let TlsSetting::CaFile(p) = &mut acc.tls {
-                    *p = relative_to(dir, p);
-                }
-            }
-        }
+        let mut config = Config::parse(&text, &path.display().to_string(), path.parent())?;
         config.path = Some(path.to_path_buf());
         Ok(config)
     }
@@ -234,6 +216,11 @@ impl Config {
     /// Parse and validate config text; `name` is used in error messages in place of a path
     /// (tests, demo mode). The returned config has `path: None`.
     pub fn from_str_named(text: &str, name: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, name, None)
+    }
+
+    /// Parse and validate config text; paths in it are relative to `base` when given.
+    fn parse(text: &str, name: &str, base: Option<&Path>) -> Result<Config, ConfigError> {
         let err = |problems: Vec<ConfigProblem>| ConfigError {
             file: name.to_string(),
             problems,
@@ -280,7 +267,7 @@ impl Config {
         };
         // Pass 3: meaning.
         let mut problems = Vec::new();
-        let config = validate(raw, text, &mut problems);
+        let config = validate(raw, text, base, &mut problems);
         if problems.is_empty() {
             Ok(config)
         } else {
@@ -311,7 +298,7 @@ struct RawConfig {
     #[serde(default)]
     ui: Option<RawUi>,
     #[serde(default)]
-    accounts: Vec<Spanned<RawAccount>>,
+    accounts: Vec<Spanned<RawTable>>,
 }
 
 #[derive(Deserialize)]
@@ -321,253 +308,37 @@ struct RawUi {
     keys: BTreeMap<String, Spanned<String>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawAccount {
-    name: Spanned<String>,
-    kind: Spanned<String>,
-    url: Spanned<String>,
-    #[serde(default)]
-    login: Option<Spanned<String>>,
-    #[serde(default)]
-    customer_uri: Option<Spanned<String>>,
-    #[serde(default)]
-    password_env: Option<Spanned<String>>,
-    #[serde(default)]
-    password_command: Option<Spanned<String>>,
-    #[serde(default)]
-    client_cert: Option<Spanned<String>>,
-    #[serde(default)]
-    client_key: Option<Spanned<String>>,
-    #[serde(default)]
-    read_only: bool,
-    #[serde(default)]
-    concurrency: Option<Spanned<i64>>,
-    #[serde(default)]
-    page_size: Option<Spanned<i64>>,
-    #[serde(default)]
-    timeout_secs: Option<Spanned<i64>>,
-    #[serde(default)]
-    tls_ca_file: Option<Spanned<String>>,
-    #[serde(default)]
-    tls_pin_sha256: Option<Spanned<String>>,
-    #[serde(default)]
-    tls_skip_verify: Option<Spanned<bool>>,
-}
+/// The keys every account table has, whatever its kind (the provider's own keys are read by
+/// the provider, through the registry).
+pub const COMMON_KEYS: &[&str] = &[
+    "name",
+    "kind",
+    "url",
+    "read_only",
+    "password_env",
+    "password_command",
+    "tls_ca_file",
+    "tls_pin_sha256",
+    "tls_skip_verify",
+    "concurrency",
+    "page_size",
+    "timeout_secs",
+];
 
-fn validate(raw: RawConfig, text: &str, problems: &mut Vec<ConfigProblem>) -> Config {
+fn validate(
+    raw: RawConfig,
+    text: &str,
+    base: Option<&Path>,
+    problems: &mut Vec<ConfigProblem>,
+) -> Config {
     let mut accounts = Vec::new();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for (i, acc) in raw.accounts.into_iter().enumerate() {
-        let table_span = acc.span();
-        let acc = acc.into_inner();
-        let at = |field: &str| format!("accounts[{i}].{field}");
-        let mut report = |span: Range<usize>, field: &str, message: String| {
-            problems.push(problem(text, span, Some(at(field)), message));
-        };
-
-        // name
-        let name = acc.name.get_ref().clone();
-        if name.trim().is_empty() {
-            report(acc.name.span(), "name", "the account name is empty".into());
-        } else if name.trim() != name || name.chars().any(char::is_control) {
-            report(
-                acc.name.span(),
-                "name",
-                format!(
-                    "{name:?}: an account name may not start or end with spaces or contain control characters"
-                ),
-            );
-        } else if let Some(first) = seen.get(&name) {
-            report(
-                acc.name.span(),
-                "name",
-                format!("{name:?} is already the name of accounts[{first}]; names must be unique"),
-            );
-        } else {
-            seen.insert(name.clone(), i);
+        let span = acc.span();
+        let mut t = AccountTable::new(i, span, acc.into_inner(), text, base, problems);
+        if let Some(account) = account(&mut t, &mut seen) {
+            accounts.push(account);
         }
-
-        // kind
-        let kind_text = acc.kind.get_ref();
-        let kind = ProviderKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == kind_text.as_str());
-        if kind.is_none() {
-            let all: Vec<&str> = ProviderKind::ALL.iter().map(|k| k.as_str()).collect();
-            report(
-                acc.kind.span(),
-                "kind",
-                format!(
-                    "{kind_text:?} is not a known kind; use one of {}",
-                    all.join(", ")
-                ),
-            );
-        }
-
-        // url
-        let url = acc.url.get_ref().clone();
-        match reqwest::Url::parse(&url) {
-            Ok(u) if (u.scheme() == "http" || u.scheme() == "https") && u.host().is_some() => {}
-            Ok(_) | Err(_) => report(
-                acc.url.span(),
-                "url",
-                format!("{url:?} is not an http(s) URL"),
-            ),
-        }
-
-        // TLS trust: at most one of the three, and only where there is TLS
-        let https = reqwest::Url::parse(&url).is_ok_and(|u| u.scheme() == "https");
-        let mut tls_fields = Vec::new();
-        let tls = {
-            let mut tls = TlsSetting::System;
-            if let Some(v) = &acc.tls_ca_file {
-                tls_fields.push(("tls_ca_file", v.span()));
-                if v.get_ref().trim().is_empty() {
-                    report(v.span(), "tls_ca_file", "tls_ca_file is empty".into());
-                } else {
-                    tls = TlsSetting::CaFile(PathBuf::from(v.get_ref().trim()));
-                }
-            }
-            if let Some(v) = &acc.tls_pin_sha256 {
-                tls_fields.push(("tls_pin_sha256", v.span()));
-                match crate::provider::tls::TlsTrust::parse_pin(v.get_ref()) {
-                    Ok(pin) => tls = TlsSetting::Pin(pin),
-                    Err(e) => report(v.span(), "tls_pin_sha256", e),
-                }
-            }
-            if let Some(v) = &acc.tls_skip_verify
-                && *v.get_ref()
-            {
-                tls_fields.push(("tls_skip_verify", v.span()));
-                tls = TlsSetting::SkipVerify;
-            }
-            tls
-        };
-        if let [(_, _), (second, span), ..] = tls_fields.as_slice() {
-            let names: Vec<&str> = tls_fields.iter().map(|(n, _)| *n).collect();
-            report(
-                span.clone(),
-                second,
-                format!(
-                    "{} are {} set; choose one way to trust the server",
-                    names.join(" and "),
-                    if names.len() == 2 { "both" } else { "all" }
-                ),
-            );
-        }
-        if let (false, Some((field, span))) = (https, tls_fields.first()) {
-            report(
-                span.clone(),
-                field,
-                format!("{field} applies to https:// URLs; {url:?} is not one"),
-            );
-        }
-
-        // Sectigo keys (login, customer_uri, client certificate)
-        let sectigo = sectigo_config::validate(
-            &sectigo_config::RawKeys {
-                login: &acc.login,
-                customer_uri: &acc.customer_uri,
-                client_cert: &acc.client_cert,
-                client_key: &acc.client_key,
-                password_env: &acc.password_env,
-                password_command: &acc.password_command,
-            },
-            kind,
-            &name,
-            &table_span,
-            &mut report,
-        );
-
-        // secret source
-        let secret = match (&acc.password_env, &acc.password_command) {
-            (Some(_), Some(cmd)) => {
-                report(
-                    cmd.span(),
-                    "password_command",
-                    "password_env and password_command are both set; use only one (or neither, for the OS keyring)".into(),
-                );
-                SecretSource::Keyring
-            }
-            (Some(var), None) => {
-                let v = var.get_ref();
-                if v.is_empty() || v.contains('=') || v.contains('\0') || v.trim() != v {
-                    report(
-                        var.span(),
-                        "password_env",
-                        format!("{v:?} is not a usable environment variable name"),
-                    );
-                }
-                SecretSource::Env(v.clone())
-            }
-            (None, Some(cmd)) => {
-                let c = cmd.get_ref();
-                if c.trim().is_empty() {
-                    report(
-                        cmd.span(),
-                        "password_command",
-                        "password_command is empty".into(),
-                    );
-                }
-                SecretSource::Command(c.clone())
-            }
-            (None, None) => SecretSource::Keyring,
-        };
-
-        // numbers
-        let mut number = |v: &Option<Spanned<i64>>, field: &str, max: u64, default: u64| -> u64 {
-            match v {
-                None => default,
-                Some(s) => {
-                    let n = *s.get_ref();
-                    if n < 1 || n as u64 > max {
-                        report(
-                            s.span(),
-                            field,
-                            format!("{n} is out of range; {field} must be 1..={max}"),
-                        );
-                        default
-                    } else {
-                        n as u64
-                    }
-                }
-            }
-        };
-        let concurrency = number(
-            &acc.concurrency,
-            "concurrency",
-            MAX_CONCURRENCY as u64,
-            DEFAULT_CONCURRENCY as u64,
-        ) as usize;
-        let page_size = number(
-            &acc.page_size,
-            "page_size",
-            MAX_PAGE_SIZE as u64,
-            DEFAULT_PAGE_SIZE as u64,
-        ) as usize;
-        let timeout_secs = number(
-            &acc.timeout_secs,
-            "timeout_secs",
-            MAX_TIMEOUT_SECS,
-            DEFAULT_TIMEOUT_SECS,
-        );
-
-        accounts.push(AccountConfig {
-            name,
-            kind: kind.unwrap_or(ProviderKind::Sectigo),
-            url,
-            read_only: acc.read_only,
-            login: sectigo.login,
-            customer_uri: sectigo.customer_uri,
-            secret,
-            client_cert: sectigo.client_cert,
-            client_key: sectigo.client_key,
-            concurrency,
-            page_size,
-            timeout_secs,
-            tls,
-        });
     }
     Config {
         path: None,
@@ -587,6 +358,209 @@ fn validate(raw: RawConfig, text: &str, problems: &mut Vec<ConfigProblem>) -> Co
                 .collect(),
         },
         accounts,
+    }
+}
+
+/// Read one account table: the common keys, then the provider's, then what is left over.
+/// `None` when the account cannot be built at all (a missing name, kind or url, or an unknown
+/// kind; each is reported).
+fn account(t: &mut AccountTable<'_>, seen: &mut BTreeMap<String, usize>) -> Option<AccountConfig> {
+    // name
+    let name = t.string("name");
+    if name.is_none() && !t.has("name") {
+        t.missing("name", "missing field `name`".into());
+    }
+    if let Some(n) = &name {
+        let v = n.get_ref();
+        if v.trim().is_empty() {
+            t.report(n.span(), "name", "the account name is empty".into());
+        } else if v.trim() != v || v.chars().any(char::is_control) {
+            t.report(
+                n.span(),
+                "name",
+                format!(
+                    "{v:?}: an account name may not start or end with spaces or contain control characters"
+                ),
+            );
+        } else if let Some(first) = seen.get(v) {
+            t.report(
+                n.span(),
+                "name",
+                format!("{v:?} is already the name of accounts[{first}]; names must be unique"),
+            );
+        } else {
+            seen.insert(v.clone(), t.index());
+        }
+        t.set_name(v);
+    }
+
+    // kind
+    let kind_text = t.string("kind");
+    if kind_text.is_none() && !t.has("kind") {
+        let all: Vec<&str> = ProviderKind::ALL.iter().map(|k| k.as_str()).collect();
+        t.missing(
+            "kind",
+            format!("missing field `kind`; it is one of {}", all.join(", ")),
+        );
+    }
+    let kind = kind_text.as_ref().and_then(|k| {
+        ProviderKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == k.get_ref().as_str())
+    });
+    if let (Some(k), None) = (&kind_text, kind) {
+        let all: Vec<&str> = ProviderKind::ALL.iter().map(|k| k.as_str()).collect();
+        t.report(
+            k.span(),
+            "kind",
+            format!(
+                "{:?} is not a known kind; use one of {}",
+                k.get_ref(),
+                all.join(", ")
+            ),
+        );
+    }
+
+    // url
+    let url = t.string("url");
+    if url.is_none() && !t.has("url") {
+        t.missing("url", "missing field `url`".into());
+    }
+    if let Some(u) = &url {
+        match reqwest::Url::parse(u.get_ref()) {
+            Ok(p) if (p.scheme() == "http" || p.scheme() == "https") && p.host().is_some() => {}
+            Ok(_) | Err(_) => t.report(
+                u.span(),
+                "url",
+                format!("{:?} is not an http(s) URL", u.get_ref()),
+            ),
+        }
+    }
+    let url = url.map(Spanned::into_inner);
+    let read_only = t.bool("read_only").is_some_and(|v| *v.get_ref());
+
+    let tls = tls(t, url.as_deref().unwrap_or(""));
+
+    // The provider's own keys. Without a known kind, nothing more can be said about them.
+    let keys = kind.map(|k| registry::read_keys(k, t));
+
+    let secret = secret(t);
+
+    let concurrency = t.number(
+        "concurrency",
+        MAX_CONCURRENCY as u64,
+        DEFAULT_CONCURRENCY as u64,
+    ) as usize;
+    let page_size = t.number("page_size", MAX_PAGE_SIZE as u64, DEFAULT_PAGE_SIZE as u64) as usize;
+    let timeout_secs = t.number("timeout_secs", MAX_TIMEOUT_SECS, DEFAULT_TIMEOUT_SECS);
+
+    let mut all_keys: Vec<&str> = COMMON_KEYS.to_vec();
+    if let Some(kind) = kind {
+        all_keys.extend(registry::keys(kind));
+    }
+    t.unknown(kind.map(ProviderKind::as_str), &all_keys, &|key| {
+        let takers: Vec<String> = ProviderKind::ALL
+            .into_iter()
+            .filter(|k| registry::keys(*k).contains(&key))
+            .map(|k| format!("{:?}", k.as_str()))
+            .collect();
+        takers.join(" and ")
+    });
+    Some(AccountConfig {
+        name: name?.into_inner(),
+        kind: kind?,
+        url: url?,
+        read_only,
+        secret,
+        keys: keys?,
+        concurrency,
+        page_size,
+        timeout_secs,
+        tls,
+    })
+}
+
+/// TLS trust: at most one of the three, and only where there is TLS.
+fn tls(t: &mut AccountTable<'_>, url: &str) -> TlsSetting {
+    let https = reqwest::Url::parse(url).is_ok_and(|u| u.scheme() == "https");
+    let mut fields = Vec::new();
+    let mut tls = TlsSetting::System;
+    if let Some(v) = t.path("tls_ca_file") {
+        fields.push(("tls_ca_file", v.span()));
+        tls = TlsSetting::CaFile(v.into_inner());
+    } else if let Some(span) = t.span_of("tls_ca_file") {
+        fields.push(("tls_ca_file", span));
+    }
+    if let Some(v) = t.string("tls_pin_sha256") {
+        fields.push(("tls_pin_sha256", v.span()));
+        match crate::provider::tls::TlsTrust::parse_pin(v.get_ref()) {
+            Ok(pin) => tls = TlsSetting::Pin(pin),
+            Err(e) => t.report(v.span(), "tls_pin_sha256", e),
+        }
+    }
+    if let Some(v) = t.bool("tls_skip_verify")
+        && *v.get_ref()
+    {
+        fields.push(("tls_skip_verify", v.span()));
+        tls = TlsSetting::SkipVerify;
+    }
+    if let [(_, _), (second, span), ..] = fields.as_slice() {
+        let names: Vec<&str> = fields.iter().map(|(n, _)| *n).collect();
+        t.report(
+            span.clone(),
+            second,
+            format!(
+                "{} are {} set; choose one way to trust the server",
+                names.join(" and "),
+                if names.len() == 2 { "both" } else { "all" }
+            ),
+        );
+    }
+    if let (false, Some((field, span))) = (https, fields.first()) {
+        t.report(
+            span.clone(),
+            field,
+            format!("{field} applies to https:// URLs; {url:?} is not one"),
+        );
+    }
+    tls
+}
+
+/// Where the secret comes from: an environment variable, a command, or the keyring.
+fn secret(t: &mut AccountTable<'_>) -> SecretSource {
+    let env = t.string("password_env");
+    let command = t.string("password_command");
+    match (env, command) {
+        (Some(_), Some(cmd)) => {
+            t.report(
+                cmd.span(),
+                "password_command",
+                "password_env and password_command are both set; use only one (or neither, for the OS keyring)".into(),
+            );
+            SecretSource::Keyring
+        }
+        (Some(var), None) => {
+            let v = var.get_ref();
+            if v.is_empty() || v.contains('=') || v.contains('\0') || v.trim() != v {
+                t.report(
+                    var.span(),
+                    "password_env",
+                    format!("{v:?} is not a usable environment variable name"),
+                );
+            }
+            SecretSource::Env(var.into_inner())
+        }
+        (None, Some(cmd)) => {
+            if cmd.get_ref().trim().is_empty() {
+                t.report(
+                    cmd.span(),
+                    "password_command",
+                    "password_command is empty".into(),
+                );
+            }
+            SecretSource::Command(cmd.into_inner())
+        }
+        (None, None) => SecretSource::Keyring,
     }
 }
 

@@ -102,8 +102,12 @@ fn good_config_parses_with_defaults() {
     let a = &c.accounts[0];
     assert_eq!(a.name, "corp-scm");
     assert_eq!(a.kind, ProviderKind::Sectigo);
-    assert_eq!(a.login.as_deref(), Some("api-user"));
-    assert_eq!(a.customer_uri.as_deref(), Some("example"));
+    let ProviderKeys::Sectigo(scm) = &a.keys else {
+        panic!("{:?}", a.keys)
+    };
+    assert_eq!(scm.login, "api-user");
+    assert_eq!(scm.customer_uri, "example");
+    assert_eq!(scm.client_cert, None);
     assert_eq!(
         a.secret,
         SecretSource::Env("CERTDECK_CORP_SCM_PASSWORD".into())
@@ -405,4 +409,53 @@ fn truncated_and_odd_input_never_panics() {
         let e = Config::from_str_named(junk, "t").unwrap_err();
         assert!(e.problems[0].line.is_some(), "{junk:?}: {e}");
     }
+}
+
+#[test]
+fn a_key_of_another_kind_names_the_kinds_that_take_it() {
+    let e = err("[[accounts]]\nname='x'\nkind='iis'\nurl='https://h'\nclient_key='k.pem'\n");
+    let p = &e.problems[0];
+    assert_eq!(p.key.as_deref(), Some("accounts[0].client_key"), "{e}");
+    assert_eq!(p.line, Some(5), "{e}");
+    assert!(p.message.contains("\"sectigo\""), "{e}");
+    assert!(p.message.contains("not of \"iis\""), "{e}");
+    // A key no kind takes lists what this kind does take.
+    let e = err(
+        "[[accounts]]\nname='x'\nkind='sectigo'\nurl='https://h'\nlogin='l'\ncustomer_uri='c'\nlogn='l'\n",
+    );
+    let p = &e.problems[0];
+    assert_eq!(p.key.as_deref(), Some("accounts[0].logn"), "{e}");
+    assert!(p.message.contains("unknown field `logn`"), "{e}");
+    assert!(p.message.contains("customer_uri"), "{e}");
+}
+
+#[test]
+fn a_provider_key_of_the_wrong_type_names_it() {
+    let e = err(&GOOD.replace("login = \"api-user\"", "login = 7"));
+    assert_eq!(e.problems.len(), 1, "{e}");
+    let p = &e.problems[0];
+    assert_eq!(p.key.as_deref(), Some("accounts[0].login"), "{e}");
+    assert_eq!(p.line, Some(10), "{e}");
+    assert!(p.message.contains("login must be"), "{e}");
+    assert!(p.message.ends_with("not an integer"), "{e}");
+}
+
+#[test]
+fn kind_is_required() {
+    let e = err("[[accounts]]\nname='x'\nurl='https://h'\n");
+    let p = &e.problems[0];
+    assert_eq!(p.key.as_deref(), Some("accounts[0].kind"), "{e}");
+    assert!(p.message.contains("missing field `kind`"), "{e}");
+    assert!(p.message.contains("sectigo"), "{e}");
+    // Without a kind, a typo is still found; a key some kind takes cannot be judged.
+    let e = err("[[accounts]]\nname='x'\nkindd='iis'\nurl='https://h'\nlogin='l'\n");
+    let keys: Vec<_> = e.problems.iter().map(|p| p.key.clone().unwrap()).collect();
+    assert_eq!(keys, ["accounts[0].kind", "accounts[0].kindd"], "{e}");
+    assert_eq!(e.problems[1].line, Some(3), "{e}");
+    assert!(
+        e.problems[1]
+            .message
+            .contains("every account takes name, kind"),
+        "{e}"
+    );
 }

@@ -4,6 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::AccountTable;
 use crate::model::spec::{AccountInfo, ActionSpec};
 use crate::provider::Provider;
 use crate::provider::setup::Setup;
@@ -44,6 +45,53 @@ impl ProviderKind {
 impl fmt::Display for ProviderKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// An account's own keys, as its provider read them from the config.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProviderKeys {
+    Sectigo(super::sectigo::config::ScmKeys),
+    /// A kind this build has no client for: its own keys are not settled yet, so only the
+    /// `login` its examples show is read (each provider's issue gives it its own keys).
+    Planned {
+        login: Option<String>,
+    },
+}
+
+impl ProviderKeys {
+    /// Why the account uses no secret at all (so `certdeck secret set` has nothing to store),
+    /// or `None` when it takes one from its secret source.
+    pub fn no_secret(&self) -> Option<&'static str> {
+        match self {
+            ProviderKeys::Sectigo(k) => k.no_secret(),
+            ProviderKeys::Planned { .. } => None,
+        }
+    }
+}
+
+/// The keys an account of `kind` takes besides the common ones (`config::COMMON_KEYS`).
+pub fn keys(kind: ProviderKind) -> &'static [&'static str] {
+    match kind {
+        ProviderKind::Sectigo => super::sectigo::config::KEYS,
+        ProviderKind::Synology
+        | ProviderKind::Iis
+        | ProviderKind::Ncloud
+        | ProviderKind::Yeastar => &["login"],
+    }
+}
+
+/// Read the own keys of an account of `kind` from its config table (problems are reported on
+/// the table; what no one takes is reported as unknown afterwards).
+pub fn read_keys(kind: ProviderKind, t: &mut AccountTable<'_>) -> ProviderKeys {
+    match kind {
+        ProviderKind::Sectigo => ProviderKeys::Sectigo(super::sectigo::config::read(t)),
+        ProviderKind::Synology
+        | ProviderKind::Iis
+        | ProviderKind::Ncloud
+        | ProviderKind::Yeastar => ProviderKeys::Planned {
+            login: t.text("login").map(|v| v.into_inner()),
+        },
     }
 }
 

@@ -13,7 +13,7 @@
 mod act;
 pub mod actions;
 pub mod client;
-pub(crate) mod config;
+pub mod config;
 mod dcv;
 mod decide;
 mod domains;

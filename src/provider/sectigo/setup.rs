@@ -4,18 +4,20 @@
 use std::sync::Arc;
 
 use super::client::{ClientIdentity, SectigoAuth};
+use super::config::{ClientFiles, ScmKeys};
 use super::{SectigoClient, SectigoSettings};
 use crate::files;
 use crate::provider::Provider;
+use crate::provider::registry::ProviderKeys;
 use crate::provider::setup::Setup;
 
 /// How the account logs in: with `client_cert`/`client_key` the two PEM files are read now
 /// (and no secret is looked up); otherwise the password comes from `given` first, else the
 /// keyring / env / command.
-fn auth(setup: &Setup<'_>) -> Result<SectigoAuth, String> {
+fn auth(setup: &Setup<'_>, keys: &ScmKeys) -> Result<SectigoAuth, String> {
     let acc = setup.account;
-    match (&acc.client_cert, &acc.client_key) {
-        (Some(cert), Some(key)) => {
+    match &keys.client_cert {
+        Some(ClientFiles { cert, key }) => {
             let expand = |p: &std::path::Path| {
                 files::expand_path(p).map_err(|e| format!("client certificate login: {e}"))
             };
@@ -26,24 +28,24 @@ fn auth(setup: &Setup<'_>) -> Result<SectigoAuth, String> {
             })
         }
         .map(SectigoAuth::ClientCert),
-        (Some(_), None) | (None, Some(_)) => {
-            Err("client certificate login needs both client_cert and client_key".to_string())
-        }
-        (None, None) => setup.secret().map(SectigoAuth::Password),
+        None => setup.secret().map(SectigoAuth::Password),
     }
 }
 
 /// The account's client, or why it cannot be built.
 pub fn connect(setup: Setup<'_>) -> Result<Arc<dyn Provider>, String> {
-    let auth = auth(&setup)?;
     let acc = setup.account;
+    let ProviderKeys::Sectigo(keys) = &acc.keys else {
+        return Err(format!("account {:?} has no Sectigo settings", acc.name));
+    };
+    let auth = auth(&setup, keys)?;
     SectigoClient::new(SectigoSettings {
         account: setup.index,
         name: acc.name.clone(),
         url: acc.url.clone(),
-        login: acc.login.clone().unwrap_or_default(),
+        login: keys.login.clone(),
         auth,
-        customer_uri: acc.customer_uri.clone().unwrap_or_default(),
+        customer_uri: keys.customer_uri.clone(),
         concurrency: acc.concurrency,
         page_size: acc.page_size,
         timeout: setup.timeout(),
