@@ -524,16 +524,56 @@ fn enroll_data(r: &ScmRequest) -> ScmOutput {
 }
 
 #[test]
+fn a_bulk_confirmation_names_its_targets_once_under_a_plural_title() {
+    // "ap": api.example.test and *.apps.example.test, both issued
+    let mut s = writable();
+    update(&mut s, key(KeyCode::Char('/')));
+    type_str(&mut s, "ap");
+    update(&mut s, key(KeyCode::Enter));
+    update(&mut s, key(KeyCode::Char(' ')));
+    update(&mut s, key(KeyCode::Char(' ')));
+    assert_eq!(s.marked.len(), 2);
+    update(&mut s, key(KeyCode::Char('R')));
+    let screen = render(&s);
+    assert!(screen.contains("Revoke 2 certificates "), "{screen}");
+    assert!(screen.contains("Revoke 2 certificates:"), "{screen}");
+    // reason code (the default), reason, the count typed to confirm
+    update(&mut s, key(KeyCode::Tab));
+    type_str(&mut s, "key compromise");
+    update(&mut s, key(KeyCode::Tab));
+    type_str(&mut s, "2");
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+    );
+    let screen = render(&s);
+    assert!(screen.contains("confirm: "), "{screen}");
+    assert!(
+        screen.contains("reason: unspecified (0) — key compromise"),
+        "{screen}"
+    );
+    assert_eq!(
+        screen.matches("Revoke 2 certificates:").count(),
+        1,
+        "{screen}"
+    );
+    assert_eq!(screen.matches("(id 41").count(), 2, "{screen}");
+}
+
+#[test]
 fn every_dialog_at_80x24() {
     // approve, with its confirmation stage
     let mut s = selecting("new-portal.example.test");
     update(&mut s, key(KeyCode::Char('a')));
     insta::assert_snapshot!("dialog_approve_80x24", render(&s));
     type_str(&mut s, "ok for prod");
-    update(&mut s, key(KeyCode::Tab)); // Cancel
-    update(&mut s, key(KeyCode::Tab)); // OK
-    update(&mut s, key(KeyCode::Enter));
-    insta::assert_snapshot!("dialog_approve_confirm_80x24", render(&s));
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+    );
+    let screen = render(&s);
+    assert!(screen.contains("with the message: ok for prod"), "{screen}");
+    insta::assert_snapshot!("dialog_approve_confirm_80x24", screen);
 
     let mut s = selecting("new-portal.example.test");
     update(&mut s, key(KeyCode::Char('d')));

@@ -165,12 +165,19 @@ pub fn form(frame: &mut Frame, area: Rect, theme: &Theme, form: &Form) {
     let value_w = inner_w.saturating_sub(label_w + 2).max(10);
     let mut lines: Vec<Line> = Vec::new();
     let mut focus_line = 0usize;
-    for l in &form.intro {
+    // A confirmation that restates the intro (the targets, say) shows it once.
+    let intro: &[String] = if form.stage == Stage::Confirm && form.summary.starts_with(&form.intro)
+    {
+        &[]
+    } else {
+        &form.intro
+    };
+    for l in intro {
         for chunk in wrap_words(l, inner_w) {
             lines.push(Line::raw(chunk));
         }
     }
-    if !form.intro.is_empty() {
+    if !intro.is_empty() {
         lines.push(Line::raw(""));
     }
     match form.stage {

@@ -26,7 +26,11 @@ fn open(cx: &FormCx, approve: bool) -> Result<Opening, String> {
         approve,
     };
     let verb = flow.verb();
-    let form = Form::new(format!("{verb} request"), verb, true)
+    let title = match cx.targets.len() {
+        1 => format!("{verb} request"),
+        n => format!("{verb} {n} requests"),
+    };
+    let form = Form::new(title, verb, true)
         .with_intro(describe(cx.targets, verb))
         .with_fields(vec![
             Field::text("message", "Message", "")

@@ -74,7 +74,11 @@ pub fn revoke(cx: &FormCx) -> Result<Opening, String> {
         Field::text("confirm", "Type to confirm", "")
             .with_hint(format!("type {confirm_word} to confirm")),
     );
-    let form = Form::new("Revoke certificate", "Revoke", true)
+    let title = match cx.targets.len() {
+        1 => "Revoke certificate".to_string(),
+        n => format!("Revoke {n} certificates"),
+    };
+    let form = Form::new(title, "Revoke", true)
         .with_intro(describe(cx.targets, "Revoke"))
         .with_fields(fields);
     Ok(Opening::new(form, flow))
