@@ -836,7 +836,14 @@ fn domains_view_and_delegation_approval() {
 fn dcv_view_start_submit_and_filter() {
     let mut s = writable();
     to_scope(&mut s, Scope::View(0, "dcv"));
-    insta::assert_snapshot!("dcv_80x24", render(&s));
+    let screen = render(&s);
+    // The view's own keys are in the status bar, after moving and opening.
+    let bar = screen.lines().last().unwrap().to_string();
+    assert!(
+        bar.contains("Enter open  v validate  f filter by status"),
+        "{bar}"
+    );
+    insta::assert_snapshot!("dcv_80x24", screen);
     update(&mut s, key(KeyCode::Char('j'))); // shop.test
     update(&mut s, key(KeyCode::Char('v')));
     insta::assert_snapshot!("dialog_dcv_domain_80x24", render(&s));

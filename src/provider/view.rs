@@ -94,8 +94,11 @@ pub enum Taken {
 /// "approve") and the provider's action it opens there (e.g. approving a delegation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ViewKey {
+    /// The console action (its `[ui.keys]` name) whose key opens it here.
     pub action: &'static str,
     pub opens: &'static str,
+    /// The status bar's word for it ("validate").
+    pub label: &'static str,
 }
 
 /// What a view key opens: a form, and what the read-only gate needs to know of it.

@@ -315,10 +315,12 @@ impl SideView for DomainsView {
             ViewKey {
                 action: "approve",
                 opens: "approve-delegation",
+                label: "approve",
             },
             ViewKey {
                 action: "decline",
                 opens: "reject-delegation",
+                label: "reject",
             },
         ]
     }
@@ -560,10 +562,12 @@ impl SideView for DcvView {
             ViewKey {
                 action: "dcv",
                 opens: "dcv-domain",
+                label: "validate",
             },
             ViewKey {
                 action: "server_filter",
                 opens: "dcv-filter",
+                label: "filter by status",
             },
         ]
     }

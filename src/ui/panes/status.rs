@@ -88,7 +88,18 @@ pub(in crate::ui) fn draw_status(state: &State, frame: &mut Frame, area: Rect, t
         let width_of = |key: &str, label: &str| key.chars().count() + label.chars().count() + 3;
         // The way out is always shown, with its configured key, however long that is: the
         // others fill the room before it.
-        let hints = state.keymap.hints(state.ctx());
+        let mut hints = state.keymap.hints(state.ctx());
+        // A side view's own keys come right after moving and opening.
+        if let crate::app::Scope::View(a, id) = state.scope()
+            && let Some(v) = state.side_view(a, id)
+        {
+            let own = v.view.keys().iter().filter_map(|k| {
+                let b = state.keymap.bindings.iter().find(|b| b.name == k.action)?;
+                Some((b.keys.first()?.to_string(), k.label))
+            });
+            let at = hints.len().min(2);
+            hints.splice(at..at, own.collect::<Vec<_>>());
+        }
         let quit_w: usize = hints
             .iter()
             .filter(|(_, l)| *l == "quit")
