@@ -369,12 +369,19 @@ pub fn delegation(
         .with_intro(vec![format!(
             "{verb} the delegation of {domain} (id {domain_id})"
         )])
-        .with_fields(vec![Field::choice(
-            "org",
-            "To",
-            orgs.iter().map(|(_, n)| n.clone()).collect(),
-            0,
-        )]);
+        .with_fields(vec![
+            Field::choice(
+                "org",
+                "Organization",
+                orgs.iter().map(|(_, n)| n.clone()).collect(),
+                0,
+            )
+            .with_hint(if orgs.len() == 1 {
+                "the organization the domain is to be delegated to"
+            } else {
+                "the domain awaits approval for each of these; ←→ chooses one"
+            }),
+        ]);
     Opening::new(
         form,
         Delegation {
